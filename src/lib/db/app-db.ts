@@ -1,0 +1,54 @@
+/**
+ * The device's database: the only module family that imports Dexie (architecture §2).
+ * One IndexedDB database per signed-in person, so two people sharing a tablet never see
+ * each other's synced data or pending changes. Never reads the network.
+ */
+import { Dexie, type EntityTable } from 'dexie';
+import type { LiveDoc } from '../domain/index.ts';
+
+/** A synced document as stored on the device (the server's latest version plus local edits). */
+export type StoredDoc = LiveDoc & { _rev?: string; _deleted?: boolean };
+
+/** A change waiting for the server: one entry per document, always its latest local content. */
+export interface OutboxEntry {
+	docId: string;
+	scope: string;
+	doc: StoredDoc;
+	/** Bumped on every local edit, so a push result is applied only to the edit it carried. */
+	edit: number;
+	state: 'pending' | 'refused';
+	error?: { code: string; reason: string };
+	queuedAt: string;
+}
+
+export interface Checkpoint {
+	scope: string;
+	since: string;
+}
+
+export interface MetaEntry {
+	key: string;
+	value: unknown;
+}
+
+export class TryggDb extends Dexie {
+	docs!: EntityTable<StoredDoc, '_id'>;
+	outbox!: EntityTable<OutboxEntry, 'docId'>;
+	checkpoints!: EntityTable<Checkpoint, 'scope'>;
+	meta!: EntityTable<MetaEntry, 'key'>;
+
+	constructor(name: string) {
+		super(name);
+		this.version(1).stores({
+			docs: '_id, scope, type, [scope+type]',
+			outbox: 'docId, scope, state',
+			checkpoints: 'scope',
+			meta: 'key',
+		});
+	}
+}
+
+/** The database of one signed-in person. */
+export function openUserDb(userName: string): TryggDb {
+	return new TryggDb(`trygg-${userName}`);
+}

@@ -1,0 +1,77 @@
+/**
+ * The one error vocabulary of Trygg. The server answers CouchDB's `{error, reason}`;
+ * the device turns any failure into an `AppError` with one of these codes, and the UI
+ * maps the code to a translated message in one place. Reasons are for logs and
+ * developers; users see the translated code.
+ */
+import { z } from 'zod';
+
+export const ERROR_CODES = [
+	'bad_request',
+	'unauthorized',
+	'forbidden',
+	'not_found',
+	'conflict',
+	'invalid',
+	'too_large',
+	'rate_limited',
+	'revoked',
+	'network',
+	'quota',
+	'server',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** CouchDB's error body. */
+export const couchErrorSchema = z.object({ error: z.string(), reason: z.string() });
+export type CouchError = z.infer<typeof couchErrorSchema>;
+
+/** HTTP status for each code, used by the server. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+	bad_request: 400,
+	unauthorized: 401,
+	forbidden: 403,
+	not_found: 404,
+	conflict: 409,
+	invalid: 400,
+	too_large: 413,
+	rate_limited: 429,
+	revoked: 403,
+	network: 503,
+	quota: 507,
+	server: 500,
+};
+
+/** An error as a value: a code from the vocabulary and a reason for developers. */
+export class AppError extends Error {
+	readonly code: ErrorCode;
+	readonly status: number;
+	constructor(code: ErrorCode, reason: string, status = ERROR_STATUS[code]) {
+		super(reason);
+		this.name = 'AppError';
+		this.code = code;
+		this.status = status;
+	}
+	/** The CouchDB-shaped body for this error. */
+	toBody(): CouchError {
+		return { error: this.code, reason: this.message };
+	}
+}
+
+/**
+ * Turn a CouchDB error body (from our server or a real CouchDB) into a code of ours.
+ * @example codeFromCouch(401, {error: 'unauthorized', reason: '…'}) // 'unauthorized'
+ */
+export function codeFromCouch(status: number, body: unknown): ErrorCode {
+	const parsed = couchErrorSchema.safeParse(body);
+	const name = parsed.success ? parsed.data.error : '';
+	if ((ERROR_CODES as readonly string[]).includes(name)) return name as ErrorCode;
+	if (status === 401) return 'unauthorized';
+	if (status === 403) return 'forbidden';
+	if (status === 404) return 'not_found';
+	if (status === 409) return 'conflict';
+	if (status === 413) return 'too_large';
+	if (status === 429) return 'rate_limited';
+	if (status >= 500) return 'server';
+	return 'bad_request';
+}

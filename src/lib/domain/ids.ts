@@ -1,0 +1,49 @@
+/**
+ * Document ids and scope names: the naming rules shared by device and server.
+ * Ids are made on the device (UUIDv7, time-ordered) and carry their type as a prefix,
+ * so a document's id alone tells the server which schema applies.
+ */
+import { v7 as uuidv7 } from 'uuid';
+
+/** The document types that travel through `/db`. */
+export const DOC_TYPES = ['unit', 'template', 'round'] as const;
+export type DocType = (typeof DOC_TYPES)[number];
+
+/**
+ * A new id for a document of `type`.
+ * @example newId('round') // 'round:019a…'
+ */
+export function newId(type: DocType): string {
+	return `${type}:${uuidv7()}`;
+}
+
+/** The type an id claims, or undefined when it has no known prefix. */
+export function idType(id: string): DocType | undefined {
+	const prefix = id.slice(0, id.indexOf(':'));
+	return (DOC_TYPES as readonly string[]).includes(prefix) ? (prefix as DocType) : undefined;
+}
+
+/** The part of an id after its type prefix. */
+export function idKey(id: string): string {
+	return id.slice(id.indexOf(':') + 1);
+}
+
+const SCOPE_RE = /^(org|reports|unit-[a-z0-9-]{1,64}|user-[a-z0-9-]{1,64})$/;
+
+/**
+ * Is `name` a scope (a server database) name?
+ * @example isScope('unit-a1') // true
+ */
+export function isScope(name: string): boolean {
+	return SCOPE_RE.test(name);
+}
+
+/** The scope that holds a unit's shared work. */
+export function unitScope(unitId: string): string {
+	return `unit-${unitId}`;
+}
+
+/** The scope that holds one person's private state. */
+export function userScope(userName: string): string {
+	return `user-${userName}`;
+}

@@ -1,0 +1,4 @@
+/** The domain: pure rules and the wire format. Runs anywhere; imports nothing of the app. */
+export * from './ids.ts';
+export * from './errors.ts';
+export * from './schemas.ts';

@@ -1,0 +1,170 @@
+/**
+ * The wire format: the only definition of every document and message, used by the app
+ * (before a write reaches the outbox) and by the sync server (before a write reaches
+ * storage). Types come from `z.infer`; nothing here is re-typed by hand elsewhere.
+ */
+import { z } from 'zod';
+import { idType, isScope } from './ids.ts';
+
+export const ROLES = ['staff', 'manager', 'safety_rep', 'hr', 'admin'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+/** Text in both product languages (Swedish is the source). */
+export const localizedSchema = z.object({
+	sv: z.string().min(1).max(2000),
+	en: z.string().min(1).max(2000),
+});
+export type Localized = z.infer<typeof localizedSchema>;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+const isoTime = z.iso.datetime({ offset: true });
+const shortText = z.string().trim().min(1).max(200);
+
+const docBase = {
+	_id: z.string().min(3).max(200),
+	_rev: z.string().max(200).optional(),
+	scope: z.string().refine(isScope, 'not a scope name'),
+	createdAt: isoTime,
+	updatedAt: isoTime,
+};
+
+/** An org unit (förvaltning, avdelning, enhet) in the `org` scope. */
+export const unitDocSchema = z.strictObject({
+	...docBase,
+	type: z.literal('unit'),
+	scope: z.literal('org'),
+	name: shortText,
+	parentId: z.string().max(64).nullable(),
+	level: z.enum(['organisation', 'administration', 'division', 'unit']),
+});
+export type UnitDoc = z.infer<typeof unitDocSchema>;
+
+export const templateItemSchema = z.strictObject({
+	id: z.string().min(1).max(64),
+	text: localizedSchema,
+	help: localizedSchema.optional(),
+});
+export const templateSectionSchema = z.strictObject({
+	id: z.string().min(1).max(64),
+	title: localizedSchema,
+	items: z.array(templateItemSchema).min(1).max(200),
+});
+
+/** A round checklist template (physical, OSA, threats and violence) in the `org` scope. */
+export const templateDocSchema = z.strictObject({
+	...docBase,
+	type: z.literal('template'),
+	scope: z.literal('org'),
+	kind: z.enum(['physical', 'osa', 'threat_violence']),
+	title: localizedSchema,
+	version: z.number().int().min(1),
+	legalRef: z.string().max(200),
+	sections: z.array(templateSectionSchema).min(1).max(50),
+	retired: z.boolean(),
+});
+export type TemplateDoc = z.infer<typeof templateDocSchema>;
+
+export const ROUND_STATUSES = ['planned', 'in_progress', 'done', 'signed'] as const;
+
+/** A safety round's header in its unit's scope; answers and findings are separate documents. */
+export const roundDocSchema = z.strictObject({
+	...docBase,
+	type: z.literal('round'),
+	unitId: z.string().min(1).max(64),
+	templateId: z.string().min(1).max(200),
+	templateVersion: z.number().int().min(1),
+	date: isoDate,
+	status: z.enum(ROUND_STATUSES),
+	participants: z.array(z.strictObject({ name: shortText, role: z.enum(['manager', 'safety_rep', 'other']) })).max(30),
+	createdBy: z.string().min(1).max(100),
+});
+export type RoundDoc = z.infer<typeof roundDocSchema>;
+
+/** A deleted document: keeps its type and scope so access rules still apply to it. */
+export const tombstoneSchema = z.strictObject({
+	_id: docBase._id,
+	_rev: docBase._rev,
+	_deleted: z.literal(true),
+	type: z.string().max(40),
+	scope: docBase.scope,
+});
+
+const liveDocSchema = z.discriminatedUnion('type', [unitDocSchema, templateDocSchema, roundDocSchema]);
+export type LiveDoc = z.infer<typeof liveDocSchema>;
+
+/** Largest JSON size of one document (architecture §7: small documents). */
+export const MAX_DOC_BYTES = 1024 * 1024;
+
+export type DocCheck = { ok: true; doc: LiveDoc | z.infer<typeof tombstoneSchema> } | { ok: false; reason: string };
+
+/**
+ * Check one incoming document against the wire format: schema, id prefix matches type, size.
+ * @example checkDoc({ _id: 'round:1', type: 'unit' }) // { ok: false, reason: 'id round:1 does not match type unit' }
+ */
+export function checkDoc(input: unknown): DocCheck {
+	if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+		return { ok: false, reason: 'a document must be a JSON object' };
+	}
+	const size = JSON.stringify(input).length;
+	if (size > MAX_DOC_BYTES) return { ok: false, reason: `document is ${size} bytes, over the 1 MB limit` };
+	const raw = input as Record<string, unknown>;
+	const schema = raw._deleted === true ? tombstoneSchema : liveDocSchema;
+	const parsed = schema.safeParse(input);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		const path = issue?.path.join('.') || 'document';
+		return { ok: false, reason: `${path}: ${issue?.message ?? 'invalid'}` };
+	}
+	const id = String(raw._id);
+	if (idType(id) !== raw.type) return { ok: false, reason: `id ${id} does not match type ${String(raw.type)}` };
+	return { ok: true, doc: parsed.data };
+}
+
+/** One scope the signed-in user may sync, as `/api/me` lists it. */
+export const scopeGrantSchema = z.object({
+	scope: z.string(),
+	unitId: z.string().nullable(),
+	unitName: z.string().nullable(),
+	role: roleSchema,
+	write: z.boolean(),
+});
+export type ScopeGrant = z.infer<typeof scopeGrantSchema>;
+
+/** `GET /api/me`. */
+export const meSchema = z.object({
+	name: z.string(),
+	displayName: z.string(),
+	roles: z.array(roleSchema),
+	scopes: z.array(scopeGrantSchema),
+});
+export type Me = z.infer<typeof meSchema>;
+
+/** `POST /db/_session` body. */
+export const signInSchema = z.object({
+	name: z.string().trim().min(1).max(100),
+	password: z.string().min(1).max(500),
+});
+
+/** One row of `_changes` (architecture §3). Sequences are opaque. */
+export const changeRowSchema = z.object({
+	seq: z.union([z.string(), z.number()]),
+	id: z.string(),
+	changes: z.array(z.object({ rev: z.string() })),
+	deleted: z.boolean().optional(),
+	doc: z.record(z.string(), z.unknown()).optional(),
+});
+export const changesResponseSchema = z.object({
+	results: z.array(changeRowSchema),
+	last_seq: z.union([z.string(), z.number()]),
+	pending: z.number().optional(),
+});
+export type ChangesResponse = z.infer<typeof changesResponseSchema>;
+
+/** One per-document answer of `_bulk_docs`, in request order. */
+export const bulkResultSchema = z.union([
+	z.object({ id: z.string(), rev: z.string(), ok: z.literal(true).optional() }),
+	z.object({ id: z.string(), error: z.string(), reason: z.string() }),
+]);
+export const bulkResultsSchema = z.array(bulkResultSchema);
+export type BulkResult = z.infer<typeof bulkResultSchema>;

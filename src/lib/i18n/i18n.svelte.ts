@@ -1,0 +1,66 @@
+/**
+ * The i18n layer: every user-visible sentence goes through `t`. Swedish is the default;
+ * the choice persists on the device. Dates, numbers and sorting follow the chosen locale.
+ * Never put a sentence in a component: add a key to sv.ts (en.ts must follow, the compiler says so).
+ */
+import { sv, type MessageKey } from './sv.ts';
+import { en } from './en.ts';
+
+export type { MessageKey };
+export const LOCALES = ['sv', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const CATALOGS: Record<Locale, Record<MessageKey, string>> = { sv, en };
+const STORAGE_KEY = 'trygg.locale';
+const TAGS: Record<Locale, string> = { sv: 'sv-SE', en: 'en-GB' };
+
+function storedLocale(): Locale {
+	try {
+		const value = globalThis.localStorage?.getItem(STORAGE_KEY);
+		return value === 'en' ? 'en' : 'sv';
+	} catch {
+		return 'sv';
+	}
+}
+
+/** Replace `{name}` placeholders; unknown placeholders stay visible so a missing value is noticed. */
+export function interpolate(template: string, params: Record<string, string | number> = {}): string {
+	return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+class I18n {
+	locale = $state<Locale>(storedLocale());
+	readonly tag = $derived(TAGS[this.locale]);
+	readonly collator = $derived(new Intl.Collator(TAGS[this.locale]));
+
+	set(locale: Locale): void {
+		this.locale = locale;
+		try {
+			globalThis.localStorage?.setItem(STORAGE_KEY, locale);
+		} catch {
+			// Private mode: the choice lasts for this visit only.
+		}
+		if (typeof document !== 'undefined') document.documentElement.lang = locale;
+	}
+
+	t = (key: MessageKey, params?: Record<string, string | number>): string =>
+		interpolate(CATALOGS[this.locale][key], params);
+
+	date = (value: string | Date): string => {
+		const d =
+			typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00`) : new Date(value);
+		return new Intl.DateTimeFormat(this.tag, { dateStyle: 'long' }).format(d);
+	};
+
+	dateTime = (value: string | Date): string =>
+		new Intl.DateTimeFormat(this.tag, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value));
+
+	number = (value: number): string => new Intl.NumberFormat(this.tag).format(value);
+
+	compare = (a: string, b: string): number => this.collator.compare(a, b);
+}
+
+/** The app's one i18n instance. */
+export const i18n = new I18n();
+/** Shorthand for `i18n.t`. */
+export const t = i18n.t;

@@ -1,0 +1,154 @@
+/**
+ * The signed-in session and the sync status of this device, as runes state.
+ * Once signed in, the device keeps working offline: the person is remembered on the device,
+ * the session is checked again when the network returns, and an expired session only asks
+ * to sign in again; the outbox is never cleared by a sign-out or an expiry.
+ */
+import { AppError, meSchema, type LiveDoc, type Me, type ErrorCode } from '../domain/index.ts';
+import { openUserDb, type OutboxEntry, type TryggDb } from '../db/app-db.ts';
+import { liveOutbox, saveDoc } from '../db/docs-repo.ts';
+import { requestJson } from '../sync/http.ts';
+import { Replicator, type SyncEvent } from '../sync/replicator.ts';
+import { Live } from './live.svelte.ts';
+import { errorCode } from './errors.ts';
+
+const ME_KEY = 'trygg.me';
+
+function readCachedMe(): Me | null {
+	try {
+		const raw = localStorage.getItem(ME_KEY);
+		const parsed = meSchema.safeParse(raw ? JSON.parse(raw) : null);
+		return parsed.success ? parsed.data : null;
+	} catch {
+		return null;
+	}
+}
+
+export class AppState {
+	me = $state<Me | null>(null);
+	online = $state(true);
+	syncing = $state(false);
+	lastSync = $state<string | null>(null);
+	lastError = $state<ErrorCode | null>(null);
+	sessionExpired = $state(false);
+	db = $state.raw<TryggDb | null>(null);
+	#replicator: Replicator | null = null;
+
+	readonly outbox = $derived(this.db ? new Live<OutboxEntry[]>(liveOutbox(this.db), []) : null);
+	readonly pendingCount = $derived(this.outbox?.current?.filter((e) => e.state === 'pending').length ?? 0);
+	readonly refusedCount = $derived(this.outbox?.current?.filter((e) => e.state === 'refused').length ?? 0);
+	readonly writableUnits = $derived(this.me?.scopes.filter((s) => s.unitId !== null && s.write) ?? []);
+
+	/** Called once in the browser: restore the person remembered on this device and start syncing. */
+	init(): void {
+		this.online = navigator.onLine;
+		addEventListener('online', () => {
+			this.online = true;
+			void this.checkSession();
+			this.#replicator?.kick();
+		});
+		addEventListener('offline', () => {
+			this.online = false;
+		});
+		const me = readCachedMe();
+		if (me) this.#open(me);
+		if (this.online && me) void this.checkSession();
+	}
+
+	#open(me: Me): void {
+		this.me = me;
+		this.lastSync = localStorage.getItem(`trygg.lastSync.${me.name}`);
+		if (this.db?.name !== `trygg-${me.name}`) {
+			void this.#replicator?.stop();
+			this.db = openUserDb(me.name);
+			this.#replicator = new Replicator({
+				db: this.db,
+				fetch: (url, init) => fetch(url, init),
+				scopes: () => this.me?.scopes.map((s) => s.scope) ?? [],
+				onEvent: (e) => this.#onSync(e),
+			});
+		}
+		this.sessionExpired = false;
+		this.#replicator?.start();
+	}
+
+	#onSync(event: SyncEvent): void {
+		switch (event.type) {
+			case 'active':
+				this.syncing = true;
+				break;
+			case 'idle':
+				this.syncing = false;
+				this.lastError = null;
+				this.lastSync = event.at;
+				if (this.me) localStorage.setItem(`trygg.lastSync.${this.me.name}`, event.at);
+				break;
+			case 'error':
+				this.syncing = false;
+				this.lastError = event.code as ErrorCode;
+				break;
+			case 'unauthorized':
+				this.syncing = false;
+				this.sessionExpired = true;
+				break;
+			case 'revoked':
+				this.lastError = 'revoked';
+				break;
+		}
+	}
+
+	/** Sign in against the server; on success the device remembers the person for offline use. */
+	async signIn(name: string, password: string): Promise<void> {
+		await requestJson(fetch, '/db/_session', { method: 'POST', body: { name, password } });
+		const me = meSchema.parse(await requestJson(fetch, '/api/me'));
+		localStorage.setItem(ME_KEY, JSON.stringify(me));
+		this.#open(me);
+		// Ask the browser not to evict unsynced work under storage pressure.
+		void navigator.storage?.persist?.().catch(() => false);
+	}
+
+	/** Sign out: stops syncing and forgets the person; pending changes stay in their database. */
+	async signOut(): Promise<void> {
+		await this.#replicator?.stop();
+		this.#replicator = null;
+		this.db?.close();
+		this.db = null;
+		this.me = null;
+		localStorage.removeItem(ME_KEY);
+		await requestJson(fetch, '/db/_session', { method: 'DELETE' }).catch(() => undefined);
+	}
+
+	/** Ask the server whether the session still holds; an expired one asks for sign-in, nothing is dropped. */
+	async checkSession(): Promise<void> {
+		try {
+			const session = await requestJson<{ userCtx?: { name: string | null } }>(fetch, '/db/_session');
+			if (!session.userCtx?.name) {
+				this.sessionExpired = true;
+				await this.#replicator?.stop();
+				return;
+			}
+			const me = meSchema.parse(await requestJson(fetch, '/api/me'));
+			localStorage.setItem(ME_KEY, JSON.stringify(me));
+			this.me = me;
+		} catch (err) {
+			if (errorCode(err) !== 'network') this.lastError = err instanceof AppError ? err.code : 'server';
+		}
+	}
+
+	/** Save a document on the device (validated, queued) and sync it as soon as possible. */
+	async save(doc: LiveDoc): Promise<void> {
+		if (!this.db) throw new AppError('unauthorized', 'not signed in');
+		await saveDoc(this.db, doc);
+		this.#replicator?.kick();
+	}
+
+	/** Sync now (the indicator's retry button, or after a local write). */
+	retry(): void {
+		if (this.sessionExpired) return;
+		this.#replicator?.start();
+		this.#replicator?.kick();
+	}
+}
+
+/** The app's one state instance. */
+export const app = new AppState();

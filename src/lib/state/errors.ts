@@ -1,0 +1,29 @@
+/**
+ * The one place where a caught error becomes a translated message for the user.
+ */
+import { AppError, ERROR_CODES, type ErrorCode } from '../domain/index.ts';
+import { t } from '../i18n/i18n.svelte.ts';
+
+/** The vocabulary code for any thrown value. */
+export function errorCode(err: unknown): ErrorCode {
+	if (err instanceof AppError) return err.code;
+	const name = (err as { name?: string })?.name;
+	if (name === 'QuotaExceededError') return 'quota';
+	if (err instanceof TypeError) return 'network';
+	return 'server';
+}
+
+/**
+ * A translated, user-facing message for an error (or a stored error code and reason).
+ * @example messageFor(new AppError('unauthorized', 'x')) // 'Fel användarnamn eller lösenord.'
+ */
+export function messageFor(err: unknown): string {
+	const code = errorCode(err);
+	return t(`error.${code}`, { reason: err instanceof AppError ? err.message : '' });
+}
+
+/** Message for an error stored as `{code, reason}` (e.g. a refused outbox entry). */
+export function messageForStored(error: { code: string; reason: string }): string {
+	const code = (ERROR_CODES as readonly string[]).includes(error.code) ? (error.code as ErrorCode) : 'server';
+	return t(`error.${code}`, { reason: error.reason });
+}

@@ -1,0 +1,54 @@
+/**
+ * The device's HTTP client for the sync server. Turns every failure into an AppError with a
+ * code from the shared vocabulary (network, unauthorized, forbidden, …), so callers never
+ * parse statuses themselves. Sends cookies (same origin) and never caches.
+ */
+import { AppError, codeFromCouch, couchErrorSchema } from '../domain/index.ts';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface HttpOptions {
+	method?: string;
+	body?: unknown;
+	signal?: AbortSignal;
+}
+
+/**
+ * Call the server and return its JSON answer.
+ * @example await requestJson(fetch, '/db/unit-a1') // { db_name: 'unit-a1', … }
+ */
+export async function requestJson<T = unknown>(fetchFn: FetchLike, url: string, opts: HttpOptions = {}): Promise<T> {
+	let response: Response;
+	try {
+		response = await fetchFn(url, {
+			method: opts.method ?? 'GET',
+			headers:
+				opts.body === undefined
+					? { accept: 'application/json' }
+					: { 'content-type': 'application/json', accept: 'application/json' },
+			body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+			credentials: 'same-origin',
+			cache: 'no-store',
+			signal: opts.signal,
+		});
+	} catch (err) {
+		if ((err as Error)?.name === 'AbortError') throw err;
+		throw new AppError('network', 'the server could not be reached');
+	}
+	let body: unknown = undefined;
+	try {
+		body = await response.json();
+	} catch (err) {
+		if ((err as Error)?.name === 'AbortError') throw err;
+		if (response.ok) throw new AppError('network', 'the answer was cut off');
+	}
+	if (!response.ok) {
+		const parsed = couchErrorSchema.safeParse(body);
+		throw new AppError(
+			codeFromCouch(response.status, body),
+			parsed.success ? parsed.data.reason : `HTTP ${response.status}`,
+			response.status,
+		);
+	}
+	return body as T;
+}

@@ -1,0 +1,31 @@
+/**
+ * The service worker: precaches the app shell so Trygg starts and navigates with no network.
+ * It never caches `/db`, `/api` or `/anon`: data lives in IndexedDB, and a cached API answer would lie.
+ */
+import { self } from '$app/service-worker';
+import { immutable, assets, prerendered } from '$app/manifest';
+import { version } from '$app/env';
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+
+const entries = [...immutable, ...assets, ...prerendered].map(({ path }) => ({
+	url: path === '' ? './' : path,
+	// Immutable files carry a hash in their name; the rest are revised by the build version.
+	revision: path.includes('/immutable/') ? null : version,
+}));
+
+precacheAndRoute(entries);
+cleanupOutdatedCaches();
+
+// In `vite dev` nothing is precached and the handler would throw: only route navigations when the root is cached.
+if (entries.some((e) => e.url === './')) {
+	registerRoute(
+		new NavigationRoute(createHandlerBoundToURL('./'), {
+			denylist: [/^\/db(\/|$)/, /^\/api(\/|$)/, /^\/anon(\/|$)/],
+		}),
+	);
+}
+
+self.addEventListener('message', (event) => {
+	if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
+});

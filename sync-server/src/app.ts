@@ -1,0 +1,168 @@
+/**
+ * Builds the sync server (no port), so tests can drive it with `inject`: stores, CSRF and
+ * security hooks, the one CouchDB-shaped error handler and the route families.
+ * It must never log request bodies, names or passwords, and never leak stacks or paths.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import Fastify from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError, codeFromCouch } from '../../src/lib/domain/index.ts';
+import { UserStore } from './auth/users.ts';
+import { ServerContext, sendError } from './context.ts';
+import { apiRoutes } from './routes/api.ts';
+import { scopeRoutes } from './routes/scope.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { sendAppShell, staticRoutes, wantsAppShell } from './routes/static.ts';
+import { seedIfEmpty } from './seed/demo.ts';
+import { PouchStore, openPouch } from './store/pouch-store.ts';
+
+export type AppOptions = {
+	dataDir: string;
+	staticDir?: string;
+	sessionSecret?: string;
+	secureCookies?: boolean;
+	logger?: boolean;
+	now?: () => Date;
+	/** Seed the demo organisation when the store is empty. */
+	seedDemo?: boolean;
+};
+
+export const BODY_LIMIT = 8 * 1024 * 1024;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+declare module 'fastify' {
+	interface FastifyInstance {
+		/** True when this start seeded the demo organisation. */
+		seeded: boolean;
+	}
+}
+
+/** Why a cross-site write is refused, or undefined when it may proceed. */
+function crossOrigin(request: FastifyRequest): boolean {
+	if (SAFE_METHODS.has(request.method)) return false;
+	const site = request.headers['sec-fetch-site'];
+	if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
+	const origin = request.headers.origin;
+	if (origin !== undefined) {
+		try {
+			return new URL(origin).host !== request.headers.host;
+		} catch {
+			return true; // "null" or garbage: not our origin
+		}
+	}
+	return false;
+}
+
+/** Path for logs with user names (in `user-<name>` scopes) blanked out. */
+function logPath(url: string): string {
+	return (url.split('?')[0] ?? '').replace(/\/user-[^/]*/g, '/user-*');
+}
+
+async function serverUuid(db: PouchDB.Database<Record<string, unknown>>): Promise<string> {
+	try {
+		return String((await db.get('server')).uuid);
+	} catch (err) {
+		if ((err as { status?: number }).status !== 404) throw err;
+		const uuid = randomUUID().replaceAll('-', '');
+		await db.put({ _id: 'server', uuid });
+		return uuid;
+	}
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+	await mkdir(path.join(opts.dataDir, 'db'), { recursive: true });
+	const meta = await openPouch(path.join(opts.dataDir, 'meta'));
+	const authDb = await openPouch(path.join(opts.dataDir, 'auth')).catch(async (err: unknown) => {
+		await meta.close();
+		throw err;
+	});
+	const store = new PouchStore({ dataDir: opts.dataDir });
+	const closeStores = async (): Promise<void> => {
+		await store.close();
+		await Promise.all([meta.close(), authDb.close()].map((p) => p.catch(() => undefined)));
+	};
+	const now = opts.now ?? (() => new Date());
+	const users = new UserStore(authDb);
+	let ctx: ServerContext;
+	let seeded = false;
+	try {
+		await store.info('org'); // fail here, not on the first request, when the store is corrupt
+		ctx = new ServerContext({
+			store,
+			users,
+			secret: opts.sessionSecret ?? randomBytes(32).toString('base64url'),
+			secureCookies: opts.secureCookies ?? false,
+			now,
+			uuid: await serverUuid(meta),
+		});
+		if (opts.seedDemo) seeded = await seedIfEmpty(store, users, now());
+	} catch (err) {
+		await closeStores();
+		throw err;
+	}
+
+	const app = Fastify({
+		bodyLimit: BODY_LIMIT,
+		logger: opts.logger
+			? {
+					level: 'info',
+					serializers: {
+						req: (req: { method: string; url: string }) => ({ method: req.method, url: logPath(req.url) }),
+						res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+					},
+				}
+			: false,
+	});
+	app.decorate('seeded', seeded);
+
+	await app.register(fastifyCookie);
+	app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+		done(null, Object.fromEntries(new URLSearchParams(String(body))));
+	});
+
+	app.addHook('onRequest', async (request, reply) => {
+		if (crossOrigin(request)) {
+			return sendError(reply, new AppError('forbidden', 'cross-origin request refused'));
+		}
+	});
+	app.addHook('onSend', async (request, reply, payload) => {
+		reply.header('x-content-type-options', 'nosniff');
+		// Synced data must not sit in shared caches or the HTTP cache.
+		if (/^\/(db|api)(\/|$|\?)/.test(request.url)) reply.header('cache-control', 'no-store');
+		return payload;
+	});
+
+	app.setErrorHandler((err: FastifyError, request, reply) => {
+		if (err instanceof AppError) return sendError(reply, err);
+		const status = err.statusCode ?? 500;
+		if (status === 413) return sendError(reply, new AppError('too_large', 'Request body is too large.'));
+		if (status >= 400 && status < 500) {
+			const reason = status === 415 ? 'Unsupported content type.' : 'Malformed request.';
+			return sendError(reply, new AppError(codeFromCouch(status, null), reason, status));
+		}
+		// Only the error's name and code: a message may carry document contents.
+		request.log.error({ err: { name: err.name, code: err.code } }, 'unexpected error');
+		return sendError(reply, new AppError('server', 'internal error'));
+	});
+
+	app.setNotFoundHandler((request, reply) => {
+		if (opts.staticDir && wantsAppShell(request)) return sendAppShell(reply);
+		return sendError(reply, new AppError('not_found', 'missing'));
+	});
+
+	await sessionRoutes(app, ctx);
+	await apiRoutes(app, ctx);
+	await scopeRoutes(app, ctx);
+	if (opts.staticDir) await staticRoutes(app, opts.staticDir);
+
+	app.addHook('preClose', async () => {
+		ctx.closing.abort(); // answer waiting longpolls now, so close() does not wait 60 s
+	});
+	app.addHook('onClose', async () => {
+		await closeStores();
+	});
+	return app;
+}

@@ -1,0 +1,100 @@
+/**
+ * What every route shares: the stores, the session secret, the clock, sign-in limiters and
+ * the signed-in user with their grants. It must never cache a user's roles across requests
+ * (they are read fresh), and never expose password hashes to routes beyond sign-in.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ScopeGrant } from '../../src/lib/domain/index.ts';
+import { AppError } from '../../src/lib/domain/index.ts';
+import { FailureLimiter } from './auth/rate-limit.ts';
+import { SESSION_COOKIE, readSessionToken } from './auth/session.ts';
+import type { UserRecord, UserStore } from './auth/users.ts';
+import type { PolicyUnit } from './policy/access.ts';
+import { grantsFor } from './policy/access.ts';
+import type { DocStore } from './store/doc-store.ts';
+
+const WINDOW_MS = 15 * 60 * 1000;
+
+export class ServerContext {
+	readonly store: DocStore;
+	readonly users: UserStore;
+	readonly secret: string;
+	readonly secureCookies: boolean;
+	readonly now: () => Date;
+	readonly uuid: string;
+	readonly accountFailures = new FailureLimiter(5, WINDOW_MS);
+	readonly ipFailures = new FailureLimiter(20, WINDOW_MS);
+	/** Aborted when the server begins to close, so longpolls answer at once. */
+	readonly closing = new AbortController();
+	#units: Promise<PolicyUnit[]> | undefined;
+
+	constructor(opts: {
+		store: DocStore;
+		users: UserStore;
+		secret: string;
+		secureCookies: boolean;
+		now: () => Date;
+		uuid: string;
+	}) {
+		this.store = opts.store;
+		this.users = opts.users;
+		this.secret = opts.secret;
+		this.secureCookies = opts.secureCookies;
+		this.now = opts.now;
+		this.uuid = opts.uuid;
+	}
+
+	/** The org tree, cached until the next write to `org`. */
+	units(): Promise<PolicyUnit[]> {
+		this.#units ??= this.#loadUnits().catch((err: unknown) => {
+			this.#units = undefined;
+			throw err;
+		});
+		return this.#units;
+	}
+
+	/** Drop the cached org tree (called after every accepted write to `org`). */
+	orgChanged(): void {
+		this.#units = undefined;
+	}
+
+	async #loadUnits(): Promise<PolicyUnit[]> {
+		const { results } = await this.store.changes('org', { includeDocs: true });
+		const units: PolicyUnit[] = [];
+		for (const row of results) {
+			const doc = row.doc;
+			if (!doc || row.deleted || doc.type !== 'unit') continue;
+			units.push({ _id: doc._id, name: String(doc.name), parentId: (doc.parentId as string | null) ?? null });
+		}
+		return units;
+	}
+
+	/** The signed-in user of this request, or undefined. */
+	async currentUser(request: FastifyRequest): Promise<UserRecord | undefined> {
+		const name = readSessionToken(this.secret, request.cookies[SESSION_COOKIE], this.now());
+		// A deleted account's cookie stops working at once, though the cookie itself is stateless.
+		return name === undefined ? undefined : this.users.get(name);
+	}
+
+	async requireUser(request: FastifyRequest): Promise<UserRecord> {
+		const user = await this.currentUser(request);
+		if (!user) throw new AppError('unauthorized', 'You are not signed in.');
+		return user;
+	}
+
+	async grants(user: UserRecord): Promise<ScopeGrant[]> {
+		return grantsFor(user, await this.units());
+	}
+
+	/** Should cookies set on this request be `Secure`? */
+	isSecure(request: FastifyRequest): boolean {
+		const proto = request.headers['x-forwarded-proto'];
+		const first = (Array.isArray(proto) ? proto[0] : proto)?.split(',')[0]?.trim();
+		return this.secureCookies || request.protocol === 'https' || first === 'https';
+	}
+}
+
+/** Send a CouchDB-shaped error. */
+export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
+	return reply.code(err.status).type('application/json').send(err.toBody());
+}

@@ -1,0 +1,104 @@
+/**
+ * Starts the sync server: reads configuration from the environment, checks the data
+ * folder and store, seeds the demo organisation on an empty store, listens, and shuts
+ * down cleanly on SIGINT/SIGTERM. It must never print secrets, passwords of real
+ * accounts or personal data; failures are one clear line on stderr and exit code 1.
+ */
+import { randomBytes } from 'node:crypto';
+import { access, constants, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
+import { StoreOpenError } from './store/doc-store.ts';
+
+export type MainOptions = { staticDir?: string };
+
+function fail(message: string): never {
+	process.stderr.write(`trygg: ${message}\n`);
+	process.exit(1);
+}
+
+/** The session secret from the environment, else one made once and kept beside the data (mode 0600). */
+async function sessionSecret(dataDir: string): Promise<string> {
+	if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
+	const file = path.join(dataDir, 'session-secret');
+	try {
+		return (await readFile(file, 'utf8')).trim();
+	} catch (err) {
+		if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+		const secret = randomBytes(32).toString('base64url');
+		await writeFile(file, secret, { mode: 0o600, flag: 'wx' });
+		return secret;
+	}
+}
+
+async function checkWritable(dataDir: string): Promise<void> {
+	await mkdir(dataDir, { recursive: true });
+	await access(dataDir, constants.W_OK);
+	const probe = path.join(dataDir, `.write-probe-${process.pid}`);
+	await writeFile(probe, '');
+	await rm(probe);
+}
+
+export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
+	if (process.env.COUCHDB_URL) {
+		fail('COUCHDB_URL is set, but the Apache CouchDB adapter arrives in a later release; unset it to use the embedded store.');
+	}
+	const port = Number(process.env.PORT ?? 8080);
+	if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT ${process.env.PORT} is not a port number.`);
+	const dataDir = path.resolve(process.env.TRYGG_DATA_DIR ?? './data');
+	const staticDir = opts.staticDir ?? process.env.TRYGG_STATIC_DIR;
+
+	await checkWritable(dataDir).catch(() => fail(`the data folder ${dataDir} is not writable.`));
+	const secret = await sessionSecret(dataDir).catch(() => fail(`cannot read or create ${path.join(dataDir, 'session-secret')}.`));
+
+	let app: FastifyInstance;
+	try {
+		app = await buildApp({
+			dataDir,
+			...(staticDir ? { staticDir } : {}),
+			sessionSecret: secret,
+			secureCookies: process.env.SECURE_COOKIES === 'true',
+			logger: process.env.TRYGG_LOG === 'true',
+			seedDemo: true,
+		});
+	} catch (err) {
+		if (err instanceof StoreOpenError) {
+			fail(`the store in ${dataDir} cannot be opened (corrupt, or in use by another process).`);
+		}
+		fail(`cannot start: ${(err as Error).name}`);
+	}
+
+	try {
+		await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
+	} catch (err) {
+		await app.close().catch(() => undefined);
+		if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') fail(`port ${port} is already in use.`);
+		fail(`cannot listen on port ${port}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+	}
+
+	const shown = process.env.HOST ? process.env.HOST : 'localhost';
+	process.stdout.write(`Trygg is running at http://${shown}:${port}/\n`);
+	if (app.seeded) {
+		process.stdout.write(`Seeded the demo organisation. Demo accounts (password "${DEMO_PASSWORD}"):\n`);
+		for (const a of DEMO_ACCOUNTS) process.stdout.write(`  ${a.name.padEnd(12)} ${a.roles.join(', ')}\n`);
+	}
+
+	let stopping = false;
+	const stop = async (): Promise<void> => {
+		if (stopping) return;
+		stopping = true;
+		try {
+			await app.close(); // waits for in-flight requests; closes the stores in onClose
+			process.exit(0);
+		} catch {
+			process.exit(1);
+		}
+	};
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
+	return app;
+}
+
+if (import.meta.main) await main();

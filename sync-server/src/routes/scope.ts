@@ -1,0 +1,171 @@
+/**
+ * The per-scope sync API, a subset of CouchDB's: info, `_changes` (normal and longpoll),
+ * `_bulk_docs` (ordinary edits only), `_all_docs {keys}` and `_local` checkpoints.
+ * Every route checks access first (default deny, same 403 for any scope the caller lacks,
+ * so existence never leaks) and every document is validated before it reaches storage.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { BulkResult, ScopeGrant } from '../../../src/lib/domain/index.ts';
+import { AppError, checkDoc, isScope } from '../../../src/lib/domain/index.ts';
+import type { UserRecord } from '../auth/users.ts';
+import type { ServerContext } from '../context.ts';
+import { checkWrite, mayRead } from '../policy/access.ts';
+import type { StoredDoc } from '../store/doc-store.ts';
+
+export const MAX_BULK_DOCS = 1000;
+const MAX_KEYS = 10_000;
+const LONGPOLL_DEFAULT_MS = 30_000;
+const LONGPOLL_MAX_MS = 60_000;
+const MAX_LOCAL_BYTES = 64 * 1024;
+
+type ScopeParams = { scope: string };
+type Access = { user: UserRecord; grants: ScopeGrant[]; scope: string };
+
+function flag(value: unknown): boolean {
+	return value === 'true' || value === true;
+}
+
+function intParam(value: unknown, name: string, min: number, max: number): number | undefined {
+	if (value === undefined || value === '') return undefined;
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < min) throw new AppError('bad_request', `${name} must be an integer ≥ ${min}`);
+	return Math.min(n, max);
+}
+
+export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+	/** Signed in (401), a scope name (404), a read grant (403), in that order. */
+	async function readAccess(request: FastifyRequest): Promise<Access> {
+		const user = await ctx.requireUser(request);
+		const { scope } = request.params as ScopeParams;
+		if (!isScope(scope)) throw new AppError('not_found', 'Database does not exist.');
+		const grants = await ctx.grants(user);
+		if (!mayRead(grants, scope)) throw new AppError('forbidden', 'You are not allowed to access this db.');
+		return { user, grants, scope };
+	}
+
+	app.get('/db/:scope', async (request) => {
+		const { scope } = await readAccess(request);
+		return ctx.store.info(scope);
+	});
+
+	app.get('/db/:scope/_changes', async (request, reply) => {
+		const { scope } = await readAccess(request);
+		const q = request.query as Record<string, unknown>;
+		const limit = intParam(q.limit, 'limit', 1, 10_000);
+		const includeDocs = flag(q.include_docs);
+		let since = typeof q.since === 'string' ? q.since : undefined;
+		if (since === 'now') since = (await ctx.store.info(scope)).update_seq;
+		if (since !== undefined && !/^\d+$/.test(since)) throw new AppError('bad_request', 'since is not a sequence');
+		const feed = q.feed ?? 'normal';
+		if (feed !== 'normal' && feed !== 'longpoll') throw new AppError('bad_request', 'feed must be normal or longpoll');
+
+		const read = () => ctx.store.changes(scope, { since, ...(limit ? { limit } : {}), includeDocs });
+		let result = await read();
+		if (feed === 'longpoll' && result.results.length === 0) {
+			const timeout = intParam(q.timeout, 'timeout', 0, LONGPOLL_MAX_MS) ?? LONGPOLL_DEFAULT_MS;
+			const stop = new AbortController();
+			const timer = setTimeout(() => stop.abort(), timeout);
+			// The client went away (or the response ended): stop waiting.
+			const onClose = (): void => stop.abort();
+			reply.raw.once('close', onClose);
+			try {
+				await ctx.store.waitForChange(scope, AbortSignal.any([stop.signal, ctx.closing.signal]));
+			} finally {
+				clearTimeout(timer);
+				reply.raw.off('close', onClose);
+			}
+			if (reply.raw.destroyed) return reply;
+			result = await read();
+		}
+		// With nothing new, the client's next `since` must not move backwards.
+		if (since !== undefined && result.results.length === 0 && Number(since) > Number(result.last_seq)) {
+			result.last_seq = since;
+		}
+		return result;
+	});
+
+	app.post('/db/:scope/_bulk_docs', async (request) => {
+		const { grants, scope } = await readAccess(request);
+		const body = request.body as { docs?: unknown; new_edits?: unknown } | null;
+		if (typeof body !== 'object' || body === null || !Array.isArray(body.docs)) {
+			throw new AppError('bad_request', 'Request body must be {"docs": [...]}.');
+		}
+		if (body.new_edits === false) throw new AppError('bad_request', 'new_edits=false is not supported.');
+		if (body.docs.length > MAX_BULK_DOCS) {
+			throw new AppError('too_large', `At most ${MAX_BULK_DOCS} documents per request.`);
+		}
+		const input = body.docs as unknown[];
+		const results: (BulkResult | undefined)[] = new Array(input.length);
+
+		const valid: { index: number; doc: StoredDoc }[] = [];
+		for (const [index, raw] of input.entries()) {
+			const id = typeof (raw as { _id?: unknown })?._id === 'string' ? (raw as { _id: string })._id : '';
+			const check = checkDoc(raw);
+			if (!check.ok) results[index] = { id, error: 'invalid', reason: check.reason };
+			else valid.push({ index, doc: check.doc as StoredDoc });
+		}
+
+		const stored = new Map<string, StoredDoc>();
+		if (valid.length > 0) {
+			const rows = await ctx.store.allDocs(scope, [...new Set(valid.map((v) => v.doc._id))], { includeDocs: true });
+			for (const row of rows) if ('doc' in row && row.doc) stored.set(row.id, row.doc);
+		}
+
+		const toWrite: { index: number; doc: StoredDoc }[] = [];
+		for (const item of valid) {
+			const doc = item.doc as StoredDoc & { type: string; scope: string };
+			const verdict = checkWrite(grants, scope, doc, stored.get(doc._id) as { scope?: unknown } | undefined);
+			if (!verdict.ok) results[item.index] = { id: doc._id, error: 'forbidden', reason: verdict.reason };
+			else toWrite.push(item);
+		}
+
+		const written = await ctx.store.bulkDocs(
+			scope,
+			toWrite.map((w) => w.doc),
+		);
+		written.forEach((r, i) => {
+			const index = toWrite[i]?.index as number;
+			results[index] = 'rev' in r ? { id: r.id, rev: r.rev, ok: true } : r;
+		});
+		if (scope === 'org' && written.some((r) => 'rev' in r)) ctx.orgChanged();
+		return results;
+	});
+
+	app.post('/db/:scope/_all_docs', async (request) => {
+		const { scope } = await readAccess(request);
+		const body = request.body as { keys?: unknown } | null;
+		const keys = body?.keys;
+		if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) {
+			throw new AppError('bad_request', 'Request body must be {"keys": ["id", ...]}.');
+		}
+		if (keys.length > MAX_KEYS) throw new AppError('too_large', `At most ${MAX_KEYS} keys per request.`);
+		const includeDocs = flag((request.query as Record<string, unknown>).include_docs);
+		const rows = await ctx.store.allDocs(scope, keys as string[], { includeDocs });
+		return { total_rows: rows.length, offset: 0, rows };
+	});
+
+	app.get('/db/:scope/_local/:id', async (request) => {
+		const { scope } = await readAccess(request);
+		const doc = await ctx.store.getLocal(scope, (request.params as { id: string }).id);
+		if (!doc) throw new AppError('not_found', 'missing');
+		return doc;
+	});
+
+	// Checkpoints need only read access: they never replicate and nobody else reads them.
+	app.put('/db/:scope/_local/:id', async (request, reply) => {
+		const { scope } = await readAccess(request);
+		const body = request.body;
+		if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+			throw new AppError('bad_request', 'A document must be a JSON object.');
+		}
+		if (JSON.stringify(body).length > MAX_LOCAL_BYTES) throw new AppError('too_large', 'Local document too large.');
+		const id = (request.params as { id: string }).id;
+		try {
+			const res = await ctx.store.putLocal(scope, id, body as Record<string, unknown>);
+			return reply.code(201).send({ ok: true, ...res });
+		} catch (err) {
+			if ((err as { status?: number }).status === 409) throw new AppError('conflict', 'Document update conflict.');
+			throw err;
+		}
+	});
+}

@@ -1,0 +1,49 @@
+/**
+ * The storage port: the only way routes reach documents. Adapters (embedded PouchDB now,
+ * Apache CouchDB later) implement it with CouchDB's semantics. It never checks access or
+ * validates documents: callers do that before anything reaches a store.
+ */
+
+/** A stored document as the wire carries it. */
+export type StoredDoc = { _id: string; _rev?: string; _deleted?: boolean; [key: string]: unknown };
+
+export type ScopeInfo = { db_name: string; update_seq: string; doc_count: number };
+
+export type ChangeRow = {
+	seq: string;
+	id: string;
+	changes: { rev: string }[];
+	deleted?: boolean;
+	doc?: StoredDoc;
+};
+
+export type ChangesResult = { results: ChangeRow[]; last_seq: string };
+
+/** Per-document answer of a write, in request order. */
+export type WriteResult = { id: string; rev: string } | { id: string; error: 'conflict'; reason: string };
+
+export type AllDocsRow =
+	| { id: string; key: string; value: { rev: string; deleted?: boolean }; doc?: StoredDoc | null }
+	| { key: string; error: 'not_found' };
+
+export interface DocStore {
+	info(scope: string): Promise<ScopeInfo>;
+	/** Changes after `since` (an opaque sequence from this store, or undefined for the start). */
+	changes(scope: string, opts: { since?: string; limit?: number; includeDocs?: boolean }): Promise<ChangesResult>;
+	/** Ordinary edits (new_edits=true): a stale or missing `_rev` comes back as a conflict. */
+	bulkDocs(scope: string, docs: StoredDoc[]): Promise<WriteResult[]>;
+	allDocs(scope: string, keys: string[], opts?: { includeDocs?: boolean }): Promise<AllDocsRow[]>;
+	getLocal(scope: string, id: string): Promise<StoredDoc | undefined>;
+	putLocal(scope: string, id: string, doc: Record<string, unknown>): Promise<{ id: string; rev: string }>;
+	/** Resolves at the next write to `scope`, or when `signal` aborts. */
+	waitForChange(scope: string, signal: AbortSignal): Promise<void>;
+	close(): Promise<void>;
+}
+
+/** A store that cannot be opened (corrupt files, a lock held by another process). */
+export class StoreOpenError extends Error {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super(message, options);
+		this.name = 'StoreOpenError';
+	}
+}

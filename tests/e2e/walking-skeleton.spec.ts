@@ -1,0 +1,120 @@
+/**
+ * The walking skeleton (issue 2): a manager plans a round offline, reloads offline, syncs;
+ * the safety rep of the same unit sees it live on another device; other units and staff never get it.
+ */
+import { test, expect, request as playwrightRequest } from '@playwright/test';
+import { signIn, expectAccessible, waitForServiceWorker, PASSWORD } from './fixtures.ts';
+
+test('a round planned offline reaches the safety rep and nobody else', async ({ browser, baseURL }) => {
+	const chefContext = await browser.newContext();
+	const repContext = await browser.newContext();
+	const chef = await chefContext.newPage();
+	const rep = await repContext.newPage();
+
+	await signIn(chef, 'chef');
+	await expectAccessible(chef, 'home (sv)');
+	await waitForServiceWorker(chef);
+
+	await signIn(rep, 'skyddsombud');
+	await rep.getByRole('link', { name: 'Skyddsronder' }).click();
+	await expect(rep.getByRole('heading', { level: 1, name: 'Skyddsronder' })).toBeVisible();
+
+	// Templates arrive through the org scope before we go offline.
+	await chef.getByRole('link', { name: 'Skyddsronder' }).click();
+	await expectAccessible(chef, 'rounds (sv)');
+	await chef.getByRole('link', { name: 'Planera en rond' }).click();
+	await expect(chef.getByRole('option', { name: 'Fysisk skyddsrond' })).toBeAttached({ timeout: 15_000 });
+
+	await chefContext.setOffline(true);
+	await expect(chef.getByTestId('sync-online')).toHaveText('Offline');
+	await expectAccessible(chef, 'plan a round (sv)');
+	await chef.getByLabel('Mall').selectOption({ label: 'Fysisk skyddsrond' });
+	await chef.getByLabel('Datum').fill('2026-12-01');
+	await chef.getByRole('button', { name: 'Spara ronden' }).click();
+	await expect(chef.getByText('Ronden är sparad på enheten.')).toBeVisible();
+	await expect(chef.getByTestId('round-sync')).toHaveText('Inte synkad');
+	await expect(chef.getByTestId('sync-pending')).toHaveText('1 ändring väntar');
+	const roundUrl = chef.url();
+	const roundId = decodeURIComponent(new URL(roundUrl).pathname.split('/').pop() ?? '');
+	expect(roundId).toMatch(/^round:/);
+	await expectAccessible(chef, 'round detail (sv)');
+
+	// Still offline: a reload is served by the service worker and the round is read from IndexedDB.
+	const reloaded = await chef.reload();
+	expect(reloaded?.fromServiceWorker()).toBe(true);
+	await expect(chef.getByRole('heading', { level: 1 })).toContainText('Fysisk skyddsrond – Enhet A1');
+	await expect(chef.getByText('1 december 2026')).toBeVisible();
+
+	// The safety rep's device has not got it yet.
+	await expect(rep.getByTestId('round-row')).toHaveCount(0);
+
+	await chefContext.setOffline(false);
+	await expect(chef.getByTestId('round-sync')).toHaveText('Synkad', { timeout: 15_000 });
+	await expect(chef.getByTestId('sync-pending')).toHaveText('Allt synkat');
+
+	// Live on the other device, without reloading, within 5 seconds.
+	await expect(rep.getByTestId('round-row')).toHaveCount(1, { timeout: 5_000 });
+	await expect(rep.getByTestId('round-row')).toContainText('Enhet A1');
+
+	// Other units and staff never receive it, in the UI or at the API.
+	for (const name of ['chef2', 'medarbetare']) {
+		const api = await playwrightRequest.newContext({ baseURL });
+		expect((await api.post('/db/_session', { data: { name, password: PASSWORD } })).status()).toBe(200);
+		const changes = await api.get('/db/unit-a1/_changes?include_docs=true');
+		expect(changes.status()).toBe(403);
+		const all = await api.post('/db/unit-a1/_all_docs?include_docs=true', { data: { keys: [roundId] } });
+		expect(all.status()).toBe(403);
+		const me = await (await api.get('/api/me')).json();
+		expect(me.scopes.map((s: { scope: string }) => s.scope)).not.toContain('unit-a1');
+		await api.dispose();
+	}
+	const otherContext = await browser.newContext();
+	const other = await otherContext.newPage();
+	await signIn(other, 'chef2');
+	await other.getByRole('link', { name: 'Skyddsronder' }).click();
+	await expect(other.getByText('Inga ronder än.')).toBeVisible({ timeout: 10_000 });
+	const idb = await other.evaluate(async () => {
+		const dbs = await indexedDB.databases();
+		return dbs.map((d) => d.name);
+	});
+	expect(idb).toEqual(['trygg-chef2']);
+
+	// The same pages in English, with zero axe violations.
+	await chef.getByRole('button', { name: 'In English' }).click();
+	await expect(chef.getByRole('heading', { level: 1 })).toContainText('Physical safety round – Enhet A1');
+	await expect(chef.getByText('1 December 2026')).toBeVisible();
+	await expectAccessible(chef, 'round detail (en)');
+	for (const [link, heading] of [
+		['Safety rounds', 'Safety rounds'],
+		['Overview', 'Welcome'],
+		['Sync queue', 'Sync queue'],
+		['Templates', 'Templates'],
+	] as const) {
+		await chef.getByRole('navigation').getByRole('link', { name: link }).click();
+		await expect(chef.getByRole('heading', { level: 1 })).toContainText(heading);
+		await expectAccessible(chef, `${link} (en)`);
+	}
+	await chef.getByRole('navigation').getByRole('link', { name: 'Safety rounds' }).click();
+	await chef.getByRole('link', { name: 'Plan a round' }).click();
+	await expectAccessible(chef, 'plan a round (en)');
+	// The language choice persists across a reload.
+	await chef.reload();
+	await expect(chef.getByRole('heading', { level: 1 })).toHaveText('Plan a round');
+	await chef.getByRole('button', { name: 'Sign out' }).click();
+	await expect(chef.getByRole('heading', { level: 1 })).toHaveText('Sign in');
+	await expectAccessible(chef, 'sign in (en)');
+	await chef.getByRole('button', { name: 'På svenska' }).click();
+	await expectAccessible(chef, 'sign in (sv)');
+
+	await Promise.all([chefContext.close(), repContext.close(), otherContext.close()]);
+});
+
+test('a wrong password gets a clear message without saying which field was wrong', async ({ page }) => {
+	await page.goto('/sign-in');
+	await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+	await page.getByLabel('Användarnamn').fill('chef');
+	await page.getByLabel('Lösenord').fill('fel-lösenord');
+	await page.getByRole('button', { name: 'Logga in' }).click();
+	await expect(page.getByRole('alert')).toHaveText('Fel användarnamn eller lösenord.');
+	await expectAccessible(page, 'sign in error (sv)');
+});

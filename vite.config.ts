@@ -1,0 +1,23 @@
+// SvelteKit 3 takes its configuration here (it refuses svelte.config.js).
+import { sveltekit } from '@sveltejs/kit/vite';
+import adapter from '@sveltejs/adapter-static';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [
+		sveltekit({
+			compilerOptions: { runes: true },
+			// SPA fallback: the prerendered root stays, every other path falls back to the app.
+			adapter: adapter({ fallback: '200.html' }),
+			// workbox-window registers the worker, so the update prompt is ours and never reloads under a form.
+			serviceWorker: { register: false },
+			version: { pollInterval: 0 },
+		}),
+	],
+	server: { proxy: { '/db': 'http://localhost:8080', '/api': 'http://localhost:8080' } },
+	test: {
+		include: ['src/**/*.spec.ts', 'sync-server/src/**/*.spec.ts', 'tests/conformance/**/*.spec.ts'],
+		environment: 'node',
+		testTimeout: 20000,
+	},
+});

@@ -8,19 +8,24 @@ import { version } from '$app/env';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 
-const entries = [...immutable, ...assets, ...prerendered].map(({ path }) => ({
+const built = [...immutable, ...assets, ...prerendered];
+const entries = built.map(({ path }) => ({
 	url: path === '' ? './' : path,
 	// Immutable files carry a hash in their name; the rest are revised by the build version.
 	revision: path.includes('/immutable/') ? null : version,
 }));
+// The SPA fallback (written by the adapter after this worker is built) routes any path on the
+// client; the prerendered root would hydrate as `/` whatever the URL. Only in a real build.
+const FALLBACK = '200.html';
+if (prerendered.length > 0) entries.push({ url: FALLBACK, revision: version });
 
 precacheAndRoute(entries);
 cleanupOutdatedCaches();
 
 // In `vite dev` nothing is precached and the handler would throw: only route navigations when the root is cached.
-if (entries.some((e) => e.url === './')) {
+if (prerendered.length > 0) {
 	registerRoute(
-		new NavigationRoute(createHandlerBoundToURL('./'), {
+		new NavigationRoute(createHandlerBoundToURL(FALLBACK), {
 			denylist: [/^\/db(\/|$)/, /^\/api(\/|$)/, /^\/anon(\/|$)/],
 		}),
 	);

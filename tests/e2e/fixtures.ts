@@ -24,14 +24,20 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
 }
 
 export async function waitForServiceWorker(page: Page): Promise<void> {
-	await page.waitForFunction(async () => {
-		const registration = await navigator.serviceWorker.ready;
-		return Boolean(registration.active) && Boolean(navigator.serviceWorker.controller);
-	}, undefined, { timeout: 20_000 }).catch(async () => {
-		// The first visit is not controlled until a reload: reload once and wait again.
-		await page.reload();
-		await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 20_000 });
-	});
+	await page
+		.waitForFunction(
+			async () => {
+				const registration = await navigator.serviceWorker.ready;
+				return Boolean(registration.active) && Boolean(navigator.serviceWorker.controller);
+			},
+			undefined,
+			{ timeout: 20_000 },
+		)
+		.catch(async () => {
+			// The first visit is not controlled until a reload: reload once and wait again.
+			await page.reload();
+			await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 20_000 });
+		});
 }
 
 /** A signed-in API client for probing the server directly. */

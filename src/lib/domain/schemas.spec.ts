@@ -26,7 +26,10 @@ describe('checkDoc', () => {
 	});
 
 	it('refuses an id that does not match the type', () => {
-		expect(checkDoc({ ...round(), _id: 'unit:x' })).toEqual({ ok: false, reason: 'id unit:x does not match type round' });
+		expect(checkDoc({ ...round(), _id: 'unit:x' })).toEqual({
+			ok: false,
+			reason: 'id unit:x does not match type round',
+		});
 	});
 
 	it('refuses unknown fields, types and bad dates with a reason', () => {
@@ -44,10 +47,14 @@ describe('checkDoc', () => {
 	it('never accepts a round with any field replaced by an arbitrary value of the wrong kind', () => {
 		const keys = Object.keys(round()) as (keyof ReturnType<typeof round>)[];
 		fc.assert(
-			fc.property(fc.constantFrom(...keys), fc.oneof(fc.integer(), fc.constant(null), fc.object(), fc.boolean()), (key, value) => {
-				const doc: Record<string, unknown> = { ...round(), [key]: value };
-				expect(checkDoc(doc).ok).toBe(false);
-			}),
+			fc.property(
+				fc.constantFrom(...keys),
+				fc.oneof(fc.integer(), fc.constant(null), fc.object(), fc.boolean()),
+				(key, value) => {
+					const doc: Record<string, unknown> = { ...round(), [key]: value };
+					expect(checkDoc(doc).ok).toBe(false);
+				},
+			),
 		);
 	});
 });

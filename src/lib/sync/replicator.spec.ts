@@ -76,7 +76,11 @@ describe('Replicator', () => {
 		const repDb = new TryggDb(`rep-${Math.random()}`);
 		const chefFetch = await deviceFetch('chef');
 		const chef = new Replicator({ db: chefDb, fetch: chefFetch, scopes: () => ['org', 'unit-a1'] });
-		const rep = new Replicator({ db: repDb, fetch: await deviceFetch('skyddsombud'), scopes: () => ['org', 'unit-a1'] });
+		const rep = new Replicator({
+			db: repDb,
+			fetch: await deviceFetch('skyddsombud'),
+			scopes: () => ['org', 'unit-a1'],
+		});
 
 		chefFetch.fail = true;
 		const doc = round();
@@ -105,7 +109,9 @@ describe('Replicator', () => {
 			if (url.includes('_bulk_docs')) throw new TypeError('connection reset');
 			return res;
 		};
-		await expect(new Replicator({ db, fetch: lossy, scopes: () => [] }).push()).rejects.toMatchObject({ code: 'network' });
+		await expect(new Replicator({ db, fetch: lossy, scopes: () => [] }).push()).rejects.toMatchObject({
+			code: 'network',
+		});
 		expect(await db.outbox.count()).toBe(1);
 
 		const again = new Replicator({ db, fetch: f, scopes: () => ['unit-a1'] });

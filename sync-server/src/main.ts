@@ -43,7 +43,9 @@ async function checkWritable(dataDir: string): Promise<void> {
 
 export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 	if (process.env.COUCHDB_URL) {
-		fail('COUCHDB_URL is set, but the Apache CouchDB adapter arrives in a later release; unset it to use the embedded store.');
+		fail(
+			'COUCHDB_URL is set, but the Apache CouchDB adapter arrives in a later release; unset it to use the embedded store.',
+		);
 	}
 	const port = Number(process.env.PORT ?? 8080);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT ${process.env.PORT} is not a port number.`);
@@ -51,7 +53,9 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 	const staticDir = opts.staticDir ?? process.env.TRYGG_STATIC_DIR;
 
 	await checkWritable(dataDir).catch(() => fail(`the data folder ${dataDir} is not writable.`));
-	const secret = await sessionSecret(dataDir).catch(() => fail(`cannot read or create ${path.join(dataDir, 'session-secret')}.`));
+	const secret = await sessionSecret(dataDir).catch(() =>
+		fail(`cannot read or create ${path.join(dataDir, 'session-secret')}.`),
+	);
 
 	let app: FastifyInstance;
 	try {

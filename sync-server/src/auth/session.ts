@@ -25,7 +25,8 @@ export function readSessionToken(secret: string, token: string | undefined, now:
 	const payload = token.slice(0, dot);
 	const mac = Buffer.from(token.slice(dot + 1), 'base64url');
 	const expected = sign(secret, payload);
-	if (mac.length !== expected.length || !timingSafeEqual(new Uint8Array(mac), new Uint8Array(expected))) return undefined;
+	if (mac.length !== expected.length || !timingSafeEqual(new Uint8Array(mac), new Uint8Array(expected)))
+		return undefined;
 	try {
 		const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { n?: unknown; e?: unknown };
 		if (typeof data.n !== 'string' || typeof data.e !== 'number' || data.e <= now.getTime()) return undefined;

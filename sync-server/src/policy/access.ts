@@ -103,11 +103,23 @@ export function grantsFor(user: PolicyUser, units: PolicyUnit[]): ScopeGrant[] {
 		// A membership of a unit that is not in the org tree grants nothing.
 		if (!names.has(m.unitId)) continue;
 		if (rule.own) {
-			add({ scope: unitScope(m.unitId), unitId: m.unitId, unitName: names.get(m.unitId) ?? null, role: m.role, write: rule.own.write });
+			add({
+				scope: unitScope(m.unitId),
+				unitId: m.unitId,
+				unitName: names.get(m.unitId) ?? null,
+				role: m.role,
+				write: rule.own.write,
+			});
 		}
 		if (rule.descendants) {
 			for (const d of descendantsOf(m.unitId, units)) {
-				add({ scope: unitScope(d), unitId: d, unitName: names.get(d) ?? null, role: m.role, write: rule.descendants.write });
+				add({
+					scope: unitScope(d),
+					unitId: d,
+					unitName: names.get(d) ?? null,
+					role: m.role,
+					write: rule.descendants.write,
+				});
 			}
 		}
 	}

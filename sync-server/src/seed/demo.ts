@@ -20,7 +20,12 @@ export const DEMO_ACCOUNTS: readonly Omit<NewUser, 'password'>[] = [
 		roles: ['safety_rep'],
 		memberships: [{ unitId: 'a1', role: 'safety_rep' }],
 	},
-	{ name: 'medarbetare', displayName: 'Mats Medarbetare', roles: ['staff'], memberships: [{ unitId: 'a1', role: 'staff' }] },
+	{
+		name: 'medarbetare',
+		displayName: 'Mats Medarbetare',
+		roles: ['staff'],
+		memberships: [{ unitId: 'a1', role: 'staff' }],
+	},
 	{ name: 'hr', displayName: 'Hanna HR', roles: ['hr'], memberships: [] },
 	{ name: 'admin', displayName: 'Adam Admin', roles: ['admin'], memberships: [] },
 ];

@@ -21,12 +21,20 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM
 const isoTime = z.iso.datetime({ offset: true });
 const shortText = z.string().trim().min(1).max(200);
 
+/**
+ * A hybrid logical clock stamp: 13-digit wall milliseconds, 4-digit counter, device id.
+ * Fixed width, so stamps compare as strings; the device id breaks ties (architecture §7).
+ */
+export const hlcSchema = z.string().regex(/^\d{13}-\d{4}-[a-z0-9-]{1,64}$/, 'not a clock stamp');
+
 const docBase = {
 	_id: z.string().min(3).max(200),
 	_rev: z.string().max(200).optional(),
 	scope: z.string().refine(isScope, 'not a scope name'),
 	createdAt: isoTime,
 	updatedAt: isoTime,
+	/** Per-field clock stamps of mutable shared documents, for the field-level merge. */
+	clock: z.record(z.string().max(64), hlcSchema).optional(),
 };
 
 /** An org unit (förvaltning, avdelning, enhet) in the `org` scope. */

@@ -102,5 +102,8 @@ export const en: Record<MessageKey, string> = {
 	'error.quota': 'The device is out of storage space. What is already saved is kept.',
 	'error.server': 'Something went wrong on the server. Try again in a while.',
 	'notFound.title': 'Page not found',
+	// -- sync queue and conflicts (add keys here)
+	// -- photos (add keys here)
+	// -- access and security (add keys here)
 	'notFound.back': 'To the overview',
 };

@@ -100,6 +100,9 @@ export const sv = {
 	'error.quota': 'Enheten har slut på lagringsutrymme. Det som redan sparats finns kvar.',
 	'error.server': 'Något gick fel på servern. Försök igen om en stund.',
 	'notFound.title': 'Sidan finns inte',
+	// -- sync queue and conflicts (add keys here)
+	// -- photos (add keys here)
+	// -- access and security (add keys here)
 	'notFound.back': 'Till översikten',
 } as const;
 

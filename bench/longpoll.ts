@@ -1,0 +1,140 @@
+/**
+ * Benchmark (b) and (c): N simulated devices of one unit on `_changes?feed=longpoll`, one
+ * more device writing. Measures how long until all N are connected (each has done its
+ * catch-up `_changes` and opened its longpoll), then for each of W writes the time until
+ * every listening device has received it (p50/p95/max over all devices and writes), and
+ * the server's peak memory. Same client code against Trygg and the reference server in
+ * the same run. Run: `npm run bench:longpoll [-- --devices 500 --writes 5]`.
+ */
+import { setMaxListeners } from 'node:events';
+import { newId } from '../src/lib/domain/index.ts';
+import { arg, json, peakMemoryMb, percentile, request, startReference, startTrygg, type Target } from './lib.ts';
+
+const DEVICES = arg('devices', 500);
+const WRITES = arg('writes', 5);
+
+type Seq = string | number;
+type Changes = { results: { id: string; seq: Seq }[]; last_seq: Seq };
+
+function roundDoc(): Record<string, unknown> {
+	const now = new Date().toISOString();
+	return {
+		_id: newId('round'),
+		type: 'round',
+		scope: 'unit-a1',
+		unitId: 'a1',
+		templateId: 'template:physical',
+		templateVersion: 1,
+		date: '2026-12-01',
+		status: 'planned',
+		participants: [],
+		createdBy: 'chef',
+		createdAt: now,
+		updatedAt: now,
+	};
+}
+
+type Device = { since: string; seen: Map<string, number> };
+
+async function run(
+	target: Target,
+): Promise<{ connectMs: number; latencies: number[]; memoryMb: number; lost: number }> {
+	const url = `${target.base}${target.db}/_changes`;
+	const devices: Device[] = Array.from({ length: DEVICES }, () => ({ since: '0', seen: new Map() }));
+	const stop = new AbortController();
+	setMaxListeners(0, stop.signal); // every device's request listens to it
+	let connected = 0;
+	let resolveConnected: () => void = () => undefined;
+	const allConnected = new Promise<void>((r) => (resolveConnected = r));
+
+	const t0 = performance.now();
+	const loops = devices.map(async (device) => {
+		// Catch up first, as a device does when it comes online.
+		const first = await json<Changes>(`${url}?since=0`, { cookie: target.cookie });
+		device.since = String(first.last_seq);
+		let counted = false;
+		while (!stop.signal.aborted) {
+			const pending = request(`${url}?feed=longpoll&timeout=60000&since=${encodeURIComponent(device.since)}`, {
+				cookie: target.cookie,
+				signal: stop.signal,
+			});
+			if (!counted) {
+				counted = true;
+				if (++connected === DEVICES) resolveConnected();
+			}
+			let res;
+			try {
+				res = await pending;
+			} catch {
+				return; // aborted at the end
+			}
+			if (res.status !== 200) throw new Error(`${target.name}: longpoll ${res.status} ${res.body.slice(0, 100)}`);
+			const page = JSON.parse(res.body) as Changes;
+			const at = performance.now();
+			for (const row of page.results) if (!device.seen.has(row.id)) device.seen.set(row.id, at);
+			device.since = String(page.last_seq);
+		}
+	});
+	await allConnected;
+	const connectMs = performance.now() - t0;
+
+	const latencies: number[] = [];
+	let lost = 0;
+	for (let w = 0; w < WRITES; w++) {
+		await new Promise((r) => setTimeout(r, 300)); // let every device re-open its longpoll
+		const doc = roundDoc();
+		const id = doc._id as string;
+		const sent = performance.now();
+		await json(`${target.base}${target.db}/_bulk_docs`, {
+			method: 'POST',
+			cookie: target.cookie,
+			body: JSON.stringify({ docs: [doc] }),
+		});
+		const deadline = sent + 30_000;
+		while (devices.some((d) => !d.seen.has(id)) && performance.now() < deadline) {
+			await new Promise((r) => setTimeout(r, 5));
+		}
+		for (const d of devices) {
+			const at = d.seen.get(id);
+			if (at === undefined) lost++;
+			else latencies.push(at - sent);
+		}
+	}
+	const memoryMb = await peakMemoryMb(target.proc);
+	stop.abort();
+	await Promise.allSettled(loops);
+	return { connectMs, latencies, memoryMb, lost };
+}
+
+const figures: Record<string, Awaited<ReturnType<typeof run>>> = {};
+for (const start of [startTrygg, startReference]) {
+	const target = await start();
+	try {
+		figures[target.name] = await run(target);
+	} finally {
+		await target.stop();
+	}
+}
+
+const row = (name: string) => {
+	const f = figures[name];
+	if (!f) return {};
+	return {
+		'connect all (ms)': Math.round(f.connectMs),
+		'p50 (ms)': Math.round(percentile(f.latencies, 50)),
+		'p95 (ms)': Math.round(percentile(f.latencies, 95)),
+		'max (ms)': Math.round(percentile(f.latencies, 100)),
+		'missed (30 s)': f.lost,
+		'peak memory (MB)': Math.round(f.memoryMb),
+	};
+};
+console.log(`longpoll: ${DEVICES} devices on one unit, ${WRITES} writes`);
+console.table({ trygg: row('trygg'), reference: row('reference') });
+const t = figures.trygg;
+const r = figures.reference;
+if (t && r) {
+	console.log(
+		`ratios (Trygg / reference, lower is better): connect ${(t.connectMs / r.connectMs).toFixed(2)}, ` +
+			`p95 ${(percentile(t.latencies, 95) / percentile(r.latencies, 95)).toFixed(2)}`,
+	);
+}

@@ -144,7 +144,7 @@ export class Replicator {
 			} catch (err) {
 				if (err instanceof AppError && err.code === 'too_large') {
 					if (batch > 1) {
-						batch = Math.max(1, Math.floor(batch / 2));
+						batch = Math.max(1, Math.floor(slice.length / 2)); // halve what was sent, not the nominal size
 						continue;
 					}
 					await this.#refuse(slice[0]!, 'too_large', err.message);

@@ -12,5 +12,5 @@ export interface BlobStore {
 	/** The stored bytes, or undefined. */
 	get(scope: string, sha256: string): Promise<Buffer | undefined>;
 	/** Store bytes already verified to hash to `sha256`; `created` is false when they were there. */
-	put(scope: string, sha256: string, bytes: Buffer): Promise<{ created: boolean }>;
+	put(scope: string, sha256: string, bytes: Uint8Array): Promise<{ created: boolean }>;
 }

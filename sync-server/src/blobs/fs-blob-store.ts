@@ -42,7 +42,7 @@ export class FsBlobStore implements BlobStore {
 		}
 	}
 
-	async put(scope: string, sha256: string, bytes: Buffer): Promise<{ created: boolean }> {
+	async put(scope: string, sha256: string, bytes: Uint8Array): Promise<{ created: boolean }> {
 		const file = this.#file(scope, sha256);
 		if (await this.stat(scope, sha256)) return { created: false };
 		await mkdir(path.dirname(file), { recursive: true });

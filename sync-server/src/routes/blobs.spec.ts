@@ -23,11 +23,21 @@ afterEach(async () => {
 	await rm(dir, { recursive: true, force: true });
 });
 
-const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+const sha = (bytes: Buffer): string =>
+	createHash('sha256')
+		.update(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+		.digest('hex');
+const concat = (head: Uint8Array, tail: Uint8Array): Buffer => {
+	const out = new Uint8Array(head.length + tail.length);
+	out.set(head);
+	out.set(tail, head.length);
+	return Buffer.from(out.buffer);
+};
 /** Bytes that start like a JPEG (the server sniffs, it never decodes). */
-const jpeg = (size = 2048): Buffer => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xdb]), randomBytes(size - 4)]);
+const jpeg = (size = 2048): Buffer =>
+	concat(new Uint8Array([0xff, 0xd8, 0xff, 0xdb]), new Uint8Array(randomBytes(size - 4)));
 const png = (): Buffer =>
-	Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(100)]);
+	concat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), new Uint8Array(randomBytes(100)));
 
 async function cookieOf(name: string): Promise<string> {
 	const res = await app.inject({

@@ -13,6 +13,11 @@ import type { BlobStore } from '../blobs/blob-store.ts';
 import type { ServerContext } from '../context.ts';
 import { mayRead, mayWrite } from '../policy/access.ts';
 
+/** The same bytes as a plain Uint8Array, without a copy (the DOM-style typings refuse a Buffer). */
+function viewOf(buffer: Buffer): Uint8Array {
+	return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
 type BlobParams = { scope: string; sha256: string };
 
 /** A blob never changes under its hash, so the browser may keep it (privately) for good. */
@@ -60,12 +65,13 @@ export async function blobRoutes(app: FastifyInstance, opts: { ctx: ServerContex
 			const { scope, sha256 } = request.params as BlobParams;
 			const body = request.body;
 			if (!Buffer.isBuffer(body) || body.length === 0) throw new AppError('bad_request', 'The request has no bytes.');
-			if (!photoMimeOf(body)) {
+			const bytes = viewOf(body);
+			if (!photoMimeOf(bytes)) {
 				throw new AppError('unsupported_media', 'Only JPEG, PNG and WebP images are accepted.');
 			}
-			const actual = createHash('sha256').update(body).digest('hex');
+			const actual = createHash('sha256').update(bytes).digest('hex');
 			if (actual !== sha256) throw new AppError('bad_request', 'The bytes do not match the SHA-256 in the URL.');
-			const { created } = await blobs.put(scope, sha256, body);
+			const { created } = await blobs.put(scope, sha256, bytes);
 			return reply.code(created ? 201 : 200).send({ ok: true, id: sha256, size: body.length });
 		},
 	);
@@ -77,7 +83,7 @@ export async function blobRoutes(app: FastifyInstance, opts: { ctx: ServerContex
 		if (!bytes) throw new AppError('not_found', 'missing');
 		return (
 			reply
-				.type(photoMimeOf(bytes) ?? 'application/octet-stream')
+				.type(photoMimeOf(viewOf(bytes)) ?? 'application/octet-stream')
 				.header('etag', `"${sha256}"`)
 				// Opened on its own, a blob may run nothing and load nothing.
 				.header('content-security-policy', "default-src 'none'; sandbox")

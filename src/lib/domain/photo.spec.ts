@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkDoc, newId } from './index.ts';
-import { MAX_PHOTO_SIDE, fitWithin, photoMimeOf, photoRefSchema, sniffImage } from './photo.ts';
+import { MAX_PHOTO_SIDE, fitWithin, photoMimeOf, photoRefSchema, sha256Hex, sniffImage } from './photo.ts';
 
 const bytes = (...parts: (number[] | string)[]): Uint8Array =>
 	new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
@@ -98,5 +98,16 @@ describe('photo references in a round', () => {
 		expect(photoRefSchema.safeParse({ ...ref, url: 'https://x' }).success).toBe(false);
 		expect(photoRefSchema.safeParse({ ...ref, width: 3000 }).success).toBe(false);
 		expect(checkDoc(round(Array.from({ length: 21 }, () => ref)))).toMatchObject({ ok: false });
+	});
+});
+
+describe('sha256Hex', () => {
+	it('gives the standard digest in lowercase hex', async () => {
+		expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe(
+			'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+		);
+		expect(await sha256Hex(new ArrayBuffer(0))).toBe(
+			'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+		);
 	});
 });

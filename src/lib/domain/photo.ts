@@ -84,3 +84,13 @@ export function fitWithin(width: number, height: number, max = MAX_PHOTO_SIDE): 
 		height: Math.max(1, Math.round(height * scale)),
 	};
 }
+
+/**
+ * Lowercase hex SHA-256 of some bytes: the name a photo is stored, uploaded and found under.
+ * WebCrypto, so the same function runs on the device (secure context) and in Node.
+ * @example await sha256Hex(new TextEncoder().encode('abc')) // 'ba7816bf…15ad'
+ */
+export async function sha256Hex(bytes: Uint8Array<ArrayBuffer> | ArrayBuffer): Promise<string> {
+	const digest = await crypto.subtle.digest('SHA-256', bytes);
+	return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

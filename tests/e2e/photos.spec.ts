@@ -11,6 +11,17 @@ import { signIn, expectAccessible, waitForServiceWorker, PASSWORD } from './fixt
 
 const CAMERA = 'TryggTestCam';
 
+/** Bytes one after another (Buffer.concat's typing clashes with the DOM's Uint8Array here). */
+function join(...parts: ArrayLike<number>[]): Buffer {
+	const out = Buffer.alloc(parts.reduce((n, p) => n + p.length, 0));
+	let at = 0;
+	for (const part of parts) {
+		for (let i = 0; i < part.length; i++) out[at + i] = part[i] as number;
+		at += part.length;
+	}
+	return out;
+}
+
 /**
  * An EXIF APP1 segment (little-endian TIFF) with Make, Orientation = 6 (a phone held upright) and a GPS IFD that places
  * the photo at 59°19'N 18°4'E, built by hand so the test knows exactly what must disappear.
@@ -55,11 +66,11 @@ function exifSegment(): Buffer {
 			tiff.writeUInt32LE(1, at + i * 8 + 4);
 		});
 	}
-	const body = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+	const body = join(Buffer.from('Exif\0\0', 'latin1'), tiff);
 	const header = Buffer.alloc(4);
 	header.writeUInt16BE(0xffe1, 0);
 	header.writeUInt16BE(body.length + 2, 2);
-	return Buffer.concat([header, body]);
+	return join(header, body);
 }
 
 /** The marker bytes of every JPEG segment before the image data. */
@@ -96,7 +107,7 @@ async function cameraJpeg(page: Page): Promise<Buffer> {
 		return btoa(text);
 	});
 	const plain = Buffer.from(base64, 'base64');
-	const withExif = Buffer.concat([plain.subarray(0, 2), exifSegment(), plain.subarray(2)]);
+	const withExif = join(plain.subarray(0, 2), exifSegment(), plain.subarray(2));
 	expect(jpegMarkers(withExif)[0]).toBe(0xffe1);
 	return withExif;
 }
@@ -132,7 +143,7 @@ test('a photo taken offline is compressed, stripped of EXIF, and reaches the saf
 		{
 			name: 'trasig.jpg',
 			mimeType: 'image/jpeg',
-			buffer: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(400, 7)]),
+			buffer: join([0xff, 0xd8, 0xff, 0xe0], Buffer.alloc(400, 7)),
 		},
 		{ name: 'rond.jpg', mimeType: 'image/jpeg', buffer: photo },
 	]);
@@ -215,5 +226,14 @@ test('a photo taken offline is compressed, stripped of EXIF, and reaches the saf
 	await expect(chef.getByRole('heading', { level: 2, name: 'Foton' })).toBeFocused();
 	await expect(rep.getByText('Inga foton än.')).toBeVisible({ timeout: 15_000 });
 
+	// The e2e server is shared by the spec files: delete the round so later specs start from an empty unit.
+	const cleanup = await playwrightRequest.newContext({ baseURL });
+	expect((await cleanup.post('/db/_session', { data: { name: 'chef', password: PASSWORD } })).status()).toBe(200);
+	const [row] = (await (await cleanup.post('/db/unit-a1/_all_docs', { data: { keys: [roundId] } })).json()).rows;
+	const deleted = await cleanup.post('/db/unit-a1/_bulk_docs', {
+		data: { docs: [{ _id: roundId, _rev: row.value.rev, _deleted: true, type: 'round', scope: 'unit-a1' }] },
+	});
+	expect((await deleted.json())[0]).toMatchObject({ ok: true });
+	await cleanup.dispose();
 	await Promise.all([chefContext.close(), repContext.close()]);
 });

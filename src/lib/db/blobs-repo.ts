@@ -86,16 +86,6 @@ export async function markBlobRefused(
 	await db.blobs.update(sha256, { error });
 }
 
-/** Put refused uploads back in the queue (after the cause was fixed, e.g. access restored). */
-export async function retryRefusedBlobs(db: TryggDb): Promise<void> {
-	await db.blobs
-		.where('state')
-		.equals('pending')
-		.modify((b) => {
-			delete b.error;
-		});
-}
-
 /** Live upload state of the given photos (for "not uploaded yet" marks). */
 export function liveBlobStates(db: TryggDb, shas: string[]): Observable<BlobState[]> {
 	return liveQuery(async () =>

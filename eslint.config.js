@@ -1,5 +1,6 @@
 // Lint: TypeScript + Svelte rules, and the import direction of architecture §Layout:
-// routes → components/state → sync → db → domain; sync-server → domain only.
+// routes → components/state → sync → db → domain; media (photo processing) → domain, used by
+// components/state only; sync-server → domain only.
 import js from '@eslint/js';
 import ts from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
@@ -30,14 +31,15 @@ export default ts.config(
 		languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
 		rules: { 'svelte/no-navigation-without-resolve': 'off' },
 	},
-	{ files: ['src/lib/domain/**'], rules: forbid('db', 'sync', 'state', 'components', 'i18n', 'routes') },
-	{ files: ['src/lib/db/**'], rules: forbid('sync', 'state', 'components', 'routes') },
-	{ files: ['src/lib/sync/**'], rules: forbid('state', 'components', 'routes') },
+	{ files: ['src/lib/domain/**'], rules: forbid('db', 'sync', 'state', 'components', 'i18n', 'routes', 'media') },
+	{ files: ['src/lib/media/**'], rules: forbid('db', 'sync', 'state', 'components', 'i18n', 'routes') },
+	{ files: ['src/lib/db/**'], rules: forbid('sync', 'state', 'components', 'routes', 'media') },
+	{ files: ['src/lib/sync/**'], rules: forbid('state', 'components', 'routes', 'media') },
 	{ files: ['src/lib/state/**', 'src/lib/components/**'], rules: forbid('routes') },
-	{ files: ['src/routes/**'], rules: forbid('db', 'sync') },
+	{ files: ['src/routes/**'], rules: forbid('db', 'sync', 'media') },
 	{
 		files: ['sync-server/**'],
 		// The server shares only the domain with the app.
-		rules: forbid('lib/db', 'lib/sync', 'lib/state', 'lib/components', 'lib/i18n', 'src/routes'),
+		rules: forbid('lib/db', 'lib/sync', 'lib/state', 'lib/components', 'lib/i18n', 'lib/media', 'src/routes'),
 	},
 );

@@ -11,8 +11,10 @@ import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, codeFromCouch } from '../../src/lib/domain/index.ts';
 import { UserStore } from './auth/users.ts';
+import { FsBlobStore } from './blobs/fs-blob-store.ts';
 import { ServerContext, sendError } from './context.ts';
 import { apiRoutes } from './routes/api.ts';
+import { blobRoutes } from './routes/blobs.ts';
 import { scopeRoutes } from './routes/scope.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { sendAppShell, staticRoutes, wantsAppShell } from './routes/static.ts';
@@ -156,6 +158,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	await sessionRoutes(app, ctx);
 	await apiRoutes(app, ctx);
 	await scopeRoutes(app, ctx);
+	await app.register(blobRoutes, { ctx, blobs: new FsBlobStore({ dataDir: opts.dataDir }) });
 	if (opts.staticDir) await staticRoutes(app, opts.staticDir);
 
 	app.addHook('preClose', async () => {

@@ -31,11 +31,28 @@ export interface MetaEntry {
 	value: unknown;
 }
 
+/**
+ * Photo bytes on the device, keyed by their SHA-256 (architecture §8). `pending` waits for upload,
+ * `uploaded` was sent from here, `remote` was downloaded for viewing (a cache, safe to drop).
+ * `error` marks an upload the server refused for good (not retried until the user asks).
+ */
+export interface BlobEntry {
+	sha256: string;
+	scope: string;
+	mime: string;
+	size: number;
+	blob: Blob;
+	state: 'pending' | 'uploaded' | 'remote';
+	error?: { code: string; reason: string };
+	storedAt: string;
+}
+
 export class TryggDb extends Dexie {
 	docs!: EntityTable<StoredDoc, '_id'>;
 	outbox!: EntityTable<OutboxEntry, 'docId'>;
 	checkpoints!: EntityTable<Checkpoint, 'scope'>;
 	meta!: EntityTable<MetaEntry, 'key'>;
+	blobs!: EntityTable<BlobEntry, 'sha256'>;
 
 	constructor(name: string) {
 		super(name);
@@ -45,6 +62,8 @@ export class TryggDb extends Dexie {
 			checkpoints: 'scope',
 			meta: 'key',
 		});
+		// Version 2: photo blobs. Existing tables are unchanged, so no data migration.
+		this.version(2).stores({ blobs: 'sha256, scope, state' });
 	}
 }
 

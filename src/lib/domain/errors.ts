@@ -14,6 +14,8 @@ export const ERROR_CODES = [
 	'conflict',
 	'invalid',
 	'too_large',
+	'unsupported_media',
+	'unreadable',
 	'rate_limited',
 	'revoked',
 	'network',
@@ -35,6 +37,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
 	conflict: 409,
 	invalid: 400,
 	too_large: 413,
+	unsupported_media: 415,
+	unreadable: 400,
 	rate_limited: 429,
 	revoked: 403,
 	network: 503,
@@ -71,6 +75,7 @@ export function codeFromCouch(status: number, body: unknown): ErrorCode {
 	if (status === 404) return 'not_found';
 	if (status === 409) return 'conflict';
 	if (status === 413) return 'too_large';
+	if (status === 415) return 'unsupported_media';
 	if (status === 429) return 'rate_limited';
 	if (status >= 500) return 'server';
 	return 'bad_request';

@@ -2,3 +2,4 @@
 export * from './ids.ts';
 export * from './errors.ts';
 export * from './schemas.ts';
+export * from './photo.ts';

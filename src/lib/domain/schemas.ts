@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { idType, isScope } from './ids.ts';
+import { MAX_PHOTOS_PER_DOC, photoRefSchema } from './photo.ts';
 
 export const ROLES = ['staff', 'manager', 'safety_rep', 'hr', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -86,6 +87,7 @@ export const roundDocSchema = z.strictObject({
 	status: z.enum(ROUND_STATUSES),
 	participants: z.array(z.strictObject({ name: shortText, role: z.enum(['manager', 'safety_rep', 'other']) })).max(30),
 	createdBy: z.string().min(1).max(100),
+	photos: z.array(photoRefSchema).max(MAX_PHOTOS_PER_DOC).optional(),
 });
 export type RoundDoc = z.infer<typeof roundDocSchema>;
 

@@ -7,6 +7,7 @@
 import { AppError, meSchema, type LiveDoc, type Me, type ErrorCode } from '../domain/index.ts';
 import { openUserDb, type OutboxEntry, type TryggDb } from '../db/app-db.ts';
 import { liveOutbox, saveDoc } from '../db/docs-repo.ts';
+import { BlobSync } from '../sync/blob-sync.ts';
 import { requestJson } from '../sync/http.ts';
 import { Replicator, type SyncEvent } from '../sync/replicator.ts';
 import { Live } from './live.svelte.ts';
@@ -33,6 +34,8 @@ export class AppState {
 	sessionExpired = $state(false);
 	db = $state.raw<TryggDb | null>(null);
 	#replicator: Replicator | null = null;
+	/** Photo uploads and lazy downloads (architecture §8), alongside document sync. */
+	blobSync: BlobSync | null = null;
 
 	readonly outbox = $derived(this.db ? new Live<OutboxEntry[]>(liveOutbox(this.db), []) : null);
 	readonly pendingCount = $derived(this.outbox?.current?.filter((e) => e.state === 'pending').length ?? 0);
@@ -46,6 +49,7 @@ export class AppState {
 			this.online = true;
 			void this.checkSession();
 			this.#replicator?.kick();
+			this.blobSync?.kick();
 		});
 		addEventListener('offline', () => {
 			this.online = false;
@@ -67,9 +71,13 @@ export class AppState {
 				scopes: () => this.me?.scopes.map((s) => s.scope) ?? [],
 				onEvent: (e) => this.#onSync(e),
 			});
+			void this.blobSync?.stop();
+			this.blobSync = new BlobSync({ db: this.db, fetch: (url, init) => fetch(url, init) });
 		}
 		this.sessionExpired = false;
 		this.#replicator?.start();
+		this.blobSync?.start();
+		this.blobSync?.kick();
 	}
 
 	#onSync(event: SyncEvent): void {
@@ -111,6 +119,8 @@ export class AppState {
 	async signOut(): Promise<void> {
 		await this.#replicator?.stop();
 		this.#replicator = null;
+		await this.blobSync?.stop();
+		this.blobSync = null;
 		this.db?.close();
 		this.db = null;
 		this.me = null;
@@ -147,6 +157,7 @@ export class AppState {
 		if (this.sessionExpired) return;
 		this.#replicator?.start();
 		this.#replicator?.kick();
+		this.blobSync?.kick();
 	}
 }
 

@@ -1,0 +1,60 @@
+/**
+ * Blob store on the local file system: `<dataDir>/blobs/<scope>/<sha256>`. A write goes to a
+ * temporary file in the same folder and is renamed into place, so a crash never leaves a
+ * half-written blob under a hash name, and a reader never sees one. It trusts its caller to
+ * pass a valid scope name and a lowercase hex digest (both are checked again, as path safety).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SHA256_RE, isScope } from '../../../src/lib/domain/index.ts';
+import type { BlobInfo, BlobStore } from './blob-store.ts';
+
+export class FsBlobStore implements BlobStore {
+	readonly #root: string;
+
+	constructor(opts: { dataDir: string }) {
+		this.#root = path.join(opts.dataDir, 'blobs');
+	}
+
+	#file(scope: string, sha256: string): string {
+		// Both names end up in a path: refuse anything that could climb out of the folder.
+		if (!isScope(scope) || !SHA256_RE.test(sha256)) throw new Error('bad blob address');
+		return path.join(this.#root, scope, sha256);
+	}
+
+	async stat(scope: string, sha256: string): Promise<BlobInfo | undefined> {
+		try {
+			const s = await stat(this.#file(scope, sha256));
+			return s.isFile() ? { size: s.size } : undefined;
+		} catch (err) {
+			if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+			throw err;
+		}
+	}
+
+	async get(scope: string, sha256: string): Promise<Buffer | undefined> {
+		try {
+			return await readFile(this.#file(scope, sha256));
+		} catch (err) {
+			if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+			throw err;
+		}
+	}
+
+	async put(scope: string, sha256: string, bytes: Uint8Array): Promise<{ created: boolean }> {
+		const file = this.#file(scope, sha256);
+		if (await this.stat(scope, sha256)) return { created: false };
+		await mkdir(path.dirname(file), { recursive: true });
+		const temp = path.join(path.dirname(file), `.tmp-${sha256.slice(0, 16)}-${randomBytes(6).toString('hex')}`);
+		try {
+			await writeFile(temp, bytes, { flag: 'wx', mode: 0o600 });
+			// Two uploads of the same bytes may race here: both renames put identical content in place.
+			await rename(temp, file);
+		} catch (err) {
+			await rm(temp, { force: true });
+			throw err;
+		}
+		return { created: true };
+	}
+}

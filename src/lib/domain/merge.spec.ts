@@ -143,7 +143,7 @@ describe('mergeDocs', () => {
 			clock: { participants: `${T0 + 5}-0000-rep` },
 		};
 		const server = { ...rep, _rev: '2-b' };
-		const merged = mergeDocs(chef, server);
+		const merged = mergeDocs<MergeableDoc>(chef, server);
 		expect(merged.date).toBe('2027-02-01');
 		expect(merged.participants).toEqual([{ name: 'Sam', role: 'safety_rep' }]);
 		expect(merged._rev).toBe('2-b');

@@ -81,11 +81,15 @@ async function signedFetch(name: string, device: () => Device | undefined): Prom
 }
 
 async function makeDevice(label: string, user: string): Promise<Device> {
-	let self: Device | undefined;
 	const db = new TryggDb(`sim-${label}-${Math.random()}`);
-	const replicator = new Replicator({ db, fetch: await signedFetch(user, () => self), scopes: () => ['unit-a1'] });
-	self = { label, db, replicator, network: 'online', skewMs: 0 };
-	return self;
+	const holder: { device?: Device } = {};
+	const replicator = new Replicator({
+		db,
+		fetch: await signedFetch(user, () => holder.device),
+		scopes: () => ['unit-a1'],
+	});
+	holder.device = { label, db, replicator, network: 'online', skewMs: 0 };
+	return holder.device;
 }
 
 const NAMES = ['Anna', 'Sam', 'Kim', 'Lo'];

@@ -16,7 +16,11 @@ export interface OutboxEntry {
 	doc: StoredDoc;
 	/** Bumped on every local edit, so a push result is applied only to the edit it carried. */
 	edit: number;
-	state: 'pending' | 'refused';
+	/**
+	 * pending: waiting to be sent; refused: the server said no (see `error`); revoked: this
+	 * person lost access to the scope before the change reached the server (kept to be shown).
+	 */
+	state: 'pending' | 'refused' | 'revoked';
 	error?: { code: string; reason: string };
 	queuedAt: string;
 }

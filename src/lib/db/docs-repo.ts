@@ -6,6 +6,8 @@
  */
 import { liveQuery, type Observable } from 'dexie';
 import { AppError, checkDoc, type LiveDoc } from '../domain/index.ts';
+import { isDeviceId, maxStamp, receive, tick } from '../domain/hlc.ts';
+import { canonicalJson } from '../domain/merge.ts';
 import type { OutboxEntry, StoredDoc, TryggDb } from './app-db.ts';
 
 /** Dexie signals a full disk with this error name. */
@@ -15,19 +17,77 @@ function isQuotaError(err: unknown): boolean {
 	return name === 'QuotaExceededError' || inner === 'QuotaExceededError';
 }
 
+/** Fields that are bookkeeping, not content: they get no clock stamp. */
+const UNSTAMPED = new Set(['_id', '_rev', '_deleted', 'clock', 'updatedAt']);
+
+const DEVICE_KEY = 'deviceId';
+const HLC_KEY = 'hlc';
+const LAST_SYNC_KEY = 'lastSync';
+
 /**
- * Save a document locally and queue it for the server.
+ * This device's id for clock stamps: made once, kept in `meta`. Call inside a transaction
+ * that includes `meta`, or on its own.
+ */
+export async function deviceId(db: TryggDb): Promise<string> {
+	return db.transaction('rw', db.meta, async () => {
+		const stored = await db.meta.get(DEVICE_KEY);
+		if (typeof stored?.value === 'string' && isDeviceId(stored.value)) return stored.value;
+		const id = crypto.randomUUID().toLowerCase();
+		await db.meta.put({ key: DEVICE_KEY, value: id });
+		return id;
+	});
+}
+
+/** The latest stamp in a clock map, or undefined. */
+function latestStamp(clock: Record<string, string> | undefined): string | undefined {
+	let latest: string | undefined;
+	for (const stamp of Object.values(clock ?? {})) latest = maxStamp(latest, stamp);
+	return latest;
+}
+
+/**
+ * Stamp every field that differs from the stored version with one new stamp, later than any
+ * stamp this device has made or seen on the document, so the edit wins the field-level merge
+ * against everything it was based on.
+ */
+async function stampChanges(
+	db: TryggDb,
+	candidate: Record<string, unknown>,
+	existing: StoredDoc | undefined,
+	now: Date,
+): Promise<Record<string, string> | undefined> {
+	const clock: Record<string, string> = { ...existing?.clock };
+	const before = (existing ?? {}) as Record<string, unknown>;
+	const changed = [...new Set([...Object.keys(candidate), ...Object.keys(before)])].filter(
+		(field) => !UNSTAMPED.has(field) && canonicalJson(candidate[field]) !== canonicalJson(before[field]),
+	);
+	if (changed.length === 0) return existing?.clock;
+	const device = await deviceId(db);
+	const last = (await db.meta.get(HLC_KEY))?.value as string | undefined;
+	const seen = latestStamp(existing?.clock);
+	const stamp = seen ? receive(last, seen, device, now.getTime()) : tick(last, device, now.getTime());
+	await db.meta.put({ key: HLC_KEY, value: stamp });
+	for (const field of changed) clock[field] = stamp;
+	return clock;
+}
+
+/**
+ * Save a document locally and queue it for the server. Fields that changed get a clock stamp.
  * @example await saveDoc(db, round) // round is in `docs` and `outbox`
  */
 export async function saveDoc(db: TryggDb, doc: LiveDoc, now = new Date()): Promise<StoredDoc> {
-	const existing = await db.docs.get(doc._id);
-	const candidate = { ...doc, _rev: existing?._rev, updatedAt: now.toISOString() };
-	if (candidate._rev === undefined) delete candidate._rev;
-	const check = checkDoc(candidate);
-	if (!check.ok) throw new AppError('invalid', check.reason);
-	const stored = candidate as StoredDoc;
 	try {
-		await db.transaction('rw', db.docs, db.outbox, async () => {
+		return await db.transaction('rw', db.docs, db.outbox, db.meta, async () => {
+			const existing = await db.docs.get(doc._id);
+			const { clock: _ignored, ...content } = doc;
+			const candidate: Record<string, unknown> = { ...content, updatedAt: now.toISOString() };
+			if (existing?._rev !== undefined) candidate._rev = existing._rev;
+			else delete candidate._rev;
+			const clock = await stampChanges(db, candidate, existing, now);
+			if (clock) candidate.clock = clock;
+			const check = checkDoc(candidate);
+			if (!check.ok) throw new AppError('invalid', check.reason);
+			const stored = candidate as StoredDoc;
 			const previous = await db.outbox.get(doc._id);
 			await db.docs.put(stored);
 			await db.outbox.put({
@@ -36,14 +96,15 @@ export async function saveDoc(db: TryggDb, doc: LiveDoc, now = new Date()): Prom
 				doc: stored,
 				edit: (previous?.edit ?? 0) + 1,
 				state: 'pending',
-				queuedAt: now.toISOString(),
+				// "Waiting since": the first unsent edit, not the latest.
+				queuedAt: previous?.state === 'pending' ? previous.queuedAt : now.toISOString(),
 			});
+			return stored;
 		});
 	} catch (err) {
 		if (isQuotaError(err)) throw new AppError('quota', 'device storage is full');
 		throw err;
 	}
-	return stored;
 }
 
 /** Live list of documents of one type, across every scope on the device. */
@@ -61,26 +122,68 @@ export function liveDoc(db: TryggDb, id: string): Observable<StoredDoc | undefin
 	return liveQuery(() => db.docs.get(id));
 }
 
-/** Live outbox (waiting and refused changes). */
+/** Live outbox (waiting, refused and revoked changes). */
 export function liveOutbox(db: TryggDb): Observable<OutboxEntry[]> {
 	return liveQuery(() => db.outbox.toArray());
 }
 
-/** Put a refused change back in the queue (after the cause was fixed, e.g. access restored). */
+/** Live time of the last complete sync of this device (ISO), or undefined before the first. */
+export function liveLastSync(db: TryggDb): Observable<string | undefined> {
+	return liveQuery(async () => {
+		const value = (await db.meta.get(LAST_SYNC_KEY))?.value;
+		return typeof value === 'string' ? value : undefined;
+	});
+}
+
+/** Record a complete sync (push and pull of every scope), for the indicator. */
+export async function recordSync(db: TryggDb, at: string): Promise<void> {
+	await db.meta.put({ key: LAST_SYNC_KEY, value: at });
+}
+
+/** Put a refused or revoked change back in the queue (after the cause was fixed, e.g. access restored). */
 export async function retryRefused(db: TryggDb, docId: string): Promise<void> {
-	await db.outbox.update(docId, { state: 'pending', error: undefined });
+	await db.transaction('rw', db.outbox, async () => {
+		const entry = await db.outbox.get(docId);
+		if (!entry || entry.state === 'pending') return;
+		await db.outbox.put({ ...entry, state: 'pending', error: undefined });
+	});
+}
+
+/** Put every refused change back in the queue. Revoked ones stay: access has to come back first. */
+export async function retryAllRefused(db: TryggDb): Promise<void> {
+	await db.outbox.where('state').equals('refused').modify({ state: 'pending', error: undefined });
 }
 
 /**
- * Give up a refused change: the local document returns to the server's version on next pull.
- * The outbox entry goes; the checkpoint of its scope is reset so the server version comes back.
+ * Give up a refused or revoked change: the local document returns to the server's version on
+ * next pull. The outbox entry goes; the checkpoint of its scope is reset so the server version
+ * comes back.
  */
 export async function discardRefused(db: TryggDb, docId: string): Promise<void> {
 	await db.transaction('rw', db.docs, db.outbox, db.checkpoints, async () => {
 		const entry = await db.outbox.get(docId);
-		if (!entry || entry.state !== 'refused') return;
+		if (!entry || entry.state === 'pending') return;
 		await db.outbox.delete(docId);
 		await db.docs.delete(docId);
 		await db.checkpoints.delete(entry.scope);
+	});
+}
+
+/**
+ * This person lost access to `scope`: remove its documents and checkpoint from the device, and
+ * keep its undelivered changes, marked revoked, so the person sees what did not reach the server.
+ * @example await revokeScope(db, 'unit-a1', 'no access') // no unit-a1 docs left; its outbox entries are 'revoked'
+ */
+export async function revokeScope(db: TryggDb, scope: string, reason: string): Promise<void> {
+	await db.transaction('rw', db.docs, db.outbox, db.checkpoints, async () => {
+		await db.docs.where('scope').equals(scope).delete();
+		await db.checkpoints.delete(scope);
+		await db.outbox
+			.where('scope')
+			.equals(scope)
+			.modify((entry) => {
+				entry.state = 'revoked';
+				entry.error = { code: 'revoked', reason };
+			});
 	});
 }

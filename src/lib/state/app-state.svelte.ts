@@ -6,7 +6,7 @@
  */
 import { AppError, meSchema, type LiveDoc, type Me, type ErrorCode } from '../domain/index.ts';
 import { openUserDb, type OutboxEntry, type TryggDb } from '../db/app-db.ts';
-import { liveOutbox, saveDoc } from '../db/docs-repo.ts';
+import { discardRefused, liveLastSync, liveOutbox, retryAllRefused, retryRefused, saveDoc } from '../db/docs-repo.ts';
 import { BlobSync } from '../sync/blob-sync.ts';
 import { requestJson } from '../sync/http.ts';
 import { Replicator, type SyncEvent } from '../sync/replicator.ts';
@@ -29,17 +29,28 @@ export class AppState {
 	me = $state<Me | null>(null);
 	online = $state(true);
 	syncing = $state(false);
-	lastSync = $state<string | null>(null);
 	lastError = $state<ErrorCode | null>(null);
 	sessionExpired = $state(false);
+	/** Scopes whose access was withdrawn during this visit (their data has left the device). */
+	revokedScopes = $state<string[]>([]);
 	db = $state.raw<TryggDb | null>(null);
 	#replicator: Replicator | null = null;
 	/** Photo uploads and lazy downloads (architecture §8), alongside document sync. */
 	blobSync: BlobSync | null = null;
+	/** Scopes for which the profile was already refreshed after a refusal (no refresh loop). */
+	#refreshedFor: string[] = [];
 
+	// Counts come from the device database itself, never from counters kept beside it.
 	readonly outbox = $derived(this.db ? new Live<OutboxEntry[]>(liveOutbox(this.db), []) : null);
+	readonly #lastSync = $derived(this.db ? new Live<string | undefined>(liveLastSync(this.db)) : null);
 	readonly pendingCount = $derived(this.outbox?.current?.filter((e) => e.state === 'pending').length ?? 0);
 	readonly refusedCount = $derived(this.outbox?.current?.filter((e) => e.state === 'refused').length ?? 0);
+	readonly revokedCount = $derived(this.outbox?.current?.filter((e) => e.state === 'revoked').length ?? 0);
+
+	/** When this device last finished a full sync (ISO), or null. */
+	get lastSync(): string | null {
+		return this.#lastSync?.current ?? null;
+	}
 	readonly writableUnits = $derived(this.me?.scopes.filter((s) => s.unitId !== null && s.write) ?? []);
 
 	/** Called once in the browser: restore the person remembered on this device and start syncing. */
@@ -61,10 +72,11 @@ export class AppState {
 
 	#open(me: Me): void {
 		this.me = me;
-		this.lastSync = localStorage.getItem(`trygg.lastSync.${me.name}`);
 		if (this.db?.name !== `trygg-${me.name}`) {
 			void this.#replicator?.stop();
 			this.db = openUserDb(me.name);
+			this.revokedScopes = [];
+			this.#refreshedFor = [];
 			this.#replicator = new Replicator({
 				db: this.db,
 				fetch: (url, init) => fetch(url, init),
@@ -88,8 +100,6 @@ export class AppState {
 			case 'idle':
 				this.syncing = false;
 				this.lastError = null;
-				this.lastSync = event.at;
-				if (this.me) localStorage.setItem(`trygg.lastSync.${this.me.name}`, event.at);
 				break;
 			case 'error':
 				this.syncing = false;
@@ -100,7 +110,15 @@ export class AppState {
 				this.sessionExpired = true;
 				break;
 			case 'revoked':
-				this.lastError = 'revoked';
+				if (!this.revokedScopes.includes(event.scope)) this.revokedScopes = [...this.revokedScopes, event.scope];
+				void this.checkSession();
+				break;
+			case 'forbidden':
+				// The server refuses a scope the profile still lists: the profile is stale. Refresh it once,
+				// then sync again; an unlisted scope that is still refused is then treated as revoked.
+				if (this.#refreshedFor.includes(event.scope)) break;
+				this.#refreshedFor.push(event.scope);
+				void this.checkSession().then(() => this.#replicator?.kick());
 				break;
 		}
 	}
@@ -150,6 +168,27 @@ export class AppState {
 		if (!this.db) throw new AppError('unauthorized', 'not signed in');
 		await saveDoc(this.db, doc);
 		this.#replicator?.kick();
+	}
+
+	/** Send one refused or revoked change again. */
+	async retryChange(docId: string): Promise<void> {
+		if (!this.db) return;
+		await retryRefused(this.db, docId);
+		this.retry();
+	}
+
+	/** Send every refused change again. */
+	async retryAllRefused(): Promise<void> {
+		if (!this.db) return;
+		await retryAllRefused(this.db);
+		this.retry();
+	}
+
+	/** Give up a refused or revoked change; the server's version (if any) comes back. */
+	async discardChange(docId: string): Promise<void> {
+		if (!this.db) return;
+		await discardRefused(this.db, docId);
+		this.retry();
 	}
 
 	/** Sync now (the indicator's retry button, or after a local write). */

@@ -27,3 +27,12 @@ export function messageForStored(error: { code: string; reason: string }): strin
 	const code = (ERROR_CODES as readonly string[]).includes(error.code) ? (error.code as ErrorCode) : 'server';
 	return t(`error.${code}`, { reason: error.reason });
 }
+
+/**
+ * Message for a change the server refused. A refused `conflict` is the one conflict the merge
+ * does not resolve: the document was deleted elsewhere (the delete wins, see domain/merge.ts).
+ */
+export function messageForRefused(error: { code: string; reason: string }): string {
+	if (error.code === 'conflict') return t('sync.queue.deletedElsewhere');
+	return messageForStored(error);
+}

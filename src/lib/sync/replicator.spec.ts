@@ -11,7 +11,8 @@ import { buildApp } from '../../../sync-server/src/app.ts';
 import { newId, type RoundDoc } from '../domain/index.ts';
 import { TryggDb } from '../db/app-db.ts';
 import { saveDoc } from '../db/docs-repo.ts';
-import { Replicator } from './replicator.ts';
+import type { StoredDoc } from '../db/app-db.ts';
+import { Replicator, type SyncEvent } from './replicator.ts';
 import type { FetchLike } from './http.ts';
 
 let dir: string;
@@ -148,5 +149,129 @@ describe('Replicator', () => {
 		await expect.poll(() => events.includes('unauthorized')).toBe(true);
 		await r.stop();
 		expect(await db.outbox.count()).toBe(1);
+	});
+
+	it('merges concurrent offline edits of different fields of one round from two devices', async () => {
+		const chefDb = new TryggDb(`m-chef-${Math.random()}`);
+		const repDb = new TryggDb(`m-rep-${Math.random()}`);
+		const chef = new Replicator({ db: chefDb, fetch: await deviceFetch('chef'), scopes: () => ['unit-a1'] });
+		const rep = new Replicator({ db: repDb, fetch: await deviceFetch('skyddsombud'), scopes: () => ['unit-a1'] });
+		const doc = round();
+		await saveDoc(chefDb, doc);
+		await chef.syncOnce();
+		await rep.syncOnce();
+
+		// Both offline: the chef moves the date, the safety rep adds participants.
+		const atChef = (await chefDb.docs.get(doc._id)) as RoundDoc;
+		await saveDoc(chefDb, { ...atChef, date: '2027-01-15' });
+		const atRep = (await repDb.docs.get(doc._id)) as RoundDoc;
+		await saveDoc(repDb, { ...atRep, participants: [{ name: 'Sam Skyddsombud', role: 'safety_rep' }] });
+
+		await rep.syncOnce();
+		await chef.syncOnce(); // conflict: re-read, merge, resend
+		await rep.syncOnce();
+		for (const db of [chefDb, repDb]) {
+			expect(await db.outbox.count()).toBe(0);
+			const got = (await db.docs.get(doc._id)) as RoundDoc;
+			expect(got.date).toBe('2027-01-15');
+			expect(got.participants).toEqual([{ name: 'Sam Skyddsombud', role: 'safety_rep' }]);
+			expect(got._rev).toMatch(/^3-/);
+		}
+	});
+
+	it('merges a pulled version into a pending local edit instead of overwriting it', async () => {
+		const aDb = new TryggDb(`p-a-${Math.random()}`);
+		const bDb = new TryggDb(`p-b-${Math.random()}`);
+		const a = new Replicator({ db: aDb, fetch: await deviceFetch('chef'), scopes: () => ['unit-a1'] });
+		const b = new Replicator({ db: bDb, fetch: await deviceFetch('skyddsombud'), scopes: () => ['unit-a1'] });
+		const doc = round();
+		await saveDoc(aDb, doc);
+		await a.syncOnce();
+		await b.syncOnce();
+		await saveDoc(aDb, { ...((await aDb.docs.get(doc._id)) as RoundDoc), status: 'in_progress' });
+		await saveDoc(bDb, { ...((await bDb.docs.get(doc._id)) as RoundDoc), date: '2027-03-03' });
+		await b.syncOnce();
+
+		await a.pull('unit-a1'); // pull only: the local edit is still pending
+		const [entry] = await aDb.outbox.toArray();
+		expect(entry?.state).toBe('pending');
+		const local = (await aDb.docs.get(doc._id)) as RoundDoc;
+		expect(local).toMatchObject({ status: 'in_progress', date: '2027-03-03' });
+		expect(entry?.doc._rev).toMatch(/^2-/);
+
+		await a.syncOnce();
+		await b.syncOnce();
+		expect(await bDb.docs.get(doc._id)).toMatchObject({ status: 'in_progress', date: '2027-03-03' });
+	});
+
+	it('lets a delete on the server win over an offline edit and keeps the edit visible as refused', async () => {
+		const db = new TryggDb(`del-${Math.random()}`);
+		const f = await deviceFetch('chef');
+		const r = new Replicator({ db, fetch: f, scopes: () => ['unit-a1'] });
+		const doc = round();
+		await saveDoc(db, doc);
+		await r.syncOnce();
+		const synced = (await db.docs.get(doc._id)) as StoredDoc;
+		await saveDoc(db, { ...(synced as RoundDoc), date: '2027-05-05' });
+		// Another device deletes the round meanwhile.
+		const res = await f('/db/unit-a1/_bulk_docs', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({
+				docs: [{ _id: doc._id, _rev: synced._rev, _deleted: true, type: 'round', scope: 'unit-a1' }],
+			}),
+		});
+		expect((await res.json())[0].rev).toMatch(/^2-/);
+
+		await r.syncOnce();
+		expect(await db.docs.get(doc._id)).toBeUndefined();
+		const [entry] = await db.outbox.toArray();
+		expect(entry).toMatchObject({ state: 'refused', error: { code: 'conflict' } });
+		// Sending it again changes nothing: the delete still wins, nothing is resurrected.
+		await r.syncOnce();
+		const changes = await (await f('/db/unit-a1/_changes')).json();
+		expect(changes.results.find((row: { id: string }) => row.id === doc._id)?.deleted).toBe(true);
+	});
+
+	it('removes a revoked scope from the device and keeps its undelivered changes as revoked', async () => {
+		const db = new TryggDb(`rev-${Math.random()}`);
+		const f = await deviceFetch('chef');
+		let scopes = ['org', 'unit-a1'];
+		const events: SyncEvent[] = [];
+		const r = new Replicator({ db, fetch: f, scopes: () => scopes, onEvent: (e) => events.push(e) });
+		const synced = round();
+		await saveDoc(db, synced);
+		await r.syncOnce();
+		const offline = round({ date: '2027-02-02' });
+		await saveDoc(db, offline);
+
+		// The membership is removed while the device is away: same device, the server now refuses unit-a1.
+		const other = await deviceFetch('chef2');
+		const revokedFetch: FetchLike = (url, init) => other(url, init);
+		const r2 = new Replicator({ db, fetch: revokedFetch, scopes: () => scopes, onEvent: (e) => events.push(e) });
+		// Still listed (stale profile): refused but nothing is removed.
+		await r2.syncOnce();
+		expect(events).toContainEqual({ type: 'forbidden', scope: 'unit-a1' });
+		expect(await db.docs.where('scope').equals('unit-a1').count()).toBe(2);
+
+		scopes = ['org', 'unit-b1'];
+		await r2.syncOnce();
+		expect(events).toContainEqual({ type: 'revoked', scope: 'unit-a1' });
+		expect(await db.docs.where('scope').equals('unit-a1').count()).toBe(0);
+		expect(await db.checkpoints.get('unit-a1')).toBeUndefined();
+		const entries = await db.outbox.toArray();
+		expect(entries).toHaveLength(1);
+		expect(entries[0]).toMatchObject({ docId: offline._id, state: 'revoked', error: { code: 'revoked' } });
+		expect(await db.docs.where('scope').equals('org').count()).toBeGreaterThan(0);
+		// The next sync leaves the revoked change alone.
+		await r2.syncOnce();
+		expect(await db.outbox.count()).toBe(1);
+	});
+
+	it('records the time of the last complete sync in the device database', async () => {
+		const db = new TryggDb(`last-${Math.random()}`);
+		const at = new Date('2026-11-30T10:00:00Z');
+		await new Replicator({ db, fetch: await deviceFetch('chef'), scopes: () => ['org'], now: () => at }).syncOnce();
+		expect((await db.meta.get('lastSync'))?.value).toBe(at.toISOString());
 	});
 });

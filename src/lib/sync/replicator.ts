@@ -2,8 +2,9 @@
  * The replicator (architecture §3): pushes the outbox with `_bulk_docs`, pulls `_changes`
  * per scope from a checkpoint, and goes live with longpoll. It never retries 401/403, halves
  * a batch on 413, backs off on network errors, and resolves a stale `_rev` by re-reading the
- * server version. It never drops a change: what the server refuses stays in the outbox,
- * marked refused with the reason, for the user to see.
+ * server version and merging field by field (hybrid logical clock, `domain/merge.ts`). It never
+ * drops a change: what the server refuses stays in the outbox, marked refused with the reason,
+ * and what could not be delivered because access was withdrawn stays marked revoked.
  */
 import {
 	AppError,
@@ -13,7 +14,9 @@ import {
 	type BulkResult,
 	type ChangesResponse,
 } from '../domain/index.ts';
+import { mergeDocs, sameContent } from '../domain/merge.ts';
 import type { OutboxEntry, StoredDoc, TryggDb } from '../db/app-db.ts';
+import { recordSync, revokeScope } from '../db/docs-repo.ts';
 import { requestJson, type FetchLike } from './http.ts';
 
 export type SyncEvent =
@@ -21,7 +24,10 @@ export type SyncEvent =
 	| { type: 'idle'; at: string }
 	| { type: 'error'; code: string }
 	| { type: 'unauthorized' }
-	| { type: 'revoked'; scope: string };
+	/** The server refused a scope the device used to sync and no longer lists: its data is gone. */
+	| { type: 'revoked'; scope: string }
+	/** The server refused a scope that is still listed: the list of scopes is probably stale. */
+	| { type: 'forbidden'; scope: string };
 
 export interface ReplicatorOptions {
 	db: TryggDb;
@@ -33,33 +39,19 @@ export interface ReplicatorOptions {
 	longpollTimeoutMs?: number;
 	/** Wait before retry number `attempt`; injectable so tests need not wait. */
 	backoff?: (attempt: number) => number;
+	/** The time, for the "last synced" record; injectable for tests. */
+	now?: () => Date;
 	onEvent?: (event: SyncEvent) => void;
 }
 
 const PULL_LIMIT = 500;
+/** Push rounds per sync: each round resends what a conflict merge produced. */
+const PUSH_ROUNDS = 5;
 
 /** Exponential backoff with jitter, capped at 30 s. */
 export function defaultBackoff(attempt: number): number {
 	const base = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
 	return base / 2 + Math.random() * (base / 2);
-}
-
-/** Same content, ignoring revision and local bookkeeping. */
-function sameContent(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-	const strip = ({ _rev: _a, updatedAt: _b, ...rest }: Record<string, unknown>) => rest;
-	return JSON.stringify(sortKeys(strip(a))) === JSON.stringify(sortKeys(strip(b)));
-}
-
-function sortKeys(value: unknown): unknown {
-	if (Array.isArray(value)) return value.map(sortKeys);
-	if (value && typeof value === 'object') {
-		return Object.fromEntries(
-			Object.entries(value as Record<string, unknown>)
-				.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-				.map(([k, v]) => [k, sortKeys(v)]),
-		);
-	}
-	return value;
 }
 
 function wait(ms: number, signal: AbortSignal): Promise<void> {
@@ -77,13 +69,26 @@ function wait(ms: number, signal: AbortSignal): Promise<void> {
 	});
 }
 
+type AllDocsRow = {
+	id?: string;
+	key?: string;
+	value?: { rev: string; deleted?: boolean };
+	doc?: Record<string, unknown> | null;
+	error?: string;
+};
+
+function isAccessError(err: unknown): err is AppError {
+	return err instanceof AppError && (err.code === 'forbidden' || err.code === 'revoked');
+}
+
 export class Replicator {
 	readonly #o: Required<Omit<ReplicatorOptions, 'onEvent'>> & Pick<ReplicatorOptions, 'onEvent'>;
 	#running = false;
 	#wake: AbortController | undefined;
 	#stopped = new AbortController();
 	#loop: Promise<void> | undefined;
-	#revoked = new Set<string>();
+	/** Listed scopes the server refused during this sync; skipped until the next one. */
+	#forbidden = new Set<string>();
 
 	constructor(options: ReplicatorOptions) {
 		this.#o = {
@@ -91,6 +96,7 @@ export class Replicator {
 			batchSize: 100,
 			longpollTimeoutMs: 25_000,
 			backoff: defaultBackoff,
+			now: () => new Date(),
 			...options,
 		};
 	}
@@ -103,35 +109,72 @@ export class Replicator {
 		this.#o.onEvent?.(event);
 	}
 
-	/** Push every pending change, then pull every scope once. Throws AppError on failure. */
+	/**
+	 * Check scopes the device synced before but that are no longer listed, push every
+	 * pending change, then pull every listed scope once. Throws AppError on failure.
+	 */
 	async syncOnce(): Promise<void> {
 		this.#emit({ type: 'active' });
-		await this.push();
-		for (const scope of this.#o.scopes()) {
-			if (this.#revoked.has(scope)) continue;
-			await this.pull(scope);
+		this.#forbidden.clear();
+		const listed = new Set(this.#o.scopes());
+		for (const scope of await this.#knownScopes()) {
+			if (!listed.has(scope)) await this.#pullGuarded(scope);
 		}
-		this.#emit({ type: 'idle', at: new Date().toISOString() });
+		await this.push();
+		for (const scope of listed) await this.#pullGuarded(scope);
+		const at = this.#o.now().toISOString();
+		await recordSync(this.#o.db, at);
+		this.#emit({ type: 'idle', at });
+	}
+
+	/** Scopes this device has synced before (it holds a checkpoint for them). */
+	async #knownScopes(): Promise<string[]> {
+		return (await this.#o.db.checkpoints.toArray()).map((c) => c.scope);
+	}
+
+	/** Pull one scope; a refusal of access is handled here (revoked or stale list), not thrown. */
+	async #pullGuarded(scope: string, signal?: AbortSignal): Promise<void> {
+		try {
+			await this.pull(scope, signal);
+		} catch (err) {
+			if (!isAccessError(err)) throw err;
+			await this.#accessRefused(scope, err);
+		}
+	}
+
+	/**
+	 * The server refused a scope. If the person's scopes no longer list it (or the server says
+	 * revoked), access was withdrawn: the scope's data leaves the device, its undelivered changes
+	 * stay visible as revoked. If it is still listed, the list is stale: skip it and say so.
+	 */
+	async #accessRefused(scope: string, err: AppError): Promise<void> {
+		if (err.code === 'revoked' || !this.#o.scopes().includes(scope)) {
+			await revokeScope(this.#o.db, scope, err.message);
+			this.#emit({ type: 'revoked', scope });
+		} else {
+			this.#forbidden.add(scope);
+			this.#emit({ type: 'forbidden', scope });
+		}
 	}
 
 	/** Push the outbox, scope by scope, in batches. */
 	async push(): Promise<void> {
-		// Several rounds: a conflict is resolved by rebasing, then sent again.
-		for (let round = 0; round < 5; round++) {
+		// Several rounds: a conflict is resolved by merging, then sent again (bounded; the rest waits for the next sync).
+		for (let round = 0; round < PUSH_ROUNDS; round++) {
 			const pending = await this.#o.db.outbox.where('state').equals('pending').toArray();
 			if (pending.length === 0) return;
 			const byScope = Map.groupBy(pending, (e) => e.scope);
-			let rebased = false;
+			let merged = false;
 			for (const [scope, entries] of byScope) {
-				rebased = (await this.#pushScope(scope, entries)) || rebased;
+				merged = (await this.#pushScope(scope, entries)) || merged;
 			}
-			if (!rebased) return;
+			if (!merged) return;
 		}
 	}
 
 	async #pushScope(scope: string, entries: OutboxEntry[]): Promise<boolean> {
 		let batch = this.#o.batchSize;
-		let rebased = false;
+		let merged = false;
 		for (let i = 0; i < entries.length;) {
 			const slice = entries.slice(i, i + batch);
 			let results: BulkResult[];
@@ -151,23 +194,25 @@ export class Replicator {
 					i += 1;
 					continue;
 				}
-				if (err instanceof AppError && (err.code === 'forbidden' || err.code === 'revoked')) {
+				if (isAccessError(err)) {
 					for (const entry of slice) await this.#refuse(entry, err.code, err.message);
 					i += slice.length;
 					continue;
 				}
 				throw err;
 			}
+			const conflicts: OutboxEntry[] = [];
 			for (const [k, entry] of slice.entries()) {
 				const result = results[k];
 				if (!result || result.id !== entry.docId) throw new AppError('server', 'bulk result out of order');
 				if ('rev' in result) await this.#accepted(entry, result.rev);
-				else if (result.error === 'conflict') rebased = (await this.#rebase(scope, entry)) || rebased;
+				else if (result.error === 'conflict') conflicts.push(entry);
 				else await this.#refuse(entry, result.error, result.reason);
 			}
+			if (conflicts.length > 0) merged = (await this.#resolveConflicts(scope, conflicts)) || merged;
 			i += slice.length;
 		}
-		return rebased;
+		return merged;
 	}
 
 	/** The server took this edit: record its revision; drop the entry unless edited since. */
@@ -183,32 +228,73 @@ export class Replicator {
 	}
 
 	/**
-	 * A stale `_rev`: read the server's version. If it already holds this edit (the answer to an
-	 * earlier push was lost), adopt it; otherwise put the local edit on top of the server revision.
-	 * Field-level merge by hybrid logical clock replaces "local edit wins" in the sync issue.
+	 * Stale `_rev`s: read the server's versions in one request and merge each local edit into it.
+	 * Returns true when something is left to send again.
 	 */
-	async #rebase(scope: string, entry: OutboxEntry): Promise<boolean> {
-		const raw = await requestJson<{ rows: { doc?: StoredDoc; error?: string }[] }>(
+	async #resolveConflicts(scope: string, entries: OutboxEntry[]): Promise<boolean> {
+		const raw = await requestJson<{ rows: AllDocsRow[] }>(
 			this.#o.fetch,
 			this.#url(scope, '/_all_docs?include_docs=true'),
-			{ method: 'POST', body: { keys: [entry.docId] } },
+			{ method: 'POST', body: { keys: entries.map((e) => e.docId) } },
 		);
-		const server = raw.rows[0]?.doc;
-		if (!server?._rev) return false;
+		const rows = new Map(raw.rows.map((r) => [r.id ?? r.key, r]));
 		const { db } = this.#o;
-		await db.transaction('rw', db.docs, db.outbox, async () => {
-			const current = await db.outbox.get(entry.docId);
-			if (!current) return;
-			if (current.edit === entry.edit && sameContent(server, current.doc)) {
-				await db.outbox.delete(entry.docId);
-				await db.docs.put(server);
-				return;
+		let resend = false;
+		for (const entry of entries) {
+			const row = rows.get(entry.docId);
+			let server: StoredDoc | undefined;
+			if (row?.value?.deleted) {
+				server = { ...entry.doc, _rev: row.value.rev, _deleted: true } as StoredDoc;
+			} else if (row?.doc && checkDoc(row.doc).ok) {
+				server = row.doc as StoredDoc;
 			}
-			const doc = { ...current.doc, _rev: server._rev };
-			await db.outbox.put({ ...current, doc });
-			await db.docs.put(doc);
-		});
-		return true;
+			// Nothing usable to merge with: leave the change waiting for the next sync.
+			if (!server) continue;
+			const outcome = await db.transaction('rw', db.docs, db.outbox, async () => {
+				const current = await db.outbox.get(entry.docId);
+				if (!current || current.state !== 'pending') return 'done';
+				return this.#settle(current, server, false);
+			});
+			resend = resend || outcome === 'resend';
+		}
+		return resend;
+	}
+
+	/**
+	 * Bring a pending local edit and a newer server version together (inside a transaction on
+	 * docs and outbox). A server version that already holds the edit (the answer to an earlier
+	 * push was lost, or another device sent the same) is adopted and the entry goes: no duplicate,
+	 * no visible conflict. A delete on the server wins (see `mergeDocs`); the edit stays in the
+	 * queue, refused, so it is seen. Otherwise the merge is stored and sent again.
+	 */
+	async #settle(current: OutboxEntry, server: StoredDoc, bumpEdit: boolean): Promise<'done' | 'resend'> {
+		const { db } = this.#o;
+		if (server._deleted) {
+			await db.docs.delete(current.docId);
+			await db.outbox.put({
+				...current,
+				doc: { ...current.doc, _rev: server._rev },
+				state: 'refused',
+				error: { code: 'conflict', reason: 'deleted on the server' },
+			});
+			return 'done';
+		}
+		const merged = { ...mergeDocs(current.doc, server), _rev: server._rev } as StoredDoc;
+		if (sameContent(merged, server)) {
+			await db.outbox.delete(current.docId);
+			await db.docs.put(server);
+			return 'done';
+		}
+		const check = checkDoc(merged);
+		if (!check.ok) {
+			// Each version is valid but their mix is not (a rule across fields): keep the server's, show the edit.
+			await db.docs.put(server);
+			await db.outbox.put({ ...current, state: 'refused', error: { code: 'invalid', reason: check.reason } });
+			return 'done';
+		}
+		await db.docs.put(merged);
+		await db.outbox.put({ ...current, doc: merged, edit: bumpEdit ? current.edit + 1 : current.edit });
+		return 'resend';
 	}
 
 	async #refuse(entry: OutboxEntry, code: string, reason: string): Promise<void> {
@@ -230,25 +316,29 @@ export class Replicator {
 	}
 
 	async #changes(scope: string, query: string, signal?: AbortSignal): Promise<ChangesResponse> {
-		try {
-			const raw = await requestJson(this.#o.fetch, this.#url(scope, `/_changes?${query}`), { signal });
-			return changesResponseSchema.parse(raw);
-		} catch (err) {
-			if (err instanceof AppError && (err.code === 'forbidden' || err.code === 'revoked')) {
-				this.#revoked.add(scope);
-				this.#emit({ type: 'revoked', scope });
-			}
-			throw err;
-		}
+		const raw = await requestJson(this.#o.fetch, this.#url(scope, `/_changes?${query}`), { signal });
+		return changesResponseSchema.parse(raw);
 	}
 
-	/** Apply a page of changes; local pending edits are kept (they are rebased on push). */
+	/**
+	 * Apply a page of changes. A pulled document with a pending local edit is merged with it,
+	 * never overwritten; a refused or revoked edit stays as the person left it until discarded.
+	 */
 	async #apply(scope: string, page: ChangesResponse): Promise<void> {
 		const { db } = this.#o;
 		await db.transaction('rw', db.docs, db.outbox, db.checkpoints, async () => {
 			for (const row of page.results) {
-				const pending = await db.outbox.get(row.id);
-				if (pending) continue;
+				const local = await db.outbox.get(row.id);
+				if (local && local.state !== 'pending') continue;
+				if (local) {
+					const server = row.deleted
+						? ({ ...local.doc, _rev: row.changes[0]?.rev, _deleted: true } as StoredDoc)
+						: row.doc && checkDoc(row.doc).ok
+							? (row.doc as StoredDoc)
+							: undefined;
+					if (server) await this.#settle(local, server, true);
+					continue;
+				}
 				if (row.deleted) {
 					await db.docs.delete(row.id);
 					continue;
@@ -305,7 +395,7 @@ export class Replicator {
 
 	/** Wait on every scope's longpoll; return as soon as one has news (or on wake). */
 	async #live(signal: AbortSignal): Promise<void> {
-		const scopes = this.#o.scopes().filter((s) => !this.#revoked.has(s));
+		const scopes = this.#o.scopes().filter((s) => !this.#forbidden.has(s));
 		if (scopes.length === 0) return wait(this.#o.longpollTimeoutMs, signal);
 		const local = new AbortController();
 		const both = AbortSignal.any([signal, local.signal]);
@@ -313,11 +403,17 @@ export class Replicator {
 			await Promise.race(
 				scopes.map(async (scope) => {
 					const since = (await this.#o.db.checkpoints.get(scope))?.since ?? '0';
-					const page = await this.#changes(
-						scope,
-						`feed=longpoll&since=${encodeURIComponent(since)}&include_docs=true&timeout=${this.#o.longpollTimeoutMs}`,
-						both,
-					);
+					let page: ChangesResponse;
+					try {
+						page = await this.#changes(
+							scope,
+							`feed=longpoll&since=${encodeURIComponent(since)}&include_docs=true&timeout=${this.#o.longpollTimeoutMs}`,
+							both,
+						);
+					} catch (err) {
+						if (!isAccessError(err)) throw err;
+						return this.#accessRefused(scope, err);
+					}
 					await this.#apply(scope, page);
 				}),
 			);

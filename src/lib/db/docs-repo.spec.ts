@@ -1,0 +1,123 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { newId, type RoundDoc } from '../domain/index.ts';
+import { compareStamps, parseStamp } from '../domain/hlc.ts';
+import { TryggDb } from './app-db.ts';
+import { deviceId, discardRefused, retryAllRefused, retryRefused, revokeScope, saveDoc } from './docs-repo.ts';
+
+const T0 = Date.parse('2026-12-01T08:00:00Z');
+
+function round(overrides: Partial<RoundDoc> = {}): RoundDoc {
+	const now = new Date(T0).toISOString();
+	return {
+		_id: newId('round'),
+		type: 'round',
+		scope: 'unit-a1',
+		unitId: 'a1',
+		templateId: 'template:physical',
+		templateVersion: 1,
+		date: '2026-12-01',
+		status: 'planned',
+		participants: [],
+		createdBy: 'chef',
+		createdAt: now,
+		updatedAt: now,
+		...overrides,
+	};
+}
+
+const freshDb = () => new TryggDb(`repo-${Math.random()}`);
+
+describe('saveDoc clock stamps', () => {
+	it('makes the device id once and keeps it', async () => {
+		const db = freshDb();
+		const id = await deviceId(db);
+		expect(id).toMatch(/^[a-z0-9-]{1,64}$/);
+		expect(await deviceId(db)).toBe(id);
+	});
+
+	it('stamps every field of a new document with one stamp of this device', async () => {
+		const db = freshDb();
+		const saved = await saveDoc(db, round(), new Date(T0));
+		const stamps = new Set(Object.values(saved.clock ?? {}));
+		expect(stamps.size).toBe(1);
+		const [stamp] = [...stamps];
+		expect(parseStamp(stamp as string)).toEqual({ wall: T0, counter: 0, device: await deviceId(db) });
+		expect(Object.keys(saved.clock ?? {})).toEqual(expect.arrayContaining(['date', 'status', 'participants']));
+		expect(saved.clock).not.toHaveProperty('updatedAt');
+		expect((await db.outbox.get(saved._id))?.doc.clock).toEqual(saved.clock);
+	});
+
+	it('stamps only the fields that changed, later than before, even when the wall clock went back', async () => {
+		const db = freshDb();
+		const first = await saveDoc(db, round(), new Date(T0));
+		const second = await saveDoc(db, { ...(first as RoundDoc), date: '2027-01-01' }, new Date(T0 - 60_000));
+		expect(compareStamps(second.clock?.date, first.clock?.date)).toBe(1);
+		expect(second.clock?.status).toBe(first.clock?.status);
+		expect(second.clock?.participants).toBe(first.clock?.participants);
+		// The document's own clock is ignored: a caller cannot forge stamps.
+		const forged = await saveDoc(
+			db,
+			{ ...(second as RoundDoc), status: 'done', clock: { status: '9999999999999-9999-zzz' } },
+			new Date(T0),
+		);
+		expect(forged.clock?.status).not.toBe('9999999999999-9999-zzz');
+		expect(compareStamps(forged.clock?.status, second.clock?.date)).toBe(1);
+	});
+
+	it('stamps an edit later than the stamps of a version pulled from another device', async () => {
+		const db = freshDb();
+		const doc = round({ clock: undefined });
+		const fromElsewhere = { ...doc, _rev: '3-x', clock: { date: `${T0 + 3_600_000}-0005-other` } };
+		await db.docs.put(fromElsewhere);
+		const saved = await saveDoc(db, { ...fromElsewhere, status: 'in_progress' }, new Date(T0));
+		expect(compareStamps(saved.clock?.status, fromElsewhere.clock.date)).toBe(1);
+		expect(saved._rev).toBe('3-x');
+	});
+
+	it('keeps "waiting since" at the first unsent edit', async () => {
+		const db = freshDb();
+		const first = await saveDoc(db, round(), new Date(T0));
+		await saveDoc(db, { ...(first as RoundDoc), date: '2027-02-02' }, new Date(T0 + 60_000));
+		const entry = await db.outbox.get(first._id);
+		expect(entry?.queuedAt).toBe(new Date(T0).toISOString());
+		expect(entry?.edit).toBe(2);
+	});
+});
+
+describe('revoked and refused changes', () => {
+	it('revokeScope removes the scope from the device and keeps its changes, marked revoked', async () => {
+		const db = freshDb();
+		const kept = await saveDoc(db, round());
+		await db.outbox.delete(kept._id); // synced earlier
+		const unsent = await saveDoc(db, round());
+		const elsewhere = await saveDoc(db, round({ scope: 'unit-b1', unitId: 'b1' }));
+		await db.checkpoints.bulkPut([
+			{ scope: 'unit-a1', since: '7' },
+			{ scope: 'unit-b1', since: '3' },
+		]);
+		await revokeScope(db, 'unit-a1', 'gone');
+		expect(await db.docs.where('scope').equals('unit-a1').count()).toBe(0);
+		expect(await db.checkpoints.get('unit-a1')).toBeUndefined();
+		expect(await db.checkpoints.get('unit-b1')).toEqual({ scope: 'unit-b1', since: '3' });
+		expect(await db.outbox.get(unsent._id)).toMatchObject({ state: 'revoked', error: { code: 'revoked' } });
+		expect(await db.outbox.get(elsewhere._id)).toMatchObject({ state: 'pending' });
+
+		await retryAllRefused(db);
+		expect((await db.outbox.get(unsent._id))?.state).toBe('revoked');
+		await retryRefused(db, unsent._id);
+		expect((await db.outbox.get(unsent._id))?.state).toBe('pending');
+	});
+
+	it('discard removes a refused or revoked change but never a pending one', async () => {
+		const db = freshDb();
+		const a = await saveDoc(db, round());
+		const b = await saveDoc(db, round());
+		await db.outbox.update(a._id, { state: 'refused', error: { code: 'forbidden', reason: 'x' } });
+		await discardRefused(db, a._id);
+		await discardRefused(db, b._id);
+		expect(await db.outbox.get(a._id)).toBeUndefined();
+		expect(await db.docs.get(a._id)).toBeUndefined();
+		expect((await db.outbox.get(b._id))?.state).toBe('pending');
+	});
+});

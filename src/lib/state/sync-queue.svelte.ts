@@ -1,0 +1,86 @@
+/**
+ * The sync queue as the person sees it: each waiting, refused or revoked change with a human
+ * title, the unit it belongs to and since when it waits. Reads only the device database (live),
+ * so the list is always what the outbox holds.
+ */
+import type { OutboxEntry, StoredDoc, TryggDb } from '../db/app-db.ts';
+import { liveDocsOfType } from '../db/docs-repo.ts';
+import type { Me } from '../domain/index.ts';
+import { i18n, t, type MessageKey } from '../i18n/i18n.svelte.ts';
+import { messageForRefused } from './errors.ts';
+import { Live } from './live.svelte.ts';
+
+export interface QueueItem {
+	docId: string;
+	state: OutboxEntry['state'];
+	title: string;
+	unit: string;
+	since: string;
+	reason: string | null;
+}
+
+const TYPE_KEYS: Record<string, MessageKey> = {
+	round: 'sync.queue.type.round',
+	unit: 'sync.queue.type.unit',
+	template: 'sync.queue.type.template',
+};
+
+type Of<T extends StoredDoc['type']> = Extract<StoredDoc, { type: T }>;
+
+export class SyncQueueView {
+	readonly #templates: Live<Of<'template'>[]>;
+	readonly #units: Live<Of<'unit'>[]>;
+	readonly #entries: () => OutboxEntry[];
+	readonly #me: () => Me | null;
+
+	constructor(db: TryggDb, entries: () => OutboxEntry[], me: () => Me | null) {
+		this.#templates = new Live<Of<'template'>[]>(liveDocsOfType(db, 'template'), []);
+		this.#units = new Live<Of<'unit'>[]>(liveDocsOfType(db, 'unit'), []);
+		this.#entries = entries;
+		this.#me = me;
+	}
+
+	/** Every change in the outbox, oldest first. */
+	get items(): QueueItem[] {
+		return [...this.#entries()]
+			.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt) || a.docId.localeCompare(b.docId))
+			.map((e) => ({
+				docId: e.docId,
+				state: e.state,
+				title: this.#title(e.doc),
+				unit: this.scopeName(e.scope),
+				since: i18n.dateTime(e.queuedAt),
+				reason: e.error && e.state === 'refused' ? messageForRefused(e.error) : null,
+			}));
+	}
+
+	/** A readable name for a scope: the unit's name, or what the scope holds. */
+	scopeName(scope: string): string {
+		if (scope === 'org') return t('sync.queue.scope.org');
+		if (scope === 'reports') return t('sync.queue.scope.reports');
+		if (scope.startsWith('user-')) return t('sync.queue.scope.user');
+		const unitId = scope.slice('unit-'.length);
+		const granted = this.#me()?.scopes.find((s) => s.scope === scope)?.unitName;
+		const synced = this.#units.current?.find((u) => u._id === `unit:${unitId}`)?.name;
+		return granted ?? synced ?? unitId;
+	}
+
+	#title(doc: StoredDoc): string {
+		const type = t(TYPE_KEYS[doc.type] ?? 'sync.queue.type.other');
+		switch (doc.type) {
+			case 'round': {
+				const template = this.#templates.current?.find((x) => x._id === doc.templateId);
+				return `${type}: ${t('sync.queue.roundTitle', {
+					template: template ? template.title[i18n.locale] : doc.templateId,
+					date: i18n.date(doc.date),
+				})}`;
+			}
+			case 'unit':
+				return `${type}: ${doc.name}`;
+			case 'template':
+				return `${type}: ${doc.title[i18n.locale]}`;
+			default:
+				return type;
+		}
+	}
+}

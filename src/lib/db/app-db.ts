@@ -59,7 +59,10 @@ export class TryggDb extends Dexie {
 	blobs!: EntityTable<BlobEntry, 'sha256'>;
 
 	constructor(name: string) {
-		super(name);
+		// Strict: a write is on disk before its transaction completes. Chromium's default
+		// ("relaxed") can lose the last seconds of work when the browser or battery dies,
+		// and what the user saw as saved must survive that.
+		super(name, { chromeTransactionDurability: 'strict' });
 		this.version(1).stores({
 			docs: '_id, scope, type, [scope+type]',
 			outbox: 'docId, scope, state',

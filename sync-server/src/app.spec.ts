@@ -217,8 +217,8 @@ describe('_bulk_docs validation', () => {
 	it('refuses a schema-invalid document per document with a reason, stores the valid ones only', async () => {
 		const cookie = await h.signIn('chef');
 		const good = roundDoc('a1');
-		const bad = roundDoc('a1', { status: 'finished', _id: 'round:bad-one' });
-		const extra = roundDoc('a1', { _id: 'round:extra-one', secret: 1 });
+		const bad = { ...roundDoc('a1', { _id: 'round:bad-one' }), status: 'finished' };
+		const extra = { ...roundDoc('a1', { _id: 'round:extra-one' }), secret: 1 };
 		const res = await h.call({
 			method: 'POST',
 			url: '/db/unit-a1/_bulk_docs',

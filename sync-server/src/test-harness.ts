@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { ActionDoc, AnswerDoc, DocType, FindingDoc, RoundDoc, SignatureDoc } from '../../src/lib/domain/index.ts';
 import type { AppOptions } from './app.ts';
 import { buildApp } from './app.ts';
 import { DEMO_PASSWORD } from './seed/demo.ts';
@@ -60,11 +61,18 @@ export function tempDir(prefix = 'trygg-srv-'): Promise<string> {
 	return mkdtemp(path.join(tmpdir(), prefix));
 }
 
+const NOW = '2026-11-23T09:00:00.000Z';
+let counter = 0;
+/** A unique id of `type` (not UUIDv7, so tests can read it). */
+export function testId(type: DocType): string {
+	counter += 1;
+	return `${type}:t${counter.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
 /** A valid round document for `unitId`, with overrides. */
-export function roundDoc(unitId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-	const now = '2026-11-23T09:00:00.000Z';
+export function roundDoc(unitId: string, overrides: Partial<RoundDoc> = {}): RoundDoc {
 	return {
-		_id: `round:${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`,
+		_id: testId('round'),
 		type: 'round',
 		scope: `unit-${unitId}`,
 		unitId,
@@ -74,8 +82,78 @@ export function roundDoc(unitId: string, overrides: Record<string, unknown> = {}
 		status: 'planned',
 		participants: [],
 		createdBy: 'chef',
-		createdAt: now,
-		updatedAt: now,
+		createdAt: NOW,
+		updatedAt: NOW,
+		...overrides,
+	};
+}
+
+export function answerDoc(scope: string, roundId: string, overrides: Partial<AnswerDoc> = {}): AnswerDoc {
+	return {
+		_id: testId('answer'),
+		type: 'answer',
+		scope,
+		roundId,
+		itemId: 'item-1',
+		value: 'yes',
+		comment: '',
+		fixedOnSite: false,
+		createdAt: NOW,
+		updatedAt: NOW,
+		...overrides,
+	};
+}
+
+export function findingDoc(scope: string, overrides: Partial<FindingDoc> = {}): FindingDoc {
+	return {
+		_id: testId('finding'),
+		type: 'finding',
+		scope,
+		title: 'Loose cable by the door',
+		description: '',
+		category: 'physical',
+		location: 'Entrance',
+		status: 'open',
+		risk: { probability: 2, consequence: 3, serious: false },
+		createdAt: NOW,
+		updatedAt: NOW,
+		...overrides,
+	};
+}
+
+export function actionDoc(scope: string, overrides: Partial<ActionDoc> = {}): ActionDoc {
+	return {
+		_id: testId('action'),
+		type: 'action',
+		scope,
+		area: 'Entrance',
+		plannedAction: 'Fasten the cable',
+		desiredResult: 'Nobody trips',
+		responsible: 'Anna Chef',
+		start: '2026-11-24',
+		due: '2026-12-01',
+		done: null,
+		followUp: null,
+		result: '',
+		status: 'planned',
+		createdAt: NOW,
+		updatedAt: NOW,
+		...overrides,
+	};
+}
+
+export function signatureDoc(scope: string, roundId: string, overrides: Partial<SignatureDoc> = {}): SignatureDoc {
+	return {
+		_id: testId('signature'),
+		type: 'signature',
+		scope,
+		roundId,
+		signedBy: 'chef',
+		signerName: 'Anna Chef',
+		role: 'manager',
+		signedAt: NOW,
+		createdAt: NOW,
+		updatedAt: NOW,
 		...overrides,
 	};
 }

@@ -9,7 +9,8 @@ import type { BulkResult, ScopeGrant } from '../../../src/lib/domain/index.ts';
 import { AppError, checkDoc, isScope } from '../../../src/lib/domain/index.ts';
 import type { UserRecord } from '../auth/users.ts';
 import type { ServerContext } from '../context.ts';
-import { checkWrite, mayRead } from '../policy/access.ts';
+import type { IncomingDoc } from '../policy/access.ts';
+import { checkWrite, referencedIds } from '../policy/access.ts';
 import type { StoredDoc } from '../store/doc-store.ts';
 
 export const MAX_BULK_DOCS = 1000;
@@ -33,13 +34,12 @@ function intParam(value: unknown, name: string, min: number, max: number): numbe
 }
 
 export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-	/** Signed in (401), a scope name (404), a read grant (403), in that order. */
+	/** Signed in (401), a scope name (404), a read grant (403 forbidden, or revoked), in that order. */
 	async function readAccess(request: FastifyRequest): Promise<Access> {
 		const user = await ctx.requireUser(request);
 		const { scope } = request.params as ScopeParams;
 		if (!isScope(scope)) throw new AppError('not_found', 'Database does not exist.');
-		const grants = await ctx.grants(user);
-		if (!mayRead(grants, scope)) throw new AppError('forbidden', 'You are not allowed to access this db.');
+		const grants = await ctx.readGrants(user, scope);
 		return { user, grants, scope };
 	}
 
@@ -85,7 +85,7 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 	});
 
 	app.post('/db/:scope/_bulk_docs', async (request) => {
-		const { grants, scope } = await readAccess(request);
+		const { user, grants, scope } = await readAccess(request);
 		const body = request.body as { docs?: unknown; new_edits?: unknown } | null;
 		if (typeof body !== 'object' || body === null || !Array.isArray(body.docs)) {
 			throw new AppError('bad_request', 'Request body must be {"docs": [...]}.');
@@ -105,16 +105,29 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 			else valid.push({ index, doc: check.doc as StoredDoc });
 		}
 
+		// The stored versions, then the documents the rules refer to (the round of an answer).
 		const stored = new Map<string, StoredDoc>();
-		if (valid.length > 0) {
-			const rows = await ctx.store.allDocs(scope, [...new Set(valid.map((v) => v.doc._id))], { includeDocs: true });
+		const load = async (ids: string[]): Promise<void> => {
+			const missing = [...new Set(ids)].filter((id) => !stored.has(id));
+			if (missing.length === 0) return;
+			const rows = await ctx.store.allDocs(scope, missing, { includeDocs: true });
 			for (const row of rows) if ('doc' in row && row.doc) stored.set(row.id, row.doc);
-		}
+		};
+		await load(valid.map((v) => v.doc._id));
+		const incoming = valid.map((v) => ({ ...v, doc: v.doc as IncomingDoc }));
+		await load(incoming.flatMap((v) => referencedIds(v.doc, stored.get(v.doc._id))));
 
 		const toWrite: { index: number; doc: StoredDoc }[] = [];
-		for (const item of valid) {
-			const doc = item.doc as StoredDoc & { type: string; scope: string };
-			const verdict = checkWrite(grants, scope, doc, stored.get(doc._id) as { scope?: unknown } | undefined);
+		for (const item of incoming) {
+			const { doc } = item;
+			const verdict = checkWrite({
+				user,
+				grants,
+				scope,
+				doc,
+				stored: stored.get(doc._id),
+				lookup: (id) => stored.get(id),
+			});
 			if (!verdict.ok) results[item.index] = { id: doc._id, error: 'forbidden', reason: verdict.reason };
 			else toWrite.push(item);
 		}

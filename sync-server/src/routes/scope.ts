@@ -22,6 +22,14 @@ const MAX_LOCAL_BYTES = 64 * 1024;
 type ScopeParams = { scope: string };
 type Access = { user: UserRecord; grants: ScopeGrant[]; scope: string };
 
+/**
+ * Where a user's `_local` document is kept: under their name, so in a shared scope (everyone
+ * reads `org`) nobody reads, overwrites or fills another person's checkpoints.
+ */
+function localKey(user: UserRecord, id: string): string {
+	return `${user.name}~${id}`;
+}
+
 function flag(value: unknown): boolean {
 	return value === 'true' || value === true;
 }
@@ -158,15 +166,16 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 	});
 
 	app.get('/db/:scope/_local/:id', async (request) => {
-		const { scope } = await readAccess(request);
-		const doc = await ctx.store.getLocal(scope, (request.params as { id: string }).id);
+		const { user, scope } = await readAccess(request);
+		const id = (request.params as { id: string }).id;
+		const doc = await ctx.store.getLocal(scope, localKey(user, id));
 		if (!doc) throw new AppError('not_found', 'missing');
-		return doc;
+		return { ...doc, _id: `_local/${id}` };
 	});
 
-	// Checkpoints need only read access: they never replicate and nobody else reads them.
+	// Checkpoints need only read access: they never replicate, and each user's are their own.
 	app.put('/db/:scope/_local/:id', async (request, reply) => {
-		const { scope } = await readAccess(request);
+		const { user, scope } = await readAccess(request);
 		const body = request.body;
 		if (typeof body !== 'object' || body === null || Array.isArray(body)) {
 			throw new AppError('bad_request', 'A document must be a JSON object.');
@@ -174,8 +183,8 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		if (JSON.stringify(body).length > MAX_LOCAL_BYTES) throw new AppError('too_large', 'Local document too large.');
 		const id = (request.params as { id: string }).id;
 		try {
-			const res = await ctx.store.putLocal(scope, id, body as Record<string, unknown>);
-			return reply.code(201).send({ ok: true, ...res });
+			const res = await ctx.store.putLocal(scope, localKey(user, id), body as Record<string, unknown>);
+			return reply.code(201).send({ ok: true, id: `_local/${id}`, rev: res.rev });
 		} catch (err) {
 			if ((err as { status?: number }).status === 409) throw new AppError('conflict', 'Document update conflict.');
 			throw err;

@@ -77,6 +77,17 @@ describe('grantsFor', () => {
 		});
 	});
 
+	it('grants nothing for a role or membership it does not know (records come from storage)', () => {
+		const odd = {
+			name: 'odd',
+			roles: ['constructor'],
+			memberships: [{ unitId: 'a1', role: 'toString' }],
+		} as unknown as PolicyUser;
+		expect(table(grantsFor(odd, units))).toEqual({ org: 'r', 'user-odd': 'w' });
+		const weird = { ...roundDoc('a1'), type: 'constructor' };
+		expect(write('chef', A1, weird)).toEqual({ ok: false, reason: 'unknown document type constructor' });
+	});
+
 	it('survives a cycle in the org tree', () => {
 		const looped = [
 			{ _id: 'unit:x', name: 'X', parentId: 'unit:y' },

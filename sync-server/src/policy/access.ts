@@ -192,14 +192,15 @@ export function grantsFor(user: PolicyUser, units: PolicyUnit[]): ScopeGrant[] {
 	global('org', role, GRANTS.signedIn.org);
 	global(userScope(user.name), role, GRANTS.signedIn.ownUserScope);
 	for (const r of user.roles) {
-		const rule = GRANTS.roles[r];
+		// Records come from storage: an unknown role or membership grants nothing.
+		const rule = Object.hasOwn(GRANTS.roles, r) ? GRANTS.roles[r] : undefined;
 		if (rule?.org) global('org', r, rule.org);
 		if (rule?.reports) global('reports', r, rule.reports);
 	}
 	for (const m of user.memberships) {
-		const rule = GRANTS.memberships[m.role];
+		const rule = Object.hasOwn(GRANTS.memberships, m.role) ? GRANTS.memberships[m.role] : undefined;
 		// A membership of a unit that is not in the org tree grants nothing.
-		if (!names.has(m.unitId)) continue;
+		if (!rule || !names.has(m.unitId)) continue;
 		if (rule.own) unit(m.unitId, m.role, rule.own);
 		if (rule.descendants) for (const d of descendantsOf(m.unitId, units)) unit(d, m.role, rule.descendants);
 	}
@@ -268,7 +269,7 @@ export function checkWrite(opts: {
 	if (stored && stored.scope !== scope) return refuse('stored document belongs to another scope');
 	// Deletes keep scope and type, so the rules that guarded the document still apply to its tombstone.
 	if (stored && stored.type !== doc.type) return refuse(`a ${String(stored.type)} document cannot become ${doc.type}`);
-	if (!(doc.type in WRITERS)) return refuse(`unknown document type ${doc.type}`);
+	if (!Object.hasOwn(WRITERS, doc.type)) return refuse(`unknown document type ${doc.type}`);
 	const type = doc.type as DocType;
 
 	const kind = scopeKind(scope);

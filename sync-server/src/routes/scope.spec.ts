@@ -164,6 +164,35 @@ describe('revocation', () => {
 	});
 });
 
+describe('ancestor managers', () => {
+	it('lets a manager of a division read, not write, a unit below it and its reports', async () => {
+		await h.app.close();
+		const db = await openPouch(`${h.dir}/auth`);
+		await new UserStore(db).setMemberships('chef2', [
+			{ unitId: 'b1', role: 'manager' },
+			{ unitId: 'avd-a', role: 'manager' },
+		]);
+		await db.close();
+		const again = await startServer({}, h.dir);
+		try {
+			const cookie = await again.signIn('chef2');
+			for (const url of ['/db/unit-a1/_changes', '/db/unit-a3', '/db/reports-a1', '/db/unit-avd-a']) {
+				expect((await again.call({ method: 'GET', url, cookie })).statusCode, url).toBe(200);
+			}
+			const res = await again.call({
+				method: 'POST',
+				url: '/db/unit-a1/_bulk_docs',
+				cookie,
+				payload: { docs: [roundDoc('a1')] },
+			});
+			expect(res.json()[0]).toMatchObject({ error: 'forbidden', reason: 'no write access to unit-a1' });
+			expect((await again.call({ method: 'GET', url: '/db/unit-b2', cookie })).statusCode).toBe(403);
+		} finally {
+			await again.close();
+		}
+	});
+});
+
 describe('cross-unit access', () => {
 	it('refuses chef every route of unit-b1 while chef2 uses them, and leaks nothing of its documents', async () => {
 		const secret = roundDoc('b1', { createdBy: 'chef2' });

@@ -218,6 +218,8 @@ export function mayWrite(grants: ScopeGrant[], scope: string): boolean {
 /**
  * Ids of other stored documents in the scope that the rules need for this write (the round
  * of an answer, finding or signature). The route reads them and passes them as `lookup`.
+ * Rules see the state before the request: a round signed in one batch freezes its answers
+ * from the next request on.
  */
 export function referencedIds(doc: IncomingDoc, stored: StoredVersion | undefined): string[] {
 	return [doc.roundId, stored?.roundId].filter((id): id is string => typeof id === 'string');

@@ -128,6 +128,18 @@ describe('_bulk_docs with the policy', () => {
 });
 
 describe('revocation', () => {
+	it('remembers a scope once even when a device opens it with parallel first requests', async () => {
+		const cookie = await h.signIn('chef');
+		const urls = ['/db/unit-a1', '/db/unit-a1/_changes', '/db/reports-a1', '/db/unit-a1/_changes?limit=1'];
+		const answers = await Promise.all(urls.map((url) => h.call({ method: 'GET', url, cookie })));
+		expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+		await h.app.close();
+		const db = await openPouch(`${h.dir}/auth`);
+		const chef = await new UserStore(db).get('chef');
+		await db.close();
+		expect(chef?.seenScopes?.sort()).toEqual(['reports-a1', 'unit-a1']);
+	});
+
 	it('answers 403 revoked for a scope the user synced before and lost, forbidden for one never held', async () => {
 		const cookie = await h.signIn('skyddsombud');
 		expect((await h.call({ method: 'GET', url: '/db/unit-a1/_changes', cookie })).statusCode).toBe(200);

@@ -8,8 +8,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, codeFromCouch } from '../../src/lib/domain/index.ts';
+import { isCrossSite } from './auth/csrf.ts';
 import { UserStore } from './auth/users.ts';
 import { FsBlobStore } from './blobs/fs-blob-store.ts';
 import { ServerContext, sendError } from './context.ts';
@@ -33,29 +34,12 @@ export type AppOptions = {
 };
 
 export const BODY_LIMIT = 8 * 1024 * 1024;
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 declare module 'fastify' {
 	interface FastifyInstance {
 		/** True when this start seeded the demo organisation. */
 		seeded: boolean;
 	}
-}
-
-/** Why a cross-site write is refused, or undefined when it may proceed. */
-function crossOrigin(request: FastifyRequest): boolean {
-	if (SAFE_METHODS.has(request.method)) return false;
-	const site = request.headers['sec-fetch-site'];
-	if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
-	const origin = request.headers.origin;
-	if (origin !== undefined) {
-		try {
-			return new URL(origin).host !== request.headers.host;
-		} catch {
-			return true; // "null" or garbage: not our origin
-		}
-	}
-	return false;
 }
 
 /** Path for logs with user names (in `user-<name>` scopes) blanked out. */
@@ -126,7 +110,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	});
 
 	app.addHook('onRequest', async (request, reply) => {
-		if (crossOrigin(request)) {
+		if (isCrossSite(request)) {
 			return sendError(reply, new AppError('forbidden', 'cross-origin request refused'));
 		}
 	});

@@ -5,12 +5,12 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ScopeGrant } from '../../src/lib/domain/index.ts';
-import { AppError } from '../../src/lib/domain/index.ts';
+import { AppError, REVOKED_REASON } from '../../src/lib/domain/index.ts';
 import { FailureLimiter } from './auth/rate-limit.ts';
 import { SESSION_COOKIE, readSessionToken } from './auth/session.ts';
 import type { UserRecord, UserStore } from './auth/users.ts';
 import type { PolicyUnit } from './policy/access.ts';
-import { grantsFor } from './policy/access.ts';
+import { grantsFor, mayRead } from './policy/access.ts';
 import type { DocStore } from './store/doc-store.ts';
 
 const WINDOW_MS = 15 * 60 * 1000;
@@ -84,6 +84,23 @@ export class ServerContext {
 
 	async grants(user: UserRecord): Promise<ScopeGrant[]> {
 		return grantsFor(user, await this.units());
+	}
+
+	/**
+	 * The user's grants when they may read `scope`; else 403. A scope the user once synced
+	 * but no longer holds answers `revoked` (architecture §4: a device offline while its
+	 * membership was removed learns why, and drops the scope); any other scope answers
+	 * `forbidden`, the same for every scope, so existence never leaks.
+	 */
+	async readGrants(user: UserRecord, scope: string): Promise<ScopeGrant[]> {
+		const grants = await this.grants(user);
+		const seen = user.seenScopes ?? [];
+		if (mayRead(grants, scope)) {
+			if (!seen.includes(scope)) await this.users.rememberScope(user.name, scope);
+			return grants;
+		}
+		if (seen.includes(scope)) throw new AppError('revoked', REVOKED_REASON);
+		throw new AppError('forbidden', 'You are not allowed to access this db.');
 	}
 
 	/** Should cookies set on this request be `Secure`? */

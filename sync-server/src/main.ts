@@ -82,13 +82,6 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 		fail(`cannot listen on port ${port}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
 	}
 
-	const shown = process.env.HOST ? process.env.HOST : 'localhost';
-	process.stdout.write(`Trygg is running at http://${shown}:${port}/\n`);
-	if (app.seeded) {
-		process.stdout.write(`Seeded the demo organisation. Demo accounts (password "${DEMO_PASSWORD}"):\n`);
-		for (const a of DEMO_ACCOUNTS) process.stdout.write(`  ${a.name.padEnd(12)} ${a.roles.join(', ')}\n`);
-	}
-
 	let stopping = false;
 	const stop = async (): Promise<void> => {
 		if (stopping) return;
@@ -100,8 +93,20 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 			process.exit(1);
 		}
 	};
+	// Before the ready line: a supervisor may signal as soon as it reads it.
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
+
+	const shown = process.env.HOST ? process.env.HOST : 'localhost';
+	const address = app.server.address();
+	// PORT=0 picks a free port: show the one we got.
+	const actual = typeof address === 'object' && address ? address.port : port;
+	process.stdout.write(`Trygg is running at http://${shown}:${actual}/\n`);
+	if (app.seeded) {
+		process.stdout.write(`Seeded the demo organisation. Demo accounts (password "${DEMO_PASSWORD}"):\n`);
+		for (const a of DEMO_ACCOUNTS) process.stdout.write(`  ${a.name.padEnd(12)} ${a.roles.join(', ')}\n`);
+	}
+
 	return app;
 }
 

@@ -17,12 +17,16 @@ export const ERROR_CODES = [
 	'unsupported_media',
 	'unreadable',
 	'rate_limited',
+	/** 403: the user synced this scope before but no longer holds it; drop it, do not retry. */
 	'revoked',
 	'network',
 	'quota',
 	'server',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The reason the server gives with `{error: 'revoked'}` (status 403). Clients act on the code, not this text. */
+export const REVOKED_REASON = 'Your access to this scope was revoked.';
 
 /** CouchDB's error body. */
 export const couchErrorSchema = z.object({ error: z.string(), reason: z.string() });

@@ -6,7 +6,7 @@
 import { v7 as uuidv7 } from 'uuid';
 
 /** The document types that travel through `/db`. */
-export const DOC_TYPES = ['unit', 'template', 'round'] as const;
+export const DOC_TYPES = ['unit', 'template', 'round', 'answer', 'finding', 'action', 'signature'] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 
 /**
@@ -28,7 +28,7 @@ export function idKey(id: string): string {
 	return id.slice(id.indexOf(':') + 1);
 }
 
-const SCOPE_RE = /^(org|reports|unit-[a-z0-9-]{1,64}|user-[a-z0-9-]{1,64})$/;
+const SCOPE_RE = /^(org|reports|(unit|user|reports)-[a-z0-9-]{1,64})$/;
 
 /**
  * Is `name` a scope (a server database) name?
@@ -41,6 +41,11 @@ export function isScope(name: string): boolean {
 /** The scope that holds a unit's shared work. */
 export function unitScope(unitId: string): string {
 	return `unit-${unitId}`;
+}
+
+/** The scope of server-written summaries of a unit and its subtree (decision 0003). */
+export function reportsScope(unitId: string): string {
+	return `reports-${unitId}`;
 }
 
 /** The scope that holds one person's private state. */

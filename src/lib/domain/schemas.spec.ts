@@ -62,3 +62,90 @@ describe('checkDoc', () => {
 		);
 	});
 });
+
+describe('checkDoc: answers, findings, actions, signatures', () => {
+	const base = (type: 'answer' | 'finding' | 'action' | 'signature') => ({
+		_id: newId(type),
+		type,
+		scope: 'unit-a1',
+		createdAt: now,
+		updatedAt: now,
+	});
+	const answer = () => ({
+		...base('answer'),
+		roundId: newId('round'),
+		itemId: 'i1',
+		value: 'partly',
+		comment: '',
+		fixedOnSite: true,
+	});
+	const finding = () => ({
+		...base('finding'),
+		title: 'Wet floor',
+		description: '',
+		category: 'physical',
+		location: '',
+		status: 'open',
+		risk: { probability: 4, consequence: 1, serious: true },
+	});
+	const action = () => ({
+		...base('action'),
+		area: 'Kitchen',
+		plannedAction: 'Mop',
+		desiredResult: 'Dry floor',
+		responsible: 'Anna',
+		start: null,
+		due: '2026-12-01',
+		done: null,
+		followUp: null,
+		result: '',
+		status: 'planned',
+	});
+	const signature = () => ({
+		...base('signature'),
+		roundId: newId('round'),
+		signedBy: 'chef',
+		signerName: 'Anna Chef',
+		role: 'manager',
+		signedAt: now,
+	});
+
+	it('accepts a valid document of each type', () => {
+		for (const doc of [answer(), finding(), action(), signature()]) expect(checkDoc(doc)).toMatchObject({ ok: true });
+		expect(checkDoc({ ...finding(), status: 'draft', risk: undefined })).toMatchObject({ ok: true });
+		expect(checkDoc({ ...action(), status: 'postponed', postponeReason: 'Budget' })).toMatchObject({ ok: true });
+	});
+
+	it('refuses what the rules of each type forbid, with the field in the reason', () => {
+		const reasons = [
+			checkDoc({ ...answer(), value: 'ja' }),
+			checkDoc({ ...answer(), roundId: newId('finding') }),
+			checkDoc({ ...finding(), risk: undefined }),
+			checkDoc({ ...finding(), risk: { probability: 5, consequence: 1, serious: false } }),
+			checkDoc({ ...action(), status: 'postponed' }),
+			checkDoc({ ...action(), findingId: 'round:x' }),
+			checkDoc({ ...signature(), role: 'staff' }),
+			checkDoc({ ...signature(), clock: { status: 'yesterday' } }),
+		].map((r) => (r.ok ? 'accepted' : r.reason));
+		expect(reasons).toEqual([
+			expect.stringContaining('value'),
+			'roundId: not a round id',
+			'risk: a finding needs a risk assessment once it is no longer a draft',
+			expect.stringContaining('risk.probability'),
+			'postponeReason: a postponed action needs a reason',
+			'findingId: not a finding id',
+			expect.stringContaining('role'),
+			expect.stringContaining('clock.status'),
+		]);
+	});
+
+	it('refuses a tombstone of an unknown type and counts size in bytes', () => {
+		expect(checkDoc({ _id: 'answer:x', _deleted: true, type: 'secret', scope: 'unit-a1' }).ok).toBe(false);
+		expect(checkDoc({ _id: 'answer:x', _deleted: true, type: 'answer', scope: 'unit-a1' }).ok).toBe(true);
+		// 600 000 × "å" is 1.2 MB as UTF-8 though only 600 000 characters.
+		expect(checkDoc({ ...answer(), comment: 'å'.repeat(600_000) })).toMatchObject({
+			ok: false,
+			reason: expect.stringContaining('1 MB'),
+		});
+	});
+});

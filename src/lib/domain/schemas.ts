@@ -4,7 +4,8 @@
  * storage). Types come from `z.infer`; nothing here is re-typed by hand elsewhere.
  */
 import { z } from 'zod';
-import { idType, isScope } from './ids.ts';
+import type { DocType } from './ids.ts';
+import { DOC_TYPES, idType, isScope } from './ids.ts';
 import { MAX_PHOTOS_PER_DOC, photoRefSchema } from './photo.ts';
 
 export const ROLES = ['staff', 'manager', 'safety_rep', 'hr', 'admin'] as const;
@@ -21,6 +22,15 @@ export type Localized = z.infer<typeof localizedSchema>;
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
 const isoTime = z.iso.datetime({ offset: true });
 const shortText = z.string().trim().min(1).max(200);
+const longText = z.string().max(5000);
+
+/** A reference to another document of `type` (its id carries the type as a prefix). */
+function docRef(type: DocType) {
+	return z
+		.string()
+		.max(200)
+		.refine((id) => idType(id) === type, `not a ${type} id`);
+}
 
 /**
  * A hybrid logical clock stamp: 13-digit wall milliseconds, 4-digit counter, device id.
@@ -91,16 +101,113 @@ export const roundDocSchema = z.strictObject({
 });
 export type RoundDoc = z.infer<typeof roundDocSchema>;
 
+/** Svar: ja, delvis, nej, ej aktuellt. */
+export const ANSWER_VALUES = ['yes', 'partly', 'no', 'not_applicable'] as const;
+
+/** The answer to one checklist item of a round (one document per item, so two people rarely collide). */
+export const answerDocSchema = z.strictObject({
+	...docBase,
+	type: z.literal('answer'),
+	roundId: docRef('round'),
+	itemId: z.string().min(1).max(64),
+	value: z.enum(ANSWER_VALUES),
+	comment: z.string().max(2000),
+	/** Åtgärdat direkt: fixed during the round, so no action is needed. */
+	fixedOnSite: z.boolean(),
+});
+export type AnswerDoc = z.infer<typeof answerDocSchema>;
+
+export const FINDING_CATEGORIES = ['physical', 'osa', 'threat_violence', 'other'] as const;
+export const FINDING_STATUSES = ['draft', 'open', 'closed'] as const;
+
+/** A risk assessment: probability × consequence on 1–4 scales, and whether it is serious (allvarlig). */
+export const riskSchema = z.strictObject({
+	probability: z.number().int().min(1).max(4),
+	consequence: z.number().int().min(1).max(4),
+	serious: z.boolean(),
+});
+export type RiskAssessment = z.infer<typeof riskSchema>;
+
+/** Iakttagelse: something found, in a round or on its own; the risk may wait while it is a draft. */
+export const findingDocSchema = z
+	.strictObject({
+		...docBase,
+		type: z.literal('finding'),
+		roundId: docRef('round').optional(),
+		title: shortText,
+		description: longText,
+		category: z.enum(FINDING_CATEGORIES),
+		location: z.string().max(200),
+		status: z.enum(FINDING_STATUSES),
+		risk: riskSchema.optional(),
+	})
+	.refine((f) => f.status === 'draft' || f.risk !== undefined, {
+		message: 'a finding needs a risk assessment once it is no longer a draft',
+		path: ['risk'],
+	});
+export type FindingDoc = z.infer<typeof findingDocSchema>;
+
+/** Planerad, pågår, genomförd, effekt kontrollerad (closed), uppskjuten. */
+export const ACTION_STATUSES = ['planned', 'in_progress', 'done', 'effect_checked', 'postponed'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+/** One line of the action plan (handlingsplan). */
+export const actionDocSchema = z
+	.strictObject({
+		...docBase,
+		type: z.literal('action'),
+		findingId: docRef('finding').optional(),
+		area: shortText,
+		plannedAction: z.string().trim().min(1).max(5000),
+		desiredResult: longText,
+		responsible: shortText,
+		start: isoDate.nullable(),
+		due: isoDate.nullable(),
+		done: isoDate.nullable(),
+		followUp: isoDate.nullable(),
+		result: longText,
+		status: z.enum(ACTION_STATUSES),
+		postponeReason: z.string().trim().min(1).max(2000).optional(),
+	})
+	.refine((a) => a.status !== 'postponed' || a.postponeReason !== undefined, {
+		message: 'a postponed action needs a reason',
+		path: ['postponeReason'],
+	});
+export type ActionDoc = z.infer<typeof actionDocSchema>;
+
+/** Append-only: a person's signature of a round, in a role they hold in the unit. */
+export const signatureDocSchema = z.strictObject({
+	...docBase,
+	type: z.literal('signature'),
+	roundId: docRef('round'),
+	/** The account that signs; the server accepts only the signed-in user's own name. */
+	signedBy: z.string().min(1).max(100),
+	signerName: shortText,
+	role: z.enum(['manager', 'safety_rep']),
+	signedAt: isoTime,
+	/** Reservation: the signer's objection, kept with the signature. */
+	reservation: z.string().trim().min(1).max(5000).optional(),
+});
+export type SignatureDoc = z.infer<typeof signatureDocSchema>;
+
 /** A deleted document: keeps its type and scope so access rules still apply to it. */
 export const tombstoneSchema = z.strictObject({
 	_id: docBase._id,
 	_rev: docBase._rev,
 	_deleted: z.literal(true),
-	type: z.string().max(40),
+	type: z.enum(DOC_TYPES),
 	scope: docBase.scope,
 });
 
-const liveDocSchema = z.discriminatedUnion('type', [unitDocSchema, templateDocSchema, roundDocSchema]);
+const liveDocSchema = z.discriminatedUnion('type', [
+	unitDocSchema,
+	templateDocSchema,
+	roundDocSchema,
+	answerDocSchema,
+	findingDocSchema,
+	actionDocSchema,
+	signatureDocSchema,
+]);
 export type LiveDoc = z.infer<typeof liveDocSchema>;
 
 /** Largest JSON size of one document (architecture §7: small documents). */
@@ -116,7 +223,8 @@ export function checkDoc(input: unknown): DocCheck {
 	if (typeof input !== 'object' || input === null || Array.isArray(input)) {
 		return { ok: false, reason: 'a document must be a JSON object' };
 	}
-	const size = JSON.stringify(input).length;
+	// Bytes, not characters: å, ä and ö take two.
+	const size = new TextEncoder().encode(JSON.stringify(input)).length;
 	if (size > MAX_DOC_BYTES) return { ok: false, reason: `document is ${size} bytes, over the 1 MB limit` };
 	const raw = input as Record<string, unknown>;
 	const schema = raw._deleted === true ? tombstoneSchema : liveDocSchema;

@@ -13,10 +13,12 @@ export type UserRecord = {
 	displayName: string;
 	roles: Role[];
 	memberships: Membership[];
+	/** Scopes this user has synced, so losing one answers `revoked` rather than `forbidden`. */
+	seenScopes?: string[];
 	passwordHash: string;
 };
 
-export type NewUser = Omit<UserRecord, '_id' | '_rev' | 'passwordHash'> & { password: string };
+export type NewUser = Omit<UserRecord, '_id' | '_rev' | 'passwordHash' | 'seenScopes'> & { password: string };
 
 const userId = (name: string): string => `user:${name}`;
 
@@ -38,6 +40,34 @@ export class UserStore {
 
 	async count(): Promise<number> {
 		return (await this.#db.info()).doc_count;
+	}
+
+	/** Replace a user's unit memberships (the caller checks who may). */
+	async setMemberships(name: string, memberships: Membership[]): Promise<void> {
+		await this.#update(name, (u) => ({ ...u, memberships }));
+	}
+
+	/** Note that `name` has synced `scope` (once; concurrent first reads may race, so retry). */
+	async rememberScope(name: string, scope: string): Promise<void> {
+		await this.#update(name, (u) =>
+			u.seenScopes?.includes(scope) ? undefined : { ...u, seenScopes: [...(u.seenScopes ?? []), scope] },
+		);
+	}
+
+	/** Read-modify-write with a retry on conflict; `change` returns undefined for "nothing to do". */
+	async #update(name: string, change: (u: UserRecord) => UserRecord | undefined): Promise<void> {
+		for (let attempt = 0; ; attempt++) {
+			const user = await this.get(name);
+			if (!user) return;
+			const next = change(user);
+			if (!next) return;
+			try {
+				await this.#db.put(next as unknown as Record<string, unknown> & { _id: string });
+				return;
+			} catch (err) {
+				if ((err as { status?: number }).status !== 409 || attempt >= 4) throw err;
+			}
+		}
 	}
 
 	async create(user: NewUser): Promise<void> {

@@ -1,10 +1,14 @@
 /**
- * Who may read and write which scope: default deny, in this one table-driven module.
- * Pure functions of a user and the org tree, so they are easy to test and reason about.
- * It must never grant anything not written in RULES below, and never reads storage itself.
+ * Who may read and write what: default deny, in this one table-driven module. Three tables
+ * read like the rules they encode: GRANTS (which scopes a role or membership opens),
+ * WRITERS (which document types a scope kind holds and who writes each), and TRANSITIONS
+ * (per-type rules on the change from the stored version to the incoming one).
+ * Pure functions of a user, the org tree and documents the caller already read, so they are
+ * easy to test. It must never grant anything not written in these tables, and never reads
+ * storage itself (the route passes what `referencedIds` asks for).
  */
-import type { Role, ScopeGrant } from '../../../src/lib/domain/index.ts';
-import { idKey, isScope, unitScope, userScope } from '../../../src/lib/domain/index.ts';
+import type { DocType, Role, ScopeGrant } from '../../../src/lib/domain/index.ts';
+import { idKey, isScope, reportsScope, unitScope, userScope } from '../../../src/lib/domain/index.ts';
 
 export type MembershipRole = 'manager' | 'safety_rep' | 'staff';
 export type Membership = { unitId: string; role: MembershipRole };
@@ -15,38 +19,124 @@ export type PolicyUser = { name: string; roles: Role[]; memberships: Membership[
 /** What the policy needs to know about an org unit (a `unit` doc in `org`). */
 export type PolicyUnit = { _id: string; name: string; parentId: string | null };
 
+/** `org`, `unit-<id>`, `user-<name>`, `reports` (whole organisation), `reports-<unitId>` (a unit's subtree). */
+export type ScopeKind = 'org' | 'unit' | 'user' | 'reports' | 'unitReports';
+
+type Access = 'read' | 'write';
+
 /**
- * The grant table. Each line says which scopes a role or membership opens and whether it
- * may write there. Anything not listed is denied.
+ * GRANTS. Each line says which scopes a role or membership opens. Anything not listed is
+ * denied. Every unit a user may read, they may also read that unit's summaries in
+ * `reports-<unitId>` (decision 0003); no client ever writes a report scope.
  */
-const RULES = {
+const GRANTS = {
 	/** Every signed-in user: read `org`, read/write their own `user-<name>`. */
-	signedIn: { org: { write: false }, ownUserScope: { write: true } },
-	/** Global roles. */
+	signedIn: { org: 'read', ownUserScope: 'write' },
+	/** Global roles: HR and admin keep the org tree and templates; HR reads organisation-wide summaries. */
 	roles: {
-		hr: { org: { write: true }, reports: { write: false } },
-		admin: { org: { write: true } },
-	} as Partial<Record<Role, { org?: { write: boolean }; reports?: { write: boolean } }>>,
-	/** Unit memberships: the own unit, and descendants of it. `null` = no grant. */
+		hr: { org: 'write', reports: 'read' },
+		admin: { org: 'write' },
+	} as Partial<Record<Role, { org?: Access; reports?: Access }>>,
+	/** Unit memberships: the own unit, and the units below it. `null` = nothing. */
 	memberships: {
-		manager: { own: { write: true }, descendants: { write: false } },
-		safety_rep: { own: { write: true }, descendants: null },
-		// Staff answer surveys later; they sync no unit's shared work.
+		manager: { own: 'write', descendants: 'read' },
+		safety_rep: { own: 'write', descendants: null },
+		// Staff answer surveys through /anon; they sync no unit's shared work.
 		staff: { own: null, descendants: null },
-	} as Record<MembershipRole, { own: { write: boolean } | null; descendants: { write: boolean } | null }>,
+	} as Record<MembershipRole, { own: Access | null; descendants: Access | null }>,
 } as const;
 
-/** Document types each kind of scope may hold (the schema fixes `org` types to scope `org`). */
-const TYPES_BY_SCOPE_KIND: Record<'org' | 'unit' | 'user' | 'reports', readonly string[]> = {
-	org: ['unit', 'template'],
-	unit: ['round'],
-	user: ['round'],
-	reports: [],
+/**
+ * WRITERS. Which document types each scope kind holds, and who may write them there:
+ * global roles in `org`, the writer's membership role in that very unit in `unit-<id>`,
+ * only the owner in `user-<name>`. Report scopes hold nothing a client may write.
+ */
+const WRITERS: Record<DocType, { org?: readonly Role[]; unit?: readonly MembershipRole[]; user?: 'owner' }> = {
+	unit: { org: ['hr', 'admin'] },
+	template: { org: ['hr', 'admin'] },
+	round: { unit: ['manager', 'safety_rep'], user: 'owner' },
+	answer: { unit: ['manager', 'safety_rep'] },
+	finding: { unit: ['manager', 'safety_rep'] },
+	action: { unit: ['manager', 'safety_rep'] },
+	signature: { unit: ['manager', 'safety_rep'] },
 };
 
-function scopeKind(scope: string): keyof typeof TYPES_BY_SCOPE_KIND {
+/** A document after schema validation: live or a tombstone. */
+export type IncomingDoc = { _id: string; type: string; scope: string; _deleted?: boolean; [key: string]: unknown };
+/** A stored live document (undefined when new or deleted). */
+export type StoredVersion = { _id: string; [key: string]: unknown };
+
+/** One proposed write, with everything the rules may look at. */
+type Change = {
+	user: PolicyUser;
+	scope: string;
+	/** The writer's membership roles in this unit (empty outside unit scopes). */
+	unitRoles: readonly MembershipRole[];
+	doc: IncomingDoc;
+	stored: StoredVersion | undefined;
+	/** Stored documents of this scope that `referencedIds` named. */
+	lookup: (id: string) => StoredVersion | undefined;
+};
+
+/** A rule returns why it refuses the change, or undefined to let it pass. */
+type Rule = (change: Change) => string | undefined;
+
+const isSigned = (round: StoredVersion | undefined): boolean => round?.status === 'signed';
+const roundIdsOf = (c: Change): string[] =>
+	[c.doc.roundId, c.stored?.roundId].filter((id): id is string => typeof id === 'string');
+
+/** Nobody edits or deletes a signed round. */
+const signedRoundIsFinal: Rule = (c) =>
+	isSigned(c.stored) ? 'the round is signed and can no longer change' : undefined;
+
+/** The answers and findings of a signed round are final too. */
+const roundNotSigned: Rule = (c) => {
+	const signed = roundIdsOf(c).find((id) => isSigned(c.lookup(id)));
+	return signed ? `round ${signed} is signed; its ${c.doc.type}s can no longer change` : undefined;
+};
+
+/** An answer or finding stays with its round. */
+const roundIdFixed: Rule = (c) =>
+	c.stored && !c.doc._deleted && c.stored.roundId !== c.doc.roundId ? 'roundId cannot change' : undefined;
+
+/** Only a manager closes an action (effect checked), and a closed action changes only by a manager. */
+const onlyManagerCloses: Rule = (c) => {
+	const touchesClosed = c.stored?.status === 'effect_checked' || (!c.doc._deleted && c.doc.status === 'effect_checked');
+	if (!touchesClosed || c.unitRoles.includes('manager')) return undefined;
+	return 'only a manager of the unit closes an action or changes a closed one';
+};
+
+/** Signatures are append-only: never edited, never deleted. */
+const appendOnly: Rule = (c) => {
+	if (c.doc._deleted) return 'signatures cannot be deleted';
+	return c.stored ? 'signatures are append-only' : undefined;
+};
+
+/** A user signs only as themselves, in a role they hold in this unit. */
+const signsAsSelf: Rule = (c) => {
+	if (c.doc.signedBy !== c.user.name) return 'you may sign only as yourself';
+	if (!c.unitRoles.includes(c.doc.role as MembershipRole)) return `you are not ${String(c.doc.role)} of this unit`;
+	return undefined;
+};
+
+/** TRANSITIONS. Per-type rules on the change from the stored version to the incoming one. */
+const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
+	round: [signedRoundIsFinal],
+	answer: [roundNotSigned, roundIdFixed],
+	finding: [roundNotSigned, roundIdFixed],
+	action: [onlyManagerCloses],
+	signature: [appendOnly, signsAsSelf],
+};
+
+/**
+ * The kind of a scope name.
+ * @example scopeKind('reports-a1') // 'unitReports'
+ */
+export function scopeKind(scope: string): ScopeKind {
 	if (scope === 'org' || scope === 'reports') return scope;
-	return scope.startsWith('unit-') ? 'unit' : 'user';
+	if (scope.startsWith('unit-')) return 'unit';
+	if (scope.startsWith('reports-')) return 'unitReports';
+	return 'user';
 }
 
 /** The role that names a user's grant on shared scopes (the strongest global role). */
@@ -80,7 +170,7 @@ function descendantsOf(unitId: string, units: PolicyUnit[]): string[] {
 
 /**
  * Every scope `user` may sync, merged per scope (write wins, with the role that gave it).
- * @example grantsFor(chef, units) // [{scope:'org',…}, {scope:'user-chef',…}, {scope:'unit-a1', role:'manager', write:true}]
+ * @example grantsFor(chef, units) // [{scope:'org',…}, {scope:'user-chef',…}, {scope:'unit-a1', role:'manager', write:true}, {scope:'reports-a1', write:false,…}]
  */
 export function grantsFor(user: PolicyUser, units: PolicyUnit[]): ScopeGrant[] {
 	const names = new Map(units.map((u) => [idKey(u._id), u.name]));
@@ -90,38 +180,29 @@ export function grantsFor(user: PolicyUser, units: PolicyUnit[]): ScopeGrant[] {
 		const prev = grants.get(g.scope);
 		if (!prev || (g.write && !prev.write)) grants.set(g.scope, g);
 	};
+	const global = (scope: string, role: Role, access: Access): void =>
+		add({ scope, unitId: null, unitName: null, role, write: access === 'write' });
+	const unit = (unitId: string, role: MembershipRole, access: Access): void => {
+		const unitName = names.get(unitId) ?? null;
+		add({ scope: unitScope(unitId), unitId, unitName, role, write: access === 'write' });
+		add({ scope: reportsScope(unitId), unitId, unitName, role, write: false });
+	};
+
 	const role = primaryRole(user.roles);
-	add({ scope: 'org', unitId: null, unitName: null, role, write: RULES.signedIn.org.write });
-	add({ scope: userScope(user.name), unitId: null, unitName: null, role, write: RULES.signedIn.ownUserScope.write });
+	global('org', role, GRANTS.signedIn.org);
+	global(userScope(user.name), role, GRANTS.signedIn.ownUserScope);
 	for (const r of user.roles) {
-		const rule = RULES.roles[r];
-		if (rule?.org) add({ scope: 'org', unitId: null, unitName: null, role: r, write: rule.org.write });
-		if (rule?.reports) add({ scope: 'reports', unitId: null, unitName: null, role: r, write: rule.reports.write });
+		// Records come from storage: an unknown role or membership grants nothing.
+		const rule = Object.hasOwn(GRANTS.roles, r) ? GRANTS.roles[r] : undefined;
+		if (rule?.org) global('org', r, rule.org);
+		if (rule?.reports) global('reports', r, rule.reports);
 	}
 	for (const m of user.memberships) {
-		const rule = RULES.memberships[m.role];
+		const rule = Object.hasOwn(GRANTS.memberships, m.role) ? GRANTS.memberships[m.role] : undefined;
 		// A membership of a unit that is not in the org tree grants nothing.
-		if (!names.has(m.unitId)) continue;
-		if (rule.own) {
-			add({
-				scope: unitScope(m.unitId),
-				unitId: m.unitId,
-				unitName: names.get(m.unitId) ?? null,
-				role: m.role,
-				write: rule.own.write,
-			});
-		}
-		if (rule.descendants) {
-			for (const d of descendantsOf(m.unitId, units)) {
-				add({
-					scope: unitScope(d),
-					unitId: d,
-					unitName: names.get(d) ?? null,
-					role: m.role,
-					write: rule.descendants.write,
-				});
-			}
-		}
+		if (!rule || !names.has(m.unitId)) continue;
+		if (rule.own) unit(m.unitId, m.role, rule.own);
+		if (rule.descendants) for (const d of descendantsOf(m.unitId, units)) unit(d, m.role, rule.descendants);
 	}
 	return [...grants.values()];
 }
@@ -134,26 +215,78 @@ export function mayWrite(grants: ScopeGrant[], scope: string): boolean {
 	return grants.some((g) => g.scope === scope && g.write);
 }
 
+/**
+ * Ids of other stored documents in the scope that the rules need for this write (the round
+ * of an answer, finding or signature). The route reads them and passes them as `lookup`.
+ * Rules see the state before the request: a round signed in one batch freezes its answers
+ * from the next request on.
+ */
+export function referencedIds(doc: IncomingDoc, stored: StoredVersion | undefined): string[] {
+	return [doc.roundId, stored?.roundId].filter((id): id is string => typeof id === 'string');
+}
+
 export type WriteCheck = { ok: true } | { ok: false; reason: string };
 
-/**
- * May this (already schema-valid) document be written to `scope`? `stored` is the
- * current version in that scope, if any.
- */
-export function checkWrite(
-	grants: ScopeGrant[],
+/** Is `user` a writer of `type` in `scope` by the WRITERS table? */
+function writerOf(
+	user: PolicyUser,
 	scope: string,
-	doc: { type: string; scope: string; unitId?: unknown; _deleted?: boolean },
-	stored: { scope?: unknown } | undefined,
-): WriteCheck {
-	if (!mayWrite(grants, scope)) return { ok: false, reason: `no write access to ${scope}` };
-	if (doc.scope !== scope) return { ok: false, reason: `document scope ${doc.scope} does not match ${scope}` };
-	if (stored && stored.scope !== scope) return { ok: false, reason: 'stored document belongs to another scope' };
-	if (!TYPES_BY_SCOPE_KIND[scopeKind(scope)].includes(doc.type)) {
-		return { ok: false, reason: `a ${doc.type} document does not belong in ${scope}` };
+	type: DocType,
+	unitRoles: readonly MembershipRole[],
+): string | undefined {
+	const rule = WRITERS[type];
+	switch (scopeKind(scope)) {
+		case 'org':
+			if (!rule.org) return `a ${type} document does not belong in ${scope}`;
+			return rule.org.some((r) => user.roles.includes(r)) ? undefined : `your role may not write ${type} documents`;
+		case 'unit':
+			if (!rule.unit) return `a ${type} document does not belong in ${scope}`;
+			return rule.unit.some((r) => unitRoles.includes(r)) ? undefined : `your role may not write ${type} documents`;
+		case 'user':
+			if (!rule.user) return `a ${type} document does not belong in ${scope}`;
+			return scope === userScope(user.name) ? undefined : 'only its owner writes a personal scope';
+		default:
+			return `${scope} is written by the server only`;
 	}
-	if (!doc._deleted && scopeKind(scope) === 'unit' && doc.unitId !== scope.slice('unit-'.length)) {
-		return { ok: false, reason: `unitId does not match ${scope}` };
+}
+
+/**
+ * May `user` write this (already schema-valid) document to `scope`? `stored` is the current
+ * live version in that scope, if any; `lookup` answers for the ids of `referencedIds`.
+ * @example checkWrite({ user: skyddsombud, grants, scope: 'unit-a1', doc: closedAction, stored, lookup })
+ * // { ok: false, reason: 'only a manager of the unit closes an action or changes a closed one' }
+ */
+export function checkWrite(opts: {
+	user: PolicyUser;
+	grants: ScopeGrant[];
+	scope: string;
+	doc: IncomingDoc;
+	stored: StoredVersion | undefined;
+	lookup?: (id: string) => StoredVersion | undefined;
+}): WriteCheck {
+	const { user, grants, scope, doc, stored } = opts;
+	const refuse = (reason: string): WriteCheck => ({ ok: false, reason });
+	if (!mayWrite(grants, scope)) return refuse(`no write access to ${scope}`);
+	if (doc.scope !== scope) return refuse(`document scope ${doc.scope} does not match ${scope}`);
+	if (stored && stored.scope !== scope) return refuse('stored document belongs to another scope');
+	// Deletes keep scope and type, so the rules that guarded the document still apply to its tombstone.
+	if (stored && stored.type !== doc.type) return refuse(`a ${String(stored.type)} document cannot become ${doc.type}`);
+	if (!Object.hasOwn(WRITERS, doc.type)) return refuse(`unknown document type ${doc.type}`);
+	const type = doc.type as DocType;
+
+	const kind = scopeKind(scope);
+	const unitId = kind === 'unit' ? scope.slice('unit-'.length) : null;
+	const unitRoles = unitId === null ? [] : user.memberships.filter((m) => m.unitId === unitId).map((m) => m.role);
+	const notWriter = writerOf(user, scope, type, unitRoles);
+	if (notWriter) return refuse(notWriter);
+	if (unitId !== null && !doc._deleted && 'unitId' in doc && doc.unitId !== unitId) {
+		return refuse(`unitId does not match ${scope}`);
+	}
+
+	const change: Change = { user, scope, unitRoles, doc, stored, lookup: opts.lookup ?? (() => undefined) };
+	for (const rule of TRANSITIONS[type] ?? []) {
+		const reason = rule(change);
+		if (reason) return refuse(reason);
 	}
 	return { ok: true };
 }

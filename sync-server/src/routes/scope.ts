@@ -9,7 +9,8 @@ import type { BulkResult, ScopeGrant } from '../../../src/lib/domain/index.ts';
 import { AppError, checkDoc, isScope } from '../../../src/lib/domain/index.ts';
 import type { UserRecord } from '../auth/users.ts';
 import type { ServerContext } from '../context.ts';
-import { checkWrite, mayRead } from '../policy/access.ts';
+import type { IncomingDoc } from '../policy/access.ts';
+import { checkWrite, referencedIds } from '../policy/access.ts';
 import type { StoredDoc } from '../store/doc-store.ts';
 
 export const MAX_BULK_DOCS = 1000;
@@ -20,6 +21,14 @@ const MAX_LOCAL_BYTES = 64 * 1024;
 
 type ScopeParams = { scope: string };
 type Access = { user: UserRecord; grants: ScopeGrant[]; scope: string };
+
+/**
+ * Where a user's `_local` document is kept: under their name, so in a shared scope (everyone
+ * reads `org`) nobody reads, overwrites or fills another person's checkpoints.
+ */
+function localKey(user: UserRecord, id: string): string {
+	return `${user.name}~${id}`;
+}
 
 function flag(value: unknown): boolean {
 	return value === 'true' || value === true;
@@ -33,13 +42,12 @@ function intParam(value: unknown, name: string, min: number, max: number): numbe
 }
 
 export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-	/** Signed in (401), a scope name (404), a read grant (403), in that order. */
+	/** Signed in (401), a scope name (404), a read grant (403 forbidden, or revoked), in that order. */
 	async function readAccess(request: FastifyRequest): Promise<Access> {
 		const user = await ctx.requireUser(request);
 		const { scope } = request.params as ScopeParams;
 		if (!isScope(scope)) throw new AppError('not_found', 'Database does not exist.');
-		const grants = await ctx.grants(user);
-		if (!mayRead(grants, scope)) throw new AppError('forbidden', 'You are not allowed to access this db.');
+		const grants = await ctx.readGrants(user, scope);
 		return { user, grants, scope };
 	}
 
@@ -85,7 +93,7 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 	});
 
 	app.post('/db/:scope/_bulk_docs', async (request) => {
-		const { grants, scope } = await readAccess(request);
+		const { user, grants, scope } = await readAccess(request);
 		const body = request.body as { docs?: unknown; new_edits?: unknown } | null;
 		if (typeof body !== 'object' || body === null || !Array.isArray(body.docs)) {
 			throw new AppError('bad_request', 'Request body must be {"docs": [...]}.');
@@ -105,16 +113,29 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 			else valid.push({ index, doc: check.doc as StoredDoc });
 		}
 
+		// The stored versions, then the documents the rules refer to (the round of an answer).
 		const stored = new Map<string, StoredDoc>();
-		if (valid.length > 0) {
-			const rows = await ctx.store.allDocs(scope, [...new Set(valid.map((v) => v.doc._id))], { includeDocs: true });
+		const load = async (ids: string[]): Promise<void> => {
+			const missing = [...new Set(ids)].filter((id) => !stored.has(id));
+			if (missing.length === 0) return;
+			const rows = await ctx.store.allDocs(scope, missing, { includeDocs: true });
 			for (const row of rows) if ('doc' in row && row.doc) stored.set(row.id, row.doc);
-		}
+		};
+		await load(valid.map((v) => v.doc._id));
+		const incoming = valid.map((v) => ({ ...v, doc: v.doc as IncomingDoc }));
+		await load(incoming.flatMap((v) => referencedIds(v.doc, stored.get(v.doc._id))));
 
 		const toWrite: { index: number; doc: StoredDoc }[] = [];
-		for (const item of valid) {
-			const doc = item.doc as StoredDoc & { type: string; scope: string };
-			const verdict = checkWrite(grants, scope, doc, stored.get(doc._id) as { scope?: unknown } | undefined);
+		for (const item of incoming) {
+			const { doc } = item;
+			const verdict = checkWrite({
+				user,
+				grants,
+				scope,
+				doc,
+				stored: stored.get(doc._id),
+				lookup: (id) => stored.get(id),
+			});
 			if (!verdict.ok) results[item.index] = { id: doc._id, error: 'forbidden', reason: verdict.reason };
 			else toWrite.push(item);
 		}
@@ -145,15 +166,16 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 	});
 
 	app.get('/db/:scope/_local/:id', async (request) => {
-		const { scope } = await readAccess(request);
-		const doc = await ctx.store.getLocal(scope, (request.params as { id: string }).id);
+		const { user, scope } = await readAccess(request);
+		const id = (request.params as { id: string }).id;
+		const doc = await ctx.store.getLocal(scope, localKey(user, id));
 		if (!doc) throw new AppError('not_found', 'missing');
-		return doc;
+		return { ...doc, _id: `_local/${id}` };
 	});
 
-	// Checkpoints need only read access: they never replicate and nobody else reads them.
+	// Checkpoints need only read access: they never replicate, and each user's are their own.
 	app.put('/db/:scope/_local/:id', async (request, reply) => {
-		const { scope } = await readAccess(request);
+		const { user, scope } = await readAccess(request);
 		const body = request.body;
 		if (typeof body !== 'object' || body === null || Array.isArray(body)) {
 			throw new AppError('bad_request', 'A document must be a JSON object.');
@@ -161,8 +183,8 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		if (JSON.stringify(body).length > MAX_LOCAL_BYTES) throw new AppError('too_large', 'Local document too large.');
 		const id = (request.params as { id: string }).id;
 		try {
-			const res = await ctx.store.putLocal(scope, id, body as Record<string, unknown>);
-			return reply.code(201).send({ ok: true, ...res });
+			const res = await ctx.store.putLocal(scope, localKey(user, id), body as Record<string, unknown>);
+			return reply.code(201).send({ ok: true, id: `_local/${id}`, rev: res.rev });
 		} catch (err) {
 			if ((err as { status?: number }).status === 409) throw new AppError('conflict', 'Document update conflict.');
 			throw err;

@@ -1,0 +1,284 @@
+/**
+ * The access policy as pure functions: the grant table for every demo account and for an
+ * ancestor manager, and the per-type write rules with the reason each refusal gives.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ScopeGrant } from '../../../src/lib/domain/index.ts';
+import { DEMO_ACCOUNTS, demoUnits } from '../seed/demo.ts';
+import { actionDoc, answerDoc, findingDoc, roundDoc, signatureDoc } from '../test-harness.ts';
+import type { IncomingDoc, PolicyUser, StoredVersion } from './access.ts';
+import { checkWrite, grantsFor, referencedIds, scopeKind } from './access.ts';
+
+const units = demoUnits('2026-11-23T09:00:00.000Z').map((u) => ({ _id: u._id, name: u.name, parentId: u.parentId }));
+const demo = (name: string): PolicyUser => {
+	const a = DEMO_ACCOUNTS.find((x) => x.name === name);
+	if (!a) throw new Error(name);
+	return { name: a.name, roles: [...a.roles], memberships: [...a.memberships] };
+};
+/** `scope → 'r' | 'w'` for compact comparison. */
+const table = (grants: ScopeGrant[]) => Object.fromEntries(grants.map((g) => [g.scope, g.write ? 'w' : 'r']));
+
+describe('grantsFor', () => {
+	it.each([
+		['chef', { org: 'r', 'user-chef': 'w', 'unit-a1': 'w', 'reports-a1': 'r' }],
+		['chef2', { org: 'r', 'user-chef2': 'w', 'unit-b1': 'w', 'reports-b1': 'r' }],
+		['skyddsombud', { org: 'r', 'user-skyddsombud': 'w', 'unit-a1': 'w', 'reports-a1': 'r' }],
+		['medarbetare', { org: 'r', 'user-medarbetare': 'w' }],
+		['hr', { org: 'w', 'user-hr': 'w', reports: 'r' }],
+		['admin', { org: 'w', 'user-admin': 'w' }],
+	])('%s syncs exactly %j', (name, expected) => {
+		expect(table(grantsFor(demo(name), units))).toEqual(expected);
+	});
+
+	it('lets a manager of a division read (not write) every unit below it and their reports', () => {
+		const head: PolicyUser = { name: 'head', roles: ['manager'], memberships: [{ unitId: 'avd-a', role: 'manager' }] };
+		expect(table(grantsFor(head, units))).toEqual({
+			org: 'r',
+			'user-head': 'w',
+			'unit-avd-a': 'w',
+			'reports-avd-a': 'r',
+			'unit-a1': 'r',
+			'unit-a2': 'r',
+			'unit-a3': 'r',
+			'reports-a1': 'r',
+			'reports-a2': 'r',
+			'reports-a3': 'r',
+		});
+	});
+
+	it('keeps write where a user is manager of a unit and of its ancestor', () => {
+		const both: PolicyUser = {
+			name: 'both',
+			roles: ['manager'],
+			memberships: [
+				{ unitId: 'forv', role: 'manager' },
+				{ unitId: 'a1', role: 'manager' },
+			],
+		};
+		const t = table(grantsFor(both, units));
+		expect(t['unit-a1']).toBe('w');
+		expect(t['unit-b3']).toBe('r');
+	});
+
+	it('gives a safety rep nothing below their unit, and a membership of an unknown unit nothing', () => {
+		const rep: PolicyUser = {
+			name: 'rep',
+			roles: ['safety_rep'],
+			memberships: [
+				{ unitId: 'avd-b', role: 'safety_rep' },
+				{ unitId: 'ghost', role: 'manager' },
+			],
+		};
+		expect(table(grantsFor(rep, units))).toEqual({
+			org: 'r',
+			'user-rep': 'w',
+			'unit-avd-b': 'w',
+			'reports-avd-b': 'r',
+		});
+	});
+
+	it('grants nothing for a role or membership it does not know (records come from storage)', () => {
+		const odd = {
+			name: 'odd',
+			roles: ['constructor'],
+			memberships: [{ unitId: 'a1', role: 'toString' }],
+		} as unknown as PolicyUser;
+		expect(table(grantsFor(odd, units))).toEqual({ org: 'r', 'user-odd': 'w' });
+		const weird = { ...roundDoc('a1'), type: 'constructor' };
+		expect(write('chef', A1, weird)).toEqual({ ok: false, reason: 'unknown document type constructor' });
+	});
+
+	it('survives a cycle in the org tree', () => {
+		const looped = [
+			{ _id: 'unit:x', name: 'X', parentId: 'unit:y' },
+			{ _id: 'unit:y', name: 'Y', parentId: 'unit:x' },
+		];
+		const m: PolicyUser = { name: 'm', roles: ['manager'], memberships: [{ unitId: 'x', role: 'manager' }] };
+		expect(table(grantsFor(m, looped))).toMatchObject({ 'unit-x': 'w', 'unit-y': 'r' });
+	});
+});
+
+describe('scopeKind', () => {
+	it.each([
+		['org', 'org'],
+		['reports', 'reports'],
+		['reports-a1', 'unitReports'],
+		['unit-a1', 'unit'],
+		['user-chef', 'user'],
+	])('%s is %s', (scope, kind) => expect(scopeKind(scope)).toBe(kind));
+});
+
+/** checkWrite for a demo account with the real grants. */
+function write(
+	name: string | PolicyUser,
+	scope: string,
+	doc: object,
+	stored?: object,
+	others: object[] = [],
+): { ok: boolean; reason?: string } {
+	const user = typeof name === 'string' ? demo(name) : name;
+	const byId = new Map(others.map((d) => [(d as StoredVersion)._id, d as StoredVersion]));
+	const incoming = doc as IncomingDoc;
+	const verdict = checkWrite({
+		user,
+		grants: grantsFor(user, units),
+		scope,
+		doc: incoming,
+		stored: stored as StoredVersion | undefined,
+		lookup: (id) => byId.get(id),
+	});
+	return verdict;
+}
+const tomb = (doc: { _id: string; type: string; scope: string }) => ({
+	_id: doc._id,
+	_rev: '1-x',
+	_deleted: true,
+	type: doc.type,
+	scope: doc.scope,
+});
+const A1 = 'unit-a1';
+
+describe('checkWrite: scopes and writers', () => {
+	it('lets managers and safety reps write their own unit, nobody else', () => {
+		const round = roundDoc('a1');
+		expect(write('chef', A1, round)).toEqual({ ok: true });
+		expect(write('skyddsombud', A1, round)).toEqual({ ok: true });
+		for (const name of ['chef2', 'medarbetare', 'hr', 'admin']) {
+			expect(write(name, A1, round)).toEqual({ ok: false, reason: 'no write access to unit-a1' });
+		}
+	});
+
+	it('refuses a document whose scope or unitId does not match the URL, or whose stored version is elsewhere', () => {
+		expect(write('chef', A1, roundDoc('b1')).reason).toBe('document scope unit-b1 does not match unit-a1');
+		expect(write('chef', A1, roundDoc('a1', { unitId: 'b1' })).reason).toBe('unitId does not match unit-a1');
+		const round = roundDoc('a1');
+		expect(write('chef', A1, round, { ...round, scope: 'unit-b1' }).reason).toBe(
+			'stored document belongs to another scope',
+		);
+	});
+
+	it('keeps documents in the scope kind they belong to', () => {
+		const unit = { _id: 'unit:new', type: 'unit', scope: A1 };
+		expect(write('chef', A1, unit).reason).toBe('a unit document does not belong in unit-a1');
+		expect(write('hr', 'org', { ...roundDoc('a1'), scope: 'org' }).reason).toBe(
+			'a round document does not belong in org',
+		);
+		expect(write('chef', 'user-chef', answerDoc('user-chef', 'round:x')).reason).toBe(
+			'a answer document does not belong in user-chef',
+		);
+	});
+
+	it('lets only HR and admin write the org tree and templates', () => {
+		const unit = { _id: 'unit:new', type: 'unit', scope: 'org', name: 'N', parentId: null, level: 'unit' };
+		expect(write('hr', 'org', unit)).toEqual({ ok: true });
+		expect(write('admin', 'org', unit)).toEqual({ ok: true });
+		expect(write('chef', 'org', unit)).toEqual({ ok: false, reason: 'no write access to org' });
+	});
+
+	it('lets only the owner write a personal scope', () => {
+		const draft = { ...roundDoc('a1'), scope: 'user-chef' };
+		expect(write('chef', 'user-chef', draft)).toEqual({ ok: true });
+		expect(write('chef2', 'user-chef', draft)).toEqual({ ok: false, reason: 'no write access to user-chef' });
+		expect(write('admin', 'user-chef', draft).ok).toBe(false);
+	});
+
+	it('lets no client write any report scope, even with a forged grant', () => {
+		const doc = { ...roundDoc('a1'), scope: 'reports-a1' };
+		expect(write('chef', 'reports-a1', doc)).toEqual({ ok: false, reason: 'no write access to reports-a1' });
+		expect(write('hr', 'reports', { ...doc, scope: 'reports' }).reason).toBe('no write access to reports');
+		const user = demo('hr');
+		const forged = checkWrite({
+			user,
+			grants: [{ scope: 'reports', unitId: null, unitName: null, role: 'hr', write: true }],
+			scope: 'reports',
+			doc: { ...doc, scope: 'reports' } as IncomingDoc,
+			stored: undefined,
+		});
+		expect(forged).toEqual({ ok: false, reason: 'reports is written by the server only' });
+	});
+
+	it('lets a division manager read but not write the units below', () => {
+		const head: PolicyUser = { name: 'head', roles: ['manager'], memberships: [{ unitId: 'avd-a', role: 'manager' }] };
+		expect(write(head, A1, roundDoc('a1')).reason).toBe('no write access to unit-a1');
+	});
+
+	it('keeps type and scope through a delete', () => {
+		const round = roundDoc('a1');
+		expect(write('chef', A1, tomb(round), round)).toEqual({ ok: true });
+		const asAction = { ...tomb(round), type: 'action' };
+		expect(write('chef', A1, asAction, round).reason).toBe('a round document cannot become action');
+		expect(write('chef', A1, { ...tomb(round), scope: 'unit-b1' }, round).reason).toBe(
+			'document scope unit-b1 does not match unit-a1',
+		);
+	});
+});
+
+describe('checkWrite: per-type rules', () => {
+	it('freezes a signed round: no edit, no delete, by anyone', () => {
+		const signed = roundDoc('a1', { status: 'signed' });
+		for (const name of ['chef', 'skyddsombud']) {
+			expect(write(name, A1, { ...signed, date: '2026-11-24' }, signed).reason).toBe(
+				'the round is signed and can no longer change',
+			);
+			expect(write(name, A1, tomb(signed), signed).reason).toBe('the round is signed and can no longer change');
+		}
+		const done = roundDoc('a1', { status: 'done' });
+		expect(write('chef', A1, { ...done, status: 'signed' }, done)).toEqual({ ok: true });
+	});
+
+	it('freezes the answers and findings of a signed round, also new ones and deletes', () => {
+		const signed = roundDoc('a1', { status: 'signed' });
+		const open = roundDoc('a1', { status: 'in_progress' });
+		const answer = answerDoc(A1, signed._id);
+		const reason = `round ${signed._id} is signed; its answers can no longer change`;
+		expect(write('chef', A1, answer, undefined, [signed]).reason).toBe(reason);
+		expect(write('chef', A1, { ...answer, value: 'no' }, answer, [signed]).reason).toBe(reason);
+		expect(write('skyddsombud', A1, tomb(answer), answer, [signed]).reason).toBe(reason);
+		// Moving an answer of a signed round to an open round is refused too.
+		expect(write('chef', A1, { ...answer, roundId: open._id }, answer, [signed, open]).ok).toBe(false);
+		const finding = findingDoc(A1, { roundId: signed._id });
+		expect(write('chef', A1, finding, undefined, [signed]).reason).toBe(
+			`round ${signed._id} is signed; its findings can no longer change`,
+		);
+		expect(write('chef', A1, answerDoc(A1, open._id), undefined, [open])).toEqual({ ok: true });
+		expect(write('chef', A1, findingDoc(A1))).toEqual({ ok: true });
+		expect(referencedIds(answer as IncomingDoc, undefined)).toEqual([signed._id]);
+	});
+
+	it('keeps an answer with its round', () => {
+		const a = roundDoc('a1');
+		const b = roundDoc('a1');
+		const answer = answerDoc(A1, a._id);
+		expect(write('chef', A1, { ...answer, roundId: b._id }, answer, [a, b]).reason).toBe('roundId cannot change');
+	});
+
+	it('lets only a manager of the unit close an action or change a closed one', () => {
+		const action = actionDoc(A1, { status: 'done' });
+		const closed = { ...action, status: 'effect_checked' as const };
+		expect(write('skyddsombud', A1, closed, action).reason).toBe(
+			'only a manager of the unit closes an action or changes a closed one',
+		);
+		expect(write('skyddsombud', A1, actionDoc(A1, { status: 'effect_checked' })).ok).toBe(false);
+		expect(write('chef', A1, closed, action)).toEqual({ ok: true });
+		expect(write('skyddsombud', A1, { ...closed, status: 'in_progress' }, closed).ok).toBe(false);
+		expect(write('skyddsombud', A1, tomb(closed), closed).ok).toBe(false);
+		expect(write('chef', A1, { ...closed, status: 'in_progress' }, closed)).toEqual({ ok: true });
+		expect(write('skyddsombud', A1, { ...action, status: 'in_progress' }, action)).toEqual({ ok: true });
+		// A manager of another unit holds no grant here at all.
+		expect(write('chef2', A1, closed, action).reason).toBe('no write access to unit-a1');
+	});
+
+	it('keeps signatures append-only, signed by the user in a role they hold here', () => {
+		const round = roundDoc('a1', { status: 'done' });
+		const mine = signatureDoc(A1, round._id, { signedBy: 'chef', role: 'manager' });
+		expect(write('chef', A1, mine, undefined, [round])).toEqual({ ok: true });
+		expect(write('chef', A1, { ...mine, reservation: 'late edit' }, mine).reason).toBe('signatures are append-only');
+		expect(write('chef', A1, tomb(mine), mine).reason).toBe('signatures cannot be deleted');
+		expect(write('chef', A1, tomb(mine)).reason).toBe('signatures cannot be deleted');
+		expect(write('skyddsombud', A1, mine).reason).toBe('you may sign only as yourself');
+		expect(write('chef', A1, { ...mine, role: 'safety_rep' }).reason).toBe('you are not safety_rep of this unit');
+		const rep = signatureDoc(A1, round._id, { signedBy: 'skyddsombud', role: 'safety_rep' });
+		expect(write('skyddsombud', A1, rep)).toEqual({ ok: true });
+		expect(write('skyddsombud', A1, { ...rep, role: 'manager' }).reason).toBe('you are not manager of this unit');
+	});
+});

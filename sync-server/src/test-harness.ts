@@ -1,0 +1,159 @@
+/**
+ * Test support for server specs: a server built in a temp folder with the demo
+ * organisation, and sign-in that returns the session cookie. Used only by `*.spec.ts`;
+ * it must never be imported by server code.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { ActionDoc, AnswerDoc, DocType, FindingDoc, RoundDoc, SignatureDoc } from '../../src/lib/domain/index.ts';
+import type { AppOptions } from './app.ts';
+import { buildApp } from './app.ts';
+import { DEMO_PASSWORD } from './seed/demo.ts';
+
+export const TEST_SECRET = 'test-secret-test-secret-test-secret';
+
+export type Harness = {
+	app: FastifyInstance;
+	dir: string;
+	/** Sign in as a demo account; the `cookie` header value for later requests. */
+	signIn(name: string): Promise<string>;
+	/** `inject` with JSON defaults and an optional session cookie. */
+	call(opts: InjectOptions & { cookie?: string | undefined }): Promise<LightMyRequestResponse>;
+	close(): Promise<void>;
+};
+
+export async function startServer(opts: Partial<AppOptions> = {}, dir?: string): Promise<Harness> {
+	const dataDir = dir ?? (await mkdtemp(path.join(tmpdir(), 'trygg-srv-')));
+	const app = await buildApp({ dataDir, sessionSecret: TEST_SECRET, seedDemo: true, ...opts });
+	const cookies = new Map<string, string>();
+	const call: Harness['call'] = ({ cookie, headers, ...rest }) =>
+		app.inject({ ...rest, headers: { ...(cookie ? { cookie } : {}), ...(headers ?? {}) } });
+	return {
+		app,
+		dir: dataDir,
+		call,
+		async signIn(name) {
+			const known = cookies.get(name);
+			if (known) return known;
+			const res = await app.inject({
+				method: 'POST',
+				url: '/db/_session',
+				payload: { name, password: DEMO_PASSWORD },
+			});
+			if (res.statusCode !== 200) throw new Error(`sign-in as ${name} failed: ${res.statusCode}`);
+			const set = res.cookies.find((c) => c.name === 'AuthSession');
+			if (!set) throw new Error('no session cookie');
+			const value = `AuthSession=${set.value}`;
+			cookies.set(name, value);
+			return value;
+		},
+		async close() {
+			await app.close();
+			if (!dir) await rm(dataDir, { recursive: true, force: true });
+		},
+	};
+}
+
+/** A fresh temp folder (caller removes it). */
+export function tempDir(prefix = 'trygg-srv-'): Promise<string> {
+	return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+const NOW = '2026-11-23T09:00:00.000Z';
+let counter = 0;
+/** A unique id of `type` (not UUIDv7, so tests can read it). */
+export function testId(type: DocType): string {
+	counter += 1;
+	return `${type}:t${counter.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A valid round document for `unitId`, with overrides. */
+export function roundDoc(unitId: string, overrides: Partial<RoundDoc> = {}): RoundDoc {
+	return {
+		_id: testId('round'),
+		type: 'round',
+		scope: `unit-${unitId}`,
+		unitId,
+		templateId: 'template:physical',
+		templateVersion: 1,
+		date: '2026-11-23',
+		status: 'planned',
+		participants: [],
+		createdBy: 'chef',
+		createdAt: NOW,
+		updatedAt: NOW,
+		...overrides,
+	};
+}
+
+export function answerDoc(scope: string, roundId: string, overrides: Partial<AnswerDoc> = {}): AnswerDoc {
+	return {
+		_id: testId('answer'),
+		type: 'answer',
+		scope,
+		roundId,
+		itemId: 'item-1',
+		value: 'yes',
+		comment: '',
+		fixedOnSite: false,
+		createdAt: NOW,
+		updatedAt: NOW,
+		...overrides,
+	};
+}
+
+export function findingDoc(scope: string, overrides: Partial<FindingDoc> = {}): FindingDoc {
+	return {
+		_id: testId('finding'),
+		type: 'finding',
+		scope,
+		title: 'Loose cable by the door',
+		description: '',
+		category: 'physical',
+		location: 'Entrance',
+		status: 'open',
+		risk: { probability: 2, consequence: 3, serious: false },
+		createdAt: NOW,
+		updatedAt: NOW,
+		...overrides,
+	};
+}
+
+export function actionDoc(scope: string, overrides: Partial<ActionDoc> = {}): ActionDoc {
+	return {
+		_id: testId('action'),
+		type: 'action',
+		scope,
+		area: 'Entrance',
+		plannedAction: 'Fasten the cable',
+		desiredResult: 'Nobody trips',
+		responsible: 'Anna Chef',
+		start: '2026-11-24',
+		due: '2026-12-01',
+		done: null,
+		followUp: null,
+		result: '',
+		status: 'planned',
+		createdAt: NOW,
+		updatedAt: NOW,
+		...overrides,
+	};
+}
+
+export function signatureDoc(scope: string, roundId: string, overrides: Partial<SignatureDoc> = {}): SignatureDoc {
+	return {
+		_id: testId('signature'),
+		type: 'signature',
+		scope,
+		roundId,
+		signedBy: 'chef',
+		signerName: 'Anna Chef',
+		role: 'manager',
+		signedAt: NOW,
+		createdAt: NOW,
+		updatedAt: NOW,
+		...overrides,
+	};
+}

@@ -82,6 +82,9 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 		fail(`cannot listen on port ${port}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
 	}
 
+	if (storage.kind === 'couchdb' && !process.env.SESSION_SECRET) {
+		process.stdout.write('SESSION_SECRET is not set: sessions work only on this server, not behind a load balancer.\n');
+	}
 	const shown = process.env.HOST ? process.env.HOST : 'localhost';
 	process.stdout.write(`Trygg is running at http://${shown}:${port}/\n`);
 	if (app.seeded) {

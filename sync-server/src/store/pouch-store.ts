@@ -23,6 +23,8 @@ export type PouchStoreOptions = {
 	maxOpen?: number;
 	/** Close a database nobody used for this long. */
 	idleMs?: number;
+	/** Milliseconds now, for the idle clock (tests pass a fake). */
+	now?: () => number;
 };
 
 /** Each open LevelDB holds a few file handles; 100 stays far below the usual limit of 1024. */
@@ -66,13 +68,15 @@ export class PouchStore implements DocStore {
 	readonly #closing = new Map<string, Promise<void>>();
 	readonly #waiters = new WaiterLists();
 	readonly #sweeper: NodeJS.Timeout;
+	readonly #now: () => number;
 	#closed = false;
 
 	constructor(opts: PouchStoreOptions) {
 		this.#root = path.join(opts.dataDir, 'db');
 		this.#maxOpen = Math.max(1, opts.maxOpen ?? DEFAULT_MAX_OPEN);
 		this.#idleMs = Math.max(1, opts.idleMs ?? DEFAULT_IDLE_MS);
-		this.#sweeper = setInterval(() => void this.#sweepIdle(), Math.max(50, Math.min(this.#idleMs, 30_000)));
+		this.#now = opts.now ?? Date.now;
+		this.#sweeper = setInterval(() => void this.closeIdle(), Math.max(50, Math.min(this.#idleMs, 30_000)));
 		this.#sweeper.unref();
 	}
 
@@ -107,20 +111,20 @@ export class PouchStore implements DocStore {
 			entry = await pending;
 		}
 		entry.users++;
-		entry.lastUsed = Date.now();
+		entry.lastUsed = this.#now();
 		return entry;
 	}
 
 	async #openEntry(scope: string): Promise<Entry> {
 		await this.#closing.get(scope);
-		const entry = { db: await openPouch(path.join(this.#root, scope)), users: 0, lastUsed: Date.now() };
+		const entry = { db: await openPouch(path.join(this.#root, scope)), users: 0, lastUsed: this.#now() };
 		this.#open.set(scope, entry);
 		return entry;
 	}
 
 	#release(entry: Entry): void {
 		entry.users--;
-		entry.lastUsed = Date.now();
+		entry.lastUsed = this.#now();
 		if (this.#open.size > this.#maxOpen) this.#evict(() => this.#open.size > this.#maxOpen);
 	}
 
@@ -144,9 +148,11 @@ export class PouchStore implements DocStore {
 		this.#closing.set(scope, done);
 	}
 
-	async #sweepIdle(): Promise<void> {
-		const cutoff = Date.now() - this.#idleMs;
+	/** Close every database unused for `idleMs` (runs on a timer; tests call it directly). */
+	async closeIdle(): Promise<void> {
+		const cutoff = this.#now() - this.#idleMs;
 		this.#evict((entry) => entry.lastUsed <= cutoff);
+		await Promise.all([...this.#closing.values()]);
 	}
 
 	async #with<T>(scope: string, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -166,8 +172,8 @@ export class PouchStore implements DocStore {
 	}
 
 	changes(scope: string, opts: { since?: string; limit?: number; includeDocs?: boolean }): Promise<ChangesResult> {
-		const since = fromSeq(opts.since);
 		return this.#with(scope, async (db) => {
+			const since = fromSeq(opts.since);
 			const res = await db.changes({
 				since,
 				...(opts.limit !== undefined ? { limit: opts.limit } : {}),

@@ -3,9 +3,7 @@
  * security hooks, the one CouchDB-shaped error handler and the route families.
  * It must never log request bodies, names or passwords, and never leak stacks or paths.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
@@ -20,7 +18,8 @@ import { scopeRoutes } from './routes/scope.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { sendAppShell, staticRoutes, wantsAppShell } from './routes/static.ts';
 import { seedIfEmpty } from './seed/demo.ts';
-import { PouchStore, openPouch } from './store/pouch-store.ts';
+import type { StorageConfig } from './store/storage.ts';
+import { openStorage } from './store/storage.ts';
 
 export type AppOptions = {
 	dataDir: string;
@@ -31,6 +30,8 @@ export type AppOptions = {
 	now?: () => Date;
 	/** Seed the demo organisation when the store is empty. */
 	seedDemo?: boolean;
+	/** Which store; by default the embedded one in `dataDir`. */
+	storage?: StorageConfig;
 };
 
 export const BODY_LIMIT = 8 * 1024 * 1024;
@@ -47,42 +48,22 @@ function logPath(url: string): string {
 	return (url.split('?')[0] ?? '').replace(/\/user-[^/]*/g, '/user-*');
 }
 
-async function serverUuid(db: PouchDB.Database<Record<string, unknown>>): Promise<string> {
-	try {
-		return String((await db.get('server')).uuid);
-	} catch (err) {
-		if ((err as { status?: number }).status !== 404) throw err;
-		const uuid = randomUUID().replaceAll('-', '');
-		await db.put({ _id: 'server', uuid });
-		return uuid;
-	}
-}
-
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
-	await mkdir(path.join(opts.dataDir, 'db'), { recursive: true });
-	const meta = await openPouch(path.join(opts.dataDir, 'meta'));
-	const authDb = await openPouch(path.join(opts.dataDir, 'auth')).catch(async (err: unknown) => {
-		await meta.close();
-		throw err;
-	});
-	const store = new PouchStore({ dataDir: opts.dataDir });
-	const closeStores = async (): Promise<void> => {
-		await store.close();
-		await Promise.all([meta.close(), authDb.close()].map((p) => p.catch(() => undefined)));
-	};
+	const storage = await openStorage(opts.storage ?? { kind: 'embedded', dataDir: opts.dataDir });
+	const store = storage.docs;
+	const closeStores = (): Promise<void> => storage.close();
 	const now = opts.now ?? (() => new Date());
-	const users = new UserStore(authDb);
+	const users = new UserStore(storage.accounts);
 	let ctx: ServerContext;
 	let seeded = false;
 	try {
-		await store.info('org'); // fail here, not on the first request, when the store is corrupt
 		ctx = new ServerContext({
 			store,
 			users,
 			secret: opts.sessionSecret ?? randomBytes(32).toString('base64url'),
 			secureCookies: opts.secureCookies ?? false,
 			now,
-			uuid: await serverUuid(meta),
+			uuid: storage.uuid,
 		});
 		if (opts.seedDemo) seeded = await seedIfEmpty(store, users, now());
 	} catch (err) {

@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
 import { StoreOpenError } from './store/doc-store.ts';
+import { storageConfigFromEnv } from './store/storage.ts';
 
 export type MainOptions = { staticDir?: string };
 
@@ -42,11 +43,6 @@ async function checkWritable(dataDir: string): Promise<void> {
 }
 
 export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
-	if (process.env.COUCHDB_URL) {
-		fail(
-			'COUCHDB_URL is set, but the Apache CouchDB adapter arrives in a later release; unset it to use the embedded store.',
-		);
-	}
 	const port = Number(process.env.PORT ?? 8080);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT ${process.env.PORT} is not a port number.`);
 	const dataDir = path.resolve(process.env.TRYGG_DATA_DIR ?? './data');
@@ -57,10 +53,12 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 		fail(`cannot read or create ${path.join(dataDir, 'session-secret')}.`),
 	);
 
+	const storage = storageConfigFromEnv(process.env, dataDir);
 	let app: FastifyInstance;
 	try {
 		app = await buildApp({
 			dataDir,
+			storage,
 			...(staticDir ? { staticDir } : {}),
 			sessionSecret: secret,
 			secureCookies: process.env.SECURE_COOKIES === 'true',
@@ -68,6 +66,8 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 			seedDemo: true,
 		});
 	} catch (err) {
+		// CouchDB's reasons name the server without credentials; the embedded one names the folder.
+		if (err instanceof StoreOpenError && storage.kind === 'couchdb') fail(err.message);
 		if (err instanceof StoreOpenError) {
 			fail(`the store in ${dataDir} cannot be opened (corrupt, or in use by another process).`);
 		}
@@ -97,6 +97,9 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
 
+	if (storage.kind === 'couchdb' && !process.env.SESSION_SECRET) {
+		process.stdout.write('SESSION_SECRET is not set: sessions work only on this server, not behind a load balancer.\n');
+	}
 	const shown = process.env.HOST ? process.env.HOST : 'localhost';
 	const address = app.server.address();
 	// PORT=0 picks a free port: show the one we got.

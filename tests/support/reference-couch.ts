@@ -13,10 +13,22 @@ import expressPouch from 'express-pouchdb';
 
 export type ReferenceCouch = { url: string; close: () => Promise<void> };
 
-export async function startReferenceCouch(opts: { dir: string; port?: number }): Promise<ReferenceCouch> {
+export async function startReferenceCouch(opts: {
+	dir: string;
+	port?: number;
+	/** Require this account as Basic auth on every request, like a CouchDB 3 without admin party. */
+	auth?: { username: string; password: string };
+}): Promise<ReferenceCouch> {
 	await mkdir(opts.dir, { recursive: true });
 	const Db = PouchDB.defaults({ prefix: `${opts.dir.replace(/\/?$/, '/')}` });
 	const app = express();
+	if (opts.auth) {
+		const expected = `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}`;
+		app.use((req, res, next) => {
+			if (req.headers.authorization === expected) return next();
+			res.status(401).json({ error: 'unauthorized', reason: 'Name or password is incorrect.' });
+		});
+	}
 	app.use('/', expressPouch(Db, { mode: 'minimumForPouchDB', inMemoryConfig: true, logPath: `${opts.dir}/log.txt` }));
 	const server: Server = await new Promise((resolve) => {
 		const s = app.listen(opts.port ?? 0, '127.0.0.1', () => resolve(s));

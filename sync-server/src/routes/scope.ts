@@ -63,7 +63,10 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		const includeDocs = flag(q.include_docs);
 		let since = typeof q.since === 'string' ? q.since : undefined;
 		if (since === 'now') since = (await ctx.store.info(scope)).update_seq;
-		if (since !== undefined && !/^\d+$/.test(since)) throw new AppError('bad_request', 'since is not a sequence');
+		// Sequences are opaque (CouchDB 3: "12-g1AAAA…"); the store refuses one it did not make.
+		if (since !== undefined && (since.length > 4096 || !/^[\x21-\x7e]+$/.test(since))) {
+			throw new AppError('bad_request', 'since is not a sequence');
+		}
 		const feed = q.feed ?? 'normal';
 		if (feed !== 'normal' && feed !== 'longpoll') throw new AppError('bad_request', 'feed must be normal or longpoll');
 
@@ -77,7 +80,7 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 			const onClose = (): void => stop.abort();
 			reply.raw.once('close', onClose);
 			try {
-				await ctx.store.waitForChange(scope, AbortSignal.any([stop.signal, ctx.closing.signal]));
+				await ctx.store.waitForChange(scope, AbortSignal.any([stop.signal, ctx.closing.signal]), result.last_seq);
 			} finally {
 				clearTimeout(timer);
 				reply.raw.off('close', onClose);
@@ -85,10 +88,8 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 			if (reply.raw.destroyed) return reply;
 			result = await read();
 		}
-		// With nothing new, the client's next `since` must not move backwards.
-		if (since !== undefined && result.results.length === 0 && Number(since) > Number(result.last_seq)) {
-			result.last_seq = since;
-		}
+		// With nothing new, the client keeps its own `since` (opaque: never compared, never moved back).
+		if (since !== undefined && result.results.length === 0) result.last_seq = since;
 		return result;
 	});
 

@@ -1,7 +1,9 @@
 /**
- * The storage port: the only way routes reach documents. Adapters (embedded PouchDB now,
- * Apache CouchDB later) implement it with CouchDB's semantics. It never checks access or
- * validates documents: callers do that before anything reaches a store.
+ * The storage port: the only way routes reach documents. Adapters (embedded PouchDB in
+ * pouch-store.ts, Apache CouchDB 3 over HTTP in couch-store.ts) implement it with CouchDB's
+ * semantics, checked by one suite in tests/conformance. Sequences are opaque strings: only
+ * the store that made one may interpret it. It never checks access or validates documents:
+ * callers do that before anything reaches a store.
  */
 
 /** A stored document as the wire carries it. */
@@ -35,8 +37,12 @@ export interface DocStore {
 	allDocs(scope: string, keys: string[], opts?: { includeDocs?: boolean }): Promise<AllDocsRow[]>;
 	getLocal(scope: string, id: string): Promise<StoredDoc | undefined>;
 	putLocal(scope: string, id: string, doc: Record<string, unknown>): Promise<{ id: string; rev: string }>;
-	/** Resolves at the next write to `scope`, or when `signal` aborts. */
-	waitForChange(scope: string, signal: AbortSignal): Promise<void>;
+	/**
+	 * Resolves at the next write to `scope`, or when `signal` aborts; never rejects. With
+	 * `since` (the last sequence the caller read), a write already past it resolves at once.
+	 * Waiting never holds a database open; many waiters on one scope share one watch.
+	 */
+	waitForChange(scope: string, signal: AbortSignal, since?: string): Promise<void>;
 	close(): Promise<void>;
 }
 

@@ -1,19 +1,35 @@
 /**
  * The embedded storage adapter: one PouchDB (LevelDB) database per scope under
- * `<dataDir>/db/<scope>`, opened on first use and closed when idle (LRU), plus an
- * in-process notifier so longpoll wakes without PouchDB live feeds. It never stores a
- * conflict branch (only ordinary edits) and never logs document contents.
+ * `<dataDir>/db/<scope>`, opened on first use and closed again by a bounded pool (least
+ * recently used beyond `maxOpen`, and any left idle for `idleMs`), so thousands of unit scopes
+ * never exhaust memory or file handles. Longpoll waiters hang off one in-process list per
+ * scope and never hold a database open. It never stores a conflict branch (only ordinary
+ * edits) and never logs document contents.
  */
-import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import PouchDB from 'pouchdb';
-import { isScope } from '../../../src/lib/domain/index.ts';
+import { AppError, isScope } from '../../../src/lib/domain/index.ts';
 import type { AllDocsRow, ChangesResult, DocStore, ScopeInfo, StoredDoc, WriteResult } from './doc-store.ts';
 import { StoreOpenError } from './doc-store.ts';
+import { WaiterLists } from './waiters.ts';
 
 type Db = PouchDB.Database<Record<string, unknown>>;
-type Entry = { db: Db; users: number };
+type Entry = { db: Db; users: number; lastUsed: number };
+
+export type PouchStoreOptions = {
+	dataDir: string;
+	/** Most databases open at once (in use ones may briefly exceed it). */
+	maxOpen?: number;
+	/** Close a database nobody used for this long. */
+	idleMs?: number;
+	/** Milliseconds now, for the idle clock (tests pass a fake). */
+	now?: () => number;
+};
+
+/** Each open LevelDB holds a few file handles; 100 stays far below the usual limit of 1024. */
+export const DEFAULT_MAX_OPEN = 100;
+export const DEFAULT_IDLE_MS = 60_000;
 
 /** Open (and touch) a PouchDB at `dir`, turning open failures into StoreOpenError. */
 export async function openPouch(dir: string): Promise<Db> {
@@ -22,82 +38,121 @@ export async function openPouch(dir: string): Promise<Db> {
 	try {
 		await db.info();
 	} catch (err) {
+		await db.close().catch(() => undefined);
 		throw new StoreOpenError(`cannot open the store at ${dir}`, { cause: err });
 	}
 	return db;
 }
 
-function toSeq(seq: string | number): string {
-	return String(seq);
-}
-
-/** PouchDB's embedded sequences are integers; ours are opaque strings of them. */
+/** PouchDB's embedded sequences are integers; on the wire they are opaque strings. */
 function fromSeq(since: string | undefined): number {
 	if (since === undefined || since === '' || since === '0') return 0;
 	const n = Number(since);
-	if (!Number.isSafeInteger(n) || n < 0) throw new RangeError('since is not a sequence of this server');
+	if (!/^\d+$/.test(since) || !Number.isSafeInteger(n)) {
+		throw new AppError('bad_request', 'since is not a sequence of this server');
+	}
 	return n;
+}
+
+function conflict(): AppError {
+	return new AppError('conflict', 'Document update conflict.');
 }
 
 export class PouchStore implements DocStore {
 	readonly #root: string;
 	readonly #maxOpen: number;
+	readonly #idleMs: number;
 	readonly #open = new Map<string, Entry>();
 	readonly #opening = new Map<string, Promise<Entry>>();
-	readonly #notifier = new EventEmitter();
+	/** Databases being closed: a reopen waits for the close, so LevelDB's lock is free. */
+	readonly #closing = new Map<string, Promise<void>>();
+	readonly #waiters = new WaiterLists();
+	readonly #sweeper: NodeJS.Timeout;
+	readonly #now: () => number;
 	#closed = false;
 
-	constructor(opts: { dataDir: string; maxOpen?: number }) {
+	constructor(opts: PouchStoreOptions) {
 		this.#root = path.join(opts.dataDir, 'db');
-		this.#maxOpen = opts.maxOpen ?? 200;
-		// Every waiting longpoll adds a listener; many are normal, not a leak.
-		this.#notifier.setMaxListeners(0);
+		this.#maxOpen = Math.max(1, opts.maxOpen ?? DEFAULT_MAX_OPEN);
+		this.#idleMs = Math.max(1, opts.idleMs ?? DEFAULT_IDLE_MS);
+		this.#now = opts.now ?? Date.now;
+		this.#sweeper = setInterval(() => void this.closeIdle(), Math.max(50, Math.min(this.#idleMs, 30_000)));
+		this.#sweeper.unref();
 	}
 
-	/** How many scope databases are open now (for tests of the LRU). */
+	/** How many scope databases are open now. */
 	get openCount(): number {
 		return this.#open.size;
 	}
 
+	/** How many longpolls wait on `scope` (for tests and metrics). */
+	waiting(scope: string): number {
+		return this.#waiters.count(scope);
+	}
+
 	async #acquire(scope: string): Promise<Entry> {
-		if (this.#closed) throw new Error('store is closed');
+		if (this.#closed) throw new AppError('server', 'store is closed');
 		// Scope names are the only path component; checking them keeps writes inside dataDir.
-		if (!isScope(scope)) throw new RangeError('not a scope name');
+		if (!isScope(scope)) throw new AppError('not_found', 'Database does not exist.');
 		let entry = this.#open.get(scope);
 		if (entry) {
-			this.#open.delete(scope);
+			this.#open.delete(scope); // re-insert: Map order is the LRU order
 			this.#open.set(scope, entry);
 		} else {
 			let pending = this.#opening.get(scope);
 			if (!pending) {
-				pending = openPouch(path.join(this.#root, scope)).then((db) => ({ db, users: 0 }));
+				pending = this.#openEntry(scope);
 				this.#opening.set(scope, pending);
+				void pending.then(
+					() => this.#opening.delete(scope),
+					() => this.#opening.delete(scope),
+				);
 			}
-			try {
-				entry = await pending;
-			} finally {
-				this.#opening.delete(scope);
-			}
-			if (!this.#open.has(scope)) this.#open.set(scope, entry);
-			entry = this.#open.get(scope) ?? entry;
+			entry = await pending;
 		}
 		entry.users++;
+		entry.lastUsed = this.#now();
+		return entry;
+	}
+
+	async #openEntry(scope: string): Promise<Entry> {
+		await this.#closing.get(scope);
+		const entry = { db: await openPouch(path.join(this.#root, scope)), users: 0, lastUsed: this.#now() };
+		this.#open.set(scope, entry);
 		return entry;
 	}
 
 	#release(entry: Entry): void {
 		entry.users--;
-		void this.#evict();
+		entry.lastUsed = this.#now();
+		if (this.#open.size > this.#maxOpen) this.#evict(() => this.#open.size > this.#maxOpen);
 	}
 
-	/** Close least recently used databases nobody is using, down to the limit. */
-	async #evict(): Promise<void> {
+	/** Close unused databases in LRU order while `more()` says so. */
+	#evict(more: (entry: Entry) => boolean): void {
 		for (const [scope, entry] of this.#open) {
-			if (this.#open.size <= this.#maxOpen) return;
 			if (entry.users > 0) continue;
-			this.#open.delete(scope);
-			await entry.db.close().catch(() => undefined);
+			if (!more(entry)) continue;
+			this.#closeEntry(scope, entry);
 		}
+	}
+
+	#closeEntry(scope: string, entry: Entry): void {
+		this.#open.delete(scope);
+		const done = entry.db
+			.close()
+			.catch(() => undefined)
+			.finally(() => {
+				if (this.#closing.get(scope) === done) this.#closing.delete(scope);
+			});
+		this.#closing.set(scope, done);
+	}
+
+	/** Close every database unused for `idleMs` (runs on a timer; tests call it directly). */
+	async closeIdle(): Promise<void> {
+		const cutoff = this.#now() - this.#idleMs;
+		this.#evict((entry) => entry.lastUsed <= cutoff);
+		await Promise.all([...this.#closing.values()]);
 	}
 
 	async #with<T>(scope: string, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -112,26 +167,26 @@ export class PouchStore implements DocStore {
 	info(scope: string): Promise<ScopeInfo> {
 		return this.#with(scope, async (db) => {
 			const info = await db.info();
-			return { db_name: scope, update_seq: toSeq(info.update_seq), doc_count: info.doc_count };
+			return { db_name: scope, update_seq: String(info.update_seq), doc_count: info.doc_count };
 		});
 	}
 
 	changes(scope: string, opts: { since?: string; limit?: number; includeDocs?: boolean }): Promise<ChangesResult> {
-		const since = fromSeq(opts.since);
 		return this.#with(scope, async (db) => {
+			const since = fromSeq(opts.since);
 			const res = await db.changes({
 				since,
 				...(opts.limit !== undefined ? { limit: opts.limit } : {}),
 				include_docs: opts.includeDocs === true,
 			});
 			const results = res.results.map((row) => ({
-				seq: toSeq(row.seq),
+				seq: String(row.seq),
 				id: row.id,
 				changes: row.changes.map((c) => ({ rev: c.rev })),
 				...(row.deleted ? { deleted: true } : {}),
 				...(opts.includeDocs && row.doc ? { doc: row.doc as StoredDoc } : {}),
 			}));
-			return { results, last_seq: toSeq(res.last_seq) };
+			return { results, last_seq: String(res.last_seq) };
 		});
 	}
 
@@ -146,7 +201,7 @@ export class PouchStore implements DocStore {
 				return { id, error: 'conflict', reason: 'Document update conflict.' };
 			});
 		});
-		if (out.some((r) => 'rev' in r)) this.#notifier.emit(scope);
+		if (out.some((r) => 'rev' in r)) this.#waiters.wake(scope);
 		return out;
 	}
 
@@ -180,29 +235,40 @@ export class PouchStore implements DocStore {
 
 	putLocal(scope: string, id: string, doc: Record<string, unknown>): Promise<{ id: string; rev: string }> {
 		return this.#with(scope, async (db) => {
-			const res = await db.put({ ...doc, _id: `_local/${id}` });
-			return { id: res.id, rev: res.rev };
+			try {
+				const res = await db.put({ ...doc, _id: `_local/${id}` });
+				return { id: res.id, rev: res.rev };
+			} catch (err) {
+				if ((err as { status?: number }).status === 409) throw conflict();
+				throw err;
+			}
 		});
 	}
 
-	waitForChange(scope: string, signal: AbortSignal): Promise<void> {
-		return new Promise((resolve) => {
-			if (signal.aborted) return resolve();
-			const done = (): void => {
-				this.#notifier.off(scope, done);
-				signal.removeEventListener('abort', done);
-				resolve();
-			};
-			this.#notifier.on(scope, done);
-			signal.addEventListener('abort', done, { once: true });
-		});
+	/**
+	 * Waits without holding the database: writes here are the only writes (LevelDB is locked
+	 * to this process), so an in-process wake-up is enough. With `since`, a write that
+	 * landed after it but before the wait began resolves at once.
+	 */
+	waitForChange(scope: string, signal: AbortSignal, since?: string): Promise<void> {
+		if (since === undefined) return this.#waiters.wait(scope, signal);
+		const behind = new AbortController(); // ends only this wait, not the others on the scope
+		const waiting = this.#waiters.wait(scope, AbortSignal.any([signal, behind.signal]));
+		void this.info(scope).then(
+			(info) => {
+				if (Number(info.update_seq) > fromSeq(since)) behind.abort();
+			},
+			() => undefined, // a bad since or a closed store: the wait still ends by signal
+		);
+		return waiting;
 	}
 
 	async close(): Promise<void> {
 		this.#closed = true;
+		clearInterval(this.#sweeper);
+		this.#waiters.wakeAll();
 		await Promise.allSettled([...this.#opening.values()]);
-		const entries = [...this.#open.values()];
-		this.#open.clear();
-		await Promise.all(entries.map((e) => e.db.close().catch(() => undefined)));
+		for (const [scope, entry] of [...this.#open]) this.#closeEntry(scope, entry);
+		await Promise.all([...this.#closing.values()]);
 	}
 }

@@ -1,0 +1,140 @@
+/**
+ * The store factory: picks the adapter from configuration and opens what the server keeps
+ * besides scope documents (the accounts database and the server uuid). Embedded keeps them
+ * in `<dataDir>/auth` and `<dataDir>/meta`; CouchDB keeps them in CouchDB (`<prefix>auth`,
+ * and `_local/server` of the org database), so several sync servers are interchangeable.
+ * It never prints or returns the CouchDB credentials.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import PouchDB from 'pouchdb';
+import { AppError } from '../../../src/lib/domain/index.ts';
+import { CouchStore, DEFAULT_PREFIX, parseCouchUrl } from './couch-store.ts';
+import type { DocStore } from './doc-store.ts';
+import { StoreOpenError } from './doc-store.ts';
+import { PouchStore, openPouch } from './pouch-store.ts';
+
+type Db = PouchDB.Database<Record<string, unknown>>;
+
+export type StorageConfig =
+	| { kind: 'embedded'; dataDir: string; maxOpen?: number; idleMs?: number }
+	| { kind: 'couchdb'; url: string; prefix?: string };
+
+export type Storage = {
+	docs: DocStore;
+	/** The accounts database (user records), read by auth/users.ts. */
+	accounts: Db;
+	/** The server's uuid for `GET /db/`: the same across restarts and across servers of one store. */
+	uuid: string;
+	/** What the store is, safe to print (no credentials). */
+	shown: string;
+	close(): Promise<void>;
+};
+
+/** The database (after the prefix) that holds accounts in CouchDB; never a scope name. */
+export const ACCOUNTS_DB = 'auth';
+
+/** The storage configuration from the environment: COUCHDB_URL picks CouchDB, else embedded. */
+export function storageConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): StorageConfig {
+	if (env.COUCHDB_URL) {
+		return { kind: 'couchdb', url: env.COUCHDB_URL, ...(env.COUCHDB_PREFIX ? { prefix: env.COUCHDB_PREFIX } : {}) };
+	}
+	const maxOpen = Number(env.TRYGG_MAX_OPEN_DBS);
+	const idleSeconds = Number(env.TRYGG_DB_IDLE_SECONDS);
+	return {
+		kind: 'embedded',
+		dataDir,
+		...(Number.isInteger(maxOpen) && maxOpen > 0 ? { maxOpen } : {}),
+		...(Number.isFinite(idleSeconds) && idleSeconds > 0 ? { idleMs: idleSeconds * 1000 } : {}),
+	};
+}
+
+/** A PouchDB over HTTP to a CouchDB database, sending the service account as Basic auth. */
+export function remotePouch(url: string, name: string): Db {
+	const endpoint = parseCouchUrl(url);
+	return new PouchDB(`${endpoint.base}/${encodeURIComponent(name)}`, {
+		fetch: (target: string | Request, init?: RequestInit) => {
+			const headers = new Headers(init?.headers);
+			if (endpoint.authorization) headers.set('authorization', endpoint.authorization);
+			return fetch(target, { ...init, headers });
+		},
+	} as PouchDB.Configuration.RemoteDatabaseConfiguration);
+}
+
+async function embeddedUuid(meta: Db): Promise<string> {
+	try {
+		return String((await meta.get('server')).uuid);
+	} catch (err) {
+		if ((err as { status?: number }).status !== 404) throw err;
+		const uuid = randomUUID().replaceAll('-', '');
+		await meta.put({ _id: 'server', uuid });
+		return uuid;
+	}
+}
+
+/** The uuid in `_local/server` of org; a server starting at the same time may win the race. */
+async function sharedUuid(docs: DocStore): Promise<string> {
+	for (let attempt = 0; attempt < 3; attempt++) {
+		const found = await docs.getLocal('org', 'server');
+		if (typeof found?.uuid === 'string') return found.uuid;
+		try {
+			const uuid = randomUUID().replaceAll('-', '');
+			await docs.putLocal('org', 'server', { uuid });
+			return uuid;
+		} catch (err) {
+			if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+		}
+	}
+	throw new StoreOpenError('cannot agree on the server uuid');
+}
+
+async function openEmbedded(config: Extract<StorageConfig, { kind: 'embedded' }>): Promise<Storage> {
+	await mkdir(path.join(config.dataDir, 'db'), { recursive: true });
+	const meta = await openPouch(path.join(config.dataDir, 'meta'));
+	const accounts = await openPouch(path.join(config.dataDir, 'auth')).catch(async (err: unknown) => {
+		await meta.close();
+		throw err;
+	});
+	const docs = new PouchStore({
+		dataDir: config.dataDir,
+		...(config.maxOpen ? { maxOpen: config.maxOpen } : {}),
+		...(config.idleMs ? { idleMs: config.idleMs } : {}),
+	});
+	const close = async (): Promise<void> => {
+		await docs.close();
+		await Promise.all([meta.close(), accounts.close()].map((p) => p.catch(() => undefined)));
+	};
+	try {
+		await docs.info('org'); // fail here, not on the first request, when the store is corrupt
+		const uuid = await embeddedUuid(meta);
+		return { docs, accounts, uuid, shown: config.dataDir, close };
+	} catch (err) {
+		await close();
+		throw err;
+	}
+}
+
+async function openCouch(config: Extract<StorageConfig, { kind: 'couchdb' }>): Promise<Storage> {
+	const prefix = config.prefix ?? DEFAULT_PREFIX;
+	const docs = new CouchStore({ url: config.url, prefix });
+	await docs.connect();
+	const accounts = remotePouch(config.url, `${prefix}${ACCOUNTS_DB}`);
+	const close = async (): Promise<void> => {
+		await docs.close();
+		await accounts.close().catch(() => undefined);
+	};
+	try {
+		await accounts.info(); // creates it on first start
+		const uuid = await sharedUuid(docs);
+		return { docs, accounts, uuid, shown: docs.shown, close };
+	} catch (err) {
+		await close();
+		if (err instanceof StoreOpenError) throw err;
+		throw new StoreOpenError(`CouchDB at ${docs.shown} refused to set up the server's databases.`);
+	}
+}
+
+export function openStorage(config: StorageConfig): Promise<Storage> {
+	return config.kind === 'couchdb' ? openCouch(config) : openEmbedded(config);
+}

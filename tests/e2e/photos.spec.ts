@@ -157,7 +157,8 @@ test('a photo taken offline is compressed, stripped of EXIF, and reaches the saf
 	// Shown at once from the device, while offline, and marked as not uploaded.
 	const alt = 'Foto 1 av 1 från ronden Fysisk skyddsrond';
 	const thumb = chef.getByRole('img', { name: alt });
-	await thumb.scrollIntoViewIfNeeded();
+	// Thumbnails load when near the screen: bring the photo's frame there (the image comes after).
+	await chef.getByTestId('photo-thumb').first().scrollIntoViewIfNeeded();
 	await expect(thumb).toBeVisible();
 	await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1067);
 	// Upright, as the camera's orientation tag says: the browser read the EXIF block before it was dropped.

@@ -102,6 +102,10 @@ export const en: Record<MessageKey, string> = {
 	'error.quota': 'The device is out of storage space. What is already saved is kept.',
 	'error.server': 'Something went wrong on the server. Try again in a while.',
 	'notFound.title': 'Page not found',
+	// -- admin and memberships (add keys here)
+	// -- round walking, answers and findings (add keys here)
+	// -- templates and planning (add keys here)
+	// -- sign-off and report (add keys here)
 	// -- sync queue and conflicts (add keys here)
 	'sync.syncingNow': 'Syncing …',
 	'sync.refusedOne': '1 change refused',

@@ -100,6 +100,10 @@ export const sv = {
 	'error.quota': 'Enheten har slut på lagringsutrymme. Det som redan sparats finns kvar.',
 	'error.server': 'Något gick fel på servern. Försök igen om en stund.',
 	'notFound.title': 'Sidan finns inte',
+	// -- admin and memberships (add keys here)
+	// -- round walking, answers and findings (add keys here)
+	// -- templates and planning (add keys here)
+	// -- sign-off and report (add keys here)
 	// -- sync queue and conflicts (add keys here)
 	'sync.syncingNow': 'Synkar …',
 	'sync.refusedOne': '1 ändring nekades',

@@ -12,6 +12,7 @@ export const en: Record<MessageKey, string> = {
 	'nav.sync': 'Sync queue',
 	'nav.signOut': 'Sign out',
 	'lang.label': 'Language',
+	// -- admin and memberships (add keys here)
 	'lang.switch': 'På svenska',
 	'signIn.title': 'Sign in',
 	'signIn.name': 'User name',
@@ -27,6 +28,7 @@ export const en: Record<MessageKey, string> = {
 	'sync.offline': 'Offline',
 	'sync.syncing': 'Syncing …',
 	'sync.pending': '{count} changes waiting',
+	// -- round walking, answers and findings (add keys here)
 	'sync.pendingOne': '1 change waiting',
 	'sync.allSynced': 'All synced',
 	'sync.lastSync': 'Last synced {time}',
@@ -42,6 +44,7 @@ export const en: Record<MessageKey, string> = {
 	'sync.queue.doc': 'Document',
 	'sync.queue.status': 'Status',
 	'sync.queue.retry': 'Send again',
+	// -- templates and planning (add keys here)
 	'sync.queue.discard': 'Discard the change',
 	'update.available': 'A new version of Trygg is available.',
 	'update.apply': 'Update now',
@@ -57,6 +60,7 @@ export const en: Record<MessageKey, string> = {
 	'role.hr': 'HR',
 	'role.admin': 'Administrator',
 	'access.read': 'read',
+	// -- sign-off and report (add keys here)
 	'access.write': 'read and write',
 	'rounds.title': 'Safety rounds',
 	'rounds.new': 'Plan a round',
@@ -102,10 +106,6 @@ export const en: Record<MessageKey, string> = {
 	'error.quota': 'The device is out of storage space. What is already saved is kept.',
 	'error.server': 'Something went wrong on the server. Try again in a while.',
 	'notFound.title': 'Page not found',
-	// -- admin and memberships (add keys here)
-	// -- round walking, answers and findings (add keys here)
-	// -- templates and planning (add keys here)
-	// -- sign-off and report (add keys here)
 	// -- sync queue and conflicts (add keys here)
 	'sync.syncingNow': 'Syncing …',
 	'sync.refusedOne': '1 change refused',

@@ -10,6 +10,7 @@ export const sv = {
 	'nav.sync': 'Synkkö',
 	'nav.signOut': 'Logga ut',
 	'lang.label': 'Språk',
+	// -- admin and memberships (add keys here)
 	'lang.switch': 'In English',
 	'signIn.title': 'Logga in',
 	'signIn.name': 'Användarnamn',
@@ -25,6 +26,7 @@ export const sv = {
 	'sync.offline': 'Offline',
 	'sync.syncing': 'Synkar …',
 	'sync.pending': '{count} ändringar väntar',
+	// -- round walking, answers and findings (add keys here)
 	'sync.pendingOne': '1 ändring väntar',
 	'sync.allSynced': 'Allt synkat',
 	'sync.lastSync': 'Senast synkat {time}',
@@ -40,6 +42,7 @@ export const sv = {
 	'sync.queue.doc': 'Dokument',
 	'sync.queue.status': 'Status',
 	'sync.queue.retry': 'Skicka igen',
+	// -- templates and planning (add keys here)
 	'sync.queue.discard': 'Släng ändringen',
 	'update.available': 'En ny version av Trygg finns.',
 	'update.apply': 'Uppdatera nu',
@@ -55,6 +58,7 @@ export const sv = {
 	'role.hr': 'HR',
 	'role.admin': 'Administratör',
 	'access.read': 'läsa',
+	// -- sign-off and report (add keys here)
 	'access.write': 'läsa och skriva',
 	'rounds.title': 'Skyddsronder',
 	'rounds.new': 'Planera en rond',
@@ -100,10 +104,6 @@ export const sv = {
 	'error.quota': 'Enheten har slut på lagringsutrymme. Det som redan sparats finns kvar.',
 	'error.server': 'Något gick fel på servern. Försök igen om en stund.',
 	'notFound.title': 'Sidan finns inte',
-	// -- admin and memberships (add keys here)
-	// -- round walking, answers and findings (add keys here)
-	// -- templates and planning (add keys here)
-	// -- sign-off and report (add keys here)
 	// -- sync queue and conflicts (add keys here)
 	'sync.syncingNow': 'Synkar …',
 	'sync.refusedOne': '1 ändring nekades',

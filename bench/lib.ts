@@ -140,6 +140,30 @@ export async function peakMemoryMb(proc: ChildProcess): Promise<number> {
 	return kb / 1024;
 }
 
+/** Samples a process's resident memory (VmRSS) until stopped; the peak, in MB, of what it saw. */
+export function sampleMemory(proc: ChildProcess, everyMs = 100): { stop: () => Promise<number> } {
+	let peak = 0;
+	let running = true;
+	const loop = (async () => {
+		while (running) {
+			try {
+				const status = await readFile(`/proc/${proc.pid}/status`, 'utf8');
+				peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+			} catch {
+				return; // the process is gone
+			}
+			await new Promise((r) => setTimeout(r, everyMs));
+		}
+	})();
+	return {
+		stop: async () => {
+			running = false;
+			await loop;
+			return peak;
+		},
+	};
+}
+
 export function percentile(values: number[], p: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;

@@ -8,7 +8,7 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { newId } from '../src/lib/domain/index.ts';
-import { arg, json, median, peakMemoryMb, startReference, startTrygg, type Target } from './lib.ts';
+import { arg, json, median, sampleMemory, startReference, startTrygg, type Target } from './lib.ts';
 
 const DOCS = arg('docs', 10_000);
 const REPS = arg('reps', 3);
@@ -89,8 +89,9 @@ for (let rep = 0; rep < REPS; rep++) {
 	for (const start of order) {
 		const target = await start();
 		try {
+			const sampler = sampleMemory(target.proc);
 			results[target.name]?.push(await run(target, makeDocs(DOCS)));
-			memory[target.name] = Math.max(memory[target.name] ?? 0, await peakMemoryMb(target.proc));
+			memory[target.name] = Math.max(memory[target.name] ?? 0, await sampler.stop());
 		} finally {
 			await target.stop();
 		}

@@ -11,7 +11,7 @@ import type { UserRecord } from '../auth/users.ts';
 import type { ServerContext } from '../context.ts';
 import type { IncomingDoc } from '../policy/access.ts';
 import { checkWrite, referencedIds } from '../policy/access.ts';
-import type { StoredDoc } from '../store/doc-store.ts';
+import type { ChangesResult, StoredDoc } from '../store/doc-store.ts';
 
 export const MAX_BULK_DOCS = 1000;
 const MAX_KEYS = 10_000;
@@ -42,6 +42,9 @@ function intParam(value: unknown, name: string, min: number, max: number): numbe
 }
 
 export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+	/** `_changes` reads in progress, by scope and parameters (shared, never mutated). */
+	const inFlight = new Map<string, Promise<ChangesResult>>();
+
 	/** Signed in (401), a scope name (404), a read grant (403 forbidden, or revoked), in that order. */
 	async function readAccess(request: FastifyRequest): Promise<Access> {
 		const user = await ctx.requireUser(request);
@@ -70,7 +73,18 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		const feed = q.feed ?? 'normal';
 		if (feed !== 'normal' && feed !== 'longpoll') throw new AppError('bad_request', 'feed must be normal or longpoll');
 
-		const read = () => ctx.store.changes(scope, { since, ...(limit ? { limit } : {}), includeDocs });
+		// Devices woken by the same write ask for the same page: read it once for all of them.
+		const read = () => {
+			const key = `${scope}\u0000${since ?? ''}\u0000${limit ?? ''}\u0000${includeDocs}`;
+			let pending = inFlight.get(key);
+			if (!pending) {
+				pending = ctx.store.changes(scope, { since, ...(limit ? { limit } : {}), includeDocs });
+				inFlight.set(key, pending);
+				const forget = (): void => void inFlight.delete(key);
+				pending.then(forget, forget);
+			}
+			return pending;
+		};
 		let result = await read();
 		if (feed === 'longpoll' && result.results.length === 0) {
 			const timeout = intParam(q.timeout, 'timeout', 0, LONGPOLL_MAX_MS) ?? LONGPOLL_DEFAULT_MS;
@@ -89,7 +103,8 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 			result = await read();
 		}
 		// With nothing new, the client keeps its own `since` (opaque: never compared, never moved back).
-		if (since !== undefined && result.results.length === 0) result.last_seq = since;
+		// A copy: the result may be shared with other requests.
+		if (since !== undefined && result.results.length === 0) return { ...result, last_seq: since };
 		return result;
 	});
 
@@ -122,7 +137,10 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 			const rows = await ctx.store.allDocs(scope, missing, { includeDocs: true });
 			for (const row of rows) if ('doc' in row && row.doc) stored.set(row.id, row.doc);
 		};
-		await load(valid.map((v) => v.doc._id));
+		// Only edits and deletes (with a `_rev`) have a stored version that matters: a create over an
+		// existing document is a conflict in the store itself, so skipping the read costs nothing
+		// in safety and halves the work of a first push.
+		await load(valid.filter((v) => v.doc._rev !== undefined).map((v) => v.doc._id));
 		const incoming = valid.map((v) => ({ ...v, doc: v.doc as IncomingDoc }));
 		await load(incoming.flatMap((v) => referencedIds(v.doc, stored.get(v.doc._id))));
 

@@ -124,12 +124,13 @@ for (const start of [startTrygg, startReference]) {
 	const target = await start();
 	try {
 		figures[target.name] = await run(target);
+		console.log(target.name, JSON.stringify(row(target.name))); // early, in case the other side never finishes
 	} finally {
 		await target.stop();
 	}
 }
 
-const row = (name: string) => {
+function row(name: string) {
 	const f = figures[name];
 	if (!f) return {};
 	return {
@@ -140,7 +141,7 @@ const row = (name: string) => {
 		'missed (60 s)': f.lost,
 		'peak memory (MB)': Math.round(f.memoryMb),
 	};
-};
+}
 console.log(`longpoll: ${DEVICES} devices on one unit, ${WRITES} writes`);
 console.table({ trygg: row('trygg'), reference: row('reference') });
 const t = figures.trygg;

@@ -107,6 +107,73 @@ export async function saveDoc(db: TryggDb, doc: LiveDoc, now = new Date()): Prom
 	}
 }
 
+/**
+ * A new clock stamp from this device, later than `seen` (a stamp this device has seen) and than
+ * every stamp it made before: for append-only documents ordered by stamp (answers, assessments).
+ */
+export async function nextStamp(db: TryggDb, seen: string | undefined, now = new Date()): Promise<string> {
+	return db.transaction('rw', db.meta, async () => {
+		const device = await deviceId(db);
+		const last = (await db.meta.get(HLC_KEY))?.value as string | undefined;
+		const stamp = seen ? receive(last, seen, device, now.getTime()) : tick(last, device, now.getTime());
+		await db.meta.put({ key: HLC_KEY, value: stamp });
+		return stamp;
+	});
+}
+
+/** One document as stored on the device, or undefined. */
+export async function getDoc(db: TryggDb, id: string): Promise<StoredDoc | undefined> {
+	return db.docs.get(id);
+}
+
+/** The documents of one round (answers, findings, assessments, signatures), not deleted. */
+export async function docsOfRound(db: TryggDb, roundId: string): Promise<StoredDoc[]> {
+	return (await db.docs.where('roundId').equals(roundId).toArray()).filter((d) => !d._deleted);
+}
+
+/** Everything a round page shows, read together so it changes together. */
+export type RoundBundle = {
+	round: Extract<StoredDoc, { type: 'round' }> | undefined;
+	template: Extract<StoredDoc, { type: 'template' }> | undefined;
+	/** The round's own answers. */
+	answers: Extract<StoredDoc, { type: 'answer' }>[];
+	/** Every finding and assessment of the unit (earlier rounds' open findings and their risk too). */
+	findings: Extract<StoredDoc, { type: 'finding' }>[];
+	assessments: Extract<StoredDoc, { type: 'assessment' }>[];
+	/** The unit's rounds (to date earlier findings). */
+	rounds: Extract<StoredDoc, { type: 'round' }>[];
+};
+
+/** Live bundle of one round and what its page needs. */
+export function liveRoundBundle(db: TryggDb, roundId: string): Observable<RoundBundle> {
+	return liveQuery(async () => {
+		const round = await db.docs.get(roundId);
+		if (!round || round.type !== 'round' || round._deleted) {
+			return { round: undefined, template: undefined, answers: [], findings: [], assessments: [], rounds: [] };
+		}
+		const ofType = async <T extends StoredDoc['type']>(type: T) =>
+			(await db.docs.where('[scope+type]').equals([round.scope, type]).toArray()).filter((d) => !d._deleted) as Extract<
+				StoredDoc,
+				{ type: T }
+			>[];
+		const [templateDoc, own, findings, assessments, rounds] = await Promise.all([
+			db.docs.get(round.templateId),
+			docsOfRound(db, roundId),
+			ofType('finding'),
+			ofType('assessment'),
+			ofType('round'),
+		]);
+		return {
+			round,
+			template: templateDoc?.type === 'template' ? templateDoc : undefined,
+			answers: own.filter((d): d is Extract<StoredDoc, { type: 'answer' }> => d.type === 'answer'),
+			findings,
+			assessments,
+			rounds,
+		};
+	});
+}
+
 /** Live list of documents of one type, across every scope on the device. */
 export function liveDocsOfType<T extends LiveDoc['type']>(
 	db: TryggDb,

@@ -206,6 +206,13 @@ describe('findingAfterAnswer', () => {
 		expect(findingAfterAnswer({ ...base, previous: no, answer: no, existing: withdrawn })?.status).toBe('open');
 		const first = findingAfterAnswer({ ...base, previous: undefined, answer: fixed, existing: undefined });
 		expect(first?.status).toBe('closed');
+		// A comment written after the answer fills an empty description, never a written one.
+		const commented = answer(item.id, 'no', stamp(3, 'a'), { comment: 'Behind the door' });
+		expect(findingAfterAnswer({ ...base, previous: no, answer: commented, existing: open })?.description).toBe(
+			'Behind the door',
+		);
+		const described = finding('finding:x', { description: 'Written by hand' });
+		expect(findingAfterAnswer({ ...base, previous: no, answer: commented, existing: described })).toBeNull();
 	});
 });
 

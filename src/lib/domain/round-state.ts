@@ -106,7 +106,8 @@ const CATEGORY_OF_KIND: Record<TemplateDoc['kind'], FindingCategory> = {
 /**
  * What an item's new answer does to its finding: the finding to save, or null when nothing
  * changes. A first Delvis/Nej makes the finding (closed at once when fixed on the spot); Delvis/Nej
- * again brings back a withdrawn one; turning "fixed on the spot" on or off closes or reopens it.
+ * again brings back a withdrawn one; turning "fixed on the spot" on or off closes or reopens it; a
+ * comment fills a description nobody has written yet.
  * A later Ja never withdraws a finding by itself: only a person does that.
  */
 export function findingAfterAnswer(opts: {
@@ -141,10 +142,16 @@ export function findingAfterAnswer(opts: {
 		};
 	}
 	const fixedChanged = (previous?.fixedOnSite ?? false) !== answer.fixedOnSite;
-	if (existing.status === 'withdrawn' || (fixedChanged && existing.status !== wanted)) {
-		return { ...existing, status: wanted, updatedAt: opts.now };
-	}
-	return null;
+	const patch: Partial<FindingDoc> = {};
+	if (existing.status === 'withdrawn' || (fixedChanged && existing.status !== wanted)) patch.status = wanted;
+	// A comment written after the answer describes the finding, as long as nobody has described it.
+	if (existing.description === '' && answer.comment !== '') patch.description = answer.comment;
+	return Object.keys(patch).length > 0 ? { ...existing, ...patch, updatedAt: opts.now } : null;
+}
+
+/** Documents by id. */
+export function byId<T extends { _id: string }>(docs: readonly T[]): ReadonlyMap<string, T> {
+	return new Map(docs.map((d) => [d._id, d]));
 }
 
 /** Assessments per finding, newest first. */

@@ -271,8 +271,9 @@ export class RoundWalk {
 			scope,
 			photos: () => this.answers.get(itemId)?.current.photos ?? [],
 			save: async (photos: PhotoRef[]) => {
+				const before = this.error;
 				await this.answer(itemId, { photos });
-				if (this.error) throw this.error;
+				if (this.error !== before) throw this.error;
 			},
 		};
 	}
@@ -283,8 +284,9 @@ export class RoundWalk {
 			scope: finding.scope,
 			photos: () => this.#findingsById.get(finding._id)?.photos ?? [],
 			save: async (photos: PhotoRef[]) => {
+				const before = this.error;
 				await this.updateFinding(finding._id, { photos });
-				if (this.error) throw this.error;
+				if (this.error !== before) throw this.error;
 			},
 		};
 	}

@@ -278,6 +278,8 @@ test('two tablets offline fill in one round; after sync both see everything and 
 	// Then the safety rep on the other tablet: item 2 Delvis, item 1 Nej (later than the chef's Ja), a finding.
 	await answer(rep.page, 'physical-02', 'Delvis', 'SO: mörkt vid entrén');
 	await answer(rep.page, 'physical-01', 'Nej', 'SO: spill vid kaffeautomaten');
+	// Both tablets make the finding of item 3 (the chef's Nej, the rep's Delvis): one finding, merged.
+	await answer(rep.page, 'physical-03', 'Delvis');
 	await rep.page.getByRole('button', { name: 'Lägg till en iakttagelse' }).click();
 	await expect(rep.page.getByLabel('Rubrik').last()).toBeFocused();
 	await rep.page.keyboard.type('Nödutgång blockerad av pallar');
@@ -303,9 +305,14 @@ test('two tablets offline fill in one round; after sync both see everything and 
 		const item2 = page.getByTestId('item-physical-02');
 		await expect(item2.getByRole('radio', { name: 'Delvis', exact: true })).toBeChecked();
 		await expect(item2.getByRole('textbox', { name: /^Kommentar/ })).toHaveValue('SO: mörkt vid entrén');
+		// Item 3: the rep's later Delvis (without a comment) wins; the chef's Nej and comment are history.
 		const item3 = page.getByTestId('item-physical-03');
-		await expect(item3.getByRole('radio', { name: 'Nej', exact: true })).toBeChecked();
-		await expect(item3.getByRole('textbox', { name: /^Kommentar/ })).toHaveValue('Chef: instängd luft i rum 4');
+		await expect(item3.getByRole('radio', { name: 'Delvis', exact: true })).toBeChecked();
+		await expect(item3.getByRole('textbox', { name: /^Kommentar/ })).toHaveValue('');
+		const history3 = page.getByTestId('history-physical-03');
+		await history3.locator('summary').click();
+		await expect(history3).toContainText('Nej – Anna Chef');
+		await expect(history3).toContainText('Kommentar: Chef: instängd luft i rum 4');
 		// Every finding: three from Delvis/Nej answers (one per item, never doubled) and one free each.
 		const findings = page.getByTestId('finding');
 		await expect(findings).toHaveCount(5);
@@ -313,6 +320,8 @@ test('two tablets offline fill in one round; after sync both see everything and 
 			await expect(findings.filter({ hasText: title })).toHaveCount(1);
 		}
 		await expect(page.getByTestId('sign-check')).toContainText('Iakttagelser utan riskbedömning: 5.');
+		// Nothing was refused: the finding both tablets made was merged, not rejected.
+		await expect(page.getByTestId('sync-pending')).toHaveText('Allt synkat', { timeout: 20_000 });
 	}
 	await expectAccessible(rep.page, 'walking after sync, tablet upright (sv)');
 	await Promise.all([chef.context.close(), rep.context.close()]);

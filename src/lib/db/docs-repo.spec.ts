@@ -171,5 +171,7 @@ describe('append-only documents: stamps and the round index', () => {
 		await saveDoc(db, answer(other._id));
 		await db.docs.put({ ...answer(r._id), _deleted: true });
 		expect((await docsOfRound(db, r._id)).map((d) => d._id)).toEqual([mine._id]);
+		// Never edited, so no field clocks: the answer's own stamp orders it.
+		expect((await db.docs.get(mine._id))?.clock).toBeUndefined();
 	});
 });

@@ -5,7 +5,7 @@
  * the two cannot lose a change or send one that is not shown.
  */
 import { liveQuery, type Observable } from 'dexie';
-import { AppError, checkDoc, type LiveDoc } from '../domain/index.ts';
+import { APPEND_ONLY_TYPES, AppError, checkDoc, type LiveDoc } from '../domain/index.ts';
 import { isDeviceId, maxStamp, receive, tick } from '../domain/hlc.ts';
 import { canonicalJson } from '../domain/merge.ts';
 import type { OutboxEntry, StoredDoc, TryggDb } from './app-db.ts';
@@ -83,7 +83,8 @@ export async function saveDoc(db: TryggDb, doc: LiveDoc, now = new Date()): Prom
 			const candidate: Record<string, unknown> = { ...content, updatedAt: now.toISOString() };
 			if (existing?._rev !== undefined) candidate._rev = existing._rev;
 			else delete candidate._rev;
-			const clock = await stampChanges(db, candidate, existing, now);
+			// Append-only documents are never edited, so field clocks would only add bytes.
+			const clock = APPEND_ONLY_TYPES.includes(doc.type) ? undefined : await stampChanges(db, candidate, existing, now);
 			if (clock) candidate.clock = clock;
 			const check = checkDoc(candidate);
 			if (!check.ok) throw new AppError('invalid', check.reason);

@@ -19,6 +19,12 @@ export const DOC_TYPES = [
 export type DocType = (typeof DOC_TYPES)[number];
 
 /**
+ * Types whose documents are never edited once written (decision 0005): a change is a new
+ * document, so they need no field clocks and never conflict.
+ */
+export const APPEND_ONLY_TYPES: readonly DocType[] = ['answer', 'assessment', 'signature'];
+
+/**
  * A new id for a document of `type`.
  * @example newId('round') // 'round:019a…'
  */

@@ -7,7 +7,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { ActionDoc, AnswerDoc, DocType, FindingDoc, RoundDoc, SignatureDoc } from '../../src/lib/domain/index.ts';
+import type {
+	ActionDoc,
+	AnswerDoc,
+	AssessmentDoc,
+	DocType,
+	FindingDoc,
+	RoundDoc,
+	SignatureDoc,
+} from '../../src/lib/domain/index.ts';
 import type { AppOptions } from './app.ts';
 import { buildApp } from './app.ts';
 import { DEMO_PASSWORD } from './seed/demo.ts';
@@ -98,6 +106,12 @@ export function answerDoc(scope: string, roundId: string, overrides: Partial<Ans
 		value: 'yes',
 		comment: '',
 		fixedOnSite: false,
+		fixedNote: '',
+		photos: [],
+		stamp: '1795424400000-0000-test-device',
+		answeredAt: NOW,
+		answeredBy: 'chef',
+		answeredByName: 'Anna Chef',
 		createdAt: NOW,
 		updatedAt: NOW,
 		...overrides,
@@ -114,7 +128,26 @@ export function findingDoc(scope: string, overrides: Partial<FindingDoc> = {}): 
 		category: 'physical',
 		location: 'Entrance',
 		status: 'open',
-		risk: { probability: 2, consequence: 3, serious: false },
+		createdBy: 'chef',
+		createdAt: NOW,
+		updatedAt: NOW,
+		...overrides,
+	};
+}
+
+export function assessmentDoc(scope: string, findingId: string, overrides: Partial<AssessmentDoc> = {}): AssessmentDoc {
+	return {
+		_id: testId('assessment'),
+		type: 'assessment',
+		scope,
+		findingId,
+		probability: 2,
+		consequence: 3,
+		serious: false,
+		stamp: '1795424400000-0000-test-device',
+		assessedAt: NOW,
+		assessedBy: 'chef',
+		assessedByName: 'Anna Chef',
 		createdAt: NOW,
 		updatedAt: NOW,
 		...overrides,

@@ -71,6 +71,9 @@ export class TryggDb extends Dexie {
 		});
 		// Version 2: photo blobs. Existing tables are unchanged, so no data migration.
 		this.version(2).stores({ blobs: 'sha256, scope, state' });
+		// Version 3: documents by round (answers, findings, assessments), so opening a round reads
+		// only its own documents. An added index only: no data migration.
+		this.version(3).stores({ docs: '_id, scope, type, [scope+type], roundId' });
 	}
 }
 

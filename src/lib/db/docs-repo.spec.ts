@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { newId, type RoundDoc } from '../domain/index.ts';
 import { compareStamps, parseStamp } from '../domain/hlc.ts';
 import { TryggDb } from './app-db.ts';
-import { deviceId, discardRefused, retryAllRefused, retryRefused, revokeScope, saveDoc } from './docs-repo.ts';
+import {
+	deviceId,
+	discardRefused,
+	docsOfRound,
+	nextStamp,
+	retryAllRefused,
+	retryRefused,
+	revokeScope,
+	saveDoc,
+} from './docs-repo.ts';
 
 const T0 = Date.parse('2026-12-01T08:00:00Z');
 
@@ -119,5 +128,50 @@ describe('revoked and refused changes', () => {
 		expect(await db.outbox.get(a._id)).toBeUndefined();
 		expect(await db.docs.get(a._id)).toBeUndefined();
 		expect((await db.outbox.get(b._id))?.state).toBe('pending');
+	});
+});
+
+describe('append-only documents: stamps and the round index', () => {
+	it('makes each stamp later than the last one and than a stamp seen from another device, even with a clock behind', async () => {
+		const db = freshDb();
+		const first = await nextStamp(db, undefined, new Date(T0));
+		const second = await nextStamp(db, undefined, new Date(T0));
+		expect(compareStamps(second, first)).toBe(1);
+		const remote = '1796112000000-0007-other-tablet';
+		const after = await nextStamp(db, remote, new Date(T0 - 60_000));
+		expect(compareStamps(after, remote)).toBe(1);
+		expect(parseStamp(after)?.device).toBe(await deviceId(db));
+	});
+
+	it('reads the documents of a round by its id, leaving out other rounds and deleted ones', async () => {
+		const db = freshDb();
+		const r = round();
+		const other = round();
+		const now = new Date(T0).toISOString();
+		const answer = (roundId: string) => ({
+			_id: newId('answer'),
+			type: 'answer' as const,
+			scope: 'unit-a1',
+			roundId,
+			itemId: 'physical-01',
+			value: 'no' as const,
+			comment: '',
+			fixedOnSite: false,
+			fixedNote: '',
+			photos: [],
+			stamp: '1796112000000-0000-tablet-a',
+			answeredAt: now,
+			answeredBy: 'chef',
+			answeredByName: 'Anna Chef',
+			createdAt: now,
+			updatedAt: now,
+		});
+		const mine = answer(r._id);
+		await saveDoc(db, mine);
+		await saveDoc(db, answer(other._id));
+		await db.docs.put({ ...answer(r._id), _deleted: true });
+		expect((await docsOfRound(db, r._id)).map((d) => d._id)).toEqual([mine._id]);
+		// Never edited, so no field clocks: the answer's own stamp orders it.
+		expect((await db.docs.get(mine._id))?.clock).toBeUndefined();
 	});
 });

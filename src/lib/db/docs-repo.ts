@@ -5,7 +5,7 @@
  * the two cannot lose a change or send one that is not shown.
  */
 import { liveQuery, type Observable } from 'dexie';
-import { AppError, checkDoc, type LiveDoc } from '../domain/index.ts';
+import { APPEND_ONLY_TYPES, AppError, checkDoc, type LiveDoc } from '../domain/index.ts';
 import { isDeviceId, maxStamp, receive, tick } from '../domain/hlc.ts';
 import { canonicalJson } from '../domain/merge.ts';
 import type { OutboxEntry, StoredDoc, TryggDb } from './app-db.ts';
@@ -83,7 +83,8 @@ export async function saveDoc(db: TryggDb, doc: LiveDoc, now = new Date()): Prom
 			const candidate: Record<string, unknown> = { ...content, updatedAt: now.toISOString() };
 			if (existing?._rev !== undefined) candidate._rev = existing._rev;
 			else delete candidate._rev;
-			const clock = await stampChanges(db, candidate, existing, now);
+			// Append-only documents are never edited, so field clocks would only add bytes.
+			const clock = APPEND_ONLY_TYPES.includes(doc.type) ? undefined : await stampChanges(db, candidate, existing, now);
 			if (clock) candidate.clock = clock;
 			const check = checkDoc(candidate);
 			if (!check.ok) throw new AppError('invalid', check.reason);
@@ -105,6 +106,73 @@ export async function saveDoc(db: TryggDb, doc: LiveDoc, now = new Date()): Prom
 		if (isQuotaError(err)) throw new AppError('quota', 'device storage is full');
 		throw err;
 	}
+}
+
+/**
+ * A new clock stamp from this device, later than `seen` (a stamp this device has seen) and than
+ * every stamp it made before: for append-only documents ordered by stamp (answers, assessments).
+ */
+export async function nextStamp(db: TryggDb, seen: string | undefined, now = new Date()): Promise<string> {
+	return db.transaction('rw', db.meta, async () => {
+		const device = await deviceId(db);
+		const last = (await db.meta.get(HLC_KEY))?.value as string | undefined;
+		const stamp = seen ? receive(last, seen, device, now.getTime()) : tick(last, device, now.getTime());
+		await db.meta.put({ key: HLC_KEY, value: stamp });
+		return stamp;
+	});
+}
+
+/** One document as stored on the device, or undefined. */
+export async function getDoc(db: TryggDb, id: string): Promise<StoredDoc | undefined> {
+	return db.docs.get(id);
+}
+
+/** The documents of one round (answers, findings, assessments, signatures), not deleted. */
+export async function docsOfRound(db: TryggDb, roundId: string): Promise<StoredDoc[]> {
+	return (await db.docs.where('roundId').equals(roundId).toArray()).filter((d) => !d._deleted);
+}
+
+/** Everything a round page shows, read together so it changes together. */
+export type RoundBundle = {
+	round: Extract<StoredDoc, { type: 'round' }> | undefined;
+	template: Extract<StoredDoc, { type: 'template' }> | undefined;
+	/** The round's own answers. */
+	answers: Extract<StoredDoc, { type: 'answer' }>[];
+	/** Every finding and assessment of the unit (earlier rounds' open findings and their risk too). */
+	findings: Extract<StoredDoc, { type: 'finding' }>[];
+	assessments: Extract<StoredDoc, { type: 'assessment' }>[];
+	/** The unit's rounds (to date earlier findings). */
+	rounds: Extract<StoredDoc, { type: 'round' }>[];
+};
+
+/** Live bundle of one round and what its page needs. */
+export function liveRoundBundle(db: TryggDb, roundId: string): Observable<RoundBundle> {
+	return liveQuery(async () => {
+		const round = await db.docs.get(roundId);
+		if (!round || round.type !== 'round' || round._deleted) {
+			return { round: undefined, template: undefined, answers: [], findings: [], assessments: [], rounds: [] };
+		}
+		const ofType = async <T extends StoredDoc['type']>(type: T) =>
+			(await db.docs.where('[scope+type]').equals([round.scope, type]).toArray()).filter((d) => !d._deleted) as Extract<
+				StoredDoc,
+				{ type: T }
+			>[];
+		const [templateDoc, own, findings, assessments, rounds] = await Promise.all([
+			db.docs.get(round.templateId),
+			docsOfRound(db, roundId),
+			ofType('finding'),
+			ofType('assessment'),
+			ofType('round'),
+		]);
+		return {
+			round,
+			template: templateDoc?.type === 'template' ? templateDoc : undefined,
+			answers: own.filter((d): d is Extract<StoredDoc, { type: 'answer' }> => d.type === 'answer'),
+			findings,
+			assessments,
+			rounds,
+		};
+	});
 }
 
 /** Live list of documents of one type, across every scope on the device. */

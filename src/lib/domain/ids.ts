@@ -6,8 +6,23 @@
 import { v7 as uuidv7 } from 'uuid';
 
 /** The document types that travel through `/db`. */
-export const DOC_TYPES = ['unit', 'template', 'round', 'answer', 'finding', 'action', 'signature'] as const;
+export const DOC_TYPES = [
+	'unit',
+	'template',
+	'round',
+	'answer',
+	'finding',
+	'assessment',
+	'action',
+	'signature',
+] as const;
 export type DocType = (typeof DOC_TYPES)[number];
+
+/**
+ * Types whose documents are never edited once written (decision 0005): a change is a new
+ * document, so they need no field clocks and never conflict.
+ */
+export const APPEND_ONLY_TYPES: readonly DocType[] = ['answer', 'assessment', 'signature'];
 
 /**
  * A new id for a document of `type`.

@@ -3,3 +3,5 @@ export * from './ids.ts';
 export * from './errors.ts';
 export * from './schemas.ts';
 export * from './photo.ts';
+export * from './risk.ts';
+export * from './round-state.ts';

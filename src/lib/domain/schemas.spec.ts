@@ -64,7 +64,7 @@ describe('checkDoc', () => {
 });
 
 describe('checkDoc: answers, findings, actions, signatures', () => {
-	const base = (type: 'answer' | 'finding' | 'action' | 'signature') => ({
+	const base = (type: 'answer' | 'finding' | 'assessment' | 'action' | 'signature') => ({
 		_id: newId(type),
 		type,
 		scope: 'unit-a1',
@@ -78,6 +78,12 @@ describe('checkDoc: answers, findings, actions, signatures', () => {
 		value: 'partly',
 		comment: '',
 		fixedOnSite: true,
+		fixedNote: 'Mopped the floor',
+		photos: [],
+		stamp: '1767225600000-0000-tablet-a',
+		answeredAt: now,
+		answeredBy: 'chef',
+		answeredByName: 'Anna Chef',
 	});
 	const finding = () => ({
 		...base('finding'),
@@ -86,7 +92,18 @@ describe('checkDoc: answers, findings, actions, signatures', () => {
 		category: 'physical',
 		location: '',
 		status: 'open',
-		risk: { probability: 4, consequence: 1, serious: true },
+		createdBy: 'chef',
+	});
+	const assessment = () => ({
+		...base('assessment'),
+		findingId: newId('finding'),
+		probability: 4,
+		consequence: 1,
+		serious: true,
+		stamp: '1767225600000-0001-tablet-a',
+		assessedAt: now,
+		assessedBy: 'chef',
+		assessedByName: 'Anna Chef',
 	});
 	const action = () => ({
 		...base('action'),
@@ -111,8 +128,11 @@ describe('checkDoc: answers, findings, actions, signatures', () => {
 	});
 
 	it('accepts a valid document of each type', () => {
-		for (const doc of [answer(), finding(), action(), signature()]) expect(checkDoc(doc)).toMatchObject({ ok: true });
-		expect(checkDoc({ ...finding(), status: 'draft', risk: undefined })).toMatchObject({ ok: true });
+		for (const doc of [answer(), finding(), assessment(), action(), signature()]) {
+			expect(checkDoc(doc)).toMatchObject({ ok: true });
+		}
+		expect(checkDoc({ ...answer(), value: null, fixedOnSite: false, fixedNote: '' })).toMatchObject({ ok: true });
+		expect(checkDoc({ ...finding(), followsUp: newId('finding'), followUp: 'fixed' })).toMatchObject({ ok: true });
 		expect(checkDoc({ ...action(), status: 'postponed', postponeReason: 'Budget' })).toMatchObject({ ok: true });
 	});
 
@@ -120,8 +140,13 @@ describe('checkDoc: answers, findings, actions, signatures', () => {
 		const reasons = [
 			checkDoc({ ...answer(), value: 'ja' }),
 			checkDoc({ ...answer(), roundId: newId('finding') }),
-			checkDoc({ ...finding(), risk: undefined }),
-			checkDoc({ ...finding(), risk: { probability: 5, consequence: 1, serious: false } }),
+			checkDoc({ ...answer(), fixedOnSite: false }),
+			checkDoc({ ...answer(), stamp: 'yesterday' }),
+			checkDoc({ ...finding(), risk: { probability: 2, consequence: 1, serious: false } }),
+			checkDoc({ ...finding(), followUp: 'fixed' }),
+			checkDoc({ ...finding(), status: 'draft' }),
+			checkDoc({ ...assessment(), probability: 5 }),
+			checkDoc({ ...assessment(), findingId: newId('round') }),
 			checkDoc({ ...action(), status: 'postponed' }),
 			checkDoc({ ...action(), findingId: 'round:x' }),
 			checkDoc({ ...signature(), role: 'staff' }),
@@ -130,8 +155,13 @@ describe('checkDoc: answers, findings, actions, signatures', () => {
 		expect(reasons).toEqual([
 			expect.stringContaining('value'),
 			'roundId: not a round id',
-			'risk: a finding needs a risk assessment once it is no longer a draft',
-			expect.stringContaining('risk.probability'),
+			'fixedNote: a note on what was fixed needs "fixed on site"',
+			'stamp: not a clock stamp',
+			expect.stringContaining('risk'),
+			'followUp: a follow-up names both the earlier finding and the outcome',
+			expect.stringContaining('status'),
+			expect.stringContaining('probability'),
+			'findingId: not a finding id',
 			'postponeReason: a postponed action needs a reason',
 			'findingId: not a finding id',
 			expect.stringContaining('role'),

@@ -103,22 +103,53 @@ export type RoundDoc = z.infer<typeof roundDocSchema>;
 
 /** Svar: ja, delvis, nej, ej aktuellt. */
 export const ANSWER_VALUES = ['yes', 'partly', 'no', 'not_applicable'] as const;
+export type AnswerValue = (typeof ANSWER_VALUES)[number];
 
-/** The answer to one checklist item of a round (one document per item, so two people rarely collide). */
-export const answerDocSchema = z.strictObject({
-	...docBase,
-	type: z.literal('answer'),
-	roundId: docRef('round'),
-	itemId: z.string().min(1).max(64),
-	value: z.enum(ANSWER_VALUES),
-	comment: z.string().max(2000),
-	/** Åtgärdat direkt: fixed during the round, so no action is needed. */
-	fixedOnSite: z.boolean(),
-});
+/**
+ * One answer to one checklist item of a round, append-only (decision 0005): every change makes a
+ * new document and none is ever edited, so two tablets never conflict. The item's current answer
+ * is the one with the latest `stamp`; the others are its history. Each document carries the whole
+ * state of the item as its author saw it (value, comment, photos, fixed on the spot).
+ */
+export const answerDocSchema = z
+	.strictObject({
+		...docBase,
+		type: z.literal('answer'),
+		roundId: docRef('round'),
+		itemId: z.string().min(1).max(64),
+		/** Null while only a comment or photo is recorded and the item is not yet answered. */
+		value: z.enum(ANSWER_VALUES).nullable(),
+		comment: z.string().max(2000),
+		/** Åtgärdat direkt: fixed during the round, so no action is needed. */
+		fixedOnSite: z.boolean(),
+		/** What was done on the spot (only with `fixedOnSite`). */
+		fixedNote: z.string().max(2000),
+		photos: z.array(photoRefSchema).max(MAX_PHOTOS_PER_DOC),
+		/** The ordering of answers to one item: a clock stamp, later wins; the device id breaks ties. */
+		stamp: hlcSchema,
+		answeredAt: isoTime,
+		/** The account that answered; the server accepts only the signed-in user's own name. */
+		answeredBy: z.string().min(1).max(100),
+		answeredByName: shortText,
+	})
+	.refine((a) => a.fixedOnSite || a.fixedNote === '', {
+		message: 'a note on what was fixed needs "fixed on site"',
+		path: ['fixedNote'],
+	});
 export type AnswerDoc = z.infer<typeof answerDocSchema>;
 
 export const FINDING_CATEGORIES = ['physical', 'osa', 'threat_violence', 'other'] as const;
-export const FINDING_STATUSES = ['draft', 'open', 'closed'] as const;
+export type FindingCategory = (typeof FINDING_CATEGORIES)[number];
+/**
+ * Open, closed (fixed: åtgärdat) or withdrawn (not a finding after all, e.g. the item's answer
+ * changed). Whether it is still a draft is not a status: a finding is a draft until it has a risk
+ * assessment (an `assessment` document, decision 0005).
+ */
+export const FINDING_STATUSES = ['open', 'closed', 'withdrawn'] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
+/** How a finding from an earlier round was found again: still open, fixed, or changed. */
+export const FOLLOW_UPS = ['still_open', 'fixed', 'changed'] as const;
+export type FollowUp = (typeof FOLLOW_UPS)[number];
 
 /** A risk assessment: probability × consequence on 1–4 scales, and whether it is serious (allvarlig). */
 export const riskSchema = z.strictObject({
@@ -128,24 +159,51 @@ export const riskSchema = z.strictObject({
 });
 export type RiskAssessment = z.infer<typeof riskSchema>;
 
-/** Iakttagelse: something found, in a round or on its own; the risk may wait while it is a draft. */
+/**
+ * Iakttagelse: something found, in a round or on its own. Mutable (field merge by clock stamps).
+ * A finding made from an item's Delvis/Nej answer has `itemId`; one that follows up a finding of
+ * an earlier round has `followsUp` and `followUp`. Its risk lives in `assessment` documents.
+ */
 export const findingDocSchema = z
 	.strictObject({
 		...docBase,
 		type: z.literal('finding'),
 		roundId: docRef('round').optional(),
+		itemId: z.string().min(1).max(64).optional(),
+		followsUp: docRef('finding').optional(),
+		followUp: z.enum(FOLLOW_UPS).optional(),
 		title: shortText,
 		description: longText,
 		category: z.enum(FINDING_CATEGORIES),
 		location: z.string().max(200),
 		status: z.enum(FINDING_STATUSES),
-		risk: riskSchema.optional(),
+		photos: z.array(photoRefSchema).max(MAX_PHOTOS_PER_DOC).optional(),
+		createdBy: z.string().min(1).max(100),
 	})
-	.refine((f) => f.status === 'draft' || f.risk !== undefined, {
-		message: 'a finding needs a risk assessment once it is no longer a draft',
-		path: ['risk'],
+	.refine((f) => (f.followsUp === undefined) === (f.followUp === undefined), {
+		message: 'a follow-up names both the earlier finding and the outcome',
+		path: ['followUp'],
 	});
 export type FindingDoc = z.infer<typeof findingDocSchema>;
+
+/**
+ * Append-only: one risk assessment of a finding (riskbedömning). A re-assessment is a new
+ * document, so the history (risk before and after action) is kept and two people never conflict;
+ * the finding's risk is its latest assessment by `stamp`.
+ */
+export const assessmentDocSchema = z.strictObject({
+	...docBase,
+	type: z.literal('assessment'),
+	findingId: docRef('finding'),
+	/** The round the finding belongs to, so a signed round freezes its assessments too. */
+	roundId: docRef('round').optional(),
+	...riskSchema.shape,
+	stamp: hlcSchema,
+	assessedAt: isoTime,
+	assessedBy: z.string().min(1).max(100),
+	assessedByName: shortText,
+});
+export type AssessmentDoc = z.infer<typeof assessmentDocSchema>;
 
 /** Planerad, pågår, genomförd, effekt kontrollerad (closed), uppskjuten. */
 export const ACTION_STATUSES = ['planned', 'in_progress', 'done', 'effect_checked', 'postponed'] as const;
@@ -205,6 +263,7 @@ const liveDocSchema = z.discriminatedUnion('type', [
 	roundDocSchema,
 	answerDocSchema,
 	findingDocSchema,
+	assessmentDocSchema,
 	actionDocSchema,
 	signatureDocSchema,
 ]);

@@ -1,6 +1,7 @@
 /**
- * Photos of a round, for components: add (compress, hash, keep on the device, reference in the
- * round through the ordinary save path), remove, load for viewing, and upload state.
+ * Photos of a round, an item's answer or a finding, for components: add (compress, hash, keep on
+ * the device, reference in the document through the ordinary save path), remove, load for
+ * viewing, and upload state.
  * A photo is shown from the device at once, offline too; blob sync uploads it later.
  * It never sends an original file anywhere: only the re-encoded JPEG is stored.
  */
@@ -20,6 +21,22 @@ import { errorCode, messageFor, messageForStored } from './errors.ts';
 import { Live } from './live.svelte.ts';
 
 export type PhotoProblem = { name: string; message: string };
+
+/** Where photos go: the scope their bytes belong to, the photos held now, and how to save a new list. */
+export type PhotoTarget = {
+	scope: string;
+	photos: () => PhotoRef[];
+	save: (photos: PhotoRef[]) => Promise<void>;
+};
+
+/** The round's own photos as a target. */
+export function roundPhotoTarget(round: RoundDoc): PhotoTarget {
+	return {
+		scope: round.scope,
+		photos: () => round.photos ?? [],
+		save: (photos) => app.save({ ...round, photos }),
+	};
+}
 export type AddResult = { added: number; problems: PhotoProblem[] };
 
 const MB = 1024 * 1024;
@@ -31,18 +48,18 @@ function problemMessage(err: unknown): string {
 }
 
 /**
- * Add chosen files to a round: each is compressed and kept on the device, then the round is saved
+ * Add chosen files to a target: each is compressed and kept on the device, then the target is saved
  * once with the new references. Files that fail are reported by name and do not stop the others.
- * @example const { added, problems } = await addPhotos(round, [...input.files], (done, total) => …)
+ * @example const { added, problems } = await addPhotos(roundPhotoTarget(round), [...input.files], (done, total) => …)
  */
 export async function addPhotos(
-	round: RoundDoc,
+	target: PhotoTarget,
 	files: File[],
 	onProgress: (done: number, total: number) => void = () => undefined,
 ): Promise<AddResult> {
 	const db = app.db;
 	if (!db) throw new AppError('unauthorized', 'not signed in');
-	const photos: PhotoRef[] = [...(round.photos ?? [])];
+	const photos: PhotoRef[] = [...target.photos()];
 	const problems: PhotoProblem[] = [];
 	let added = 0;
 	for (const [index, file] of files.entries()) {
@@ -59,7 +76,7 @@ export async function addPhotos(
 				problems.push({ name: file.name, message: t('photos.duplicate') });
 				continue;
 			}
-			await storeLocalBlob(db, { sha256, scope: round.scope, mime: photo.mime, size: bytes.length, blob: photo.blob });
+			await storeLocalBlob(db, { sha256, scope: target.scope, mime: photo.mime, size: bytes.length, blob: photo.blob });
 			photos.push({ sha256, size: bytes.length, mime: photo.mime, width: photo.width, height: photo.height });
 			added++;
 		} catch (err) {
@@ -68,15 +85,18 @@ export async function addPhotos(
 	}
 	onProgress(files.length, files.length);
 	if (added > 0) {
-		await app.save({ ...round, photos });
+		// Photos already there when the files were chosen may have changed meanwhile: keep them.
+		const now = target.photos();
+		const fresh = photos.filter((p) => !now.some((q) => q.sha256 === p.sha256));
+		await target.save([...now, ...fresh].slice(0, MAX_PHOTOS_PER_DOC));
 		app.blobSync?.kick();
 	}
 	return { added, problems };
 }
 
-/** Take a photo out of a round (its bytes stay on the server: content-addressed, maybe shared). */
-export async function removePhoto(round: RoundDoc, sha256: string): Promise<void> {
-	await app.save({ ...round, photos: (round.photos ?? []).filter((p) => p.sha256 !== sha256) });
+/** Take a photo out of a target (its bytes stay on the server: content-addressed, maybe shared). */
+export async function removePhoto(target: PhotoTarget, sha256: string): Promise<void> {
+	await target.save(target.photos().filter((p) => p.sha256 !== sha256));
 }
 
 /** The bytes of a photo for viewing: from the device, else downloaded (and kept). */

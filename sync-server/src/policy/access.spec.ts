@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScopeGrant } from '../../../src/lib/domain/index.ts';
 import { DEMO_ACCOUNTS, demoUnits } from '../seed/demo.ts';
-import { actionDoc, answerDoc, findingDoc, roundDoc, signatureDoc } from '../test-harness.ts';
+import { actionDoc, answerDoc, assessmentDoc, findingDoc, roundDoc, signatureDoc } from '../test-harness.ts';
 import type { IncomingDoc, PolicyUser, StoredVersion } from './access.ts';
 import { checkWrite, grantsFor, referencedIds, scopeKind } from './access.ts';
 
@@ -250,6 +250,42 @@ describe('checkWrite: per-type rules', () => {
 		const b = roundDoc('a1');
 		const answer = answerDoc(A1, a._id);
 		expect(write('chef', A1, { ...answer, roundId: b._id }, answer, [a, b]).reason).toBe('roundId cannot change');
+	});
+
+	it('keeps answers append-only: a change is a new answer, never an edit or a delete (decision 0005)', () => {
+		const round = roundDoc('a1', { status: 'in_progress' });
+		const first = answerDoc(A1, round._id, { value: 'yes' });
+		expect(write('chef', A1, first, undefined, [round])).toEqual({ ok: true });
+		expect(write('chef', A1, { ...first, value: 'no' }, first, [round]).reason).toBe('answers are append-only');
+		expect(write('chef', A1, { ...first, comment: 'edited' }, first, [round]).reason).toBe('answers are append-only');
+		expect(write('chef', A1, tomb(first), first, [round]).reason).toBe('answers cannot be deleted');
+		expect(write('skyddsombud', A1, tomb(first), undefined, [round]).reason).toBe('answers cannot be deleted');
+		// The same answer sent again after a lost response is no edit (storage answers it as a conflict).
+		expect(write('chef', A1, { ...first, updatedAt: '2026-11-23T09:05:00.000Z' }, first, [round])).toEqual({
+			ok: true,
+		});
+		// The next answer to the same item is a new document, by either person, in their own name.
+		const later = answerDoc(A1, round._id, { value: 'no', answeredBy: 'skyddsombud', answeredByName: 'Sam SO' });
+		expect(write('skyddsombud', A1, later, undefined, [round])).toEqual({ ok: true });
+		expect(write('chef', A1, later, undefined, [round]).reason).toBe('answeredBy must be your own user name');
+	});
+
+	it('keeps risk assessments append-only, in the assessor’s own name, frozen with a signed round', () => {
+		const round = roundDoc('a1', { status: 'in_progress' });
+		const finding = findingDoc(A1, { roundId: round._id });
+		const first = assessmentDoc(A1, finding._id, { roundId: round._id });
+		expect(write('chef', A1, first, undefined, [round])).toEqual({ ok: true });
+		expect(write('chef', A1, { ...first, probability: 4 }, first, [round]).reason).toBe('assessments are append-only');
+		expect(write('chef', A1, tomb(first), first, [round]).reason).toBe('assessments cannot be deleted');
+		expect(write('skyddsombud', A1, assessmentDoc(A1, finding._id)).reason).toBe(
+			'assessedBy must be your own user name',
+		);
+		const signed = { ...round, status: 'signed' as const };
+		expect(write('chef', A1, assessmentDoc(A1, finding._id, { roundId: round._id }), undefined, [signed]).reason).toBe(
+			`round ${round._id} is signed; its assessments can no longer change`,
+		);
+		// Findings stay mutable: an edit merges field by field.
+		expect(write('skyddsombud', A1, { ...finding, title: 'Better title' }, finding, [round])).toEqual({ ok: true });
 	});
 
 	it('lets only a manager of the unit close an action or change a closed one', () => {

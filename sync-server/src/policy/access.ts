@@ -9,6 +9,7 @@
  */
 import type { DocType, Role, ScopeGrant } from '../../../src/lib/domain/index.ts';
 import { idKey, isScope, reportsScope, unitScope, userScope } from '../../../src/lib/domain/index.ts';
+import { sameContent, type MergeableDoc } from '../../../src/lib/domain/merge.ts';
 
 export type MembershipRole = 'manager' | 'safety_rep' | 'staff';
 export type Membership = { unitId: string; role: MembershipRole };
@@ -57,6 +58,7 @@ const WRITERS: Record<DocType, { org?: readonly Role[]; unit?: readonly Membersh
 	round: { unit: ['manager', 'safety_rep'], user: 'owner' },
 	answer: { unit: ['manager', 'safety_rep'] },
 	finding: { unit: ['manager', 'safety_rep'] },
+	assessment: { unit: ['manager', 'safety_rep'] },
 	action: { unit: ['manager', 'safety_rep'] },
 	signature: { unit: ['manager', 'safety_rep'] },
 };
@@ -106,11 +108,23 @@ const onlyManagerCloses: Rule = (c) => {
 	return 'only a manager of the unit closes an action or changes a closed one';
 };
 
-/** Signatures are append-only: never edited, never deleted. */
+/**
+ * Answers, assessments and signatures are append-only: never edited, never deleted. A change is
+ * a new document, so two devices never conflict and the history stays (decision 0005). Sending
+ * the very same document again (a retry after a lost response) is not an edit: storage answers
+ * it as a conflict and the device sees its document is there.
+ */
 const appendOnly: Rule = (c) => {
-	if (c.doc._deleted) return 'signatures cannot be deleted';
-	return c.stored ? 'signatures are append-only' : undefined;
+	if (c.doc._deleted) return `${c.doc.type}s cannot be deleted`;
+	if (!c.stored || sameContent(c.stored as MergeableDoc, c.doc as MergeableDoc)) return undefined;
+	return `${c.doc.type}s are append-only`;
 };
+
+/** An answer or assessment is recorded in the name of the signed-in user only. */
+const byField =
+	(field: 'answeredBy' | 'assessedBy'): Rule =>
+	(c) =>
+		c.doc._deleted || c.doc[field] === c.user.name ? undefined : `${field} must be your own user name`;
 
 /** A user signs only as themselves, in a role they hold in this unit. */
 const signsAsSelf: Rule = (c) => {
@@ -122,8 +136,9 @@ const signsAsSelf: Rule = (c) => {
 /** TRANSITIONS. Per-type rules on the change from the stored version to the incoming one. */
 const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
 	round: [signedRoundIsFinal],
-	answer: [roundNotSigned, roundIdFixed],
+	answer: [roundNotSigned, roundIdFixed, appendOnly, byField('answeredBy')],
 	finding: [roundNotSigned, roundIdFixed],
+	assessment: [roundNotSigned, appendOnly, byField('assessedBy')],
 	action: [onlyManagerCloses],
 	signature: [appendOnly, signsAsSelf],
 };

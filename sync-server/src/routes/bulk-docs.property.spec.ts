@@ -9,7 +9,16 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DOC_BYTES } from '../../../src/lib/domain/index.ts';
 import type { Harness } from '../test-harness.ts';
-import { actionDoc, answerDoc, findingDoc, roundDoc, signatureDoc, startServer, testId } from '../test-harness.ts';
+import {
+	actionDoc,
+	answerDoc,
+	assessmentDoc,
+	findingDoc,
+	roundDoc,
+	signatureDoc,
+	startServer,
+	testId,
+} from '../test-harness.ts';
 
 const SCOPE = 'unit-a1';
 
@@ -18,13 +27,25 @@ const VALID: (() => Record<string, unknown>)[] = [
 	() => roundDoc('a1'),
 	() => answerDoc(SCOPE, testId('round')),
 	() => findingDoc(SCOPE, { roundId: testId('round') }),
+	() => assessmentDoc(SCOPE, testId('finding'), { roundId: testId('round') }),
 	() => actionDoc(SCOPE, { findingId: testId('finding') }),
 	() => signatureDoc(SCOPE, testId('round'), { signedBy: 'chef', role: 'manager' }),
 ];
 
 /** Fields whose absence or null is valid somewhere, so removing or nulling them proves nothing. */
-const OPTIONAL = new Set(['_rev', 'clock', 'photos', 'roundId', 'findingId', 'risk', 'postponeReason', 'reservation']);
-const NULLABLE = new Set(['start', 'due', 'done', 'followUp', 'parentId']);
+const OPTIONAL = new Set([
+	'_rev',
+	'clock',
+	'photos',
+	'roundId',
+	'findingId',
+	'itemId',
+	'followsUp',
+	'followUp',
+	'postponeReason',
+	'reservation',
+]);
+const NULLABLE = new Set(['start', 'due', 'done', 'followUp', 'parentId', 'value']);
 
 const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 const anyValue = fc.oneof(
@@ -56,7 +77,18 @@ const MUTATIONS: Record<string, Mutation> = {
 	wrongIdPrefix: (doc) =>
 		fc
 			.oneof(
-				fc.constantFrom('unit', 'template', 'round', 'answer', 'finding', 'action', 'signature', 'user', 'x'),
+				fc.constantFrom(
+					'unit',
+					'template',
+					'round',
+					'answer',
+					'finding',
+					'assessment',
+					'action',
+					'signature',
+					'user',
+					'x',
+				),
 				fc.string({ maxLength: 8 }),
 			)
 			.filter((prefix) => prefix !== doc.type)
@@ -72,7 +104,7 @@ const MUTATIONS: Record<string, Mutation> = {
 	wrongEnum: (doc) =>
 		fc
 			.tuple(
-				fc.constantFrom(...['status', 'value', 'category', 'role', 'level'].filter((k) => k in doc)),
+				fc.constantFrom(...['status', 'value', 'category', 'role', 'level', 'serious'].filter((k) => k in doc)),
 				fc.string({ maxLength: 12 }),
 			)
 			.filter(([, value]) => !['planned', 'yes', 'physical', 'manager', 'open'].includes(value))

@@ -1,0 +1,497 @@
+/**
+ * Walking a round, for the round page: its documents read live from the device, the round's
+ * current state (domain `round-state`), and the commands that record what is entered. Every
+ * change is saved on the device at once (no save button): a choice is written immediately, text
+ * is written after a short pause and at once when the field is left or the page is hidden, so a
+ * reload, a crash or a dead battery loses nothing but the last moment of typing.
+ * Writes go one after another, each reading the latest stored state first, so a quick click
+ * after typing never overwrites the text. It never writes an answer or assessment twice: both are
+ * append-only documents (decision 0005).
+ */
+import { SvelteMap } from 'svelte/reactivity';
+import {
+	AppError,
+	assessmentsByFinding,
+	byId,
+	canSign,
+	currentAnswers,
+	currentRisk,
+	earlierOpenFindings,
+	findingAfterAnswer,
+	followUpFindingId,
+	newId,
+	riskHistory,
+	roundFindings,
+	roundItems,
+	roundProgress,
+	type AnswerDoc,
+	type AnswerValue,
+	type AssessmentDoc,
+	type FindingDoc,
+	type FollowUp,
+	type PhotoRef,
+	type RiskAssessment,
+} from '../domain/index.ts';
+import { maxStamp } from '../domain/hlc.ts';
+import { docsOfRound, getDoc, liveRoundBundle, nextStamp, type RoundBundle } from '../db/docs-repo.ts';
+import { i18n } from '../i18n/i18n.svelte.ts';
+import { app } from './app-state.svelte.ts';
+import { clock } from './clock.ts';
+import { Live } from './live.svelte.ts';
+import type { PhotoTarget } from './photos.svelte.ts';
+
+/** How long typing may pause before the text is saved. */
+export const TEXT_SAVE_DELAY_MS = 700;
+/**
+ * How long an answer choice waits before it is written: arrow keys move through Ja, Delvis, Nej
+ * one by one, and passing Delvis on the way to Nej must not record Delvis (and make a finding).
+ * The choice shows at once; leaving the group or hiding the page writes it at once.
+ */
+export const CHOICE_SAVE_DELAY_MS = 400;
+
+/** What an answer document holds about its item, apart from bookkeeping. */
+export type AnswerFields = Pick<AnswerDoc, 'value' | 'comment' | 'fixedOnSite' | 'fixedNote' | 'photos'>;
+type AnswerText = 'comment' | 'fixedNote';
+type FindingText = 'title' | 'description' | 'location';
+
+const EMPTY_BUNDLE: RoundBundle = {
+	round: undefined,
+	template: undefined,
+	answers: [],
+	findings: [],
+	assessments: [],
+	rounds: [],
+};
+
+const blank = (): AnswerFields => ({ value: null, comment: '', fixedOnSite: false, fixedNote: '', photos: [] });
+
+export class RoundWalk {
+	readonly roundId: string;
+	readonly #live: Live<RoundBundle> | null;
+	/** Unsaved text, keyed `answer|itemId|field` or `finding|id|field`. */
+	readonly drafts = new SvelteMap<string, string>();
+	/** An unsaved risk choice per finding (saved after a pause, or when the matrix is left). */
+	readonly riskDrafts = new SvelteMap<string, Partial<RiskAssessment>>();
+	readonly #timers: Record<string, ReturnType<typeof setTimeout>> = {};
+	#queue: Promise<unknown> = Promise.resolve();
+	/** The last error of a background write, for the page to show. */
+	error = $state<unknown>(null);
+
+	constructor(roundId: string) {
+		this.roundId = roundId;
+		this.#live = app.db ? new Live(liveRoundBundle(app.db, roundId), EMPTY_BUNDLE) : null;
+	}
+
+	get bundle(): RoundBundle {
+		return this.#live?.current ?? EMPTY_BUNDLE;
+	}
+	get loaded(): boolean {
+		return this.#live?.loaded ?? false;
+	}
+
+	readonly round = $derived(this.bundle.round);
+	readonly template = $derived(this.bundle.template);
+	readonly items = $derived(this.template ? roundItems(this.template) : []);
+	readonly answers = $derived(currentAnswers(this.bundle.answers));
+	readonly progress = $derived(
+		this.template ? roundProgress(this.template, this.answers) : { answered: 0, total: 0, unanswered: [] },
+	);
+	readonly #findingsById = $derived(byId(this.bundle.findings));
+	readonly #assessments = $derived(assessmentsByFinding(this.bundle.assessments));
+	/** The round's findings (not withdrawn), items' findings in walking order, then the rest by creation. */
+	readonly findings = $derived.by(() => {
+		const numberOf = (itemId: string) => this.items.find((i) => i.item.id === itemId)?.number ?? 999;
+		const rank = (f: FindingDoc) => (f.itemId !== undefined ? numberOf(f.itemId) : 1000);
+		return roundFindings(this.roundId, this.bundle.findings).sort(
+			(a, b) => rank(a) - rank(b) || (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0),
+		);
+	});
+	readonly withdrawn = $derived(
+		this.bundle.findings.filter((f) => f.roundId === this.roundId && f.status === 'withdrawn'),
+	);
+	readonly earlier = $derived(
+		this.round ? earlierOpenFindings(this.round, this.bundle.rounds, this.bundle.findings) : [],
+	);
+	readonly signCheck = $derived(
+		this.round && this.template
+			? canSign(this.round, this.bundle.answers, this.bundle.findings, this.template, this.bundle.assessments)
+			: null,
+	);
+
+	/** The finding an item's Delvis/Nej made, if any (withdrawn ones too). */
+	findingOfItem(itemId: string): FindingDoc | undefined {
+		return this.bundle.findings.find((f) => f.roundId === this.roundId && f.itemId === itemId);
+	}
+
+	risk(finding: FindingDoc): AssessmentDoc | undefined {
+		return currentRisk(finding, this.#findingsById, this.#assessments);
+	}
+
+	riskHistory(finding: FindingDoc): AssessmentDoc[] {
+		return riskHistory(finding, this.#findingsById, this.#assessments);
+	}
+
+	/** The text shown in a field: what is being typed, else what is stored. */
+	answerText(itemId: string, field: AnswerText): string {
+		return this.drafts.get(`answer|${itemId}|${field}`) ?? this.answers.get(itemId)?.current[field] ?? '';
+	}
+
+	findingText(finding: FindingDoc, field: FindingText): string {
+		return this.drafts.get(`finding|${finding._id}|${field}`) ?? finding[field];
+	}
+
+	/** Run writes one after another; a failure is kept for the page and does not stop later writes. */
+	#enqueue<T>(write: () => Promise<T>): Promise<T | undefined> {
+		const next = this.#queue.then(write).catch((err: unknown) => {
+			this.error = err;
+			return undefined;
+		});
+		this.#queue = next;
+		return next;
+	}
+
+	#me(): { name: string; displayName: string } {
+		if (!app.me || !app.db) throw new AppError('unauthorized', 'not signed in');
+		return app.me;
+	}
+
+	/**
+	 * Record a new answer for an item: the latest stored answer with `patch` (and any text still
+	 * being typed for the item) applied. Makes or updates the item's finding, and moves a planned
+	 * round to in progress.
+	 */
+	answer(itemId: string, patch: Partial<AnswerFields>): Promise<unknown> {
+		this.#takeDrafts(itemId, patch);
+		return this.#enqueue(() => this.#writeAnswer(itemId, patch));
+	}
+
+	/** Pending typed text and choice of the item go into this write, so they are not written separately later. */
+	#takeDrafts(itemId: string, patch: Partial<AnswerFields>): void {
+		for (const field of ['comment', 'fixedNote', 'value'] as const) {
+			const key = `answer|${itemId}|${field}`;
+			const text = this.drafts.get(key);
+			if (text === undefined) continue;
+			this.#cancel(key);
+			if (!(field in patch)) {
+				if (field === 'value') patch.value = text === '' ? null : (text as AnswerValue);
+				else patch[field] = text;
+			}
+			this.drafts.delete(key);
+		}
+		if (patch.fixedOnSite === false) patch.fixedNote = '';
+	}
+
+	/** The value shown for an item: the choice being made, else the current answer's. */
+	shownValue(itemId: string): AnswerValue | null {
+		const draft = this.drafts.get(`answer|${itemId}|value`);
+		if (draft !== undefined) return draft === '' ? null : (draft as AnswerValue);
+		return this.answers.get(itemId)?.current.value ?? null;
+	}
+
+	/** Choose an answer value: shown at once, written after a moment or when the group is left. */
+	chooseValue(itemId: string, value: AnswerValue): void {
+		const key = `answer|${itemId}|value`;
+		this.drafts.set(key, value);
+		this.#schedule(key, () => this.flushAnswer(itemId), CHOICE_SAVE_DELAY_MS);
+	}
+
+	async #writeAnswer(itemId: string, patch: Partial<AnswerFields>): Promise<void> {
+		const me = this.#me();
+		const db = app.db;
+		const round = await getDoc(db!, this.roundId);
+		const template = this.template;
+		if (round?.type !== 'round' || !template) throw new AppError('not_found', 'round not on this device');
+		const item = this.items.find((i) => i.item.id === itemId)?.item;
+		if (!item) throw new AppError('not_found', `no item ${itemId}`);
+		const own = await docsOfRound(db!, this.roundId);
+		const mine = own.filter((d): d is AnswerDoc => d.type === 'answer' && d.itemId === itemId);
+		const previous = currentAnswers(mine).get(itemId)?.current;
+		const base: AnswerFields = previous
+			? {
+					value: previous.value,
+					comment: previous.comment,
+					fixedOnSite: previous.fixedOnSite,
+					fixedNote: previous.fixedNote,
+					photos: previous.photos,
+				}
+			: blank();
+		const fields = { ...base, ...patch };
+		if (!fields.fixedOnSite) fields.fixedNote = '';
+		if (JSON.stringify(fields) === JSON.stringify(base) && previous) return;
+		const seen = mine.reduce<string | undefined>((s, a) => maxStamp(s, a.stamp), undefined);
+		const now = clock.now();
+		const answer: AnswerDoc = {
+			_id: newId('answer'),
+			type: 'answer',
+			scope: round.scope,
+			roundId: round._id,
+			itemId,
+			...fields,
+			stamp: await nextStamp(db!, seen, now),
+			answeredAt: now.toISOString(),
+			answeredBy: me.name,
+			answeredByName: me.displayName,
+			createdAt: now.toISOString(),
+			updatedAt: now.toISOString(),
+		};
+		await app.save(answer);
+		const existingDoc = own.find((d) => d.type === 'finding' && d.itemId === itemId) as FindingDoc | undefined;
+		const finding = findingAfterAnswer({
+			round,
+			template,
+			item,
+			previous,
+			answer,
+			existing: existingDoc,
+			locale: i18n.locale,
+			now: now.toISOString(),
+		});
+		if (finding) await app.save(finding);
+		if (round.status === 'planned') await app.save({ ...round, status: 'in_progress' });
+	}
+
+	/** Text typed into an item's comment or "what was done": saved after a pause. */
+	typeAnswer(itemId: string, field: AnswerText, text: string): void {
+		const key = `answer|${itemId}|${field}`;
+		this.drafts.set(key, text);
+		this.#schedule(key, () => this.flushAnswer(itemId));
+	}
+
+	/** Save an item's typed text now (on leaving the field). */
+	flushAnswer(itemId: string): Promise<unknown> {
+		const patch: Partial<AnswerFields> = {};
+		this.#takeDrafts(itemId, patch);
+		if (Object.keys(patch).length === 0) return Promise.resolve();
+		return this.#enqueue(() => this.#writeAnswer(itemId, patch));
+	}
+
+	/** A photo target for an item: each change of its photos is a new answer. */
+	itemPhotoTarget(itemId: string, scope: string): PhotoTarget {
+		return {
+			scope,
+			photos: () => this.answers.get(itemId)?.current.photos ?? [],
+			save: async (photos: PhotoRef[]) => {
+				const before = this.error;
+				await this.answer(itemId, { photos });
+				if (this.error !== before) throw this.error;
+			},
+		};
+	}
+
+	/** A photo target for a finding. */
+	findingPhotoTarget(finding: FindingDoc): PhotoTarget {
+		return {
+			scope: finding.scope,
+			photos: () => this.#findingsById.get(finding._id)?.photos ?? [],
+			save: async (photos: PhotoRef[]) => {
+				const before = this.error;
+				await this.updateFinding(finding._id, { photos });
+				if (this.error !== before) throw this.error;
+			},
+		};
+	}
+
+	/** Change fields of a finding: read fresh, so a change made a moment ago is kept. */
+	updateFinding(id: string, patch: Partial<FindingDoc>): Promise<unknown> {
+		return this.#enqueue(async () => {
+			const stored = await getDoc(app.db!, id);
+			if (stored?.type !== 'finding') throw new AppError('not_found', `no finding ${id}`);
+			await app.save({ ...stored, ...patch, updatedAt: clock.now().toISOString() });
+		});
+	}
+
+	typeFinding(finding: FindingDoc, field: FindingText, text: string): void {
+		const key = `finding|${finding._id}|${field}`;
+		this.drafts.set(key, text);
+		this.#schedule(key, () => this.flushFinding(finding._id, field));
+	}
+
+	flushFinding(id: string, field: FindingText): Promise<unknown> {
+		const key = `finding|${id}|${field}`;
+		const text = this.drafts.get(key);
+		this.#cancel(key);
+		if (text === undefined) return Promise.resolve();
+		// A title cannot be empty: an emptied title keeps the stored one (the field shows it again).
+		const value = field === 'title' ? text.trim() : text;
+		const write = field === 'title' && value === '' ? Promise.resolve() : this.updateFinding(id, { [field]: value });
+		return write.finally(() => {
+			if (this.drafts.get(key) === text) this.drafts.delete(key);
+		});
+	}
+
+	/** Add a finding of one's own (not from an item); it starts as a draft without risk. */
+	async addFinding(title: string): Promise<string | undefined> {
+		const me = this.#me();
+		const round = this.round;
+		if (!round) return undefined;
+		const now = clock.now().toISOString();
+		const finding: FindingDoc = {
+			_id: newId('finding'),
+			type: 'finding',
+			scope: round.scope,
+			roundId: round._id,
+			title,
+			description: '',
+			category: this.template?.kind ?? 'other',
+			location: '',
+			status: 'open',
+			createdBy: me.name,
+			createdAt: now,
+			updatedAt: now,
+		};
+		await this.#enqueue(async () => {
+			await app.save(finding);
+			const fresh = await getDoc(app.db!, round._id);
+			if (fresh?.type === 'round' && fresh.status === 'planned') await app.save({ ...fresh, status: 'in_progress' });
+		});
+		return finding._id;
+	}
+
+	/** Choose part of a risk assessment; it is saved once complete, after a pause or on leaving the matrix. */
+	chooseRisk(finding: FindingDoc, part: Partial<RiskAssessment>): void {
+		const current = this.risk(finding);
+		const draft = {
+			...(current
+				? { probability: current.probability, consequence: current.consequence, serious: current.serious }
+				: {}),
+			...this.riskDrafts.get(finding._id),
+			...part,
+		};
+		this.riskDrafts.set(finding._id, draft);
+		this.#schedule(`risk|${finding._id}`, () => this.flushRisk(finding._id));
+	}
+
+	/** The risk shown for a finding: what is being chosen, else the latest assessment. */
+	riskShown(finding: FindingDoc): Partial<RiskAssessment> {
+		const draft = this.riskDrafts.get(finding._id);
+		if (draft) return draft;
+		const current = this.risk(finding);
+		return current
+			? { probability: current.probability, consequence: current.consequence, serious: current.serious }
+			: {};
+	}
+
+	flushRisk(findingId: string): Promise<unknown> {
+		this.#cancel(`risk|${findingId}`);
+		const draft = this.riskDrafts.get(findingId);
+		const finding = this.#findingsById.get(findingId);
+		if (!draft || !finding) return Promise.resolve();
+		const { probability, consequence, serious } = draft;
+		// Incomplete: wait until all three are chosen (the matrix says what is missing).
+		if (probability === undefined || consequence === undefined || serious === undefined) return Promise.resolve();
+		return this.#enqueue(async () => {
+			const me = this.#me();
+			const latest = this.risk(finding);
+			const same =
+				latest &&
+				latest.probability === probability &&
+				latest.consequence === consequence &&
+				latest.serious === serious;
+			if (!same) {
+				const now = clock.now();
+				const seen = this.riskHistory(finding).reduce<string | undefined>((s, a) => maxStamp(s, a.stamp), undefined);
+				await app.save({
+					_id: newId('assessment'),
+					type: 'assessment',
+					scope: finding.scope,
+					findingId,
+					...(finding.roundId ? { roundId: finding.roundId } : {}),
+					probability,
+					consequence,
+					serious,
+					stamp: await nextStamp(app.db!, seen, now),
+					assessedAt: now.toISOString(),
+					assessedBy: me.name,
+					assessedByName: me.displayName,
+					createdAt: now.toISOString(),
+					updatedAt: now.toISOString(),
+				});
+			}
+			if (this.riskDrafts.get(findingId) === draft) this.riskDrafts.delete(findingId);
+		});
+	}
+
+	/**
+	 * Record how an earlier round's open finding was found: still open, fixed, or changed. The
+	 * follow-up is a finding of this round (one per earlier finding, the same id on every device).
+	 */
+	followUp(earlier: FindingDoc, outcome: FollowUp): Promise<unknown> {
+		return this.#enqueue(async () => {
+			const me = this.#me();
+			const round = await getDoc(app.db!, this.roundId);
+			if (round?.type !== 'round') throw new AppError('not_found', 'round not on this device');
+			const id = followUpFindingId(round._id, earlier._id);
+			const stored = await getDoc(app.db!, id);
+			const now = clock.now().toISOString();
+			const status = outcome === 'fixed' ? 'closed' : 'open';
+			if (stored?.type === 'finding') {
+				await app.save({ ...stored, followUp: outcome, status, updatedAt: now });
+			} else {
+				await app.save({
+					_id: id,
+					type: 'finding',
+					scope: round.scope,
+					roundId: round._id,
+					followsUp: earlier._id,
+					followUp: outcome,
+					title: earlier.title,
+					description: earlier.description,
+					category: earlier.category,
+					location: earlier.location,
+					status,
+					...(earlier.photos ? { photos: earlier.photos } : {}),
+					createdBy: me.name,
+					createdAt: now,
+					updatedAt: now,
+				});
+			}
+			if (round.status === 'planned') await app.save({ ...round, status: 'in_progress' });
+		});
+	}
+
+	#schedule(key: string, run: () => Promise<unknown>, delay = TEXT_SAVE_DELAY_MS): void {
+		this.#cancel(key);
+		this.#timers[key] = setTimeout(() => {
+			delete this.#timers[key];
+			void run();
+		}, delay);
+	}
+
+	#cancel(key: string): void {
+		const timer = this.#timers[key];
+		if (timer !== undefined) clearTimeout(timer);
+		delete this.#timers[key];
+	}
+
+	/** Save everything still being typed or chosen, now (the page is hidden or left). */
+	flushAll(): Promise<unknown> {
+		const items: string[] = [];
+		const writes: Promise<unknown>[] = [];
+		for (const key of [...this.drafts.keys()]) {
+			const [kind, id, field] = key.split('|') as [string, string, string];
+			if (kind === 'answer') {
+				if (!items.includes(id)) items.push(id);
+			} else writes.push(this.flushFinding(id, field as FindingText));
+		}
+		for (const itemId of items) writes.push(this.flushAnswer(itemId));
+		for (const findingId of [...this.riskDrafts.keys()]) writes.push(this.flushRisk(findingId));
+		return Promise.all(writes);
+	}
+
+	/** Save on pagehide and when the tab is hidden; returns the cleanup. */
+	attach(): () => void {
+		const flush = (): void => void this.flushAll();
+		const hidden = (): void => {
+			if (document.visibilityState === 'hidden') flush();
+		};
+		addEventListener('pagehide', flush);
+		document.addEventListener('visibilitychange', hidden);
+		return () => {
+			removeEventListener('pagehide', flush);
+			document.removeEventListener('visibilitychange', hidden);
+			flush();
+		};
+	}
+}
+
+export type { AnswerValue };

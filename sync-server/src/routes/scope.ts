@@ -4,6 +4,7 @@
  * Every route checks access first (default deny, same 403 for any scope the caller lacks,
  * so existence never leaks) and every document is validated before it reaches storage.
  */
+import { setMaxListeners } from 'node:events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BulkResult, ScopeGrant } from '../../../src/lib/domain/index.ts';
 import { AppError, checkDoc, isScope } from '../../../src/lib/domain/index.ts';
@@ -44,6 +45,7 @@ function intParam(value: unknown, name: string, min: number, max: number): numbe
 export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
 	/** `_changes` reads in progress, by scope and parameters (shared, never mutated). */
 	const inFlight = new Map<string, Promise<ChangesResult>>();
+	setMaxListeners(0, ctx.closing.signal); // one listener per waiting longpoll
 
 	/** Signed in (401), a scope name (404), a read grant (403 forbidden, or revoked), in that order. */
 	async function readAccess(request: FastifyRequest): Promise<Access> {
@@ -90,14 +92,18 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 			const timeout = intParam(q.timeout, 'timeout', 0, LONGPOLL_MAX_MS) ?? LONGPOLL_DEFAULT_MS;
 			const stop = new AbortController();
 			const timer = setTimeout(() => stop.abort(), timeout);
-			// The client went away (or the response ended): stop waiting.
+			// The client went away, the response ended, or the server is stopping: stop waiting.
+			// (Plain listeners, removed below: AbortSignal.any on the long-lived closing signal
+			// keeps every longpoll's signal alive, which thousands of devices turn into memory.)
 			const onClose = (): void => stop.abort();
 			reply.raw.once('close', onClose);
+			ctx.closing.signal.addEventListener('abort', onClose, { once: true });
 			try {
-				await ctx.store.waitForChange(scope, AbortSignal.any([stop.signal, ctx.closing.signal]), result.last_seq);
+				await ctx.store.waitForChange(scope, stop.signal, result.last_seq);
 			} finally {
 				clearTimeout(timer);
 				reply.raw.off('close', onClose);
+				ctx.closing.signal.removeEventListener('abort', onClose);
 			}
 			if (reply.raw.destroyed) return reply;
 			result = await read();

@@ -67,9 +67,14 @@ async function writeAndWait(
 	return { latencies, lost };
 }
 
-async function run(
-	target: Target,
-): Promise<{ connectMs: number; latencies: number[]; memoryMb: number; lost: number; live: number }> {
+async function run(target: Target): Promise<{
+	connectMs: number;
+	latencies: number[];
+	memoryMb: number;
+	lost: number;
+	live: number;
+	opened: number;
+}> {
 	const url = `${target.base}${target.db}/_changes`;
 	const devices: Device[] = Array.from({ length: DEVICES }, () => ({ since: '0', seen: new Map() }));
 	const stop = new AbortController();
@@ -109,7 +114,10 @@ async function run(
 	});
 	const budgetEnd = t0 + BUDGET_S * 1000;
 	await Promise.race([allConnected, new Promise((r) => setTimeout(r, BUDGET_S * 1000))]);
-	const warmUp = await writeAndWait(target, devices, Math.max(0, budgetEnd - performance.now()));
+	const opened = connected;
+	// A device is live once a write reaches it through its longpoll; the budget bounds the wait
+	// (with a short grace, so a side that opened every longpoll at the last moment is not cut off).
+	const warmUp = await writeAndWait(target, devices, Math.max(10_000, budgetEnd - performance.now()));
 	const live = DEVICES - warmUp.lost;
 	const connectMs = live === DEVICES ? performance.now() - t0 : Infinity;
 
@@ -124,7 +132,7 @@ async function run(
 	const memoryMb = await memory.stop();
 	stop.abort();
 	await Promise.allSettled(loops);
-	return { connectMs, latencies, memoryMb, lost, live };
+	return { connectMs, latencies, memoryMb, lost, live, opened };
 }
 
 const figures: Record<string, Awaited<ReturnType<typeof run>>> = {};
@@ -142,7 +150,9 @@ function row(name: string) {
 	const f = figures[name];
 	if (!f) return {};
 	return {
-		'connect all (ms)': Number.isFinite(f.connectMs) ? Math.round(f.connectMs) : `> ${BUDGET_S} s (${f.live} live)`,
+		'connect all (ms)': Number.isFinite(f.connectMs)
+			? Math.round(f.connectMs)
+			: `> ${BUDGET_S} s (${f.opened} opened, ${f.live} live)`,
 		'p50 (ms)': Math.round(percentile(f.latencies, 50)),
 		'p95 (ms)': Math.round(percentile(f.latencies, 95)),
 		'max (ms)': Math.round(percentile(f.latencies, 100)),
@@ -155,7 +165,10 @@ console.table({ trygg: row('trygg'), reference: row('reference') });
 const t = figures.trygg;
 const r = figures.reference;
 if (t && r && !Number.isFinite(r.connectMs)) {
-	console.log(`the reference did not get all ${DEVICES} devices live within ${BUDGET_S} s (${r.live} were)`);
+	console.log(
+		`the reference did not get all ${DEVICES} devices live within ${BUDGET_S} s ` +
+			`(${r.opened} had their catch-up answered and a longpoll open; ${r.live} received the warm-up write)`,
+	);
 } else if (t && r) {
 	console.log(
 		`ratios (Trygg / reference, lower is better): connect ${(t.connectMs / r.connectMs).toFixed(2)}, ` +

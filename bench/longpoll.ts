@@ -9,7 +9,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { newId } from '../src/lib/domain/index.ts';
-import { arg, json, percentile, request, sampleMemory, startReference, startTrygg, type Target } from './lib.ts';
+import { agent, arg, json, percentile, request, sampleMemory, startReference, startTrygg, type Target } from './lib.ts';
 
 const DEVICES = arg('devices', 500);
 const WRITES = arg('writes', 5);
@@ -175,3 +175,7 @@ if (t && r && !Number.isFinite(r.connectMs)) {
 			`p95 ${(percentile(t.latencies, 95) / percentile(r.latencies, 95)).toFixed(2)}`,
 	);
 }
+
+// Keep-alive sockets (and any longpoll left open) must not keep the process running.
+agent.destroy();
+process.exit(0);

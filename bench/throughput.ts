@@ -8,7 +8,7 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { newId } from '../src/lib/domain/index.ts';
-import { arg, json, median, sampleMemory, startReference, startTrygg, type Target } from './lib.ts';
+import { agent, arg, json, median, sampleMemory, startReference, startTrygg, type Target } from './lib.ts';
 
 const DOCS = arg('docs', 10_000);
 const REPS = arg('reps', 3);
@@ -121,3 +121,7 @@ console.table({
 	},
 	'peak server memory (MB)': { trygg: t.memory, reference: ref.memory, ratio: ratio(t.memory, ref.memory) },
 });
+
+// Keep-alive sockets (and any longpoll left open) must not keep the process running.
+agent.destroy();
+process.exit(0);

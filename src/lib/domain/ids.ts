@@ -6,7 +6,16 @@
 import { v7 as uuidv7 } from 'uuid';
 
 /** The document types that travel through `/db`. */
-export const DOC_TYPES = ['unit', 'template', 'round', 'answer', 'finding', 'action', 'signature'] as const;
+export const DOC_TYPES = [
+	'unit',
+	'template',
+	'round',
+	'answer',
+	'finding',
+	'action',
+	'signature',
+	'prereport',
+] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 
 /**

@@ -10,7 +10,7 @@ import { AppError, checkDoc, isScope } from '../../../src/lib/domain/index.ts';
 import type { UserRecord } from '../auth/users.ts';
 import type { ServerContext } from '../context.ts';
 import type { IncomingDoc } from '../policy/access.ts';
-import { checkWrite, referencedIds } from '../policy/access.ts';
+import { checkWrite, referencedIds, submitTypes } from '../policy/access.ts';
 import type { StoredDoc } from '../store/doc-store.ts';
 
 export const MAX_BULK_DOCS = 1000;
@@ -49,6 +49,23 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		if (!isScope(scope)) throw new AppError('not_found', 'Database does not exist.');
 		const grants = await ctx.readGrants(user, scope);
 		return { user, grants, scope };
+	}
+
+	/**
+	 * Read access as above, or a submit-only writer of this unit (policy SUBMIT_ONLY: staff send
+	 * pre-reports). `submitOnly` is true for the latter: they read back only their own documents.
+	 */
+	async function sendAccess(request: FastifyRequest): Promise<Access & { submitOnly: boolean }> {
+		const user = await ctx.requireUser(request);
+		const { scope } = request.params as ScopeParams;
+		if (!isScope(scope)) throw new AppError('not_found', 'Database does not exist.');
+		try {
+			return { user, grants: await ctx.readGrants(user, scope), scope, submitOnly: false };
+		} catch (err) {
+			if (!(err instanceof AppError) || err.code !== 'forbidden') throw err;
+			if (submitTypes(user, scope, await ctx.units()).length === 0) throw err;
+			return { user, grants: await ctx.grants(user), scope, submitOnly: true };
+		}
 	}
 
 	app.get('/db/:scope', async (request) => {
@@ -94,7 +111,8 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 	});
 
 	app.post('/db/:scope/_bulk_docs', async (request) => {
-		const { user, grants, scope } = await readAccess(request);
+		const { user, grants, scope } = await sendAccess(request);
+		const units = await ctx.units();
 		const body = request.body as { docs?: unknown; new_edits?: unknown } | null;
 		if (typeof body !== 'object' || body === null || !Array.isArray(body.docs)) {
 			throw new AppError('bad_request', 'Request body must be {"docs": [...]}.');
@@ -136,6 +154,7 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 				doc,
 				stored: stored.get(doc._id),
 				lookup: (id) => stored.get(id),
+				units,
 			});
 			if (!verdict.ok) results[item.index] = { id: doc._id, error: 'forbidden', reason: verdict.reason };
 			else toWrite.push(item);
@@ -154,7 +173,7 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 	});
 
 	app.post('/db/:scope/_all_docs', async (request) => {
-		const { scope } = await readAccess(request);
+		const { user, scope, submitOnly } = await sendAccess(request);
 		const body = request.body as { keys?: unknown } | null;
 		const keys = body?.keys;
 		if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) {
@@ -162,6 +181,16 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		}
 		if (keys.length > MAX_KEYS) throw new AppError('too_large', `At most ${MAX_KEYS} keys per request.`);
 		const includeDocs = flag((request.query as Record<string, unknown>).include_docs);
+		if (submitOnly) {
+			// A submit-only writer reads back what they sent (to settle a lost answer), nothing else.
+			const rows = await ctx.store.allDocs(scope, keys as string[], { includeDocs: true });
+			const own = rows.map((row) =>
+				'doc' in row && row.doc?.submittedBy === user.name
+					? { ...row, doc: includeDocs ? row.doc : undefined }
+					: { key: row.key, error: 'not_found' as const },
+			);
+			return { total_rows: own.length, offset: 0, rows: own };
+		}
 		const rows = await ctx.store.allDocs(scope, keys as string[], { includeDocs });
 		return { total_rows: rows.length, offset: 0, rows };
 	});

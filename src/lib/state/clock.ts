@@ -1,0 +1,15 @@
+/** The device clock for state modules, in one place (pure domain code takes times as values). */
+
+/** Now as an ISO timestamp. */
+export function nowIso(): string {
+	return new Date().toISOString();
+}
+
+/**
+ * A date as YYYY-MM-DD on this device's calendar (not UTC: a round planned late in the evening
+ * is for today).
+ * @example localToday(new Date(2026, 10, 23, 23, 30)) // '2026-11-23'
+ */
+export function localToday(now = new Date()): string {
+	return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}

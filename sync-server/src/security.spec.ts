@@ -45,7 +45,7 @@ const ACCESS: Record<Exclude<Actor, 'anon'>, Partial<Record<string, 'r' | 'w'>>>
 	admin: { org: 'w', 'user-admin': 'w' },
 };
 
-/** Scopes an actor may only send into (staff pre-reports), reading back only their own documents. */
+/** Scopes an actor may only send into (staff pre-reports) and never read. */
 const SUBMIT_ONLY: Partial<Record<Actor, string[]>> = { medarbetare: ['unit-a1'] };
 const submits = (actor: Actor, scope: string): boolean => SUBMIT_ONLY[actor]?.includes(scope) ?? false;
 
@@ -135,7 +135,7 @@ const ROUTES: Record<string, Probe> = {
 	'POST /db/:scope/_all_docs': {
 		scoped: true,
 		request: (s) => ({ url: `/db/${s}/_all_docs`, payload: { keys: ['round:none'] } }),
-		status: sendable(200),
+		status: scoped(200),
 	},
 	'POST /db/:scope/_bulk_docs': {
 		scoped: true,

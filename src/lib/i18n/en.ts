@@ -147,6 +147,7 @@ export const en: Record<MessageKey, string> = {
 	'prereport.round': 'Round',
 	'prereport.chooseRound': 'Choose a round',
 	'prereport.roundLabel': '{template}, {unit}, {date}',
+	'prereport.whatMissing': 'Write what you have seen.',
 	'prereport.what': 'What have you seen?',
 	'prereport.where': 'Where (optional)',
 	'prereport.description': 'Description (optional)',

@@ -145,6 +145,7 @@ export const sv = {
 	'prereport.round': 'Rond',
 	'prereport.chooseRound': 'Välj rond',
 	'prereport.roundLabel': '{template}, {unit}, {date}',
+	'prereport.whatMissing': 'Skriv vad du har sett.',
 	'prereport.what': 'Vad har du sett?',
 	'prereport.where': 'Var (frivilligt)',
 	'prereport.description': 'Beskrivning (frivilligt)',

@@ -152,6 +152,7 @@ const sentOnceAsSelf: Rule = (c) => {
 
 /** Pre-reports go only to a planned round of this unit that asks for them. */
 const roundOpenForPrereports: Rule = (c) => {
+	if (c.stored) return undefined; // sent before (and checked then): only a resend reaches here
 	const round = typeof c.doc.roundId === 'string' ? c.lookup(c.doc.roundId) : undefined;
 	if (!round || round.type !== 'round') return 'the round does not exist in this unit';
 	if (round.prereports !== true) return 'this round does not take pre-reports';

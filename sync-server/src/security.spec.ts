@@ -45,6 +45,10 @@ const ACCESS: Record<Exclude<Actor, 'anon'>, Partial<Record<string, 'r' | 'w'>>>
 	admin: { org: 'w', 'user-admin': 'w' },
 };
 
+/** Scopes an actor may only send into (staff pre-reports) and never read. */
+const SUBMIT_ONLY: Partial<Record<Actor, string[]>> = { medarbetare: ['unit-a1'] };
+const submits = (actor: Actor, scope: string): boolean => SUBMIT_ONLY[actor]?.includes(scope) ?? false;
+
 const access = (actor: Actor, scope: string): 'r' | 'w' | undefined =>
 	actor === 'anon' ? undefined : ACCESS[actor][scope];
 
@@ -77,6 +81,11 @@ function docFor(scope: string): object {
 	return { ...roundDoc(unitId), scope };
 }
 
+/** Like `scoped`, but a submit-only sender is let in too. */
+function sendable(ok: number) {
+	return (actor: Actor, scope: string): number => (submits(actor, scope) ? ok : scoped(ok)(actor, scope));
+}
+
 type Probe = {
 	request: (scope: string) => InjectOptions;
 	status: (actor: Actor, scope: string) => number;
@@ -107,6 +116,16 @@ const ROUTES: Record<string, Probe> = {
 			expect(listed, `${actor}'s /api/me`).toEqual(ACCESS[actor as Exclude<Actor, 'anon'>]);
 		},
 	},
+	'GET /api/prereport-rounds': {
+		request: () => ({ url: '/api/prereport-rounds' }),
+		status: (actor) => (actor === 'anon' ? 401 : 200),
+		// Only submit-only senders are told about rounds, and only of their own unit.
+		check: (actor, _scope, body) => {
+			const rounds = (body as { rounds: { unitId: string }[] }).rounds;
+			if (!SUBMIT_ONLY[actor]) expect(rounds, actor).toEqual([]);
+			for (const r of rounds) expect(SUBMIT_ONLY[actor], actor).toContain(`unit-${r.unitId}`);
+		},
+	},
 	'GET /db/:scope': { scoped: true, request: (s) => ({ url: `/db/${s}` }), status: scoped(200) },
 	'GET /db/:scope/_changes': {
 		scoped: true,
@@ -121,7 +140,7 @@ const ROUTES: Record<string, Probe> = {
 	'POST /db/:scope/_bulk_docs': {
 		scoped: true,
 		request: (s) => ({ url: `/db/${s}/_bulk_docs`, payload: { docs: [docFor(s)] } }),
-		status: scoped(200),
+		status: sendable(200),
 		// Readers get an answer per document: written with a write grant, else forbidden.
 		check: (actor, scope, body) => {
 			const [row] = body as { ok?: boolean; error?: string }[];

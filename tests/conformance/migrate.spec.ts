@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../sync-server/src/app.ts';
+import { DEMO_ACCOUNTS } from '../../sync-server/src/seed/demo.ts';
 import { CouchStore } from '../../sync-server/src/store/couch-store.ts';
 import { PouchStore } from '../../sync-server/src/store/pouch-store.ts';
 import { migrateToCouch } from '../../sync-server/src/tools/migrate-couchdb.ts';
@@ -52,7 +53,7 @@ describe('migrate:couchdb', () => {
 		const lines: string[] = [];
 		const rows = await migrateToCouch({ from: join(dir, 'data'), to: url, log: (l) => lines.push(l) });
 		expect(rows.map((r) => r.source)).toEqual(['auth', 'org', 'unit-a1']);
-		expect(rows.find((r) => r.source === 'auth')?.written).toBe(6);
+		expect(rows.find((r) => r.source === 'auth')?.written).toBe(DEMO_ACCOUNTS.length);
 		expect(rows.find((r) => r.source === 'unit-a1')).toMatchObject({ read: 2, written: 2, failed: 0 });
 		expect(lines.join('\n')).not.toContain('pw-secret');
 

@@ -198,7 +198,7 @@ test('a refused change stays on the sync screen with its reason until discarded'
 			type: 'round',
 			scope: 'unit-a1',
 			unitId: 'b1',
-			templateId: 'template:physical',
+			templateId: 'template:physical.v1',
 			templateVersion: 1,
 			date: '2026-12-24',
 			status: 'planned',

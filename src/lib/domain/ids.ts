@@ -15,6 +15,7 @@ export const DOC_TYPES = [
 	'assessment',
 	'action',
 	'signature',
+	'prereport',
 ] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 

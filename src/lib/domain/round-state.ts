@@ -101,6 +101,7 @@ const CATEGORY_OF_KIND: Record<TemplateDoc['kind'], FindingCategory> = {
 	physical: 'physical',
 	osa: 'osa',
 	threat_violence: 'threat_violence',
+	other: 'other',
 };
 
 /**

@@ -70,19 +70,46 @@ export const templateSectionSchema = z.strictObject({
 	items: z.array(templateItemSchema).min(1).max(200),
 });
 
-/** A round checklist template (physical, OSA, threats and violence) in the `org` scope. */
-export const templateDocSchema = z.strictObject({
-	...docBase,
-	type: z.literal('template'),
-	scope: z.literal('org'),
-	kind: z.enum(['physical', 'osa', 'threat_violence']),
-	title: localizedSchema,
-	version: z.number().int().min(1),
-	legalRef: z.string().max(200),
-	sections: z.array(templateSectionSchema).min(1).max(50),
-	retired: z.boolean(),
-});
+export const TEMPLATE_KINDS = ['physical', 'osa', 'threat_violence', 'other'] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+/** A template family key: the part of a version's id before `.v<N>` (`physical`, or a UUID for a copy). */
+export const templateFamilySchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a template family key');
+
+/**
+ * One version of a round checklist template (physical, OSA, threats and violence) in the `org`
+ * scope. Versions of one template share a `family`; the id is `template:<family>.v<version>`, so
+ * two devices making "the next version" meet on one id instead of forking. A draft is edited in
+ * place; a published version never changes again except for `retired` (decision 0006), so a
+ * round keeps exactly the version it started with.
+ */
+export const templateDocSchema = z
+	.strictObject({
+		...docBase,
+		type: z.literal('template'),
+		scope: z.literal('org'),
+		family: templateFamilySchema,
+		kind: z.enum(TEMPLATE_KINDS),
+		title: localizedSchema,
+		version: z.number().int().min(1).max(10_000),
+		status: z.enum(['draft', 'published']),
+		legalRef: z.string().max(200),
+		sections: z.array(templateSectionSchema).min(1).max(50),
+		retired: z.boolean(),
+	})
+	.refine((t) => t._id === `template:${t.family}.v${t.version}`, {
+		message: 'a template id must be template:<family>.v<version>',
+		path: ['_id'],
+	})
+	.refine((t) => new Set(t.sections.flatMap((s) => s.items.map((i) => i.id))).size === itemCount(t.sections), {
+		message: 'item ids must be unique within a template',
+		path: ['sections'],
+	});
 export type TemplateDoc = z.infer<typeof templateDocSchema>;
+
+function itemCount(sections: { items: unknown[] }[]): number {
+	return sections.reduce((n, s) => n + s.items.length, 0);
+}
 
 export const ROUND_STATUSES = ['planned', 'in_progress', 'done', 'signed'] as const;
 
@@ -98,6 +125,8 @@ export const roundDocSchema = z.strictObject({
 	participants: z.array(z.strictObject({ name: shortText, role: z.enum(['manager', 'safety_rep', 'other']) })).max(30),
 	createdBy: z.string().min(1).max(100),
 	photos: z.array(photoRefSchema).max(MAX_PHOTOS_PER_DOC).optional(),
+	/** Staff of the unit may send in issues before the round (förhandsanmälan). Absent means no. */
+	prereports: z.boolean().optional(),
 });
 export type RoundDoc = z.infer<typeof roundDocSchema>;
 
@@ -248,6 +277,34 @@ export const signatureDocSchema = z.strictObject({
 });
 export type SignatureDoc = z.infer<typeof signatureDocSchema>;
 
+/**
+ * Förhandsanmälan: an issue a staff member of the unit sends in before a planned round that
+ * accepts them. Written once by its author (staff may write nothing else in a unit scope).
+ */
+export const prereportDocSchema = z.strictObject({
+	...docBase,
+	type: z.literal('prereport'),
+	unitId: z.string().min(1).max(64),
+	roundId: docRef('round'),
+	/** The account that sent it; the server accepts only the signed-in user's own name. */
+	submittedBy: z.string().min(1).max(100),
+	submitterName: shortText,
+	title: shortText,
+	description: longText,
+	location: z.string().max(200),
+});
+export type PrereportDoc = z.infer<typeof prereportDocSchema>;
+
+/** `GET /api/prereport-rounds`: a planned round that takes pre-reports, for staff who do not sync the unit. */
+export const openPrereportRoundSchema = z.object({
+	roundId: z.string(),
+	unitId: z.string(),
+	unitName: z.string(),
+	date: isoDate,
+	templateId: z.string(),
+});
+export type OpenPrereportRound = z.infer<typeof openPrereportRoundSchema>;
+
 /** A deleted document: keeps its type and scope so access rules still apply to it. */
 export const tombstoneSchema = z.strictObject({
 	_id: docBase._id,
@@ -266,6 +323,7 @@ const liveDocSchema = z.discriminatedUnion('type', [
 	assessmentDocSchema,
 	actionDocSchema,
 	signatureDocSchema,
+	prereportDocSchema,
 ]);
 export type LiveDoc = z.infer<typeof liveDocSchema>;
 

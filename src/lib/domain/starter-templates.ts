@@ -313,13 +313,14 @@ function threatViolenceSections(): Section[] {
 
 /**
  * The three starter round templates, version 1, to seed into the `org` scope on first start.
- * @example starterTemplates(new Date().toISOString()).map((t) => t._id) // ['template:physical', 'template:osa', 'template:threat-violence']
+ * @example starterTemplates(new Date().toISOString()).map((t) => t._id) // ['template:physical.v1', 'template:osa.v1', 'template:threat-violence.v1']
  */
 export function starterTemplates(now: string): TemplateDoc[] {
 	const base = {
 		type: 'template',
 		scope: 'org',
 		version: 1,
+		status: 'published',
 		retired: false,
 		createdAt: now,
 		updatedAt: now,
@@ -327,7 +328,8 @@ export function starterTemplates(now: string): TemplateDoc[] {
 	return [
 		{
 			...base,
-			_id: 'template:physical',
+			_id: 'template:physical.v1',
+			family: 'physical',
 			kind: 'physical',
 			title: { sv: 'Fysisk skyddsrond', en: 'Physical safety round' },
 			legalRef: 'AFS 2023:1',
@@ -335,7 +337,8 @@ export function starterTemplates(now: string): TemplateDoc[] {
 		},
 		{
 			...base,
-			_id: 'template:osa',
+			_id: 'template:osa.v1',
+			family: 'osa',
 			kind: 'osa',
 			title: {
 				sv: 'OSA-rond (organisatorisk och social arbetsmiljö)',
@@ -346,7 +349,8 @@ export function starterTemplates(now: string): TemplateDoc[] {
 		},
 		{
 			...base,
-			_id: 'template:threat-violence',
+			_id: 'template:threat-violence.v1',
+			family: 'threat-violence',
 			kind: 'threat_violence',
 			title: {
 				sv: 'Hot och våld, inklusive otillåten påverkan',

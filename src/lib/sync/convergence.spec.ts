@@ -93,7 +93,8 @@ async function makeDevice(label: string, user: string): Promise<Device> {
 }
 
 const NAMES = ['Anna', 'Sam', 'Kim', 'Lo'];
-const FIELDS = ['date', 'status', 'participants', 'templateVersion'] as const;
+// Not the template version: a started round keeps it (policy), and this test merges allowed edits.
+const FIELDS = ['date', 'status', 'participants', 'prereports'] as const;
 type Field = (typeof FIELDS)[number];
 
 function randomValue(rand: () => number, field: Field): unknown {
@@ -110,8 +111,8 @@ function randomValue(rand: () => number, field: Field): unknown {
 				name: pick(NAMES),
 				role: pick(['manager', 'safety_rep', 'other'] as const),
 			}));
-		case 'templateVersion':
-			return 1 + Math.floor(rand() * 5);
+		case 'prereports':
+			return rand() < 0.5;
 	}
 }
 
@@ -126,6 +127,7 @@ function newRound(createdBy: string, at: Date): RoundDoc {
 		date: '2027-01-01',
 		status: 'planned',
 		participants: [],
+		prereports: false,
 		createdBy,
 		createdAt: at.toISOString(),
 		updatedAt: at.toISOString(),

@@ -10,6 +10,7 @@
 import type { DocType, Role, ScopeGrant } from '../../../src/lib/domain/index.ts';
 import { idKey, isScope, reportsScope, unitScope, userScope } from '../../../src/lib/domain/index.ts';
 import { sameContent, type MergeableDoc } from '../../../src/lib/domain/merge.ts';
+import { templateChangeRefusal } from '../../../src/lib/domain/templates.ts';
 
 export type MembershipRole = 'manager' | 'safety_rep' | 'staff';
 export type Membership = { unitId: string; role: MembershipRole };
@@ -61,6 +62,16 @@ const WRITERS: Record<DocType, { org?: readonly Role[]; unit?: readonly Membersh
 	assessment: { unit: ['manager', 'safety_rep'] },
 	action: { unit: ['manager', 'safety_rep'] },
 	signature: { unit: ['manager', 'safety_rep'] },
+	prereport: { unit: ['staff', 'manager', 'safety_rep'] },
+};
+
+/**
+ * SUBMIT_ONLY. Membership roles that may send documents of these types into their own unit's
+ * scope without any read grant on it: staff send pre-reports (förhandsanmälan) before a round,
+ * yet never sync the unit's shared work. They may read back only what they sent themselves.
+ */
+const SUBMIT_ONLY: Partial<Record<MembershipRole, readonly DocType[]>> = {
+	staff: ['prereport'],
 };
 
 /** A document after schema validation: live or a tombstone. */
@@ -133,14 +144,44 @@ const signsAsSelf: Rule = (c) => {
 	return undefined;
 };
 
+/** A template version that is published keeps its content (rounds rely on it); drafts are free (decision 0005). */
+const publishedTemplateIsFrozen: Rule = (c) => templateChangeRefusal(c.stored, c.doc);
+
+/** A round keeps the template version it was planned with once it has started. */
+const roundKeepsTemplate: Rule = (c) => {
+	if (!c.stored || c.doc._deleted || c.stored.status === 'planned') return undefined;
+	return c.stored.templateId !== c.doc.templateId || c.stored.templateVersion !== c.doc.templateVersion
+		? 'a started round keeps its template version'
+		: undefined;
+};
+
+/** A pre-report is sent once by its author and then kept as it was: no edits, no deletes. */
+const sentOnceAsSelf: Rule = (c) => {
+	// The same pre-report sent again (its answer was lost) passes here; storage answers conflict.
+	const resent = c.stored !== undefined && !c.doc._deleted && sameContent(c.stored, c.doc);
+	if ((c.stored && !resent) || c.doc._deleted) return 'a pre-report cannot be changed or deleted once sent';
+	return c.doc.submittedBy === c.user.name ? undefined : 'you may send a pre-report only as yourself';
+};
+
+/** Pre-reports go only to a planned round of this unit that asks for them. */
+const roundOpenForPrereports: Rule = (c) => {
+	if (c.stored) return undefined; // sent before (and checked then): only a resend reaches here
+	const round = typeof c.doc.roundId === 'string' ? c.lookup(c.doc.roundId) : undefined;
+	if (!round || round.type !== 'round') return 'the round does not exist in this unit';
+	if (round.prereports !== true) return 'this round does not take pre-reports';
+	return round.status === 'planned' ? undefined : 'the round has started; pre-reports are closed';
+};
+
 /** TRANSITIONS. Per-type rules on the change from the stored version to the incoming one. */
 const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
-	round: [signedRoundIsFinal],
+	template: [publishedTemplateIsFrozen],
+	round: [signedRoundIsFinal, roundKeepsTemplate],
 	answer: [roundNotSigned, roundIdFixed, appendOnly, byField('answeredBy')],
 	finding: [roundNotSigned, roundIdFixed],
 	assessment: [roundNotSigned, appendOnly, byField('assessedBy')],
 	action: [onlyManagerCloses],
 	signature: [appendOnly, signsAsSelf],
+	prereport: [sentOnceAsSelf, roundOpenForPrereports],
 };
 
 /**
@@ -231,6 +272,39 @@ export function mayWrite(grants: ScopeGrant[], scope: string): boolean {
 }
 
 /**
+ * The document types `user` may send into `scope` without reading it (SUBMIT_ONLY), by their
+ * membership of that unit; empty for any other scope or a unit not in the org tree.
+ * @example submitTypes(medarbetare, 'unit-a1', units) // ['prereport']
+ */
+export function submitTypes(user: PolicyUser, scope: string, units: PolicyUnit[]): DocType[] {
+	if (scopeKind(scope) !== 'unit') return [];
+	const unitId = scope.slice('unit-'.length);
+	if (!units.some((u) => idKey(u._id) === unitId)) return [];
+	const types = new Set<DocType>();
+	for (const m of user.memberships) {
+		if (m.unitId !== unitId || !Object.hasOwn(SUBMIT_ONLY, m.role)) continue;
+		for (const t of SUBMIT_ONLY[m.role] ?? []) types.add(t);
+	}
+	return [...types];
+}
+
+/**
+ * Unit ids (without `unit:`) where `user` may only submit (SUBMIT_ONLY) and does not read.
+ * @example submitUnits(medarbetare, units) // ['a1']
+ */
+export function submitUnits(user: PolicyUser, units: PolicyUnit[]): string[] {
+	const grants = grantsFor(user, units);
+	return [
+		...new Set(
+			user.memberships
+				.filter((m) => submitTypes(user, unitScope(m.unitId), units).length > 0)
+				.map((m) => m.unitId)
+				.filter((id) => !mayRead(grants, unitScope(id))),
+		),
+	];
+}
+
+/**
  * Ids of other stored documents in the scope that the rules need for this write (the round
  * of an answer, finding or signature). The route reads them and passes them as `lookup`.
  * Rules see the state before the request: a round signed in one batch freezes its answers
@@ -278,10 +352,13 @@ export function checkWrite(opts: {
 	doc: IncomingDoc;
 	stored: StoredVersion | undefined;
 	lookup?: (id: string) => StoredVersion | undefined;
+	/** Units of the org tree, to tell submit-only writers (SUBMIT_ONLY); none means no such writers. */
+	units?: PolicyUnit[];
 }): WriteCheck {
 	const { user, grants, scope, doc, stored } = opts;
 	const refuse = (reason: string): WriteCheck => ({ ok: false, reason });
-	if (!mayWrite(grants, scope)) return refuse(`no write access to ${scope}`);
+	const mayCreate = mayWrite(grants, scope) || submitTypes(user, scope, opts.units ?? []).includes(doc.type as DocType);
+	if (!mayCreate) return refuse(`no write access to ${scope}`);
 	if (doc.scope !== scope) return refuse(`document scope ${doc.scope} does not match ${scope}`);
 	if (stored && stored.scope !== scope) return refuse('stored document belongs to another scope');
 	// Deletes keep scope and type, so the rules that guarded the document still apply to its tombstone.

@@ -1,10 +1,13 @@
 /**
- * `/api/*`: health and the signed-in user's profile with the scopes they may sync.
- * It must never return a password hash or another user's data.
+ * `/api/*`: health, the signed-in user's profile with the scopes they may sync, and the rounds
+ * that take pre-reports from staff who do not sync their unit. It must never return a password
+ * hash or another user's data, and never more of a round than its header.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Me } from '../../../src/lib/domain/index.ts';
+import type { Me, OpenPrereportRound } from '../../../src/lib/domain/index.ts';
+import { idKey, unitScope } from '../../../src/lib/domain/index.ts';
 import type { ServerContext } from '../context.ts';
+import { submitUnits } from '../policy/access.ts';
 
 export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
 	app.get('/api/health', async () => ({ ok: true }));
@@ -12,5 +15,32 @@ export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promi
 	app.get('/api/me', async (request): Promise<Me> => {
 		const user = await ctx.requireUser(request);
 		return { name: user.name, displayName: user.displayName, roles: user.roles, scopes: await ctx.grants(user) };
+	});
+
+	/**
+	 * Planned rounds that ask for pre-reports, in the units where the caller may only submit
+	 * (staff). Managers and safety reps see these rounds through sync instead.
+	 */
+	app.get('/api/prereport-rounds', async (request): Promise<{ rounds: OpenPrereportRound[] }> => {
+		const user = await ctx.requireUser(request);
+		const units = await ctx.units();
+		const names = new Map(units.map((u) => [idKey(u._id), u.name]));
+		const rounds: OpenPrereportRound[] = [];
+		for (const unitId of submitUnits(user, units)) {
+			const { results } = await ctx.store.changes(unitScope(unitId), { includeDocs: true });
+			for (const row of results) {
+				const doc = row.doc;
+				if (row.deleted || !doc || doc.type !== 'round' || doc.status !== 'planned' || doc.prereports !== true)
+					continue;
+				rounds.push({
+					roundId: doc._id,
+					unitId,
+					unitName: names.get(unitId) ?? unitId,
+					date: String(doc.date),
+					templateId: String(doc.templateId),
+				});
+			}
+		}
+		return { rounds: rounds.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)) };
 	});
 }

@@ -1,6 +1,6 @@
 /**
  * The demo organisation seeded into an empty store: an org tree, the starter templates and
- * six invented accounts (password `trygg-demo`). It must never touch a store that already
+ * seven invented accounts (password `trygg-demo`). It must never touch a store that already
  * holds data, and never contain real people.
  */
 import type { UnitDoc } from '../../../src/lib/domain/index.ts';
@@ -25,6 +25,12 @@ export const DEMO_ACCOUNTS: readonly Omit<NewUser, 'password'>[] = [
 		displayName: 'Mats Medarbetare',
 		roles: ['staff'],
 		memberships: [{ unitId: 'a1', role: 'staff' }],
+	},
+	{
+		name: 'avdchef',
+		displayName: 'Dora Avdelningschef',
+		roles: ['manager'],
+		memberships: [{ unitId: 'avd-a', role: 'manager' }],
 	},
 	{ name: 'hr', displayName: 'Hanna HR', roles: ['hr'], memberships: [] },
 	{ name: 'admin', displayName: 'Adam Admin', roles: ['admin'], memberships: [] },

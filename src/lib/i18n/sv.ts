@@ -18,7 +18,7 @@ export const sv = {
 	'signIn.submit': 'Logga in',
 	'signIn.busy': 'Loggar in …',
 	'signIn.offline': 'Du är offline. Första inloggningen kräver nät; därefter fungerar Trygg utan nät.',
-	'signIn.demo': 'Demokonton: chef, chef2, skyddsombud, medarbetare, hr, admin – lösenord trygg-demo.',
+	'signIn.demo': 'Demokonton: chef, chef2, avdchef, skyddsombud, medarbetare, hr, admin – lösenord trygg-demo.',
 	'session.expired': 'Din inloggning har gått ut. Logga in igen – inget av det du gjort går förlorat.',
 	'session.signInAgain': 'Logga in igen',
 	'sync.region': 'Synkstatus',

@@ -22,7 +22,7 @@ function makeDocs(n: number): Record<string, unknown>[] {
 		type: 'round',
 		scope: 'unit-a1',
 		unitId: 'a1',
-		templateId: 'template:physical',
+		templateId: 'template:physical.v1',
 		templateVersion: 1,
 		date: '2026-12-01',
 		status: 'planned',

@@ -31,7 +31,7 @@ function round(date: string, status: 'planned' | 'signed' = 'planned') {
 		type: 'round',
 		scope: 'unit-a1',
 		unitId: 'a1',
-		templateId: 'template:physical',
+		templateId: 'template:physical.v1',
 		templateVersion: 1,
 		date,
 		status,

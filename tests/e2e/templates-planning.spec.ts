@@ -121,6 +121,8 @@ test('templates: copy, edit in two languages, reorder by keyboard, publish, vers
 	await chef.getByRole('button', { name: 'Spara ronden' }).click();
 	await expect(chef).toHaveURL(/\/rounds\/round%3A/);
 	const roundId = decodeURIComponent(new URL(chef.url()).pathname.split('/').pop() ?? '');
+	// The round page walks one question at a time; the list shows them all.
+	await chef.getByRole('radio', { name: 'Alla i en lista' }).check();
 	await expect(chef.getByText(NEW_ITEM_SV)).toBeVisible();
 	await chef.context().setOffline(false);
 	await expect(chef.getByTestId('sync-pending')).toHaveText('Allt synkat', { timeout: 15_000 });
@@ -164,6 +166,7 @@ test('templates: copy, edit in two languages, reorder by keyboard, publish, vers
 
 	// The started round still shows version 1's questions; a new round is offered version 2.
 	await chef.goto(`/rounds/${encodeURIComponent(roundId)}`);
+	await chef.getByRole('radio', { name: 'Alla i en lista' }).check();
 	await expect(chef.getByText(NEW_ITEM_SV)).toBeVisible();
 	await expect(chef.getByText(V2_ITEM_SV)).toHaveCount(0);
 	await chef.goto('/rounds/new');

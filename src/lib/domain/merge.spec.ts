@@ -35,7 +35,7 @@ const roundArb: fc.Arbitrary<RoundDoc> = fc
 			type: 'round',
 			scope: 'unit-a1',
 			unitId: 'a1',
-			templateId: 'template:physical',
+			templateId: 'template:physical.v1',
 			createdBy: 'chef',
 			createdAt: new Date(T0).toISOString(),
 			...fields,

@@ -79,7 +79,7 @@ describe('photo references in a round', () => {
 		type: 'round',
 		scope: 'unit-a1',
 		unitId: 'a1',
-		templateId: 'template:physical',
+		templateId: 'template:physical.v1',
 		templateVersion: 1,
 		date: '2026-11-23',
 		status: 'planned',

@@ -9,7 +9,7 @@ const round = () => ({
 	type: 'round',
 	scope: 'unit-a1',
 	unitId: 'a1',
-	templateId: 'template:physical',
+	templateId: 'template:physical.v1',
 	templateVersion: 1,
 	date: '2026-11-23',
 	status: 'planned',

@@ -122,7 +122,7 @@ function newRound(createdBy: string, at: Date): RoundDoc {
 		type: 'round',
 		scope: 'unit-a1',
 		unitId: 'a1',
-		templateId: 'template:physical',
+		templateId: 'template:physical.v1',
 		templateVersion: 1,
 		date: '2027-01-01',
 		status: 'planned',

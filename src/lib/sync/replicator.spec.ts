@@ -59,7 +59,7 @@ function round(overrides: Partial<RoundDoc> = {}): RoundDoc {
 		type: 'round',
 		scope: 'unit-a1',
 		unitId: 'a1',
-		templateId: 'template:physical',
+		templateId: 'template:physical.v1',
 		templateVersion: 1,
 		date: '2026-12-01',
 		status: 'planned',

@@ -12,6 +12,7 @@ import { isCrossSite } from './auth/csrf.ts';
 import { UserStore } from './auth/users.ts';
 import { FsBlobStore } from './blobs/fs-blob-store.ts';
 import { ServerContext, sendError } from './context.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { scopeRoutes } from './routes/scope.ts';
@@ -122,6 +123,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
 	await sessionRoutes(app, ctx);
 	await apiRoutes(app, ctx);
+	await adminRoutes(app, ctx);
 	await scopeRoutes(app, ctx);
 	await app.register(blobRoutes, { ctx, blobs: new FsBlobStore({ dataDir: opts.dataDir }) });
 	if (opts.staticDir) await staticRoutes(app, opts.staticDir);

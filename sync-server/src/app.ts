@@ -10,7 +10,6 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, codeFromCouch } from '../../src/lib/domain/index.ts';
 import { isCrossSite } from './auth/csrf.ts';
 import { UserStore } from './auth/users.ts';
-import { FsBlobStore } from './blobs/fs-blob-store.ts';
 import { ServerContext, sendError } from './context.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
@@ -125,7 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	await apiRoutes(app, ctx);
 	await adminRoutes(app, ctx);
 	await scopeRoutes(app, ctx);
-	await app.register(blobRoutes, { ctx, blobs: new FsBlobStore({ dataDir: opts.dataDir }) });
+	await app.register(blobRoutes, { ctx, blobs: storage.blobs });
 	if (opts.staticDir) await staticRoutes(app, opts.staticDir);
 
 	app.addHook('preClose', async () => {

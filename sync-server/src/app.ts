@@ -9,6 +9,8 @@ import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, codeFromCouch } from '../../src/lib/domain/index.ts';
 import { isCrossSite } from './auth/csrf.ts';
+import type { TrustProxy } from './auth/trust-proxy.ts';
+import { fastifyTrustProxy } from './auth/trust-proxy.ts';
 import { UserStore } from './auth/users.ts';
 import { ServerContext, sendError } from './context.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -32,6 +34,8 @@ export type AppOptions = {
 	seedDemo?: boolean;
 	/** Which store; by default the embedded one in `dataDir`. */
 	storage?: StorageConfig;
+	/** Proxies allowed to name the client address (`TRUST_PROXY`); off by default. */
+	trustProxy?: TrustProxy;
 };
 
 export const BODY_LIMIT = 8 * 1024 * 1024;
@@ -73,6 +77,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
 	const app = Fastify({
 		bodyLimit: BODY_LIMIT,
+		// `request.ip` (the sign-in limit's key) is the socket address unless proxies are trusted.
+		trustProxy: fastifyTrustProxy(opts.trustProxy ?? false),
 		logger: opts.logger
 			? {
 					level: 'info',

@@ -56,7 +56,8 @@ export class CouchBlobStore implements BlobStore {
 			res = await this.#fetch(this.#endpoint.base + path, {
 				method,
 				headers,
-				...(body ? { body } : {}),
+				// Bytes from a request body: never a SharedArrayBuffer.
+				...(body ? { body: body as Uint8Array<ArrayBuffer> } : {}),
 				signal: AbortSignal.timeout(this.#timeoutMs),
 			});
 		} catch {

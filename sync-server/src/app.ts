@@ -9,9 +9,11 @@ import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, codeFromCouch } from '../../src/lib/domain/index.ts';
 import { isCrossSite } from './auth/csrf.ts';
+import type { TrustProxy } from './auth/trust-proxy.ts';
+import { fastifyTrustProxy } from './auth/trust-proxy.ts';
 import { UserStore } from './auth/users.ts';
-import { FsBlobStore } from './blobs/fs-blob-store.ts';
 import { ServerContext, sendError } from './context.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { scopeRoutes } from './routes/scope.ts';
@@ -32,6 +34,8 @@ export type AppOptions = {
 	seedDemo?: boolean;
 	/** Which store; by default the embedded one in `dataDir`. */
 	storage?: StorageConfig;
+	/** Proxies allowed to name the client address (`TRUST_PROXY`); off by default. */
+	trustProxy?: TrustProxy;
 };
 
 export const BODY_LIMIT = 8 * 1024 * 1024;
@@ -73,6 +77,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
 	const app = Fastify({
 		bodyLimit: BODY_LIMIT,
+		// `request.ip` (the sign-in limit's key) is the socket address unless proxies are trusted.
+		trustProxy: fastifyTrustProxy(opts.trustProxy ?? false),
 		logger: opts.logger
 			? {
 					level: 'info',
@@ -122,8 +128,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
 	await sessionRoutes(app, ctx);
 	await apiRoutes(app, ctx);
+	await adminRoutes(app, ctx);
 	await scopeRoutes(app, ctx);
-	await app.register(blobRoutes, { ctx, blobs: new FsBlobStore({ dataDir: opts.dataDir }) });
+	await app.register(blobRoutes, { ctx, blobs: storage.blobs });
 	if (opts.staticDir) await staticRoutes(app, opts.staticDir);
 
 	app.addHook('preClose', async () => {

@@ -130,6 +130,12 @@ describe('main.ts start-up', () => {
 		expectOneLine(port.stderr(), /PORT eighty is not a port number/);
 	});
 
+	it('refuses a TRUST_PROXY that is neither a hop count nor proxy addresses', async () => {
+		const run = start({ TRYGG_DATA_DIR: path.join(dir, 'data'), TRUST_PROXY: 'yes please' });
+		expect(await run.exit).toBe(1);
+		expectOneLine(run.stderr(), /TRUST_PROXY must be a number of proxies or a list of proxy addresses/);
+	});
+
 	it('seeds, listens, and exits 0 on a SIGINT sent right after the ready line, with nothing on stderr', async () => {
 		const data = path.join(dir, 'data');
 		await mkdir(data);

@@ -9,6 +9,8 @@ import { access, constants, mkdir, readFile, rm, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import type { TrustProxy } from './auth/trust-proxy.ts';
+import { parseTrustProxy } from './auth/trust-proxy.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
 import { StoreOpenError } from './store/doc-store.ts';
 import { storageConfigFromEnv } from './store/storage.ts';
@@ -54,6 +56,12 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 	);
 
 	const storage = storageConfigFromEnv(process.env, dataDir);
+	let trustProxy: TrustProxy = false;
+	try {
+		trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+	} catch (err) {
+		fail((err as Error).message);
+	}
 	let app: FastifyInstance;
 	try {
 		app = await buildApp({
@@ -64,6 +72,7 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 			secureCookies: process.env.SECURE_COOKIES === 'true',
 			logger: process.env.TRYGG_LOG === 'true',
 			seedDemo: true,
+			trustProxy,
 		});
 	} catch (err) {
 		// CouchDB's reasons name the server without credentials; the embedded one names the folder.

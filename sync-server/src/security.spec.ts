@@ -126,6 +126,15 @@ const ROUTES: Record<string, Probe> = {
 			for (const r of rounds) expect(SUBMIT_ONLY[actor], actor).toContain(`unit-${r.unitId}`);
 		},
 	},
+	'GET /api/admin/users': {
+		request: () => ({ url: '/api/admin/users' }),
+		status: (actor) => (actor === 'anon' ? 401 : actor === 'admin' ? 200 : 403),
+	},
+	'PUT /api/admin/users/:name/memberships': {
+		// The membership medarbetare already holds, so the probe changes nobody's access.
+		request: () => ({ url: '/api/admin/users/medarbetare/memberships', payload: [{ unitId: 'a1', role: 'staff' }] }),
+		status: (actor) => (actor === 'anon' ? 401 : actor === 'admin' ? 200 : 403),
+	},
 	'GET /db/:scope': { scoped: true, request: (s) => ({ url: `/db/${s}` }), status: scoped(200) },
 	'GET /db/:scope/_changes': {
 		scoped: true,

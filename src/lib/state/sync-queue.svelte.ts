@@ -59,7 +59,8 @@ export class SyncQueueView {
 		if (scope === 'org') return t('sync.queue.scope.org');
 		if (scope === 'reports') return t('sync.queue.scope.reports');
 		if (scope.startsWith('user-')) return t('sync.queue.scope.user');
-		const unitId = scope.slice('unit-'.length);
+		// A unit's work (`unit-<id>`) and its summaries (`reports-<id>`) both read as the unit.
+		const unitId = scope.slice(scope.indexOf('-') + 1);
 		const granted = this.#me()?.scopes.find((s) => s.scope === scope)?.unitName;
 		const synced = this.#units.current?.find((u) => u._id === `unit:${unitId}`)?.name;
 		return granted ?? synced ?? unitId;

@@ -12,7 +12,7 @@ import { newId, type RoundDoc } from '../domain/index.ts';
 import { TryggDb } from '../db/app-db.ts';
 import { saveDoc } from '../db/docs-repo.ts';
 import type { StoredDoc } from '../db/app-db.ts';
-import { Replicator, type SyncEvent } from './replicator.ts';
+import { Replicator, SERVER_UUID_KEY, type SyncEvent } from './replicator.ts';
 import type { FetchLike } from './http.ts';
 
 let dir: string;
@@ -33,16 +33,16 @@ afterEach(async () => {
 });
 
 /** A fetch that keeps one person's session cookie, like a browser does. */
-async function deviceFetch(name: string): Promise<FetchLike & { fail: boolean }> {
+async function deviceFetch(name: string, at = base): Promise<FetchLike & { fail: boolean }> {
 	let cookie = '';
 	const fn = (async (url: string, init?: RequestInit) => {
 		if (fn.fail) throw new TypeError('fetch failed');
 		const headers = new Headers(init?.headers);
 		if (cookie) headers.set('cookie', cookie);
-		return fetch(base + url, { ...init, headers });
+		return fetch(at + url, { ...init, headers });
 	}) as FetchLike & { fail: boolean };
 	fn.fail = false;
-	const res = await fetch(`${base}/db/_session`, {
+	const res = await fetch(`${at}/db/_session`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ name, password: 'trygg-demo' }),
@@ -273,5 +273,85 @@ describe('Replicator', () => {
 		const at = new Date('2026-11-30T10:00:00Z');
 		await new Replicator({ db, fetch: await deviceFetch('chef'), scopes: () => ['org'], now: () => at }).syncOnce();
 		expect((await db.meta.get('lastSync'))?.value).toBe(at.toISOString());
+	});
+});
+
+describe('Replicator after a move to another server', () => {
+	let otherDir: string;
+	let other: FastifyInstance;
+	let otherBase: string;
+
+	beforeEach(async () => {
+		otherDir = await mkdtemp(join(tmpdir(), 'trygg-repl-other-'));
+		other = await buildApp({ dataDir: otherDir, sessionSecret: 'test-secret-test-secret-test-secret', seedDemo: true });
+		await other.listen({ port: 0, host: '127.0.0.1' });
+		const address = other.server.address();
+		otherBase = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
+	});
+	afterEach(async () => {
+		await other.close();
+		await rm(otherDir, { recursive: true, force: true });
+	});
+
+	/** Push `count` new rounds of unit-a1 to the server behind `f` (from another device). */
+	async function writeRounds(f: FetchLike, count: number): Promise<RoundDoc[]> {
+		const db = new TryggDb(`writer-${Math.random()}`);
+		const docs = Array.from({ length: count }, () => round());
+		for (const doc of docs) await saveDoc(db, doc);
+		await new Replicator({ db, fetch: f, scopes: () => [] }).push();
+		expect(await db.outbox.count()).toBe(0);
+		return docs;
+	}
+
+	/** A fetch that records the `since` of every `_changes` call. */
+	function recording(f: FetchLike, sinces: string[]): FetchLike {
+		return (url, init) => {
+			if (url.includes('/_changes')) sinces.push(new URL(url, 'http://x').searchParams.get('since') ?? '');
+			return f(url, init);
+		};
+	}
+
+	it('pulls every scope again from the start when the server uuid changes', async () => {
+		const db = new TryggDb(`moved-${Math.random()}`);
+		const first = await deviceFetch('chef');
+		await writeRounds(first, 3);
+		await new Replicator({ db, fetch: first, scopes: () => ['org', 'unit-a1'] }).syncOnce();
+		const before = await db.checkpoints.get('unit-a1');
+		expect(Number(before?.since)).toBeGreaterThanOrEqual(3);
+		const firstUuid = (await db.meta.get(SERVER_UUID_KEY))?.value;
+		expect(typeof firstUuid).toBe('string');
+
+		// The new store holds fewer changes, so the old numeric checkpoint would skip them all.
+		const second = await deviceFetch('chef', otherBase);
+		const [moved] = await writeRounds(second, 1);
+		const sinces: string[] = [];
+		await new Replicator({ db, fetch: recording(second, sinces), scopes: () => ['org', 'unit-a1'] }).syncOnce();
+		expect(sinces.every((s) => s === '0')).toBe(true);
+		expect((await db.docs.get(moved!._id))?.type).toBe('round');
+		const secondUuid = (await db.meta.get(SERVER_UUID_KEY))?.value;
+		expect(secondUuid).not.toBe(firstUuid);
+		expect((await db.checkpoints.get('unit-a1'))?.since).not.toBe('0');
+
+		// Same server again: the checkpoints hold, nothing is pulled from the start.
+		sinces.length = 0;
+		await new Replicator({ db, fetch: recording(second, sinces), scopes: () => ['org', 'unit-a1'] }).syncOnce();
+		expect(sinces.length).toBeGreaterThan(0);
+		expect(sinces.some((s) => s === '0')).toBe(false);
+	});
+
+	it('pulls a scope again from the start when _changes refuses its since', async () => {
+		const db = new TryggDb(`badsince-${Math.random()}`);
+		const f = await deviceFetch('chef');
+		const [doc] = await writeRounds(f, 1);
+		const uuid = ((await (await f('/db/')).json()) as { uuid: string }).uuid;
+		// A checkpoint as CouchDB makes them, against a server that knows only numbers; same uuid,
+		// as after a store rebuilt behind an unchanged server identity.
+		await db.meta.put({ key: SERVER_UUID_KEY, value: uuid });
+		await db.checkpoints.put({ scope: 'unit-a1', since: '12-g1AAAAbogus' });
+		const sinces: string[] = [];
+		await new Replicator({ db, fetch: recording(f, sinces), scopes: () => ['unit-a1'] }).syncOnce();
+		expect(sinces).toEqual(['12-g1AAAAbogus', '0']);
+		expect((await db.docs.get(doc!._id))?.type).toBe('round');
+		expect((await db.checkpoints.get('unit-a1'))?.since).toMatch(/^\d+$/);
 	});
 });

@@ -5,6 +5,8 @@
  * server version and merging field by field (hybrid logical clock, `domain/merge.ts`). It never
  * drops a change: what the server refuses stays in the outbox, marked refused with the reason,
  * and what could not be delivered because access was withdrawn stays marked revoked.
+ * Checkpoints belong to one server (its `GET /db/` uuid): after a move to another store (say,
+ * embedded to CouchDB) they mean nothing there, so every scope is pulled again from the start.
  */
 import {
 	AppError,
@@ -45,6 +47,8 @@ export interface ReplicatorOptions {
 }
 
 const PULL_LIMIT = 500;
+/** Key in Dexie `meta`: the uuid of the server the checkpoints were made against. */
+export const SERVER_UUID_KEY = 'serverUuid';
 /** Push rounds per sync: each round resends what a conflict merge produced. */
 const PUSH_ROUNDS = 5;
 
@@ -81,6 +85,11 @@ function isAccessError(err: unknown): err is AppError {
 	return err instanceof AppError && (err.code === 'forbidden' || err.code === 'revoked');
 }
 
+/** `_changes` refused our `since`: a checkpoint from another server (or a store that was rebuilt). */
+function isBadSince(err: unknown, since: string): boolean {
+	return err instanceof AppError && err.code === 'bad_request' && since !== '0';
+}
+
 export class Replicator {
 	readonly #o: Required<Omit<ReplicatorOptions, 'onEvent'>> & Pick<ReplicatorOptions, 'onEvent'>;
 	#running = false;
@@ -89,6 +98,8 @@ export class Replicator {
 	#loop: Promise<void> | undefined;
 	/** Listed scopes the server refused during this sync; skipped until the next one. */
 	#forbidden = new Set<string>();
+	/** The server's uuid was checked since the last failure (a server swap shows as a failure first). */
+	#serverChecked = false;
 
 	constructor(options: ReplicatorOptions) {
 		this.#o = {
@@ -116,6 +127,7 @@ export class Replicator {
 	async syncOnce(): Promise<void> {
 		this.#emit({ type: 'active' });
 		this.#forbidden.clear();
+		if (!this.#serverChecked) await this.#checkServer();
 		const listed = new Set(this.#o.scopes());
 		for (const scope of await this.#knownScopes()) {
 			if (!listed.has(scope)) await this.#pullGuarded(scope);
@@ -125,6 +137,34 @@ export class Replicator {
 		const at = this.#o.now().toISOString();
 		await recordSync(this.#o.db, at);
 		this.#emit({ type: 'idle', at });
+	}
+
+	/**
+	 * Compare the server's uuid with the one the checkpoints were made against. Another server
+	 * (a migration, a restored backup) makes them meaningless: numeric sequences of one store
+	 * may be valid yet wrong on another, and skip documents. So every scope restarts from the
+	 * beginning; pulling again is harmless, because applying a change twice changes nothing.
+	 * The scopes stay known (their checkpoints remain), so revocation is still noticed.
+	 */
+	async #checkServer(): Promise<void> {
+		const welcome = await requestJson<{ uuid?: unknown }>(this.#o.fetch, `${this.#o.baseUrl}/db/`);
+		const uuid = typeof welcome.uuid === 'string' && welcome.uuid !== '' ? welcome.uuid : undefined;
+		if (uuid) {
+			const { db } = this.#o;
+			await db.transaction('rw', db.meta, db.checkpoints, async () => {
+				const known = (await db.meta.get(SERVER_UUID_KEY))?.value;
+				if (known === uuid) return;
+				// No uuid yet (first sync, or an app from before this check): nothing to compare with.
+				if (typeof known === 'string') await db.checkpoints.toCollection().modify({ since: '0' });
+				await db.meta.put({ key: SERVER_UUID_KEY, value: uuid });
+			});
+		}
+		this.#serverChecked = true;
+	}
+
+	/** Pull `scope` again from the beginning. */
+	async #restartPull(scope: string): Promise<void> {
+		await this.#o.db.checkpoints.put({ scope, since: '0' });
 	}
 
 	/** Scopes this device has synced before (it holds a checkpoint for them). */
@@ -303,13 +343,23 @@ export class Replicator {
 
 	/** Pull one scope from its checkpoint until nothing is left. */
 	async pull(scope: string, signal?: AbortSignal): Promise<void> {
+		let restarted = false;
 		for (;;) {
 			const since = (await this.#o.db.checkpoints.get(scope))?.since ?? '0';
-			const page = await this.#changes(
-				scope,
-				`since=${encodeURIComponent(since)}&limit=${PULL_LIMIT}&include_docs=true`,
-				signal,
-			);
+			let page: ChangesResponse;
+			try {
+				page = await this.#changes(
+					scope,
+					`since=${encodeURIComponent(since)}&limit=${PULL_LIMIT}&include_docs=true`,
+					signal,
+				);
+			} catch (err) {
+				// Once per pull: a second refusal from the start is a real error.
+				if (restarted || !isBadSince(err, since)) throw err;
+				restarted = true;
+				await this.#restartPull(scope);
+				continue;
+			}
 			await this.#apply(scope, page);
 			if (page.results.length < PULL_LIMIT) return;
 		}
@@ -381,6 +431,7 @@ export class Replicator {
 				await this.#live(signal);
 			} catch (err) {
 				if ((err as Error)?.name === 'AbortError') continue;
+				this.#serverChecked = false;
 				const code = err instanceof AppError ? err.code : 'server';
 				if (code === 'unauthorized') {
 					this.#running = false;
@@ -411,6 +462,8 @@ export class Replicator {
 							both,
 						);
 					} catch (err) {
+						// The next sync pulls this scope from the start.
+						if (isBadSince(err, since)) return this.#restartPull(scope);
 						if (!isAccessError(err)) throw err;
 						return this.#accessRefused(scope, err);
 					}

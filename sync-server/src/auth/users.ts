@@ -3,6 +3,7 @@
  * memberships. It must never return a password hash outside this module's callers in auth.
  */
 import type { Role } from '../../../src/lib/domain/index.ts';
+import { rolesAfter } from '../../../src/lib/domain/membership.ts';
 import type { Membership } from '../policy/access.ts';
 import { hashPassword } from './passwords.ts';
 
@@ -42,9 +43,20 @@ export class UserStore {
 		return (await this.#db.info()).doc_count;
 	}
 
-	/** Replace a user's unit memberships (the caller checks who may). */
-	async setMemberships(name: string, memberships: Membership[]): Promise<void> {
-		await this.#update(name, (u) => ({ ...u, memberships }));
+	/** Every user record, sorted by name (for the admin API, which strips the hashes). */
+	async list(): Promise<UserRecord[]> {
+		const { rows } = await this.#db.allDocs({ include_docs: true, startkey: 'user:', endkey: 'user:\ufff0' });
+		return rows.flatMap((r) => (r.doc ? [r.doc as unknown as UserRecord] : []));
+	}
+
+	/**
+	 * Replace a user's unit memberships (the caller checks who may); their role list follows
+	 * (`rolesAfter`). `seenScopes` stays, so a device that synced a unit now lost hears `revoked`.
+	 * Returns the updated record, or undefined when there is no such user.
+	 */
+	async setMemberships(name: string, memberships: Membership[]): Promise<UserRecord | undefined> {
+		await this.#update(name, (u) => ({ ...u, memberships, roles: rolesAfter(u.roles, memberships) }));
+		return this.get(name);
 	}
 
 	/** Note that `name` has synced `scope` (once; concurrent first reads may race, so retry). */

@@ -1,9 +1,17 @@
 /**
  * The demo organisation seeded into an empty store: an org tree, the starter templates and
- * seven invented accounts (password `trygg-demo`). It must never touch a store that already
- * holds data, and never contain real people.
+ * seven invented accounts (password `trygg-demo`). It must never touch a store that holds other
+ * data, and never contain real people.
+ *
+ * Several sync servers may start at once on one CouchDB, each finding the store empty. So the
+ * seed is idempotent and tolerates conflicts: every document and account has a fixed id, and a
+ * conflict on one means another server (or an earlier, interrupted start) wrote it already, which
+ * is accepted. A marker `_local/demo-seed` in `org` says a seed began (`started`) and finished
+ * (`done`): a store with a started seed is completed on the next start, one with data but no
+ * marker is a real organisation and left alone.
  */
 import type { UnitDoc } from '../../../src/lib/domain/index.ts';
+import { AppError } from '../../../src/lib/domain/index.ts';
 import { starterTemplates } from '../../../src/lib/domain/starter-templates.ts';
 import type { NewUser, UserStore } from '../auth/users.ts';
 import type { DocStore } from '../store/doc-store.ts';
@@ -64,12 +72,54 @@ export function demoUnits(now: string): UnitDoc[] {
 	}));
 }
 
-/** Seed when both the accounts and `org` are empty. Returns whether it seeded. */
+const MARKER = 'demo-seed';
+type SeedState = 'started' | 'done';
+
+async function readMarker(store: DocStore): Promise<{ state?: SeedState; _rev?: string } | undefined> {
+	return (await store.getLocal('org', MARKER)) as { state?: SeedState; _rev?: string } | undefined;
+}
+
+/** Move the marker forward; losing a race to another server that wrote it is fine. */
+async function writeMarker(store: DocStore, state: SeedState): Promise<void> {
+	const current = await readMarker(store);
+	if (current?.state === state || current?.state === 'done') return;
+	try {
+		await store.putLocal('org', MARKER, { state, ...(current?._rev ? { _rev: current._rev } : {}) });
+	} catch (err) {
+		if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+	}
+}
+
+const isConflict = (err: unknown): boolean =>
+	(err as { status?: number }).status === 409 || (err instanceof AppError && err.code === 'conflict');
+
+/**
+ * Seed the demo organisation when the store is empty, or finish a seed that began (here or on
+ * another server). Returns whether this call wrote anything (so exactly the server that seeded
+ * prints the demo accounts, give or take a race in which both wrote a part).
+ */
 export async function seedIfEmpty(store: DocStore, users: UserStore, now: Date): Promise<boolean> {
-	const org = await store.info('org');
-	if (org.doc_count > 0 || (await users.count()) > 0) return false;
+	const marker = await readMarker(store);
+	if (marker?.state === 'done') return false;
+	if (marker?.state !== 'started') {
+		const org = await store.info('org');
+		if (org.doc_count > 0 || (await users.count()) > 0) return false;
+		await writeMarker(store, 'started');
+	}
 	const iso = now.toISOString();
-	await store.bulkDocs('org', [...demoUnits(iso), ...starterTemplates(iso)]);
-	for (const account of DEMO_ACCOUNTS) await users.create({ ...account, password: DEMO_PASSWORD });
-	return true;
+	let wrote = false;
+	for (const result of await store.bulkDocs('org', [...demoUnits(iso), ...starterTemplates(iso)])) {
+		if ('rev' in result) wrote = true;
+		else if (result.error !== 'conflict') throw new AppError('server', `seeding ${result.id} failed`);
+	}
+	for (const account of DEMO_ACCOUNTS) {
+		try {
+			await users.create({ ...account, password: DEMO_PASSWORD });
+			wrote = true;
+		} catch (err) {
+			if (!isConflict(err)) throw err;
+		}
+	}
+	await writeMarker(store, 'done');
+	return wrote;
 }

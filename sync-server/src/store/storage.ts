@@ -2,7 +2,8 @@
  * The store factory: picks the adapter from configuration and opens what the server keeps
  * besides scope documents (the accounts database and the server uuid). Embedded keeps them
  * in `<dataDir>/auth` and `<dataDir>/meta`; CouchDB keeps them in CouchDB (`<prefix>auth`,
- * and `_local/server` of the org database), so several sync servers are interchangeable.
+ * `_local/server` of the org database, and photos in `<prefix>blobs`), so several sync servers
+ * are interchangeable.
  * It never prints or returns the CouchDB credentials.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,6 +11,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import PouchDB from 'pouchdb';
 import { AppError } from '../../../src/lib/domain/index.ts';
+import type { BlobStore } from '../blobs/blob-store.ts';
+import { CouchBlobStore } from '../blobs/couch-blob-store.ts';
+import { FsBlobStore } from '../blobs/fs-blob-store.ts';
 import { CouchStore, DEFAULT_PREFIX, parseCouchUrl } from './couch-store.ts';
 import type { DocStore } from './doc-store.ts';
 import { StoreOpenError } from './doc-store.ts';
@@ -23,6 +27,8 @@ export type StorageConfig =
 
 export type Storage = {
 	docs: DocStore;
+	/** Photo bytes: `<dataDir>/blobs` embedded, the `<prefix>blobs` database in CouchDB (any server reads any upload). */
+	blobs: BlobStore;
 	/** The accounts database (user records), read by auth/users.ts. */
 	accounts: Db;
 	/** The server's uuid for `GET /db/`: the same across restarts and across servers of one store. */
@@ -108,7 +114,8 @@ async function openEmbedded(config: Extract<StorageConfig, { kind: 'embedded' }>
 	try {
 		await docs.info('org'); // fail here, not on the first request, when the store is corrupt
 		const uuid = await embeddedUuid(meta);
-		return { docs, accounts, uuid, shown: config.dataDir, close };
+		const blobs = new FsBlobStore({ dataDir: config.dataDir });
+		return { docs, blobs, accounts, uuid, shown: config.dataDir, close };
 	} catch (err) {
 		await close();
 		throw err;
@@ -127,7 +134,8 @@ async function openCouch(config: Extract<StorageConfig, { kind: 'couchdb' }>): P
 	try {
 		await accounts.info(); // creates it on first start
 		const uuid = await sharedUuid(docs);
-		return { docs, accounts, uuid, shown: docs.shown, close };
+		const blobs = new CouchBlobStore({ url: config.url, prefix });
+		return { docs, blobs, accounts, uuid, shown: docs.shown, close };
 	} catch (err) {
 		await close();
 		if (err instanceof StoreOpenError) throw err;

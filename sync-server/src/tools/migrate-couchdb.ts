@@ -1,16 +1,19 @@
 /**
  * Moves an embedded store into CouchDB: replicates every scope database (and the accounts)
  * from `<data>/db/<scope>` to `<prefix><scope>` with PouchDB replication, so revisions and
- * tombstones are kept and a re-run copies only what is new. Stop the embedded server first
+ * tombstones are kept and a re-run copies only what is new; then copies the photos of
+ * `<data>/blobs/<scope>/<sha256>` into `<prefix>blobs` (content-addressed, so a re-run stores
+ * nothing twice). Stop the embedded server first
  * (LevelDB allows one process). It never prints the CouchDB credentials.
  *
  *   npm run migrate:couchdb -- --from ./data --to http://svc:pass@couch:5984 [--prefix trygg_]
  *   (or leave out --to and set COUCHDB_URL, which keeps the password out of the process list)
  */
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { isScope } from '../../../src/lib/domain/index.ts';
+import { SHA256_RE, isScope } from '../../../src/lib/domain/index.ts';
+import { BLOBS_DB, CouchBlobStore } from '../blobs/couch-blob-store.ts';
 import { DEFAULT_PREFIX, checkPrefix, parseCouchUrl } from '../store/couch-store.ts';
 import { StoreOpenError } from '../store/doc-store.ts';
 import { openPouch } from '../store/pouch-store.ts';
@@ -69,7 +72,46 @@ export async function migrateToCouch(opts: {
 			await target.close().catch(() => undefined);
 		}
 	}
+	const blobs = await migrateBlobs(opts.from, opts.to, prefix);
+	if (blobs) {
+		rows.push(blobs);
+		log(`blobs → ${blobs.target}: ${blobs.read} read, ${blobs.written} written, ${blobs.failed} failed`);
+	}
 	return rows;
+}
+
+/** Copy the photo files of an embedded store into CouchDB; undefined when it holds none. */
+async function migrateBlobs(from: string, to: string, prefix: string): Promise<MigrationRow | undefined> {
+	const root = path.join(from, 'blobs');
+	let scopes: string[];
+	try {
+		scopes = (await readdir(root, { withFileTypes: true }))
+			.filter((e) => e.isDirectory() && isScope(e.name))
+			.map((e) => e.name);
+	} catch {
+		return undefined;
+	}
+	const store = new CouchBlobStore({ url: to, prefix });
+	const row: MigrationRow = { source: 'blobs', target: `${prefix}${BLOBS_DB}`, read: 0, written: 0, failed: 0 };
+	for (const scope of scopes.sort()) {
+		// Only finished blobs: a name that is not a digest is a temporary file of an interrupted upload.
+		const names = (await readdir(path.join(root, scope))).filter((n) => SHA256_RE.test(n)).sort();
+		for (const sha256 of names) {
+			row.read++;
+			try {
+				const bytes = await readFile(path.join(root, scope, sha256));
+				const { created } = await store.put(
+					scope,
+					sha256,
+					new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+				);
+				if (created) row.written++;
+			} catch {
+				row.failed++;
+			}
+		}
+	}
+	return row;
 }
 
 async function cli(): Promise<void> {

@@ -107,6 +107,12 @@ const ROUTES: Record<string, Probe> = {
 			expect(listed, `${actor}'s /api/me`).toEqual(ACCESS[actor as Exclude<Actor, 'anon'>]);
 		},
 	},
+	// Signing as another person: only from a signed-in device; an incomplete request is refused
+	// before any password is checked (wrong passwords are covered in routes/sign.spec.ts).
+	'POST /api/rounds/sign': {
+		request: () => ({ url: '/api/rounds/sign', payload: { scope: 'unit-a1' } }),
+		status: (actor) => (actor === 'anon' ? 401 : 400),
+	},
 	'GET /db/:scope': { scoped: true, request: (s) => ({ url: `/db/${s}` }), status: scoped(200) },
 	'GET /db/:scope/_changes': {
 		scoped: true,

@@ -5,3 +5,4 @@ export * from './schemas.ts';
 export * from './photo.ts';
 export * from './risk.ts';
 export * from './round-state.ts';
+export * from './sign-off.ts';

@@ -6,3 +6,4 @@ export * from './photo.ts';
 export * from './risk.ts';
 export * from './round-state.ts';
 export * from './sign-off.ts';
+export * from './round-report.ts';

@@ -112,6 +112,50 @@ describe('_bulk_docs with the policy', () => {
 		expect(lock.body[1]).toMatchObject({ error: 'forbidden', reason: expect.stringContaining('missing: safety_rep') });
 	});
 
+	it('counts a signature or reopening sent in the same request as the round, in any order', async () => {
+		const { round, answers } = completeRound();
+		const [r1] = (await bulk('chef', 'unit-a1', [round, ...answers])).body as { rev: string }[];
+		await bulk('skyddsombud', 'unit-a1', [
+			signatureDoc('unit-a1', round._id, { signedBy: 'skyddsombud', role: 'safety_rep', reservation: 'Ledstång' }),
+		]);
+		const chefSig = signatureDoc('unit-a1', round._id, { signedBy: 'chef', role: 'manager' });
+		// The round line comes first, as a device sends it (ids in order).
+		const lock = await bulk('chef', 'unit-a1', [{ ...round, _rev: r1?.rev, status: 'signed' }, chefSig]);
+		expect(lock.body.map((r: { ok?: boolean }) => r.ok)).toEqual([true, true]);
+		const signedRev = (lock.body[0] as { rev: string }).rev;
+		const reopening = {
+			_id: 'reopening:same-batch',
+			type: 'reopening',
+			scope: 'unit-a1',
+			roundId: round._id,
+			reason: 'Fel datum',
+			voids: [],
+			reopenedAt: '2026-11-24T09:00:00.000Z',
+			reopenedBy: 'chef',
+			reopenedByName: 'Anna Chef',
+			createdAt: '2026-11-24T09:00:00.000Z',
+			updatedAt: '2026-11-24T09:00:00.000Z',
+		};
+		const back = { ...round, _rev: signedRev, status: 'in_progress' };
+		// A reopening must set aside the signatures that count.
+		const partial = await bulk('chef', 'unit-a1', [back, { ...reopening, voids: [chefSig._id] }]);
+		expect(partial.body[1]).toMatchObject({ error: 'forbidden', reason: expect.stringContaining('sets aside every') });
+		expect(partial.body[0]).toMatchObject({ error: 'forbidden' });
+		const stored2 = await stored('unit-a1', [round._id]);
+		const sigs = (
+			(await h.call({ url: '/db/unit-a1/_changes?include_docs=true', cookie: await h.signIn('chef') })).json() as {
+				results: { doc: { type: string; roundId?: string; _id: string } }[];
+			}
+		).results
+			.map((r) => r.doc)
+			.filter((d) => d.type === 'signature' && d.roundId === round._id)
+			.map((d) => d._id);
+		const res = await bulk('chef', 'unit-a1', [back, { ...reopening, voids: sigs }]);
+		expect(res.body.map((r: { ok?: boolean }) => r.ok)).toEqual([true, true]);
+		expect(stored2[0]).toMatchObject({ status: 'signed' });
+		expect((await stored('unit-a1', [round._id]))[0]).toMatchObject({ status: 'in_progress' });
+	});
+
 	it('lets only the manager close an action, and keeps signatures append-only', async () => {
 		const action = actionDoc('unit-a1', { status: 'done' });
 		const [created] = (await bulk('skyddsombud', 'unit-a1', [action])).body as { rev: string }[];

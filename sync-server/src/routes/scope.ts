@@ -84,8 +84,13 @@ export async function writeDocs(
 		...new Set(incoming.flatMap((v) => roundFilesNeeded(v.doc, stored.get(v.doc._id)))),
 	]);
 
+	// Signatures and reopenings are checked first, so one sent together with the round it locks or
+	// reopens counts for it, whatever the order (the device sends its outbox in id order: `round:`
+	// comes before `signature:`).
+	const eventsFirst = (v: { doc: IncomingDoc }): number =>
+		v.doc.type === 'signature' || v.doc.type === 'reopening' ? 0 : 1;
 	const toWrite: { index: number; doc: StoredDoc }[] = [];
-	for (const item of incoming) {
+	for (const item of [...incoming].sort((a, b) => eventsFirst(a) - eventsFirst(b))) {
 		const { doc } = item;
 		const verdict = checkWrite({
 			user,
@@ -101,13 +106,13 @@ export async function writeDocs(
 			continue;
 		}
 		toWrite.push(item);
-		// A signature or reopening earlier in the same request counts for the round's later lines
-		// (the device sends a signature and the round it locks together).
+		// A signature or reopening of the same request counts for the round's line.
 		const file = typeof doc.roundId === 'string' ? files.get(doc.roundId) : undefined;
 		if (file && doc.type === 'signature') file.signatures.push(doc as never);
 		if (file && doc.type === 'reopening') file.reopenings.push(doc as never);
 	}
 
+	toWrite.sort((a, b) => a.index - b.index);
 	const written = await ctx.store.bulkDocs(
 		scope,
 		toWrite.map((w) => w.doc),

@@ -198,6 +198,7 @@ export const en: Record<MessageKey, string> = {
 	'signoff.other.displayName': 'Name as it should appear in the report',
 	'signoff.other.password': 'Password',
 	'signoff.other.role': 'Signs as',
+	'signoff.other.reservation': 'Reservation of the person signing (optional)',
 	'signoff.other.submit': 'Sign',
 	'signoff.reopen.title': 'Reopen the round',
 	'signoff.reopen.reason': 'Why is the round reopened?',

@@ -194,6 +194,7 @@ export const sv = {
 	'signoff.other.displayName': 'Namn som det ska stå i protokollet',
 	'signoff.other.password': 'Lösenord',
 	'signoff.other.role': 'Signerar som',
+	'signoff.other.reservation': 'Reservation från den som signerar (valfri)',
 	'signoff.other.submit': 'Signera',
 	'signoff.reopen.title': 'Öppna ronden igen',
 	'signoff.reopen.reason': 'Varför öppnas ronden igen?',

@@ -490,6 +490,12 @@ describe('checkWrite: signing, locking and reopening a round', () => {
 		expect(write('chef', A1, { ...back, date: '2026-11-25' }, locked, reopened).reason).toBe(
 			'the round is signed and can no longer change',
 		);
+		// Two devices both locked it: the merged edit changes only clocks, and passes.
+		const stamped = { ...locked, updatedAt: '2026-11-24T10:00:00.000Z', clock: { status: '1795424400000-0001-dev' } };
+		expect(write('skyddsombud', A1, stamped, locked, all)).toEqual({ ok: true });
+		expect(write('chef', A1, { ...locked, status: 'done' }, locked, reopened).reason).toBe(
+			'the round is signed and can no longer change',
+		);
 		// After reopening, the old signatures no longer lock it: it needs both again.
 		expect(write('chef', A1, locked, back, reopened).reason).toBe(
 			'a round is signed only when both have signed; missing: manager, safety_rep',

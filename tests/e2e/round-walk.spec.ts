@@ -109,7 +109,7 @@ test('a round walked offline with the keyboard: answers, a finding with its risk
 	};
 	// The round is signed last: a signed round's findings can no longer be written. The server locks
 	// it only when every item is answered and both the manager and the safety rep have signed.
-	const answers = Array.from({ length: 12 }, (_, i) => ({
+	const earlierAnswers = Array.from({ length: 12 }, (_, i) => ({
 		_id: `answer:${uuid()}`,
 		type: 'answer',
 		scope: 'unit-a1',
@@ -139,7 +139,7 @@ test('a round walked offline with the keyboard: answers, a finding with its risk
 		createdAt: NOW,
 		updatedAt: NOW,
 	});
-	await post(chefApi, [{ ...earlier, status: 'done' }, earlierFinding, earlierRisk, walkRound, ...answers]);
+	await post(chefApi, [{ ...earlier, status: 'done' }, earlierFinding, earlierRisk, walkRound, ...earlierAnswers]);
 	const repApi = await api(baseURL, 'skyddsombud');
 	await post(repApi, [signature('skyddsombud', 'Sara Skyddsombud', 'safety_rep')]);
 	await repApi.dispose();

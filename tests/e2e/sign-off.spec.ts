@@ -234,3 +234,64 @@ test('manager signs offline, safety rep signs with a reservation, the round lock
 	await tablet.close();
 	await phone.close();
 });
+
+test('the safety rep signs on the manager’s tablet with their own password; the manager stays signed in', async ({
+	browser,
+	baseURL,
+}) => {
+	const year = 2040 + Math.floor(Math.random() * 50);
+	const round = {
+		_id: `round:${uuid()}`,
+		type: 'round',
+		scope: 'unit-a1',
+		unitId: 'a1',
+		templateId: 'template:physical',
+		templateVersion: 1,
+		date: `${year}-09-03`,
+		status: 'in_progress',
+		participants: [],
+		createdBy: 'chef',
+		createdAt: NOW,
+		updatedAt: NOW,
+	};
+	const first = { ...answersFor(round._id)[0], _id: `answer:${uuid()}`, itemId: 'physical-01' };
+	const chefApi = await api(baseURL, 'chef');
+	const res = await chefApi.post('/db/unit-a1/_bulk_docs', {
+		data: { docs: [round, first, ...answersFor(round._id)] },
+	});
+	expect(((await res.json()) as { ok?: boolean }[]).every((r) => r.ok)).toBe(true);
+	await chefApi.dispose();
+
+	const tablet = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+	const page = await tablet.newPage();
+	await signIn(page, 'chef');
+	await openRound(page, round._id);
+	const section = page.getByTestId('sign-off');
+	await expect(section.getByTestId('sign-check')).toHaveText(/Alla frågor är besvarade/, { timeout: 15_000 });
+	await section.getByRole('button', { name: 'Signera som chef' }).click();
+	await expect(section.getByTestId('signatures')).toContainText('Anna Chef, chef');
+
+	await section.getByText('Signera som en annan person på den här enheten').click();
+	await section.getByLabel('Användarnamn').fill('skyddsombud');
+	await section.getByLabel('Namn som det ska stå i protokollet').fill('Sara Skyddsombud');
+	await section.getByLabel('Lösenord').fill('not-the-password');
+	await section.getByLabel('Signerar som').selectOption('safety_rep');
+	await section.getByLabel('Reservation från den som signerar (valfri)').fill('Ventilationen i förrådet.');
+	await expectAccessible(page, 'sign as another person (sv)');
+	await section.getByRole('button', { name: 'Signera', exact: true }).click();
+	await expect(section.getByTestId('sign-told')).not.toBeEmpty();
+	await expect(page.getByTestId('round-status')).toHaveText('Pågår');
+
+	await section.getByLabel('Lösenord').fill(PASSWORD);
+	await section.getByRole('button', { name: 'Signera', exact: true }).click();
+	// The signature comes back by sync, both have signed, the tablet locks the round.
+	await expect(page.getByTestId('round-status')).toHaveText('Signerad', { timeout: 30_000 });
+	await expect(section.getByTestId('reservation')).toContainText('Ventilationen i förrådet.');
+	await expect(section.getByTestId('signatures')).toContainText('Sara Skyddsombud, skyddsombud');
+	await expect(page.getByTestId('sync-refused')).toHaveCount(0);
+	// Still the manager's device: the manager's name in the profile, the manager's actions offered.
+	await expect(section.getByText('Öppna ronden igen', { exact: true }).first()).toBeVisible();
+	const me = await page.evaluate(async () => (await (await fetch('/api/me')).json()) as { name: string });
+	expect(me.name).toBe('chef');
+	await tablet.close();
+});

@@ -18,6 +18,7 @@ import { apiRoutes } from './routes/api.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { scopeRoutes } from './routes/scope.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { signRoutes } from './routes/sign.ts';
 import { sendAppShell, staticRoutes, wantsAppShell } from './routes/static.ts';
 import { seedIfEmpty } from './seed/demo.ts';
 import type { StorageConfig } from './store/storage.ts';
@@ -130,6 +131,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	await apiRoutes(app, ctx);
 	await adminRoutes(app, ctx);
 	await scopeRoutes(app, ctx);
+	await signRoutes(app, ctx);
 	await app.register(blobRoutes, { ctx, blobs: storage.blobs });
 	if (opts.staticDir) await staticRoutes(app, opts.staticDir);
 

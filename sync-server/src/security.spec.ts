@@ -135,6 +135,12 @@ const ROUTES: Record<string, Probe> = {
 		request: () => ({ url: '/api/admin/users/medarbetare/memberships', payload: [{ unitId: 'a1', role: 'staff' }] }),
 		status: (actor) => (actor === 'anon' ? 401 : actor === 'admin' ? 200 : 403),
 	},
+	// Signing as another person: only from a signed-in device; an incomplete request is refused
+	// before any password is checked (wrong passwords are covered in routes/sign.spec.ts).
+	'POST /api/rounds/sign': {
+		request: () => ({ url: '/api/rounds/sign', payload: { scope: 'unit-a1' } }),
+		status: (actor) => (actor === 'anon' ? 401 : 400),
+	},
 	'GET /db/:scope': { scoped: true, request: (s) => ({ url: `/db/${s}` }), status: scoped(200) },
 	'GET /db/:scope/_changes': {
 		scoped: true,

@@ -107,10 +107,44 @@ test('a round walked offline with the keyboard: answers, a finding with its risk
 		createdAt: NOW,
 		updatedAt: NOW,
 	};
-	// The round is signed last: a signed round's findings can no longer be written.
-	await post(chefApi, [{ ...earlier, status: 'done' }, earlierFinding, earlierRisk, walkRound]);
+	// The round is signed last: a signed round's findings can no longer be written. The server locks
+	// it only when every item is answered and both the manager and the safety rep have signed.
+	const earlierAnswers = Array.from({ length: 12 }, (_, i) => ({
+		_id: `answer:${uuid()}`,
+		type: 'answer',
+		scope: 'unit-a1',
+		roundId: earlier._id,
+		itemId: `physical-${String(i + 1).padStart(2, '0')}`,
+		value: 'yes',
+		comment: '',
+		fixedOnSite: false,
+		fixedNote: '',
+		photos: [],
+		stamp: '1795424400000-0000-seed',
+		answeredAt: NOW,
+		answeredBy: 'chef',
+		answeredByName: 'Anna Chef',
+		createdAt: NOW,
+		updatedAt: NOW,
+	}));
+	const signature = (signedBy: string, signerName: string, role: string) => ({
+		_id: `signature:${uuid()}`,
+		type: 'signature',
+		scope: 'unit-a1',
+		roundId: earlier._id,
+		signedBy,
+		signerName,
+		role,
+		signedAt: NOW,
+		createdAt: NOW,
+		updatedAt: NOW,
+	});
+	await post(chefApi, [{ ...earlier, status: 'done' }, earlierFinding, earlierRisk, walkRound, ...earlierAnswers]);
+	const repApi = await api(baseURL, 'skyddsombud');
+	await post(repApi, [signature('skyddsombud', 'Sara Skyddsombud', 'safety_rep')]);
+	await repApi.dispose();
 	const [row] = (await (await chefApi.post('/db/unit-a1/_all_docs', { data: { keys: [earlier._id] } })).json()).rows;
-	await post(chefApi, [{ ...earlier, _rev: row.value.rev }]);
+	await post(chefApi, [signature('chef', 'Anna Chef', 'manager'), { ...earlier, _rev: row.value.rev }]);
 	await chefApi.dispose();
 
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

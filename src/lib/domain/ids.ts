@@ -16,6 +16,7 @@ export const DOC_TYPES = [
 	'action',
 	'signature',
 	'prereport',
+	'reopening',
 ] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 
@@ -23,7 +24,7 @@ export type DocType = (typeof DOC_TYPES)[number];
  * Types whose documents are never edited once written (decision 0005): a change is a new
  * document, so they need no field clocks and never conflict.
  */
-export const APPEND_ONLY_TYPES: readonly DocType[] = ['answer', 'assessment', 'signature'];
+export const APPEND_ONLY_TYPES: readonly DocType[] = ['answer', 'assessment', 'signature', 'reopening'];
 
 /**
  * A new id for a document of `type`.

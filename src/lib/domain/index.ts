@@ -5,3 +5,5 @@ export * from './schemas.ts';
 export * from './photo.ts';
 export * from './risk.ts';
 export * from './round-state.ts';
+export * from './sign-off.ts';
+export * from './round-report.ts';

@@ -305,6 +305,25 @@ export const openPrereportRoundSchema = z.object({
 });
 export type OpenPrereportRound = z.infer<typeof openPrereportRoundSchema>;
 
+/**
+ * Append-only: a signed round opened again (återöppnad), with the written reason. It names the
+ * signatures it sets aside, so the round is locked again only by new signatures of both roles;
+ * two people reopening at once make two records and nothing is lost (decision 0007).
+ */
+export const reopeningDocSchema = z.strictObject({
+	...docBase,
+	type: z.literal('reopening'),
+	roundId: docRef('round'),
+	reason: z.string().trim().min(1).max(2000),
+	/** The signatures of the round this reopening sets aside. */
+	voids: z.array(docRef('signature')).max(50),
+	reopenedAt: isoTime,
+	/** The account that reopens; the server accepts only the signed-in user's own name. */
+	reopenedBy: z.string().min(1).max(100),
+	reopenedByName: shortText,
+});
+export type ReopeningDoc = z.infer<typeof reopeningDocSchema>;
+
 /** A deleted document: keeps its type and scope so access rules still apply to it. */
 export const tombstoneSchema = z.strictObject({
 	_id: docBase._id,
@@ -324,6 +343,7 @@ const liveDocSchema = z.discriminatedUnion('type', [
 	actionDocSchema,
 	signatureDocSchema,
 	prereportDocSchema,
+	reopeningDocSchema,
 ]);
 export type LiveDoc = z.infer<typeof liveDocSchema>;
 

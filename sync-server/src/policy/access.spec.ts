@@ -3,11 +3,21 @@
  * ancestor manager, and the per-type write rules with the reason each refusal gives.
  */
 import { describe, expect, it } from 'vitest';
-import type { ScopeGrant } from '../../../src/lib/domain/index.ts';
+import type {
+	AnswerDoc,
+	AssessmentDoc,
+	FindingDoc,
+	ReopeningDoc,
+	RoundDoc,
+	ScopeGrant,
+	SignatureDoc,
+	TemplateDoc,
+} from '../../../src/lib/domain/index.ts';
+import { findingIdForItem } from '../../../src/lib/domain/index.ts';
 import { DEMO_ACCOUNTS, demoUnits } from '../seed/demo.ts';
 import { actionDoc, answerDoc, assessmentDoc, findingDoc, roundDoc, signatureDoc } from '../test-harness.ts';
-import type { IncomingDoc, PolicyUser, StoredVersion } from './access.ts';
-import { checkWrite, grantsFor, referencedIds, scopeKind } from './access.ts';
+import type { IncomingDoc, PolicyUser, RoundFile, StoredVersion } from './access.ts';
+import { checkWrite, grantsFor, referencedIds, roundFilesNeeded, scopeKind } from './access.ts';
 
 const units = demoUnits('2026-11-23T09:00:00.000Z').map((u) => ({ _id: u._id, name: u.name, parentId: u.parentId }));
 const demo = (name: string): PolicyUser => {
@@ -126,8 +136,25 @@ function write(
 		doc: incoming,
 		stored: stored as StoredVersion | undefined,
 		lookup: (id) => byId.get(id),
+		roundFile: (id) => fileOf(id, others),
 	});
 	return verdict;
+}
+
+/** A round's file as the route would read it, from the documents a test lists in `others`. */
+function fileOf(roundId: string, others: object[]): RoundFile {
+	const all = others as (StoredVersion & { type: string; roundId?: string })[];
+	const round = all.find((d) => d._id === roundId) as RoundDoc | undefined;
+	const ofRound = <T>(type: string) => all.filter((d) => d.type === type && d.roundId === roundId) as unknown as T[];
+	return {
+		round,
+		template: all.find((d) => d.type === 'template' && d._id === round?.templateId) as TemplateDoc | undefined,
+		answers: ofRound<AnswerDoc>('answer'),
+		findings: all.filter((d) => d.type === 'finding') as unknown as FindingDoc[],
+		assessments: all.filter((d) => d.type === 'assessment') as unknown as AssessmentDoc[],
+		signatures: ofRound<SignatureDoc>('signature'),
+		reopenings: ofRound<ReopeningDoc>('reopening'),
+	};
 }
 const tomb = (doc: { _id: string; type: string; scope: string }) => ({
 	_id: doc._id,
@@ -222,8 +249,6 @@ describe('checkWrite: per-type rules', () => {
 			);
 			expect(write(name, A1, tomb(signed), signed).reason).toBe('the round is signed and can no longer change');
 		}
-		const done = roundDoc('a1', { status: 'done' });
-		expect(write('chef', A1, { ...done, status: 'signed' }, done)).toEqual({ ok: true });
 	});
 
 	it('freezes the answers and findings of a signed round, also new ones and deletes', () => {
@@ -305,16 +330,183 @@ describe('checkWrite: per-type rules', () => {
 	});
 
 	it('keeps signatures append-only, signed by the user in a role they hold here', () => {
-		const round = roundDoc('a1', { status: 'done' });
+		const { round, docs } = completeRound();
 		const mine = signatureDoc(A1, round._id, { signedBy: 'chef', role: 'manager' });
-		expect(write('chef', A1, mine, undefined, [round])).toEqual({ ok: true });
+		expect(write('chef', A1, mine, undefined, docs)).toEqual({ ok: true });
 		expect(write('chef', A1, { ...mine, reservation: 'late edit' }, mine).reason).toBe('signatures are append-only');
 		expect(write('chef', A1, tomb(mine), mine).reason).toBe('signatures cannot be deleted');
 		expect(write('chef', A1, tomb(mine)).reason).toBe('signatures cannot be deleted');
 		expect(write('skyddsombud', A1, mine).reason).toBe('you may sign only as yourself');
 		expect(write('chef', A1, { ...mine, role: 'safety_rep' }).reason).toBe('you are not safety_rep of this unit');
 		const rep = signatureDoc(A1, round._id, { signedBy: 'skyddsombud', role: 'safety_rep' });
-		expect(write('skyddsombud', A1, rep)).toEqual({ ok: true });
-		expect(write('skyddsombud', A1, { ...rep, role: 'manager' }).reason).toBe('you are not manager of this unit');
+		expect(write('skyddsombud', A1, rep, undefined, docs)).toEqual({ ok: true });
+		expect(write('skyddsombud', A1, { ...rep, role: 'manager' }, undefined, docs).reason).toBe(
+			'you are not manager of this unit',
+		);
+	});
+});
+
+/** A two-item template, and a round of it with every item answered and its one finding assessed. */
+function completeRound(): { round: RoundDoc; docs: object[]; finding: FindingDoc } {
+	const template = {
+		_id: 'template:sign-test',
+		type: 'template',
+		scope: 'org',
+		kind: 'physical',
+		title: { sv: 'Test', en: 'Test' },
+		version: 1,
+		legalRef: '',
+		retired: false,
+		sections: [
+			{
+				id: 's1',
+				title: { sv: 'S', en: 'S' },
+				items: [
+					{ id: 'i1', text: { sv: 'Ett', en: 'One' } },
+					{ id: 'i2', text: { sv: 'Två', en: 'Two' } },
+				],
+			},
+		],
+		createdAt: '2026-11-23T09:00:00.000Z',
+		updatedAt: '2026-11-23T09:00:00.000Z',
+	};
+	const round = roundDoc('a1', { templateId: template._id, status: 'in_progress' });
+	const finding = findingDoc(A1, { _id: findingIdForItem(round._id, 'i2'), roundId: round._id, itemId: 'i2' });
+	const docs = [
+		template,
+		round,
+		answerDoc(A1, round._id, { itemId: 'i1', value: 'yes' }),
+		answerDoc(A1, round._id, { itemId: 'i2', value: 'no' }),
+		finding,
+		assessmentDoc(A1, finding._id, { roundId: round._id }),
+	];
+	return { round, docs, finding };
+}
+
+describe('checkWrite: signing, locking and reopening a round', () => {
+	const signed = (round: RoundDoc) => ({ ...round, status: 'signed' as const });
+	const chefSig = (round: RoundDoc) => signatureDoc(A1, round._id, { signedBy: 'chef', role: 'manager' });
+	const repSig = (round: RoundDoc, reservation?: string) =>
+		signatureDoc(A1, round._id, {
+			signedBy: 'skyddsombud',
+			signerName: 'Sara Skyddsombud',
+			role: 'safety_rep',
+			...(reservation ? { reservation } : {}),
+		});
+
+	it('refuses a signature while an item is unanswered or a finding has no risk assessment', () => {
+		const { round, docs } = completeRound();
+		const noAssessment = docs.filter((d) => (d as { type: string }).type !== 'assessment');
+		expect(write('chef', A1, chefSig(round), undefined, noAssessment).reason).toBe(
+			'the round cannot be signed yet: 1 findings without a risk assessment',
+		);
+		const unanswered = docs.filter((d) => (d as { itemId?: string }).itemId !== 'i1');
+		expect(write('chef', A1, chefSig(round), undefined, unanswered).reason).toBe(
+			'the round cannot be signed yet: 1 items unanswered',
+		);
+		expect(write('chef', A1, chefSig(round), undefined, docs)).toEqual({ ok: true });
+		// A round the server does not hold cannot be signed.
+		expect(write('chef', A1, chefSig(roundDoc('a1')), undefined, docs).reason).toMatch(/is not in unit-a1/);
+	});
+
+	it('marks a round signed only with both a manager and a safety rep signature', () => {
+		const { round, docs } = completeRound();
+		expect(write('chef', A1, signed(round), round, docs).reason).toBe(
+			'a round is signed only when both have signed; missing: manager, safety_rep',
+		);
+		expect(write('chef', A1, signed(round), round, [...docs, chefSig(round)]).reason).toBe(
+			'a round is signed only when both have signed; missing: safety_rep',
+		);
+		// Two managers are not a manager and a safety rep.
+		const other = signatureDoc(A1, round._id, { signedBy: 'chef-b', role: 'manager' });
+		expect(write('chef', A1, signed(round), round, [...docs, chefSig(round), other]).ok).toBe(false);
+		expect(write('chef', A1, signed(round), round, [...docs, chefSig(round), repSig(round)])).toEqual({ ok: true });
+		// A new round document cannot arrive already signed either.
+		expect(write('chef', A1, signed(roundDoc('a1')), undefined, docs).ok).toBe(false);
+	});
+
+	it('marks a round signed only when it may be signed, even with both signatures', () => {
+		const { round, docs, finding } = completeRound();
+		const sigs = [chefSig(round), repSig(round)];
+		// A Nej answered on another tablet after the signatures made a finding nobody has assessed.
+		const late = findingDoc(A1, { roundId: round._id, title: 'Found after signing' });
+		expect(write('chef', A1, signed(round), round, [...docs, ...sigs, late]).reason).toBe(
+			'the round cannot be signed: 1 findings without a risk assessment',
+		);
+		// A withdrawn finding does not block.
+		const withdrawn = { ...late, status: 'withdrawn' as const };
+		expect(write('chef', A1, signed(round), round, [...docs, ...sigs, withdrawn])).toEqual({ ok: true });
+		expect(finding.roundId).toBe(round._id);
+	});
+
+	it('keeps a safety rep reservation with the signature', () => {
+		const { round, docs } = completeRound();
+		const rep = repSig(round, 'The stairs need a handrail before winter.');
+		expect(write('skyddsombud', A1, rep, undefined, docs)).toEqual({ ok: true });
+		expect(write('skyddsombud', A1, { ...rep, reservation: 'Changed my mind' }, rep, docs).reason).toBe(
+			'signatures are append-only',
+		);
+		expect(write('chef', A1, signed(round), round, [...docs, chefSig(round), rep])).toEqual({ ok: true });
+	});
+
+	it('reopens a signed round only with a written reason that sets aside every signature', () => {
+		const { round, docs } = completeRound();
+		const locked = signed(round);
+		const sigs = [chefSig(round), repSig(round)];
+		const all = [...docs.filter((d) => d !== round), locked, ...sigs];
+		const reopening = {
+			_id: 'reopening:r1',
+			type: 'reopening',
+			scope: A1,
+			roundId: round._id,
+			reason: 'The date was wrong',
+			voids: sigs.map((s) => s._id),
+			reopenedAt: '2026-11-24T09:00:00.000Z',
+			reopenedBy: 'chef',
+			reopenedByName: 'Anna Chef',
+			createdAt: '2026-11-24T09:00:00.000Z',
+			updatedAt: '2026-11-24T09:00:00.000Z',
+		};
+		// The round itself cannot go back to in progress before a reopening sets its signatures aside.
+		const back = { ...locked, status: 'in_progress' as const };
+		expect(write('chef', A1, back, locked, all).reason).toBe('reopen the round with a written reason first');
+		expect(write('chef', A1, { ...reopening, reason: '  ' }, undefined, all).ok).toBe(false);
+		expect(write('chef', A1, { ...reopening, voids: [sigs[0]?._id] }, undefined, all).reason).toBe(
+			'a reopening sets aside every signature of the round',
+		);
+		expect(write('chef', A1, { ...reopening, reopenedBy: 'skyddsombud' }, undefined, all).reason).toBe(
+			'reopenedBy must be your own user name',
+		);
+		expect(write('chef', A1, { ...reopening, roundId: round._id }, undefined, [...docs, ...sigs]).reason).toBe(
+			'only a signed round can be reopened',
+		);
+		expect(write('chef', A1, reopening, undefined, all)).toEqual({ ok: true });
+		expect(write('chef', A1, { ...reopening, reason: 'edited' }, reopening, all).reason).toBe(
+			'reopenings are append-only',
+		);
+		const reopened = [...all, reopening];
+		expect(write('chef', A1, back, locked, reopened)).toEqual({ ok: true });
+		// Reopening changes the status only; anything else waits until the round is in progress.
+		expect(write('chef', A1, { ...back, date: '2026-11-25' }, locked, reopened).reason).toBe(
+			'the round is signed and can no longer change',
+		);
+		// Two devices both locked it: the merged edit changes only clocks, and passes.
+		const stamped = { ...locked, updatedAt: '2026-11-24T10:00:00.000Z', clock: { status: '1795424400000-0001-dev' } };
+		expect(write('skyddsombud', A1, stamped, locked, all)).toEqual({ ok: true });
+		expect(write('chef', A1, { ...locked, status: 'done' }, locked, reopened).reason).toBe(
+			'the round is signed and can no longer change',
+		);
+		// After reopening, the old signatures no longer lock it: it needs both again.
+		expect(write('chef', A1, locked, back, reopened).reason).toBe(
+			'a round is signed only when both have signed; missing: manager, safety_rep',
+		);
+	});
+
+	it('asks the route for a round file only for signing, locking and reopening', () => {
+		const { round } = completeRound();
+		expect(roundFilesNeeded(chefSig(round) as IncomingDoc, undefined)).toEqual([round._id]);
+		expect(roundFilesNeeded(signed(round) as IncomingDoc, round)).toEqual([round._id]);
+		expect(roundFilesNeeded(round as IncomingDoc, round)).toEqual([]);
+		expect(roundFilesNeeded(answerDoc(A1, round._id) as IncomingDoc, undefined)).toEqual([]);
 	});
 });

@@ -7,8 +7,30 @@
  * easy to test. It must never grant anything not written in these tables, and never reads
  * storage itself (the route passes what `referencedIds` asks for).
  */
-import type { DocType, Role, ScopeGrant } from '../../../src/lib/domain/index.ts';
-import { idKey, isScope, reportsScope, unitScope, userScope } from '../../../src/lib/domain/index.ts';
+import type {
+	AnswerDoc,
+	AssessmentDoc,
+	DocType,
+	FindingDoc,
+	ReopeningDoc,
+	Role,
+	RoundDoc,
+	ScopeGrant,
+	SignatureDoc,
+	TemplateDoc,
+} from '../../../src/lib/domain/index.ts';
+import {
+	asUnsigned,
+	canSign,
+	idKey,
+	isScope,
+	reopenBlocker,
+	reportsScope,
+	SIGN_ROLES,
+	signOffState,
+	unitScope,
+	userScope,
+} from '../../../src/lib/domain/index.ts';
 import { sameContent, type MergeableDoc } from '../../../src/lib/domain/merge.ts';
 import { templateChangeRefusal } from '../../../src/lib/domain/templates.ts';
 
@@ -63,6 +85,7 @@ const WRITERS: Record<DocType, { org?: readonly Role[]; unit?: readonly Membersh
 	action: { unit: ['manager', 'safety_rep'] },
 	signature: { unit: ['manager', 'safety_rep'] },
 	prereport: { unit: ['staff', 'manager', 'safety_rep'] },
+	reopening: { unit: ['manager', 'safety_rep'] },
 };
 
 /**
@@ -79,6 +102,22 @@ export type IncomingDoc = { _id: string; type: string; scope: string; _deleted?:
 /** A stored live document (undefined when new or deleted). */
 export type StoredVersion = { _id: string; [key: string]: unknown };
 
+/**
+ * Everything the sign rules need about one round: the round, its template, its answers,
+ * signatures and reopenings, and the unit's findings and assessments (a follow-up inherits the
+ * risk of the finding it follows up). The route reads it only for writes that sign, mark a round
+ * signed or reopen one (`roundFilesNeeded`).
+ */
+export type RoundFile = {
+	round: RoundDoc | undefined;
+	template: TemplateDoc | undefined;
+	answers: AnswerDoc[];
+	findings: FindingDoc[];
+	assessments: AssessmentDoc[];
+	signatures: SignatureDoc[];
+	reopenings: ReopeningDoc[];
+};
+
 /** One proposed write, with everything the rules may look at. */
 type Change = {
 	user: PolicyUser;
@@ -89,6 +128,8 @@ type Change = {
 	stored: StoredVersion | undefined;
 	/** Stored documents of this scope that `referencedIds` named. */
 	lookup: (id: string) => StoredVersion | undefined;
+	/** The files of the rounds that `roundFilesNeeded` named. */
+	roundFile: (roundId: string) => RoundFile | undefined;
 };
 
 /** A rule returns why it refuses the change, or undefined to let it pass. */
@@ -98,9 +139,83 @@ const isSigned = (round: StoredVersion | undefined): boolean => round?.status ==
 const roundIdsOf = (c: Change): string[] =>
 	[c.doc.roundId, c.stored?.roundId].filter((id): id is string => typeof id === 'string');
 
-/** Nobody edits or deletes a signed round. */
-const signedRoundIsFinal: Rule = (c) =>
-	isSigned(c.stored) ? 'the round is signed and can no longer change' : undefined;
+/** Fields of a round that bookkeeping changes, not a person. */
+const ROUND_BOOKKEEPING = new Set(['_rev', 'clock', 'updatedAt', 'status']);
+
+/**
+ * Nobody edits or deletes a signed round. The one change allowed is back to in progress, once a
+ * reopening has set its signatures aside (the reopening, with its reason, is the record).
+ */
+const signedRoundIsFinal: Rule = (c) => {
+	if (!isSigned(c.stored)) return undefined;
+	const final = 'the round is signed and can no longer change';
+	if (c.doc._deleted) return final;
+	const stored = c.stored as Record<string, unknown>;
+	const keys = new Set([...Object.keys(stored), ...Object.keys(c.doc)]);
+	const other = [...keys].some(
+		(k) => !ROUND_BOOKKEEPING.has(k) && JSON.stringify(stored[k]) !== JSON.stringify(c.doc[k]),
+	);
+	if (other) return final;
+	// Two devices that both locked the round merge into an edit of nothing but its clocks: harmless.
+	if (c.doc.status === 'signed') return undefined;
+	if (c.doc.status !== 'in_progress') return final;
+	const file = c.roundFile(c.doc._id);
+	if (!file) return final;
+	return signOffState(c.doc._id, file.signatures, file.reopenings).complete
+		? 'reopen the round with a written reason first'
+		: undefined;
+};
+
+/** What `canSign` says about the round's content (answers and assessments), signed or not. */
+function contentCheck(file: RoundFile, round: RoundDoc): string | undefined {
+	if (!file.template) return `the template of round ${round._id} is unknown`;
+	const check = canSign(asUnsigned(round), file.answers, file.findings, file.template, file.assessments);
+	if (check.ok) return undefined;
+	return check.blockers
+		.map((b) =>
+			b.kind === 'unanswered'
+				? `${b.itemIds.length} items unanswered`
+				: b.kind === 'unassessed'
+					? `${b.findingIds.length} findings without a risk assessment`
+					: 'the round is signed',
+		)
+		.join('; ');
+}
+
+/**
+ * A round is marked signed (locked) only with a signature of both a manager and a safety rep
+ * that no reopening set aside, and only when every item is answered and every finding assessed.
+ */
+const signedOnlyWhenComplete: Rule = (c) => {
+	if (c.doc._deleted || c.doc.status !== 'signed' || isSigned(c.stored)) return undefined;
+	const file = c.roundFile(c.doc._id);
+	if (!file) return 'the round could not be read';
+	const round = c.doc as unknown as RoundDoc;
+	const state = signOffState(round._id, file.signatures, file.reopenings);
+	const missing = SIGN_ROLES.filter((role) => !state.byRole[role]);
+	if (missing.length > 0) return `a round is signed only when both have signed; missing: ${missing.join(', ')}`;
+	const incomplete = contentCheck(file, round);
+	return incomplete ? `the round cannot be signed: ${incomplete}` : undefined;
+};
+
+/** A new signature needs a round that is not signed and may be signed (everything answered and assessed). */
+const signsCompleteRound: Rule = (c) => {
+	if (c.stored || c.doc._deleted) return undefined;
+	const file = c.roundFile(String(c.doc.roundId));
+	if (!file?.round) return `round ${String(c.doc.roundId)} is not in ${c.scope}`;
+	if (isSigned(file.round)) return 'the round is already signed';
+	const incomplete = contentCheck(file, file.round);
+	return incomplete ? `the round cannot be signed yet: ${incomplete}` : undefined;
+};
+
+/** A reopening needs a signed round, a reason, and sets aside every signature that counts. */
+const reopensSignedRound: Rule = (c) => {
+	if (c.stored || c.doc._deleted) return undefined;
+	const file = c.roundFile(String(c.doc.roundId));
+	if (!file) return 'the round could not be read';
+	const reopening = c.doc as unknown as ReopeningDoc;
+	return reopenBlocker(file.round, signOffState(reopening.roundId, file.signatures, file.reopenings), reopening);
+};
 
 /** The answers and findings of a signed round are final too. */
 const roundNotSigned: Rule = (c) => {
@@ -133,7 +248,7 @@ const appendOnly: Rule = (c) => {
 
 /** An answer or assessment is recorded in the name of the signed-in user only. */
 const byField =
-	(field: 'answeredBy' | 'assessedBy'): Rule =>
+	(field: 'answeredBy' | 'assessedBy' | 'reopenedBy'): Rule =>
 	(c) =>
 		c.doc._deleted || c.doc[field] === c.user.name ? undefined : `${field} must be your own user name`;
 
@@ -175,12 +290,13 @@ const roundOpenForPrereports: Rule = (c) => {
 /** TRANSITIONS. Per-type rules on the change from the stored version to the incoming one. */
 const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
 	template: [publishedTemplateIsFrozen],
-	round: [signedRoundIsFinal, roundKeepsTemplate],
+	round: [signedRoundIsFinal, roundKeepsTemplate, signedOnlyWhenComplete],
 	answer: [roundNotSigned, roundIdFixed, appendOnly, byField('answeredBy')],
 	finding: [roundNotSigned, roundIdFixed],
 	assessment: [roundNotSigned, appendOnly, byField('assessedBy')],
 	action: [onlyManagerCloses],
-	signature: [appendOnly, signsAsSelf],
+	signature: [appendOnly, signsAsSelf, signsCompleteRound],
+	reopening: [appendOnly, byField('reopenedBy'), reopensSignedRound],
 	prereport: [sentOnceAsSelf, roundOpenForPrereports],
 };
 
@@ -314,6 +430,20 @@ export function referencedIds(doc: IncomingDoc, stored: StoredVersion | undefine
 	return [doc.roundId, stored?.roundId].filter((id): id is string => typeof id === 'string');
 }
 
+/**
+ * Rounds whose whole file (see `RoundFile`) the rules need for this write: a new signature or
+ * reopening, a round being marked signed, and any change to a signed round. Rare writes, so the
+ * cost of reading a round's documents is paid about three times per round.
+ */
+export function roundFilesNeeded(doc: IncomingDoc, stored: StoredVersion | undefined): string[] {
+	if (doc._deleted) return [];
+	if (doc.type === 'round') return doc.status === 'signed' || isSigned(stored) ? [doc._id] : [];
+	if ((doc.type === 'signature' || doc.type === 'reopening') && !stored && typeof doc.roundId === 'string') {
+		return [doc.roundId];
+	}
+	return [];
+}
+
 export type WriteCheck = { ok: true } | { ok: false; reason: string };
 
 /** Is `user` a writer of `type` in `scope` by the WRITERS table? */
@@ -354,6 +484,7 @@ export function checkWrite(opts: {
 	lookup?: (id: string) => StoredVersion | undefined;
 	/** Units of the org tree, to tell submit-only writers (SUBMIT_ONLY); none means no such writers. */
 	units?: PolicyUnit[];
+	roundFile?: (roundId: string) => RoundFile | undefined;
 }): WriteCheck {
 	const { user, grants, scope, doc, stored } = opts;
 	const refuse = (reason: string): WriteCheck => ({ ok: false, reason });
@@ -375,7 +506,15 @@ export function checkWrite(opts: {
 		return refuse(`unitId does not match ${scope}`);
 	}
 
-	const change: Change = { user, scope, unitRoles, doc, stored, lookup: opts.lookup ?? (() => undefined) };
+	const change: Change = {
+		user,
+		scope,
+		unitRoles,
+		doc,
+		stored,
+		lookup: opts.lookup ?? (() => undefined),
+		roundFile: opts.roundFile ?? (() => undefined),
+	};
 	for (const rule of TRANSITIONS[type] ?? []) {
 		const reason = rule(change);
 		if (reason) return refuse(reason);

@@ -4,7 +4,9 @@
  * refusal on every read and write route.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REVOKED_REASON } from '../../../src/lib/domain/index.ts';
+import type { AnswerDoc, RoundDoc } from '../../../src/lib/domain/index.ts';
+import { REVOKED_REASON, roundItems } from '../../../src/lib/domain/index.ts';
+import { starterTemplates } from '../../../src/lib/domain/starter-templates.ts';
 import { UserStore } from '../auth/users.ts';
 import { openPouch } from '../store/pouch-store.ts';
 import type { Harness } from '../test-harness.ts';
@@ -17,6 +19,15 @@ beforeEach(async () => {
 afterEach(async () => {
 	await h.close();
 });
+
+/** A round of the seeded physical template with every item answered Ja (nothing to assess). */
+function completeRound(): { round: RoundDoc; answers: AnswerDoc[] } {
+	const template = starterTemplates('2026-11-23T09:00:00.000Z').find((t) => t._id === 'template:physical.v1');
+	if (!template) throw new Error('no physical template');
+	const round = roundDoc('a1', { templateId: template._id, status: 'in_progress' });
+	const answers = roundItems(template).map(({ item }) => answerDoc('unit-a1', round._id, { itemId: item.id }));
+	return { round, answers };
+}
 
 async function bulk(name: string, scope: string, docs: object[]) {
 	const res = await h.call({
@@ -58,12 +69,17 @@ describe('_bulk_docs with the policy', () => {
 	});
 
 	it('freezes a signed round and its answers against the stored version', async () => {
-		const round = roundDoc('a1', { status: 'done' });
-		const answer = answerDoc('unit-a1', round._id);
-		const [r1, a1] = (await bulk('chef', 'unit-a1', [round, answer])).body as { rev: string }[];
-		const sign = await bulk('chef', 'unit-a1', [{ ...round, _rev: r1?.rev, status: 'signed' }]);
-		expect(sign.body[0]).toMatchObject({ ok: true });
-		const signedRev = (sign.body[0] as { rev: string }).rev;
+		const { round, answers } = completeRound();
+		const answer = answers[0] as AnswerDoc;
+		const [r1, a1] = (await bulk('chef', 'unit-a1', [round, ...answers])).body as { rev: string }[];
+		await bulk('chef', 'unit-a1', [signatureDoc('unit-a1', round._id, { signedBy: 'chef', role: 'manager' })]);
+		// The safety rep's signature and the round it locks arrive together: the signature counts.
+		const sign = await bulk('skyddsombud', 'unit-a1', [
+			signatureDoc('unit-a1', round._id, { signedBy: 'skyddsombud', role: 'safety_rep' }),
+			{ ...round, _rev: r1?.rev, status: 'signed' },
+		]);
+		expect(sign.body[1]).toMatchObject({ ok: true });
+		const signedRev = (sign.body[1] as { rev: string }).rev;
 
 		const edits = await bulk('skyddsombud', 'unit-a1', [
 			{ ...round, _rev: signedRev, status: 'done' },
@@ -82,6 +98,64 @@ describe('_bulk_docs with the policy', () => {
 		expect(storedAnswer).toMatchObject({ value: 'yes' });
 	});
 
+	it('refuses to lock a round without both signatures, and a signature on an unfinished round', async () => {
+		const { round, answers } = completeRound();
+		const [r1] = (await bulk('chef', 'unit-a1', [round, ...answers.slice(1)])).body as { rev: string }[];
+		const early = await bulk('chef', 'unit-a1', [
+			signatureDoc('unit-a1', round._id, { signedBy: 'chef', role: 'manager' }),
+		]);
+		expect(early.body[0]).toMatchObject({ error: 'forbidden', reason: expect.stringContaining('1 items unanswered') });
+		await bulk('chef', 'unit-a1', answers.slice(0, 1));
+		const chefSig = signatureDoc('unit-a1', round._id, { signedBy: 'chef', role: 'manager' });
+		const lock = await bulk('chef', 'unit-a1', [chefSig, { ...round, _rev: r1?.rev, status: 'signed' }]);
+		expect(lock.body[0]).toMatchObject({ ok: true });
+		expect(lock.body[1]).toMatchObject({ error: 'forbidden', reason: expect.stringContaining('missing: safety_rep') });
+	});
+
+	it('counts a signature or reopening sent in the same request as the round, in any order', async () => {
+		const { round, answers } = completeRound();
+		const [r1] = (await bulk('chef', 'unit-a1', [round, ...answers])).body as { rev: string }[];
+		await bulk('skyddsombud', 'unit-a1', [
+			signatureDoc('unit-a1', round._id, { signedBy: 'skyddsombud', role: 'safety_rep', reservation: 'Ledstång' }),
+		]);
+		const chefSig = signatureDoc('unit-a1', round._id, { signedBy: 'chef', role: 'manager' });
+		// The round line comes first, as a device sends it (ids in order).
+		const lock = await bulk('chef', 'unit-a1', [{ ...round, _rev: r1?.rev, status: 'signed' }, chefSig]);
+		expect(lock.body.map((r: { ok?: boolean }) => r.ok)).toEqual([true, true]);
+		const signedRev = (lock.body[0] as { rev: string }).rev;
+		const reopening = {
+			_id: 'reopening:same-batch',
+			type: 'reopening',
+			scope: 'unit-a1',
+			roundId: round._id,
+			reason: 'Fel datum',
+			voids: [],
+			reopenedAt: '2026-11-24T09:00:00.000Z',
+			reopenedBy: 'chef',
+			reopenedByName: 'Anna Chef',
+			createdAt: '2026-11-24T09:00:00.000Z',
+			updatedAt: '2026-11-24T09:00:00.000Z',
+		};
+		const back = { ...round, _rev: signedRev, status: 'in_progress' };
+		// A reopening must set aside the signatures that count.
+		const partial = await bulk('chef', 'unit-a1', [back, { ...reopening, voids: [chefSig._id] }]);
+		expect(partial.body[1]).toMatchObject({ error: 'forbidden', reason: expect.stringContaining('sets aside every') });
+		expect(partial.body[0]).toMatchObject({ error: 'forbidden' });
+		const stored2 = await stored('unit-a1', [round._id]);
+		const sigs = (
+			(await h.call({ url: '/db/unit-a1/_changes?include_docs=true', cookie: await h.signIn('chef') })).json() as {
+				results: { doc: { type: string; roundId?: string; _id: string } }[];
+			}
+		).results
+			.map((r) => r.doc)
+			.filter((d) => d.type === 'signature' && d.roundId === round._id)
+			.map((d) => d._id);
+		const res = await bulk('chef', 'unit-a1', [back, { ...reopening, voids: sigs }]);
+		expect(res.body.map((r: { ok?: boolean }) => r.ok)).toEqual([true, true]);
+		expect(stored2[0]).toMatchObject({ status: 'signed' });
+		expect((await stored('unit-a1', [round._id]))[0]).toMatchObject({ status: 'in_progress' });
+	});
+
 	it('lets only the manager close an action, and keeps signatures append-only', async () => {
 		const action = actionDoc('unit-a1', { status: 'done' });
 		const [created] = (await bulk('skyddsombud', 'unit-a1', [action])).body as { rev: string }[];
@@ -90,13 +164,14 @@ describe('_bulk_docs with the policy', () => {
 		const byChef = await bulk('chef', 'unit-a1', [{ ...action, _rev: created?.rev, status: 'effect_checked' }]);
 		expect(byChef.body[0]).toMatchObject({ ok: true });
 
-		const round = roundDoc('a1', { status: 'done' });
+		const { round, answers } = completeRound();
+		await bulk('chef', 'unit-a1', [round, ...answers]);
 		const sig = signatureDoc('unit-a1', round._id, { signedBy: 'skyddsombud', role: 'safety_rep' });
 		const forged = signatureDoc('unit-a1', round._id, { signedBy: 'chef', role: 'manager' });
-		const res = await bulk('skyddsombud', 'unit-a1', [round, sig, forged]);
-		expect(res.body[1]).toMatchObject({ ok: true });
-		expect(res.body[2]).toMatchObject({ error: 'forbidden', reason: 'you may sign only as yourself' });
-		const rev = (res.body[1] as { rev: string }).rev;
+		const res = await bulk('skyddsombud', 'unit-a1', [sig, forged]);
+		expect(res.body[0]).toMatchObject({ ok: true });
+		expect(res.body[1]).toMatchObject({ error: 'forbidden', reason: 'you may sign only as yourself' });
+		const rev = (res.body[0] as { rev: string }).rev;
 		const del = await bulk('skyddsombud', 'unit-a1', [
 			{ _id: sig._id, _rev: rev, _deleted: true, type: 'signature', scope: 'unit-a1' },
 		]);

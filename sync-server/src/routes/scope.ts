@@ -11,9 +11,10 @@ import { AppError, checkDoc, isScope } from '../../../src/lib/domain/index.ts';
 import { sameContent } from '../../../src/lib/domain/merge.ts';
 import type { UserRecord } from '../auth/users.ts';
 import type { ServerContext } from '../context.ts';
-import type { IncomingDoc } from '../policy/access.ts';
-import { checkWrite, referencedIds, submitTypes } from '../policy/access.ts';
+import type { IncomingDoc, PolicyUnit } from '../policy/access.ts';
+import { checkWrite, referencedIds, roundFilesNeeded, submitTypes } from '../policy/access.ts';
 import type { ChangesResult, StoredDoc } from '../store/doc-store.ts';
+import { loadRoundFiles } from './round-files.ts';
 
 export const MAX_BULK_DOCS = 1000;
 const MAX_KEYS = 10_000;
@@ -41,6 +42,98 @@ function intParam(value: unknown, name: string, min: number, max: number): numbe
 	const n = Number(value);
 	if (!Number.isInteger(n) || n < min) throw new AppError('bad_request', `${name} must be an integer ≥ ${min}`);
 	return Math.min(n, max);
+}
+
+/**
+ * Validate, check and write documents to `scope` as `user`: per-document results in request
+ * order (`invalid`, `forbidden`, a store conflict, or the new revision). Used by `_bulk_docs` and
+ * by signing as another person (`routes/sign.ts`).
+ */
+export async function writeDocs(
+	ctx: ServerContext,
+	user: UserRecord,
+	grants: ScopeGrant[],
+	scope: string,
+	input: unknown[],
+	opts: { submitOnly?: boolean; units?: PolicyUnit[] } = {},
+): Promise<BulkResult[]> {
+	const submitOnly = opts.submitOnly === true;
+	const results: (BulkResult | undefined)[] = new Array(input.length);
+
+	const valid: { index: number; doc: StoredDoc }[] = [];
+	for (const [index, raw] of input.entries()) {
+		const id = typeof (raw as { _id?: unknown })?._id === 'string' ? (raw as { _id: string })._id : '';
+		const check = checkDoc(raw);
+		if (!check.ok) results[index] = { id, error: 'invalid', reason: check.reason };
+		else valid.push({ index, doc: check.doc as StoredDoc });
+	}
+
+	// The stored versions, then the documents the rules refer to (the round of an answer).
+	const stored = new Map<string, StoredDoc>();
+	const load = async (ids: string[]): Promise<void> => {
+		const missing = [...new Set(ids)].filter((id) => !stored.has(id));
+		if (missing.length === 0) return;
+		const rows = await ctx.store.allDocs(scope, missing, { includeDocs: true });
+		for (const row of rows) if ('doc' in row && row.doc) stored.set(row.id, row.doc);
+	};
+	// Only edits and deletes (with a `_rev`) have a stored version that matters: a create over an
+	// existing document is a conflict in the store itself, so skipping the read costs nothing
+	// in safety and halves the work of a first push. Submit-only senders are the exception:
+	// they cannot read back, so their resends are settled here against the stored version.
+	await load(valid.filter((v) => submitOnly || v.doc._rev !== undefined).map((v) => v.doc._id));
+	const incoming = valid.map((v) => ({ ...v, doc: v.doc as IncomingDoc }));
+	await load(incoming.flatMap((v) => referencedIds(v.doc, stored.get(v.doc._id))));
+	// Signing, marking signed and reopening need the whole round (rare writes; see round-files.ts).
+	const files = await loadRoundFiles(ctx.store, scope, [
+		...new Set(incoming.flatMap((v) => roundFilesNeeded(v.doc, stored.get(v.doc._id)))),
+	]);
+
+	// Signatures and reopenings are checked first, so one sent together with the round it locks or
+	// reopens counts for it, whatever the order (the device sends its outbox in id order: `round:`
+	// comes before `signature:`).
+	const eventsFirst = (v: { doc: IncomingDoc }): number =>
+		v.doc.type === 'signature' || v.doc.type === 'reopening' ? 0 : 1;
+	const toWrite: { index: number; doc: StoredDoc }[] = [];
+	for (const item of [...incoming].sort((a, b) => eventsFirst(a) - eventsFirst(b))) {
+		const { doc } = item;
+		const verdict = checkWrite({
+			user,
+			grants,
+			scope,
+			doc,
+			stored: stored.get(doc._id),
+			lookup: (id) => stored.get(id),
+			roundFile: (id) => files.get(id),
+			...(opts.units ? { units: opts.units } : {}),
+		});
+		if (!verdict.ok) {
+			results[item.index] = { id: doc._id, error: 'forbidden', reason: verdict.reason };
+			continue;
+		}
+		// A submit-only sender cannot read back to settle a lost answer: the same document again is taken as sent.
+		const existing = stored.get(doc._id);
+		if (submitOnly && existing?._rev && sameContent(existing, doc)) {
+			results[item.index] = { id: doc._id, rev: existing._rev, ok: true };
+			continue;
+		}
+		toWrite.push(item);
+		// A signature or reopening of the same request counts for the round's line.
+		const file = typeof doc.roundId === 'string' ? files.get(doc.roundId) : undefined;
+		if (file && doc.type === 'signature') file.signatures.push(doc as never);
+		if (file && doc.type === 'reopening') file.reopenings.push(doc as never);
+	}
+
+	toWrite.sort((a, b) => a.index - b.index);
+	const written = await ctx.store.bulkDocs(
+		scope,
+		toWrite.map((w) => w.doc),
+	);
+	written.forEach((r, i) => {
+		const index = toWrite[i]?.index as number;
+		results[index] = 'rev' in r ? { id: r.id, rev: r.rev, ok: true } : r;
+	});
+	if (scope === 'org' && written.some((r) => 'rev' in r)) ctx.orgChanged();
+	return results as BulkResult[];
 }
 
 export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
@@ -143,63 +236,7 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		if (body.docs.length > MAX_BULK_DOCS) {
 			throw new AppError('too_large', `At most ${MAX_BULK_DOCS} documents per request.`);
 		}
-		const input = body.docs as unknown[];
-		const results: (BulkResult | undefined)[] = new Array(input.length);
-
-		const valid: { index: number; doc: StoredDoc }[] = [];
-		for (const [index, raw] of input.entries()) {
-			const id = typeof (raw as { _id?: unknown })?._id === 'string' ? (raw as { _id: string })._id : '';
-			const check = checkDoc(raw);
-			if (!check.ok) results[index] = { id, error: 'invalid', reason: check.reason };
-			else valid.push({ index, doc: check.doc as StoredDoc });
-		}
-
-		// The stored versions, then the documents the rules refer to (the round of an answer).
-		const stored = new Map<string, StoredDoc>();
-		const load = async (ids: string[]): Promise<void> => {
-			const missing = [...new Set(ids)].filter((id) => !stored.has(id));
-			if (missing.length === 0) return;
-			const rows = await ctx.store.allDocs(scope, missing, { includeDocs: true });
-			for (const row of rows) if ('doc' in row && row.doc) stored.set(row.id, row.doc);
-		};
-		// Only edits and deletes (with a `_rev`) have a stored version that matters: a create over an
-		// existing document is a conflict in the store itself, so skipping the read costs nothing
-		// in safety and halves the work of a first push. Submit-only senders are the exception:
-		// they cannot read back, so their resends are settled here against the stored version.
-		await load(valid.filter((v) => submitOnly || v.doc._rev !== undefined).map((v) => v.doc._id));
-		const incoming = valid.map((v) => ({ ...v, doc: v.doc as IncomingDoc }));
-		await load(incoming.flatMap((v) => referencedIds(v.doc, stored.get(v.doc._id))));
-
-		const toWrite: { index: number; doc: StoredDoc }[] = [];
-		for (const item of incoming) {
-			const { doc } = item;
-			const verdict = checkWrite({
-				user,
-				grants,
-				scope,
-				doc,
-				stored: stored.get(doc._id),
-				lookup: (id) => stored.get(id),
-				units,
-			});
-			const existing = stored.get(doc._id);
-			if (!verdict.ok) results[item.index] = { id: doc._id, error: 'forbidden', reason: verdict.reason };
-			// A submit-only sender cannot read back to settle a lost answer: the same document again is taken as sent.
-			else if (submitOnly && existing?._rev && sameContent(existing, doc)) {
-				results[item.index] = { id: doc._id, rev: existing._rev, ok: true };
-			} else toWrite.push(item);
-		}
-
-		const written = await ctx.store.bulkDocs(
-			scope,
-			toWrite.map((w) => w.doc),
-		);
-		written.forEach((r, i) => {
-			const index = toWrite[i]?.index as number;
-			results[index] = 'rev' in r ? { id: r.id, rev: r.rev, ok: true } : r;
-		});
-		if (scope === 'org' && written.some((r) => 'rev' in r)) ctx.orgChanged();
-		return results;
+		return writeDocs(ctx, user, grants, scope, body.docs as unknown[], { submitOnly, units });
 	});
 
 	app.post('/db/:scope/_all_docs', async (request) => {

@@ -1,0 +1,222 @@
+import Papa from 'papaparse';
+import { describe, expect, it } from 'vitest';
+import { roundReport, type AnswerDoc, type RoundDoc, type TemplateDoc } from '../domain/index.ts';
+import { findingIdForItem } from '../domain/round-state.ts';
+import { en } from '../i18n/en.ts';
+import { interpolate, type MessageKey } from '../i18n/i18n.svelte.ts';
+import { sv } from '../i18n/sv.ts';
+import { reportCsv, reportFileName, reportRows, type ReportWords } from './report-csv.ts';
+
+const T = '2026-11-23T09:00:00.000Z';
+const template: TemplateDoc = {
+	_id: 'template:physical.v1',
+	type: 'template',
+	scope: 'org',
+	family: 'physical',
+	status: 'published',
+	kind: 'physical',
+	title: { sv: 'Fysisk skyddsrond', en: 'Physical safety round' },
+	version: 3,
+	legalRef: 'AFS 2023:1',
+	retired: false,
+	sections: [
+		{
+			id: 's1',
+			title: { sv: 'Lokaler', en: 'Premises' },
+			items: [
+				{ id: 'i1', text: { sv: 'Är golven hela; inga "snubbelrisker"?', en: 'Are floors intact?' } },
+				{ id: 'i2', text: { sv: 'Fungerar nödutgångarna?', en: 'Do the emergency exits work?' } },
+			],
+		},
+	],
+	createdAt: T,
+	updatedAt: T,
+};
+const round: RoundDoc = {
+	_id: 'round:r1',
+	type: 'round',
+	scope: 'unit-a1',
+	unitId: 'a1',
+	templateId: template._id,
+	templateVersion: 3,
+	date: '2026-11-23',
+	status: 'signed',
+	participants: [{ name: 'Åsa Öberg', role: 'other' }],
+	createdBy: 'chef',
+	createdAt: T,
+	updatedAt: T,
+};
+const answer = (itemId: string, value: AnswerDoc['value'], extra: Partial<AnswerDoc> = {}): AnswerDoc => ({
+	_id: `answer:${itemId}-${value}`,
+	type: 'answer',
+	scope: 'unit-a1',
+	roundId: round._id,
+	itemId,
+	value,
+	comment: '',
+	fixedOnSite: false,
+	fixedNote: '',
+	photos: [],
+	stamp: '1795424400000-0000-dev',
+	answeredAt: T,
+	answeredBy: 'chef',
+	answeredByName: 'Anna Chef',
+	createdAt: T,
+	updatedAt: T,
+	...extra,
+});
+const findingId = findingIdForItem(round._id, 'i2');
+const report = roundReport({
+	round,
+	template,
+	answers: [
+		answer('i1', 'yes', { comment: 'Mattan byttes; nu bra', fixedOnSite: true, fixedNote: 'Tejpade kanten' }),
+		answer('i2', 'no'),
+	],
+	findings: [
+		{
+			_id: findingId,
+			type: 'finding',
+			scope: 'unit-a1',
+			roundId: round._id,
+			itemId: 'i2',
+			title: 'Nödutgång blockerad',
+			description: 'Kartonger framför dörren',
+			category: 'physical',
+			location: 'Lager',
+			status: 'open',
+			createdBy: 'chef',
+			createdAt: T,
+			updatedAt: T,
+		},
+	],
+	assessments: [
+		{
+			_id: 'assessment:a1',
+			type: 'assessment',
+			scope: 'unit-a1',
+			findingId,
+			roundId: round._id,
+			probability: 3,
+			consequence: 4,
+			serious: true,
+			stamp: '1795424400000-0001-dev',
+			assessedAt: T,
+			assessedBy: 'chef',
+			assessedByName: 'Anna Chef',
+			createdAt: T,
+			updatedAt: T,
+		},
+	],
+	signatures: [
+		{
+			_id: 'signature:m',
+			type: 'signature',
+			scope: 'unit-a1',
+			roundId: round._id,
+			signedBy: 'chef',
+			signerName: 'Anna Chef',
+			role: 'manager',
+			signedAt: '2026-11-23T10:00:00.000Z',
+			createdAt: T,
+			updatedAt: T,
+		},
+		{
+			_id: 'signature:s',
+			type: 'signature',
+			scope: 'unit-a1',
+			roundId: round._id,
+			signedBy: 'skyddsombud',
+			signerName: 'Sara Skyddsombud',
+			role: 'safety_rep',
+			signedAt: '2026-11-23T11:00:00.000Z',
+			reservation: 'Dörren måste åtgärdas; i dag',
+			createdAt: T,
+			updatedAt: T,
+		},
+	],
+	reopenings: [],
+});
+
+const words = (locale: 'sv' | 'en'): ReportWords => {
+	const tag = locale === 'sv' ? 'sv-SE' : 'en-GB';
+	const catalog = locale === 'sv' ? sv : en;
+	return {
+		locale,
+		t: (key: MessageKey, params?: Record<string, string | number>) => interpolate(catalog[key], params),
+		date: (v) => new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(v)),
+		dateTime: (v) =>
+			new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(v)),
+		number: (v) => new Intl.NumberFormat(tag).format(v),
+	};
+};
+
+describe('reportCsv', () => {
+	it('starts with a UTF-8 byte-order mark and separates fields with ; for Swedish Excel', () => {
+		const csv = reportCsv(report, words('sv'), 'Enhet A1');
+		expect(csv.charCodeAt(0)).toBe(0xfeff);
+		expect(csv.slice(1).split('\r\n')[0]).toBe('Del;Nr;Rubrik;Värde;Kommentar;Åtgärdat direkt;Allvarlig risk;Av;Tid');
+	});
+
+	it('holds the round, every answer, the finding with its risk in words, and both signatures with the reservation', () => {
+		const csv = reportCsv(report, words('sv'), 'Enhet A1');
+		const parsed = Papa.parse<string[]>(csv.slice(1), { delimiter: ';' }).data;
+		expect(parsed).toEqual(reportRows(report, words('sv'), 'Enhet A1'));
+		const byPart = (part: string) => parsed.filter((r) => r[0] === part);
+		expect(byPart('Rond').map((r) => [r[2], r[3]])).toEqual([
+			['Enhet', 'Enhet A1'],
+			['Datum', '23 november 2026'],
+			['Mall', 'Fysisk skyddsrond'],
+			['Mallversion', '3'],
+			['Status', 'Signerad'],
+			['Deltagare', 'Åsa Öberg'],
+		]);
+		expect(byPart('Fråga')).toEqual([
+			[
+				'Fråga',
+				'1',
+				'Är golven hela; inga "snubbelrisker"?',
+				'Ja',
+				'Mattan byttes; nu bra',
+				'Tejpade kanten',
+				'',
+				'Anna Chef',
+				'23 nov. 2026 09:00',
+			],
+			['Fråga', '2', 'Fungerar nödutgångarna?', 'Nej', '', '', '', 'Anna Chef', '23 nov. 2026 09:00'],
+		]);
+		expect(byPart('Iakttagelse')).toEqual([
+			[
+				'Iakttagelse',
+				'1',
+				'Nödutgång blockerad',
+				'Allvarlig (12 av 16)',
+				'Kartonger framför dörren – Lager',
+				'',
+				'ja',
+				'Anna Chef',
+				'23 nov. 2026 09:00',
+			],
+		]);
+		expect(byPart('Underskrift').map((r) => [r[2], r[3], r[4]])).toEqual([
+			['Anna Chef', 'chef', ''],
+			['Sara Skyddsombud', 'skyddsombud', 'Reservation: Dörren måste åtgärdas; i dag'],
+		]);
+	});
+
+	it('quotes fields that hold the separator or quotes, so they survive a round trip', () => {
+		const csv = reportCsv(report, words('sv'), 'Enhet A1');
+		expect(csv).toContain('"Är golven hela; inga ""snubbelrisker""?"');
+	});
+
+	it('follows the language: English labels and English dates', () => {
+		const rows = reportRows(report, words('en'), 'Unit A1');
+		expect(rows[0]?.[0]).toBe('Part');
+		expect(rows.find((r) => r[0] === 'Finding')?.[3]).toBe('Severe (12 of 16)');
+		expect(rows.find((r) => r[2] === 'Date')?.[3]).toBe('23 November 2026');
+	});
+
+	it('names the file by unit and date without unsafe characters', () => {
+		expect(reportFileName('Enhet Å/Ö 1', '2026-11-23')).toBe('rond-Enhet-A-O-1-2026-11-23.csv');
+	});
+});

@@ -1,0 +1,194 @@
+/**
+ * Signing a round on this device, for the sign-off section and the report: the round's
+ * signatures and reopenings read live, the sign-off state (domain `sign-off`), and the commands
+ * that sign, lock and reopen. Signing and reopening write append-only documents (decision
+ * 0007); the lock (`status: 'signed'`) is written by whichever device first sees both signatures,
+ * and the server accepts it only then. It never signs in anyone's name but the signed-in
+ * person's, except through the server's co-sign check (`coSign`), which needs the network.
+ */
+import {
+	AppError,
+	asUnsigned,
+	canSign,
+	lockBlockers,
+	newId,
+	roundReport,
+	signOffState,
+	type ReopeningDoc,
+	type RoundReport,
+	type SignatureDoc,
+	type SignRole,
+} from '../domain/index.ts';
+import { liveRoundEvents, type RoundEvents } from '../db/round-events-repo.ts';
+import { requestJson } from '../sync/http.ts';
+import { app } from './app-state.svelte.ts';
+import { clock } from './clock.ts';
+import { Live } from './live.svelte.ts';
+import type { RoundWalk } from './round-walk.svelte.ts';
+
+const NO_EVENTS: RoundEvents = { signatures: [], reopenings: [] };
+
+export class SignOff {
+	readonly #walk: RoundWalk;
+	readonly #live: Live<RoundEvents> | null;
+	/** The last error of a command, for the section to show. */
+	error = $state<unknown>(null);
+
+	constructor(walk: RoundWalk) {
+		this.#walk = walk;
+		this.#live = app.db ? new Live(liveRoundEvents(app.db, walk.roundId), NO_EVENTS) : null;
+	}
+
+	/** The round being signed, its documents and current state. */
+	get walk(): RoundWalk {
+		return this.#walk;
+	}
+
+	get events(): RoundEvents {
+		return this.#live?.current ?? NO_EVENTS;
+	}
+
+	readonly state = $derived(signOffState(this.walk.roundId, this.events.signatures, this.events.reopenings));
+	readonly locked = $derived(this.walk.round?.status === 'signed');
+	/** May the content be signed (every item answered, every finding assessed), judged as if unsigned. */
+	readonly contentCheck = $derived(
+		this.walk.round && this.walk.template
+			? canSign(
+					asUnsigned(this.walk.round),
+					this.walk.bundle.answers,
+					this.walk.bundle.findings,
+					this.walk.template,
+					this.walk.bundle.assessments,
+				)
+			: null,
+	);
+	/** The roles the signed-in person holds in the round's unit (with write access): those they may sign in. */
+	readonly myRoles = $derived.by((): SignRole[] => {
+		const grant = app.me?.scopes.find((s) => s.scope === this.walk.round?.scope && s.write);
+		return grant && (grant.role === 'manager' || grant.role === 'safety_rep') ? [grant.role] : [];
+	});
+	/** Both have signed, the content may be signed, and the round is not locked yet: this device locks it. */
+	readonly shouldLock = $derived(
+		!this.locked &&
+			this.myRoles.length > 0 &&
+			this.contentCheck !== null &&
+			lockBlockers(this.state, this.contentCheck).length === 0,
+	);
+
+	readonly report = $derived.by((): RoundReport | null => {
+		const { round, template } = this.walk;
+		if (!round || !template) return null;
+		return roundReport({
+			round,
+			template,
+			answers: this.walk.bundle.answers,
+			findings: this.walk.bundle.findings,
+			assessments: this.walk.bundle.assessments,
+			signatures: this.events.signatures,
+			reopenings: this.events.reopenings,
+		});
+	});
+
+	#me(): { name: string; displayName: string } {
+		if (!app.me || !app.db) throw new AppError('unauthorized', 'not signed in');
+		return app.me;
+	}
+
+	#signature(name: string, displayName: string, role: SignRole, reservation: string): SignatureDoc {
+		const round = this.walk.round;
+		if (!round) throw new AppError('not_found', 'round not on this device');
+		const now = clock.now().toISOString();
+		const text = reservation.trim();
+		return {
+			_id: newId('signature'),
+			type: 'signature',
+			scope: round.scope,
+			roundId: round._id,
+			signedBy: name,
+			signerName: displayName,
+			role,
+			signedAt: now,
+			...(text !== '' ? { reservation: text } : {}),
+			createdAt: now,
+			updatedAt: now,
+		};
+	}
+
+	async #run(command: () => Promise<void>): Promise<boolean> {
+		this.error = null;
+		try {
+			await command();
+			return true;
+		} catch (err) {
+			this.error = err;
+			return false;
+		}
+	}
+
+	/** Sign as the signed-in person, in `role`, with an optional reservation (works offline). */
+	sign(role: SignRole, reservation = ''): Promise<boolean> {
+		return this.#run(async () => {
+			if (!this.contentCheck?.ok) throw new AppError('invalid', 'the round cannot be signed yet');
+			const me = this.#me();
+			await app.save(this.#signature(me.name, me.displayName, role, reservation));
+		});
+	}
+
+	/**
+	 * Another person signs on this device: their password is checked by the server, which
+	 * writes the signature as them; this device's sign-in stays. Needs the network.
+	 */
+	coSign(opts: {
+		name: string;
+		displayName: string;
+		password: string;
+		role: SignRole;
+		reservation: string;
+	}): Promise<boolean> {
+		return this.#run(async () => {
+			if (!this.contentCheck?.ok) throw new AppError('invalid', 'the round cannot be signed yet');
+			const signature = this.#signature(opts.name.trim(), opts.displayName.trim(), opts.role, opts.reservation);
+			await requestJson(fetch, '/api/rounds/sign', {
+				method: 'POST',
+				body: { name: opts.name.trim(), password: opts.password, scope: signature.scope, signature },
+			});
+			app.retry(); // bring the new signature to this device
+		});
+	}
+
+	/** Lock the round once both have signed (called when `shouldLock`). */
+	lock(): Promise<boolean> {
+		return this.#run(async () => {
+			const round = this.walk.round;
+			if (!round || !this.shouldLock) return;
+			await app.save({ ...round, status: 'signed', updatedAt: clock.now().toISOString() });
+		});
+	}
+
+	/** Open a signed round again, with a written reason; its signatures are set aside. */
+	reopen(reason: string): Promise<boolean> {
+		return this.#run(async () => {
+			const round = this.walk.round;
+			const text = reason.trim();
+			if (!round || round.status !== 'signed') throw new AppError('invalid', 'only a signed round can be reopened');
+			if (text === '') throw new AppError('invalid', 'a reason is needed');
+			const me = this.#me();
+			const now = clock.now().toISOString();
+			const reopening: ReopeningDoc = {
+				_id: newId('reopening'),
+				type: 'reopening',
+				scope: round.scope,
+				roundId: round._id,
+				reason: text,
+				voids: this.state.active.map((s) => s._id),
+				reopenedAt: now,
+				reopenedBy: me.name,
+				reopenedByName: me.displayName,
+				createdAt: now,
+				updatedAt: now,
+			};
+			await app.save(reopening);
+			await app.save({ ...round, status: 'in_progress', updatedAt: now });
+		});
+	}
+}

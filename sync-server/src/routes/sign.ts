@@ -1,0 +1,51 @@
+/**
+ * `POST /api/rounds/sign`: a second person signs a round on a device someone else is signed in
+ * on (the manager's tablet passed to the safety rep). The caller's session stays as it is: the
+ * co-signer's name and password are checked like a sign-in (same limiters, same answer for a
+ * wrong name or password) and the signature is written as the co-signer, through the same
+ * checks as `_bulk_docs` with the co-signer's own grants (decision 0007). It never sets a cookie,
+ * never stores the password, and writes nothing but one signature.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AppError, signInSchema } from '../../../src/lib/domain/index.ts';
+import { dummyVerify, verifyPassword } from '../auth/passwords.ts';
+import type { ServerContext } from '../context.ts';
+import { writeDocs } from './scope.ts';
+
+const WRONG = 'Name or password is incorrect.';
+
+const coSignSchema = signInSchema.extend({
+	scope: z.string().max(100),
+	signature: z.record(z.string(), z.unknown()),
+});
+
+export async function signRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+	app.post('/api/rounds/sign', async (request) => {
+		// Only from a signed-in device: the form is offered inside the app, never to strangers.
+		await ctx.requireUser(request);
+		const parsed = coSignSchema.safeParse(request.body);
+		if (!parsed.success) throw new AppError('bad_request', 'name, password, scope and signature are required');
+		const { name, password, scope, signature } = parsed.data;
+		const now = ctx.now().getTime();
+		if (ctx.accountFailures.blocked(name, now) || ctx.ipFailures.blocked(request.ip, now)) {
+			throw new AppError('rate_limited', 'Too many failed sign-ins. Try again in 15 minutes.');
+		}
+		const signer = await ctx.users.get(name);
+		const ok = signer ? await verifyPassword(password, signer.passwordHash) : await dummyVerify(password);
+		if (!signer || !ok) {
+			ctx.accountFailures.fail(name, now);
+			ctx.ipFailures.fail(request.ip, now);
+			throw new AppError('unauthorized', WRONG);
+		}
+		ctx.accountFailures.reset(name);
+		if (signature.type !== 'signature') throw new AppError('bad_request', 'only a signature can be written here');
+		const grants = await ctx.readGrants(signer, scope);
+		const [result] = await writeDocs(ctx, signer, grants, scope, [signature]);
+		if (result && 'error' in result) {
+			const code = result.error === 'conflict' || result.error === 'invalid' ? result.error : 'forbidden';
+			throw new AppError(code, result.reason);
+		}
+		return result;
+	});
+}

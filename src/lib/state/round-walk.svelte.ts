@@ -38,6 +38,7 @@ import { i18n } from '../i18n/i18n.svelte.ts';
 import { app } from './app-state.svelte.ts';
 import { clock } from './clock.ts';
 import { Live } from './live.svelte.ts';
+import { perfMeasure, perfNow } from './perf.ts';
 import type { PhotoTarget } from './photos.svelte.ts';
 
 /** How long typing may pause before the text is saved. */
@@ -196,6 +197,7 @@ export class RoundWalk {
 	}
 
 	async #writeAnswer(itemId: string, patch: Partial<AnswerFields>): Promise<void> {
+		const started = perfNow();
 		const me = this.#me();
 		const db = app.db;
 		const round = await getDoc(db!, this.roundId);
@@ -248,6 +250,7 @@ export class RoundWalk {
 		});
 		if (finding) await app.save(finding);
 		if (round.status === 'planned') await app.save({ ...round, status: 'in_progress' });
+		perfMeasure('trygg:answer-saved', started);
 	}
 
 	/** Text typed into an item's comment or "what was done": saved after a pause. */

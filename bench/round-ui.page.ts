@@ -182,11 +182,14 @@ const bench: BenchPage = {
 			if (!changedAt && progress.textContent !== before) changedAt = performance.now();
 		});
 		observer.observe(progress, { characterData: true, childList: true, subtree: true });
-		input.focus();
+		// The person sees the item when they answer it: scrolled into view before the timing starts.
+		item.scrollIntoView({ block: 'center' });
+		input.focus({ preventScroll: true });
+		await nextPaint();
 		const t0 = performance.now();
 		input.click();
 		// Leaving the answer group writes the choice at once (otherwise after CHOICE_SAVE_DELAY_MS).
-		comment.focus();
+		comment.focus({ preventScroll: true });
 		const shown = (await nextPaint()) - t0;
 		const reflected =
 			(await paintedWhen(() => changedAt > 0).catch(() => {

@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import ts from 'typescript';
@@ -49,6 +49,13 @@ export type BenchPage = {
 const ANSWERS = arg('answers', 30);
 const OPENS = arg('opens', 7);
 const COMPRESSIONS = arg('compressions', 5);
+/** `--only list,open,answer,compress` runs some of the measures (all by default). */
+const ONLY = process.argv.includes('--only')
+	? (process.argv[process.argv.indexOf('--only') + 1] ?? '').split(',')
+	: null;
+/** `--profile` records a CPU profile of the answers (test-results/round-ui-answer.cpuprofile). */
+const PROFILE = process.argv.includes('--profile');
+const want = (part: 'list' | 'open' | 'answer' | 'compress'): boolean => !ONLY || ONLY.includes(part);
 const ROUNDS = 500;
 const ITEMS = 60;
 const PHOTOS = 20;
@@ -230,6 +237,39 @@ async function seed(base: string, page: Page): Promise<Seeded> {
 /** The in-page API: a global function the page script defines (only called inside `page.evaluate`). */
 declare function tryggBenchOf(): BenchPage;
 
+type ProfileNode = {
+	id: number;
+	callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+};
+type Profile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+
+/** A CPU profile through CDP; on stop, writes it and prints the functions with the most self time. */
+async function startProfile(page: Page): Promise<{ stop: (name: string) => Promise<void> }> {
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Profiler.enable');
+	await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+	await cdp.send('Profiler.start');
+	return {
+		stop: async (name) => {
+			const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };
+			const file = path.join(root, 'test-results', `round-ui-${name}.cpuprofile`);
+			mkdirSync(path.dirname(file), { recursive: true });
+			writeFileSync(file, JSON.stringify(profile));
+			const self = new Map<number, number>();
+			profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+			const byFrame = new Map<string, number>();
+			for (const node of profile.nodes) {
+				const f = node.callFrame;
+				const key = `${f.functionName || '(anonymous)'} ${path.basename(f.url)}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+				byFrame.set(key, (byFrame.get(key) ?? 0) + (self.get(node.id) ?? 0));
+			}
+			const top = [...byFrame].sort((a, b) => b[1] - a[1]).slice(0, 25);
+			process.stdout.write(`\nCPU profile (${file}), self time:\n`);
+			for (const [key, ms] of top) process.stdout.write(`${ms.toFixed(1).padStart(8)} ms  ${key}\n`);
+		},
+	};
+}
+
 const roundHref = (id: string) => `/rounds/${encodeURIComponent(id)}`;
 
 async function setWalkMode(page: Page, mode: 'one' | 'list'): Promise<void> {
@@ -290,148 +330,159 @@ async function main(): Promise<void> {
 			await thumb.locator('img').waitFor({ timeout: 30_000 });
 		}
 
-		// 1. The round list with 500 rounds: a full load, and arriving from the home page.
-		const listLoad: number[] = [];
-		const listNav: number[] = [];
-		const listStatic: number[] = [];
-		let listHtml = '';
-		for (let i = 0; i <= OPENS; i++) {
-			await page.goto('/rounds');
-			const load = await page.evaluate(() => tryggBenchOf().loaded('trygg:rounds-ready'));
-			if (!listHtml) listHtml = await page.evaluate(() => tryggBenchOf().html('main'));
-			const reference = await page.evaluate((html) => tryggBenchOf().staticRender('main', html), listHtml);
-			await page.goto('/');
-			await page.locator('body[data-hydrated="true"]').waitFor();
-			const nav = await page.evaluate(() => tryggBenchOf().navigate('/rounds', 'trygg:rounds-ready'));
-			if (i === 0) continue; // warm-up
-			listLoad.push(load.painted);
-			listNav.push(nav.painted);
-			listStatic.push(reference.painted);
-		}
-		rows.push({
-			what: `Round list, ${ROUNDS} rounds: from the home page → list painted`,
-			budget: 300,
-			app: listNav,
-			reference: listStatic,
-			refName: 'same list as static HTML',
-		});
-		rows.push({
-			what: `Round list, ${ROUNDS} rounds: full page load → list painted`,
-			budget: 300,
-			app: listLoad,
-			reference: listStatic,
-			refName: 'same list as static HTML',
-		});
-
-		// 2. Opening the 60-item round from the list, all items on the page and one at a time.
-		for (const mode of ['list', 'one'] as const) {
-			await setWalkMode(page, mode);
-			const nav: number[] = [];
-			const load: number[] = [];
-			const stat: number[] = [];
-			let html = '';
+		if (want('list')) {
+			// 1. The round list with 500 rounds: a full load, and arriving from the home page.
+			const listLoad: number[] = [];
+			const listNav: number[] = [];
+			const listStatic: number[] = [];
+			let listHtml = '';
 			for (let i = 0; i <= OPENS; i++) {
 				await page.goto('/rounds');
-				await page.evaluate(() => tryggBenchOf().loaded('trygg:rounds-ready'));
-				const opened = await page.evaluate(
-					(href) => tryggBenchOf().navigate(href, 'trygg:round-ready'),
-					roundHref(seeded.roundId),
-				);
-				if (!html) html = await page.evaluate(() => tryggBenchOf().html('main'));
-				const reference = await page.evaluate((h) => tryggBenchOf().staticRender('main', h), html);
-				await page.reload();
-				const loaded = await page.evaluate(() => tryggBenchOf().loaded('trygg:round-ready'));
-				if (i === 0) continue;
-				nav.push(opened.painted);
-				load.push(loaded.painted);
-				stat.push(reference.painted);
+				const load = await page.evaluate(() => tryggBenchOf().loaded('trygg:rounds-ready'));
+				if (!listHtml) listHtml = await page.evaluate(() => tryggBenchOf().html('main'));
+				const reference = await page.evaluate((html) => tryggBenchOf().staticRender('main', html), listHtml);
+				await page.goto('/');
+				await page.locator('body[data-hydrated="true"]').waitFor();
+				const nav = await page.evaluate(() => tryggBenchOf().navigate('/rounds', 'trygg:rounds-ready'));
+				if (i === 0) continue; // warm-up
+				listLoad.push(load.painted);
+				listNav.push(nav.painted);
+				listStatic.push(reference.painted);
 			}
-			const shown = mode === 'list' ? `all ${ITEMS} items shown` : 'one item at a time';
 			rows.push({
-				what: `Open the ${ITEMS}-item round (${shown}): from the list → painted`,
+				what: `Round list, ${ROUNDS} rounds: from the home page → list painted`,
 				budget: 300,
-				app: nav,
-				reference: stat,
-				refName: 'same page as static HTML',
+				app: listNav,
+				reference: listStatic,
+				refName: 'same list as static HTML',
 			});
 			rows.push({
-				what: `Open the ${ITEMS}-item round (${shown}): full page load → painted`,
+				what: `Round list, ${ROUNDS} rounds: full page load → list painted`,
 				budget: 300,
-				app: load,
-				reference: stat,
-				refName: 'same page as static HTML',
+				app: listLoad,
+				reference: listStatic,
+				refName: 'same list as static HTML',
 			});
 		}
-
-		// 3. Recording answers on the round with every item on the page (the heavier view).
-		await setWalkMode(page, 'list');
-		await page.goto(roundHref(seeded.roundId));
-		await page.evaluate(() => tryggBenchOf().loaded('trygg:round-ready'));
-		const answers: { shown: number[]; saved: number[]; reflected: number[] } = { shown: [], saved: [], reflected: [] };
-		const refs: { frame: number[]; idb: number[]; idbPainted: number[] } = { frame: [], idb: [], idbPainted: [] };
-		for (let i = 0; i <= ANSWERS; i++) {
-			const n = PHOTOS + 1 + i;
-			if (n > ITEMS) break;
-			// Every fifth answer is a Nej, which also makes a finding.
-			const value = i % 5 === 4 ? 'no' : 'yes';
-			const a = await page.evaluate(
-				([id, v]) => tryggBenchOf().answer(id as string, v as 'yes' | 'no'),
-				[`bench-${String(n).padStart(2, '0')}`, value],
-			);
-			const r = await page.evaluate((seq) => tryggBenchOf().referenceAnswer(seq), i);
-			await page.waitForTimeout(150);
-			if (i === 0) continue;
-			answers.shown.push(a.shown);
-			answers.saved.push(a.saved);
-			answers.reflected.push(a.reflected);
-			refs.frame.push(r.frame);
-			refs.idb.push(r.idb);
-			refs.idbPainted.push(r.idbPainted);
+		if (want('open')) {
+			// 2. Opening the 60-item round from the list, all items on the page and one at a time.
+			for (const mode of ['list', 'one'] as const) {
+				await setWalkMode(page, mode);
+				const nav: number[] = [];
+				const load: number[] = [];
+				const stat: number[] = [];
+				let html = '';
+				for (let i = 0; i <= OPENS; i++) {
+					await page.goto('/rounds');
+					await page.evaluate(() => tryggBenchOf().loaded('trygg:rounds-ready'));
+					const opened = await page.evaluate(
+						(href) => tryggBenchOf().navigate(href, 'trygg:round-ready'),
+						roundHref(seeded.roundId),
+					);
+					if (!html) html = await page.evaluate(() => tryggBenchOf().html('main'));
+					const reference = await page.evaluate((h) => tryggBenchOf().staticRender('main', h), html);
+					await page.reload();
+					const loaded = await page.evaluate(() => tryggBenchOf().loaded('trygg:round-ready'));
+					if (i === 0) continue;
+					nav.push(opened.painted);
+					load.push(loaded.painted);
+					stat.push(reference.painted);
+				}
+				const shown = mode === 'list' ? `all ${ITEMS} items shown` : 'one item at a time';
+				rows.push({
+					what: `Open the ${ITEMS}-item round (${shown}): from the list → painted`,
+					budget: 300,
+					app: nav,
+					reference: stat,
+					refName: 'same page as static HTML',
+				});
+				rows.push({
+					what: `Open the ${ITEMS}-item round (${shown}): full page load → painted`,
+					budget: 300,
+					app: load,
+					reference: stat,
+					refName: 'same page as static HTML',
+				});
+			}
 		}
-		rows.push({
-			what: 'Answer: click → choice painted',
-			budget: 50,
-			app: answers.shown,
-			reference: refs.frame,
-			refName: 'a direct text change → painted',
-		});
-		rows.push({
-			what: 'Answer: click → stored in IndexedDB',
-			budget: 50,
-			app: answers.saved,
-			reference: refs.idb,
-			refName: 'bare IndexedDB put + get',
-		});
-		rows.push({
-			what: 'Answer: click → progress read back from IndexedDB, painted',
-			budget: 50,
-			app: answers.reflected,
-			reference: refs.idbPainted,
-			refName: 'bare IndexedDB put + get → painted',
-		});
-
-		// 4. Compressing a 12-megapixel camera JPEG with the app's own code (the round's photo picker).
-		await setWalkMode(page, 'one');
-		await page.goto(roundHref(seeded.otherRoundId));
-		await page.evaluate(() => tryggBenchOf().loaded('trygg:round-ready'));
-		const compress: number[] = [];
-		const compressRef: number[] = [];
-		let sourceBytes = 0;
-		for (let i = 0; i <= COMPRESSIONS; i++) {
-			sourceBytes = await page.evaluate((seed) => tryggBenchOf().prepareBigJpeg(seed), 1000 + i);
-			const app = await page.evaluate(() => tryggBenchOf().compressInApp('[data-testid="photo-choose"]'));
-			const ref = await page.evaluate(() => tryggBenchOf().compressReference());
-			if (i === 0) continue;
-			compress.push(app);
-			compressRef.push(ref);
+		if (want('answer')) {
+			// 3. Recording answers on the round with every item on the page (the heavier view).
+			await setWalkMode(page, 'list');
+			await page.goto(roundHref(seeded.roundId));
+			await page.evaluate(() => tryggBenchOf().loaded('trygg:round-ready'));
+			const answers: { shown: number[]; saved: number[]; reflected: number[] } = {
+				shown: [],
+				saved: [],
+				reflected: [],
+			};
+			const refs: { frame: number[]; idb: number[]; idbPainted: number[] } = { frame: [], idb: [], idbPainted: [] };
+			const profiler = PROFILE ? await startProfile(page) : null;
+			for (let i = 0; i <= ANSWERS; i++) {
+				const n = PHOTOS + 1 + i;
+				if (n > ITEMS) break;
+				// Every fifth answer is a Nej, which also makes a finding.
+				const value = i % 5 === 4 ? 'no' : 'yes';
+				const a = await page.evaluate(
+					([id, v]) => tryggBenchOf().answer(id as string, v as 'yes' | 'no'),
+					[`bench-${String(n).padStart(2, '0')}`, value],
+				);
+				const r = await page.evaluate((seq) => tryggBenchOf().referenceAnswer(seq), i);
+				await page.waitForTimeout(150);
+				if (i === 0) continue;
+				answers.shown.push(a.shown);
+				answers.saved.push(a.saved);
+				answers.reflected.push(a.reflected);
+				refs.frame.push(r.frame);
+				refs.idb.push(r.idb);
+				refs.idbPainted.push(r.idbPainted);
+			}
+			if (profiler) await profiler.stop('answer');
+			rows.push({
+				what: 'Answer: click → choice painted',
+				budget: 50,
+				app: answers.shown,
+				reference: refs.frame,
+				refName: 'a direct text change → painted',
+			});
+			rows.push({
+				what: 'Answer: click → stored in IndexedDB',
+				budget: 50,
+				app: answers.saved,
+				reference: refs.idb,
+				refName: 'bare IndexedDB put + get',
+			});
+			rows.push({
+				what: 'Answer: click → progress read back from IndexedDB, painted',
+				budget: 50,
+				app: answers.reflected,
+				reference: refs.idbPainted,
+				refName: 'bare IndexedDB put + get → painted',
+			});
 		}
-		rows.push({
-			what: `Compress a 12 MP JPEG (4000×3000, ${(sourceBytes / 1e6).toFixed(1)} MB) → 1600 px`,
-			budget: 1500,
-			app: compress,
-			reference: compressRef,
-			refName: 'bare decode → draw → encode',
-		});
+		if (want('compress')) {
+			// 4. Compressing a 12-megapixel camera JPEG with the app's own code (the round's photo picker).
+			await setWalkMode(page, 'one');
+			await page.goto(roundHref(seeded.otherRoundId));
+			await page.evaluate(() => tryggBenchOf().loaded('trygg:round-ready'));
+			const compress: number[] = [];
+			const compressRef: number[] = [];
+			let sourceBytes = 0;
+			for (let i = 0; i <= COMPRESSIONS; i++) {
+				sourceBytes = await page.evaluate((seed) => tryggBenchOf().prepareBigJpeg(seed), 1000 + i);
+				const app = await page.evaluate(() => tryggBenchOf().compressInApp('[data-testid="photo-choose"]'));
+				const ref = await page.evaluate(() => tryggBenchOf().compressReference());
+				if (i === 0) continue;
+				compress.push(app);
+				compressRef.push(ref);
+			}
+			rows.push({
+				what: `Compress a 12 MP JPEG (4000×3000, ${(sourceBytes / 1e6).toFixed(1)} MB) → 1600 px`,
+				budget: 1500,
+				app: compress,
+				reference: compressRef,
+				refName: 'bare decode → draw → encode',
+			});
+		}
 	} finally {
 		await browser.close();
 		await server.stop();

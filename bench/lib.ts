@@ -95,12 +95,22 @@ function stopper(proc: ChildProcess, dir: string): () => Promise<void> {
 
 const root = path.resolve(import.meta.dirname, '..');
 
-/** Trygg's sync server on the embedded store, signed in as `chef` (manager of Enhet A1). */
-export async function startTrygg(): Promise<Target> {
+/**
+ * Trygg's sync server on the embedded store, signed in as `chef` (manager of Enhet A1);
+ * with `staticDir` it also serves the built PWA from there (as `npm start` does).
+ */
+export async function startTrygg(opts: { staticDir?: string } = {}): Promise<Target> {
 	const dir = await mkdtemp(path.join(tmpdir(), 'trygg-bench-'));
 	const port = await freePort();
 	const proc = spawn(process.execPath, [path.join(root, 'sync-server/src/main.ts')], {
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', TRYGG_DATA_DIR: dir, TRYGG_LOG: 'false' },
+		env: {
+			...process.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			TRYGG_DATA_DIR: dir,
+			TRYGG_LOG: 'false',
+			...(opts.staticDir ? { TRYGG_STATIC_DIR: opts.staticDir } : {}),
+		},
 		stdio: ['ignore', 'ignore', 'inherit'],
 	});
 	const base = `http://127.0.0.1:${port}`;

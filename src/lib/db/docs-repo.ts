@@ -141,8 +141,6 @@ export type RoundBundle = {
 	/** Every finding and assessment of the unit (earlier rounds' open findings and their risk too). */
 	findings: Extract<StoredDoc, { type: 'finding' }>[];
 	assessments: Extract<StoredDoc, { type: 'assessment' }>[];
-	/** The unit's rounds (to date earlier findings). */
-	rounds: Extract<StoredDoc, { type: 'round' }>[];
 };
 
 /** Live bundle of one round and what its page needs. */
@@ -150,19 +148,18 @@ export function liveRoundBundle(db: TryggDb, roundId: string): Observable<RoundB
 	return liveQuery(async () => {
 		const round = await db.docs.get(roundId);
 		if (!round || round.type !== 'round' || round._deleted) {
-			return { round: undefined, template: undefined, answers: [], findings: [], assessments: [], rounds: [] };
+			return { round: undefined, template: undefined, answers: [], findings: [], assessments: [] };
 		}
 		const ofType = async <T extends StoredDoc['type']>(type: T) =>
 			(await db.docs.where('[scope+type]').equals([round.scope, type]).toArray()).filter((d) => !d._deleted) as Extract<
 				StoredDoc,
 				{ type: T }
 			>[];
-		const [templateDoc, own, findings, assessments, rounds] = await Promise.all([
+		const [templateDoc, own, findings, assessments] = await Promise.all([
 			db.docs.get(round.templateId),
 			docsOfRound(db, roundId),
 			ofType('finding'),
 			ofType('assessment'),
-			ofType('round'),
 		]);
 		return {
 			round,
@@ -170,9 +167,20 @@ export function liveRoundBundle(db: TryggDb, roundId: string): Observable<RoundB
 			answers: own.filter((d): d is Extract<StoredDoc, { type: 'answer' }> => d.type === 'answer'),
 			findings,
 			assessments,
-			rounds,
 		};
 	});
+}
+
+/**
+ * Live rounds of one scope (to date earlier rounds' findings). Kept out of the round bundle: a
+ * unit has hundreds of rounds, and every answer re-reads the bundle, never this.
+ */
+export function liveScopeRounds(db: TryggDb, scope: string): Observable<Extract<StoredDoc, { type: 'round' }>[]> {
+	return liveQuery(async () =>
+		(await db.docs.where('[scope+type]').equals([scope, 'round']).toArray()).filter(
+			(d): d is Extract<StoredDoc, { type: 'round' }> => d.type === 'round' && !d._deleted,
+		),
+	);
 }
 
 /** Live list of documents of one type, across every scope on the device. */

@@ -19,6 +19,7 @@ import { t } from '../i18n/i18n.svelte.ts';
 import { app } from './app-state.svelte.ts';
 import { errorCode, messageFor, messageForStored } from './errors.ts';
 import { Live } from './live.svelte.ts';
+import { perfMeasure, perfNow } from './perf.ts';
 
 export type PhotoProblem = { name: string; message: string };
 
@@ -69,7 +70,9 @@ export async function addPhotos(
 			continue;
 		}
 		try {
+			const started = perfNow();
 			const photo = await compressPhoto(file);
+			perfMeasure('trygg:compress', started);
 			const bytes = new Uint8Array(await photo.blob.arrayBuffer());
 			const sha256 = await sha256Hex(bytes);
 			if (photos.some((p) => p.sha256 === sha256)) {

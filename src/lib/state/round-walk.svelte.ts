@@ -29,15 +29,19 @@ import {
 	type AssessmentDoc,
 	type FindingDoc,
 	type FollowUp,
+	type ItemAnswers,
 	type PhotoRef,
 	type RiskAssessment,
+	type RoundDoc,
+	type RoundItem,
 } from '../domain/index.ts';
 import { maxStamp } from '../domain/hlc.ts';
-import { docsOfRound, getDoc, liveRoundBundle, nextStamp, type RoundBundle } from '../db/docs-repo.ts';
+import { docsOfRound, getDoc, liveRoundBundle, liveScopeRounds, nextStamp, type RoundBundle } from '../db/docs-repo.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import { app } from './app-state.svelte.ts';
 import { clock } from './clock.ts';
 import { Live } from './live.svelte.ts';
+import { perfMeasure, perfNow } from './perf.ts';
 import type { PhotoTarget } from './photos.svelte.ts';
 
 /** How long typing may pause before the text is saved. */
@@ -60,8 +64,16 @@ const EMPTY_BUNDLE: RoundBundle = {
 	answers: [],
 	findings: [],
 	assessments: [],
-	rounds: [],
 };
+
+/** The same answer documents (append-only, so the same ids mean the same content). */
+function sameAnswers(a: ItemAnswers, b: ItemAnswers): boolean {
+	return (
+		a.current._id === b.current._id &&
+		a.history.length === b.history.length &&
+		a.history.every((doc, i) => doc._id === b.history[i]?._id)
+	);
+}
 
 const blank = (): AnswerFields => ({ value: null, comment: '', fixedOnSite: false, fixedNote: '', photos: [] });
 
@@ -90,9 +102,35 @@ export class RoundWalk {
 	}
 
 	readonly round = $derived(this.bundle.round);
+	readonly #scope = $derived(this.bundle.round?.scope);
+	/** The unit's rounds, read apart from the bundle (an answer never re-reads hundreds of rounds). */
+	readonly #unitRounds = $derived(
+		this.#scope && app.db ? new Live<RoundDoc[]>(liveScopeRounds(app.db, this.#scope), []) : null,
+	);
 	readonly template = $derived(this.bundle.template);
-	readonly items = $derived(this.template ? roundItems(this.template) : []);
-	readonly answers = $derived(currentAnswers(this.bundle.answers));
+	/*
+	 * Every write re-reads the bundle, so every document arrives as a new object. Items and answers
+	 * that did not change keep the very same object, so only the part of the page that changed is
+	 * drawn again (an answer on a 60-item round must not redraw 60 items and reload their photos).
+	 */
+	#itemsOf: { key: string; items: RoundItem[] } | undefined;
+	#answersBefore: ReadonlyMap<string, ItemAnswers> | undefined;
+	readonly items = $derived.by(() => {
+		const template = this.template;
+		if (!template) return [];
+		const key = `${template._id}|${template._rev ?? ''}|${template.updatedAt}`;
+		if (this.#itemsOf?.key !== key) this.#itemsOf = { key, items: roundItems(template) };
+		return this.#itemsOf.items;
+	});
+	readonly answers = $derived.by(() => {
+		const next = currentAnswers(this.bundle.answers);
+		for (const [itemId, entry] of next) {
+			const before = this.#answersBefore?.get(itemId);
+			if (before && sameAnswers(before, entry)) next.set(itemId, before);
+		}
+		this.#answersBefore = next;
+		return next;
+	});
 	readonly progress = $derived(
 		this.template ? roundProgress(this.template, this.answers) : { answered: 0, total: 0, unanswered: [] },
 	);
@@ -110,7 +148,7 @@ export class RoundWalk {
 		this.bundle.findings.filter((f) => f.roundId === this.roundId && f.status === 'withdrawn'),
 	);
 	readonly earlier = $derived(
-		this.round ? earlierOpenFindings(this.round, this.bundle.rounds, this.bundle.findings) : [],
+		this.round ? earlierOpenFindings(this.round, this.#unitRounds?.current ?? [], this.bundle.findings) : [],
 	);
 	readonly signCheck = $derived(
 		this.round && this.template
@@ -196,14 +234,15 @@ export class RoundWalk {
 	}
 
 	async #writeAnswer(itemId: string, patch: Partial<AnswerFields>): Promise<void> {
+		const started = perfNow();
 		const me = this.#me();
 		const db = app.db;
-		const round = await getDoc(db!, this.roundId);
+		// Both reads at once: each is a round trip to the browser's database process.
+		const [round, own] = await Promise.all([getDoc(db!, this.roundId), docsOfRound(db!, this.roundId)]);
 		const template = this.template;
 		if (round?.type !== 'round' || !template) throw new AppError('not_found', 'round not on this device');
 		const item = this.items.find((i) => i.item.id === itemId)?.item;
 		if (!item) throw new AppError('not_found', `no item ${itemId}`);
-		const own = await docsOfRound(db!, this.roundId);
 		const mine = own.filter((d): d is AnswerDoc => d.type === 'answer' && d.itemId === itemId);
 		const previous = currentAnswers(mine).get(itemId)?.current;
 		const base: AnswerFields = previous
@@ -248,6 +287,7 @@ export class RoundWalk {
 		});
 		if (finding) await app.save(finding);
 		if (round.status === 'planned') await app.save({ ...round, status: 'in_progress' });
+		perfMeasure('trygg:answer-saved', started);
 	}
 
 	/** Text typed into an item's comment or "what was done": saved after a pause. */

@@ -80,15 +80,22 @@ async function run(target: Target): Promise<{
 	const stop = new AbortController();
 	setMaxListeners(0, stop.signal); // every device's request listens to it
 	let connected = 0;
+	let failures = 0;
 	let resolveConnected: () => void = () => undefined;
 	const allConnected = new Promise<void>((r) => (resolveConnected = r));
 
 	const memory = sampleMemory(target.proc);
 	const t0 = performance.now();
 	const loops = devices.map(async (device) => {
-		// Catch up first, as a device does when it comes online.
-		const first = await json<Changes>(`${url}?since=0`, { cookie: target.cookie });
-		device.since = String(first.last_seq);
+		// Catch up first, as a device does when it comes online. A server that drops the connection
+		// leaves this device out (counted as not live), instead of ending the benchmark.
+		try {
+			const first = await json<Changes>(`${url}?since=0`, { cookie: target.cookie });
+			device.since = String(first.last_seq);
+		} catch {
+			failures++;
+			return;
+		}
 		let counted = false;
 		while (!stop.signal.aborted) {
 			const pending = request(`${url}?feed=longpoll&timeout=60000&since=${encodeURIComponent(device.since)}`, {
@@ -103,9 +110,13 @@ async function run(target: Target): Promise<{
 			try {
 				res = await pending;
 			} catch {
-				return; // aborted at the end
+				if (!stop.signal.aborted) failures++;
+				return; // aborted at the end, or the server dropped it
 			}
-			if (res.status !== 200) throw new Error(`${target.name}: longpoll ${res.status} ${res.body.slice(0, 100)}`);
+			if (res.status !== 200) {
+				failures++; // the server refused or failed this longpoll: the device drops out
+				return;
+			}
 			const page = JSON.parse(res.body) as Changes;
 			const at = performance.now();
 			for (const row of page.results) if (!device.seen.has(row.id)) device.seen.set(row.id, at);
@@ -113,7 +124,14 @@ async function run(target: Target): Promise<{
 		}
 	});
 	const budgetEnd = t0 + BUDGET_S * 1000;
-	await Promise.race([allConnected, new Promise((r) => setTimeout(r, BUDGET_S * 1000))]);
+	await Promise.race([
+		allConnected,
+		new Promise((r) => setTimeout(r, BUDGET_S * 1000)),
+		// Every device either opened its longpoll or failed: nothing more to wait for.
+		(async () => {
+			while (connected + failures < DEVICES) await new Promise((r) => setTimeout(r, 100));
+		})(),
+	]);
 	const opened = connected;
 	// A device is live once a write reaches it through its longpoll; the budget bounds the wait
 	// (with a short grace, so a side that opened every longpoll at the last moment is not cut off).

@@ -129,7 +129,10 @@ test('a flapping network during longpoll: the other device still converges', asy
 	const rep = await repContext.newPage();
 	await ready(chef);
 	await signIn(rep, 'skyddsombud');
+	// The app is installed (service worker in control) and the list rendered before the network flaps.
+	await waitForServiceWorker(rep);
 	await rep.goto('/rounds');
+	await expect(rep.getByRole('heading', { level: 1, name: 'Skyddsronder' })).toBeVisible();
 
 	const flapping = (async () => {
 		for (let i = 0; i < 8; i++) {

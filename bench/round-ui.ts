@@ -138,7 +138,7 @@ async function seed(base: string, page: Page): Promise<Seeded> {
 		{
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ keys: ['template:physical'] }),
+			body: JSON.stringify({ keys: ['template:physical.v1'] }),
 		},
 	);
 	const starter = found.rows[0]?.doc as
@@ -146,7 +146,7 @@ async function seed(base: string, page: Page): Promise<Seeded> {
 		| undefined;
 	if (!starter) throw new Error('the starter template is missing');
 	const starterItems = starter.sections.flatMap((s) => s.items);
-	const templateId = 'template:bench-sixty';
+	const templateId = 'template:bench-sixty.v1';
 	const sections = Array.from({ length: 6 }, (_, s) => ({
 		id: `bench-s${s + 1}`,
 		title: starter.sections[s % starter.sections.length]?.title,
@@ -165,6 +165,7 @@ async function seed(base: string, page: Page): Promise<Seeded> {
 		{
 			...copy,
 			_id: templateId,
+			family: 'bench-sixty',
 			title: { sv: 'Fysisk skyddsrond, 60 frågor', en: 'Physical safety round, 60 items' },
 			version: 1,
 			sections,
@@ -181,7 +182,7 @@ async function seed(base: string, page: Page): Promise<Seeded> {
 			type: 'round',
 			scope: 'unit-a1',
 			unitId: 'a1',
-			templateId: i % 3 === 0 ? 'template:physical' : templateId,
+			templateId: i % 3 === 0 ? 'template:physical.v1' : templateId,
 			templateVersion: 1,
 			date: day,
 			status: i === 0 ? 'in_progress' : (['planned', 'in_progress', 'done'] as const)[i % 3],

@@ -143,6 +143,40 @@ describe('append-only documents: stamps and the round index', () => {
 		expect(parseStamp(after)?.device).toBe(await deviceId(db));
 	});
 
+	it('stamps an append-only document in its own save: stored and queued with the stamp, later than seen and than the last', async () => {
+		const db = freshDb();
+		const before = await nextStamp(db, undefined, new Date(T0));
+		const remote = '1796112000000-0007-other-tablet';
+		const doc = {
+			_id: newId('answer'),
+			type: 'answer' as const,
+			scope: 'unit-a1',
+			roundId: round()._id,
+			itemId: 'physical-01',
+			value: 'yes' as const,
+			comment: '',
+			fixedOnSite: false,
+			fixedNote: '',
+			photos: [],
+			stamp: '',
+			answeredAt: new Date(T0).toISOString(),
+			answeredBy: 'chef',
+			answeredByName: 'Anna Chef',
+			createdAt: new Date(T0).toISOString(),
+			updatedAt: new Date(T0).toISOString(),
+		};
+		const stored = await saveDoc(db, doc, new Date(T0 - 60_000), { stampAfter: { seen: remote } });
+		const stamp = (stored as { stamp: string }).stamp;
+		expect(compareStamps(stamp, remote)).toBe(1);
+		expect(compareStamps(stamp, before)).toBe(1);
+		expect((await db.docs.get(doc._id)) as { stamp: string }).toMatchObject({ stamp });
+		expect(((await db.outbox.get(doc._id))?.doc as { stamp: string }).stamp).toBe(stamp);
+		// The next stamp of the device comes after it.
+		expect(compareStamps(await nextStamp(db, undefined, new Date(T0)), stamp)).toBe(1);
+		// Without a stamp the answer is refused: the placeholder never reaches the outbox.
+		await expect(saveDoc(db, { ...doc, _id: newId('answer') })).rejects.toThrow();
+	});
+
 	it('reads the documents of a round by its id, leaving out other rounds and deleted ones', async () => {
 		const db = freshDb();
 		const r = round();

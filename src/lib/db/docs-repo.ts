@@ -71,15 +71,31 @@ async function stampChanges(
 	return clock;
 }
 
+export type SaveOptions = {
+	/**
+	 * Give the document (an answer or an assessment) a new `stamp`, later than `seen` and than every
+	 * stamp this device made before, in the same transaction as the save.
+	 */
+	stampAfter?: { seen: string | undefined };
+};
+
 /**
  * Save a document locally and queue it for the server. Fields that changed get a clock stamp.
  * @example await saveDoc(db, round) // round is in `docs` and `outbox`
  */
-export async function saveDoc(db: TryggDb, doc: LiveDoc, now = new Date()): Promise<StoredDoc> {
+export async function saveDoc(
+	db: TryggDb,
+	doc: LiveDoc,
+	now = new Date(),
+	options: SaveOptions = {},
+): Promise<StoredDoc> {
 	try {
 		return await db.transaction('rw', db.docs, db.outbox, db.meta, async () => {
 			const existing = await db.docs.get(doc._id);
 			const { clock: _ignored, ...content } = doc;
+			// The stamp is made in the save's own transaction: one readwrite transaction, not two.
+			if (options.stampAfter)
+				(content as Record<string, unknown>).stamp = await makeStamp(db, options.stampAfter.seen, now);
 			const candidate: Record<string, unknown> = { ...content, updatedAt: now.toISOString() };
 			if (existing?._rev !== undefined) candidate._rev = existing._rev;
 			else delete candidate._rev;
@@ -113,13 +129,16 @@ export async function saveDoc(db: TryggDb, doc: LiveDoc, now = new Date()): Prom
  * every stamp it made before: for append-only documents ordered by stamp (answers, assessments).
  */
 export async function nextStamp(db: TryggDb, seen: string | undefined, now = new Date()): Promise<string> {
-	return db.transaction('rw', db.meta, async () => {
-		const device = await deviceId(db);
-		const last = (await db.meta.get(HLC_KEY))?.value as string | undefined;
-		const stamp = seen ? receive(last, seen, device, now.getTime()) : tick(last, device, now.getTime());
-		await db.meta.put({ key: HLC_KEY, value: stamp });
-		return stamp;
-	});
+	return db.transaction('rw', db.meta, () => makeStamp(db, seen, now));
+}
+
+/** The stamp of `nextStamp`; call inside a readwrite transaction that includes `meta`. */
+async function makeStamp(db: TryggDb, seen: string | undefined, now: Date): Promise<string> {
+	const device = await deviceId(db);
+	const last = (await db.meta.get(HLC_KEY))?.value as string | undefined;
+	const stamp = seen ? receive(last, seen, device, now.getTime()) : tick(last, device, now.getTime());
+	await db.meta.put({ key: HLC_KEY, value: stamp });
+	return stamp;
 }
 
 /** One document as stored on the device, or undefined. */
@@ -138,36 +157,47 @@ export type RoundBundle = {
 	template: Extract<StoredDoc, { type: 'template' }> | undefined;
 	/** The round's own answers. */
 	answers: Extract<StoredDoc, { type: 'answer' }>[];
-	/** Every finding and assessment of the unit (earlier rounds' open findings and their risk too). */
+	/** The round's own findings and assessments (by the `roundId` index). */
 	findings: Extract<StoredDoc, { type: 'finding' }>[];
 	assessments: Extract<StoredDoc, { type: 'assessment' }>[];
 };
 
-/** Live bundle of one round and what its page needs. */
+/**
+ * Live bundle of one round and what its page needs. It reads only the round's own documents: an
+ * answer re-reads this, so it must not read every finding of the unit (see `liveOtherRoundsFindings`).
+ */
 export function liveRoundBundle(db: TryggDb, roundId: string): Observable<RoundBundle> {
 	return liveQuery(async () => {
 		const round = await db.docs.get(roundId);
 		if (!round || round.type !== 'round' || round._deleted) {
 			return { round: undefined, template: undefined, answers: [], findings: [], assessments: [] };
 		}
-		const ofType = async <T extends StoredDoc['type']>(type: T) =>
-			(await db.docs.where('[scope+type]').equals([round.scope, type]).toArray()).filter((d) => !d._deleted) as Extract<
-				StoredDoc,
-				{ type: T }
-			>[];
-		const [templateDoc, own, findings, assessments] = await Promise.all([
-			db.docs.get(round.templateId),
-			docsOfRound(db, roundId),
-			ofType('finding'),
-			ofType('assessment'),
-		]);
+		const [templateDoc, own] = await Promise.all([db.docs.get(round.templateId), docsOfRound(db, roundId)]);
 		return {
 			round,
 			template: templateDoc?.type === 'template' ? templateDoc : undefined,
 			answers: own.filter((d): d is Extract<StoredDoc, { type: 'answer' }> => d.type === 'answer'),
-			findings,
-			assessments,
+			findings: own.filter((d): d is Extract<StoredDoc, { type: 'finding' }> => d.type === 'finding'),
+			assessments: own.filter((d): d is Extract<StoredDoc, { type: 'assessment' }> => d.type === 'assessment'),
 		};
+	});
+}
+
+/** Findings and assessments of a unit that do not belong to one round. */
+export type OtherFindings = Pick<RoundBundle, 'findings' | 'assessments'>;
+
+/**
+ * Live findings and assessments of the unit's other rounds (earlier rounds' open findings and their
+ * risk). Apart from the round bundle: it reads by `[scope+type]`, which an answer does not touch.
+ */
+export function liveOtherRoundsFindings(db: TryggDb, scope: string, roundId: string): Observable<OtherFindings> {
+	return liveQuery(async () => {
+		const ofType = async <T extends 'finding' | 'assessment'>(type: T) =>
+			(await db.docs.where('[scope+type]').equals([scope, type]).toArray()).filter(
+				(d) => !d._deleted && (d as { roundId?: string }).roundId !== roundId,
+			) as Extract<StoredDoc, { type: T }>[];
+		const [findings, assessments] = await Promise.all([ofType('finding'), ofType('assessment')]);
+		return { findings, assessments };
 	});
 }
 

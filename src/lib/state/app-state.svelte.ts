@@ -5,8 +5,16 @@
  * to sign in again; the outbox is never cleared by a sign-out or an expiry.
  */
 import { AppError, meSchema, type LiveDoc, type Me, type ErrorCode } from '../domain/index.ts';
-import { openUserDb, type OutboxEntry, type TryggDb } from '../db/app-db.ts';
-import { discardRefused, liveLastSync, liveOutbox, retryAllRefused, retryRefused, saveDoc } from '../db/docs-repo.ts';
+import { openUserDb, type OutboxEntry, type StoredDoc, type TryggDb } from '../db/app-db.ts';
+import {
+	discardRefused,
+	liveLastSync,
+	liveOutbox,
+	retryAllRefused,
+	retryRefused,
+	saveDoc,
+	type SaveOptions,
+} from '../db/docs-repo.ts';
 import { BlobSync } from '../sync/blob-sync.ts';
 import { requestJson } from '../sync/http.ts';
 import { Replicator, type SyncEvent } from '../sync/replicator.ts';
@@ -14,6 +22,8 @@ import { Live } from './live.svelte.ts';
 import { errorCode } from './errors.ts';
 
 const ME_KEY = 'trygg.me';
+/** How long a local save waits before the push starts (the page updates first). */
+export const PUSH_DELAY_MS = 100;
 
 function readCachedMe(): Me | null {
 	try {
@@ -163,11 +173,25 @@ export class AppState {
 		}
 	}
 
-	/** Save a document on the device (validated, queued) and sync it as soon as possible. */
-	async save(doc: LiveDoc): Promise<void> {
+	/**
+	 * Save a document on the device (validated, queued) and sync it shortly after. The push waits
+	 * `PUSH_DELAY_MS` so it does not compete with the page showing the change; saves in that time
+	 * share one push. The change is already in the outbox, so nothing waits on the push.
+	 */
+	async save(doc: LiveDoc, options?: SaveOptions): Promise<StoredDoc> {
 		if (!this.db) throw new AppError('unauthorized', 'not signed in');
-		await saveDoc(this.db, doc);
-		this.#replicator?.kick();
+		const stored = await saveDoc(this.db, doc, undefined, options);
+		this.#kickSoon();
+		return stored;
+	}
+
+	#kickTimer: ReturnType<typeof setTimeout> | undefined;
+	#kickSoon(): void {
+		if (this.#kickTimer !== undefined) return;
+		this.#kickTimer = setTimeout(() => {
+			this.#kickTimer = undefined;
+			this.#replicator?.kick();
+		}, PUSH_DELAY_MS);
 	}
 
 	/** Send one refused or revoked change again. */

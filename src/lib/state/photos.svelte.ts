@@ -35,7 +35,9 @@ export function roundPhotoTarget(round: RoundDoc): PhotoTarget {
 	return {
 		scope: round.scope,
 		photos: () => round.photos ?? [],
-		save: (photos) => app.save({ ...round, photos }),
+		save: async (photos) => {
+			await app.save({ ...round, photos });
+		},
 	};
 }
 export type AddResult = { added: number; problems: PhotoProblem[] };

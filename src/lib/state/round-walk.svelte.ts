@@ -36,7 +36,15 @@ import {
 	type RoundItem,
 } from '../domain/index.ts';
 import { maxStamp } from '../domain/hlc.ts';
-import { docsOfRound, getDoc, liveRoundBundle, liveScopeRounds, nextStamp, type RoundBundle } from '../db/docs-repo.ts';
+import {
+	docsOfRound,
+	getDoc,
+	liveOtherRoundsFindings,
+	liveRoundBundle,
+	liveScopeRounds,
+	type OtherFindings,
+	type RoundBundle,
+} from '../db/docs-repo.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import { app } from './app-state.svelte.ts';
 import { clock } from './clock.ts';
@@ -94,15 +102,34 @@ export class RoundWalk {
 		this.#live = app.db ? new Live(liveRoundBundle(app.db, roundId), EMPTY_BUNDLE) : null;
 	}
 
-	get bundle(): RoundBundle {
-		return this.#live?.current ?? EMPTY_BUNDLE;
-	}
+	/**
+	 * The round's own documents, and the findings and assessments of the unit's other rounds: read
+	 * apart, so an answer re-reads only the round's own documents.
+	 */
+	readonly bundle = $derived.by((): RoundBundle => {
+		const own = this.#live?.current ?? EMPTY_BUNDLE;
+		const other = this.#other?.current;
+		if (!other || (other.findings.length === 0 && other.assessments.length === 0)) return own;
+		return {
+			...own,
+			findings: [...other.findings, ...own.findings],
+			assessments: [...other.assessments, ...own.assessments],
+		};
+	});
 	get loaded(): boolean {
 		return this.#live?.loaded ?? false;
 	}
 
+	readonly #scope = $derived.by(() => this.#live?.current?.round?.scope);
+	readonly #other = $derived.by(() =>
+		this.#scope && app.db
+			? new Live<OtherFindings>(liveOtherRoundsFindings(app.db, this.#scope, this.roundId), {
+					findings: [],
+					assessments: [],
+				})
+			: null,
+	);
 	readonly round = $derived(this.bundle.round);
-	readonly #scope = $derived(this.bundle.round?.scope);
 	/** The unit's rounds, read apart from the bundle (an answer never re-reads hundreds of rounds). */
 	readonly #unitRounds = $derived(
 		this.#scope && app.db ? new Live<RoundDoc[]>(liveScopeRounds(app.db, this.#scope), []) : null,
@@ -266,21 +293,22 @@ export class RoundWalk {
 			roundId: round._id,
 			itemId,
 			...fields,
-			stamp: await nextStamp(db!, seen, now),
+			stamp: '',
 			answeredAt: now.toISOString(),
 			answeredBy: me.name,
 			answeredByName: me.displayName,
 			createdAt: now.toISOString(),
 			updatedAt: now.toISOString(),
 		};
-		await app.save(answer);
+		// The stamp is made in the save's own transaction (one readwrite transaction per answer).
+		const stored = (await app.save(answer, { stampAfter: { seen } })) as AnswerDoc;
 		const existingDoc = own.find((d) => d.type === 'finding' && d.itemId === itemId) as FindingDoc | undefined;
 		const finding = findingAfterAnswer({
 			round,
 			template,
 			item,
 			previous,
-			answer,
+			answer: stored,
 			existing: existingDoc,
 			locale: i18n.locale,
 			now: now.toISOString(),
@@ -430,22 +458,25 @@ export class RoundWalk {
 			if (!same) {
 				const now = clock.now();
 				const seen = this.riskHistory(finding).reduce<string | undefined>((s, a) => maxStamp(s, a.stamp), undefined);
-				await app.save({
-					_id: newId('assessment'),
-					type: 'assessment',
-					scope: finding.scope,
-					findingId,
-					...(finding.roundId ? { roundId: finding.roundId } : {}),
-					probability,
-					consequence,
-					serious,
-					stamp: await nextStamp(app.db!, seen, now),
-					assessedAt: now.toISOString(),
-					assessedBy: me.name,
-					assessedByName: me.displayName,
-					createdAt: now.toISOString(),
-					updatedAt: now.toISOString(),
-				});
+				await app.save(
+					{
+						_id: newId('assessment'),
+						type: 'assessment',
+						scope: finding.scope,
+						findingId,
+						...(finding.roundId ? { roundId: finding.roundId } : {}),
+						probability,
+						consequence,
+						serious,
+						stamp: '',
+						assessedAt: now.toISOString(),
+						assessedBy: me.name,
+						assessedByName: me.displayName,
+						createdAt: now.toISOString(),
+						updatedAt: now.toISOString(),
+					},
+					{ stampAfter: { seen } },
+				);
 			}
 			if (this.riskDrafts.get(findingId) === draft) this.riskDrafts.delete(findingId);
 		});

@@ -17,6 +17,7 @@ export const DOC_TYPES = [
 	'signature',
 	'prereport',
 	'reopening',
+	'settings',
 ] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 

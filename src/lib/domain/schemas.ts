@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { DocType } from './ids.ts';
 import { DOC_TYPES, idType, isScope } from './ids.ts';
 import { MAX_PHOTOS_PER_DOC, photoRefSchema } from './photo.ts';
+import { riskBandsSchema } from './risk.ts';
 
 export const ROLES = ['staff', 'manager', 'safety_rep', 'hr', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -324,6 +325,23 @@ export const reopeningDocSchema = z.strictObject({
 });
 export type ReopeningDoc = z.infer<typeof reopeningDocSchema>;
 
+/** The fixed id of the organisation's risk settings: one document, edited in place by HR. */
+export const RISK_SETTINGS_ID = 'settings:risk';
+
+/**
+ * The organisation's settings for the risk matrix in the `org` scope: the bands that turn a
+ * score 1–16 into låg, medel, hög or allvarlig. Three rising thresholds, so the four levels are
+ * contiguous, in order, each non-empty, and together cover 1–16.
+ */
+export const riskSettingsDocSchema = z.strictObject({
+	...docBase,
+	_id: z.literal(RISK_SETTINGS_ID),
+	type: z.literal('settings'),
+	scope: z.literal('org'),
+	bands: riskBandsSchema,
+});
+export type RiskSettingsDoc = z.infer<typeof riskSettingsDocSchema>;
+
 /** A deleted document: keeps its type and scope so access rules still apply to it. */
 export const tombstoneSchema = z.strictObject({
 	_id: docBase._id,
@@ -344,6 +362,7 @@ const liveDocSchema = z.discriminatedUnion('type', [
 	signatureDocSchema,
 	prereportDocSchema,
 	reopeningDocSchema,
+	riskSettingsDocSchema,
 ]);
 export type LiveDoc = z.infer<typeof liveDocSchema>;
 

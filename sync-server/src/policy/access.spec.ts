@@ -202,6 +202,16 @@ describe('checkWrite: scopes and writers', () => {
 		expect(write('chef', 'org', unit)).toEqual({ ok: false, reason: 'no write access to org' });
 	});
 
+	it('lets only HR and admin write the risk settings', () => {
+		const doc = { _id: 'settings:risk', type: 'settings', scope: 'org', bands: { medium: 3, high: 6, severe: 10 } };
+		expect(write('hr', 'org', doc)).toEqual({ ok: true });
+		expect(write('admin', 'org', doc)).toEqual({ ok: true });
+		for (const name of ['chef', 'skyddsombud', 'medarbetare']) {
+			expect(write(name, 'org', doc)).toEqual({ ok: false, reason: 'no write access to org' });
+		}
+		expect(write('chef', A1, { ...doc, scope: A1 }).reason).toBe('a settings document does not belong in unit-a1');
+	});
+
 	it('lets only the owner write a personal scope', () => {
 		const draft = { ...roundDoc('a1'), scope: 'user-chef' };
 		expect(write('chef', 'user-chef', draft)).toEqual({ ok: true });

@@ -86,6 +86,7 @@ const WRITERS: Record<DocType, { org?: readonly Role[]; unit?: readonly Membersh
 	signature: { unit: ['manager', 'safety_rep'] },
 	prereport: { unit: ['staff', 'manager', 'safety_rep'] },
 	reopening: { unit: ['manager', 'safety_rep'] },
+	settings: { org: ['hr', 'admin'] },
 };
 
 /**

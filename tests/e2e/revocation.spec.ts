@@ -5,69 +5,12 @@
  * screen as not deliverable, and the server never stored it. The admin page has zero axe
  * violations in Swedish and English. The membership is restored at the end (the server is shared).
  *
- * The app has no form to edit a round yet, so the offline edit is written into the device's
+ * The offline edit is written into the device's
  * IndexedDB the way a local save writes it (document, outbox entry, clock stamp), as in
- * sync-queue.spec.ts; the round itself is created through the app.
+ * the shared fixture; the round itself is created through the app.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { signIn, expectAccessible, waitForServiceWorker, PASSWORD } from './fixtures.ts';
-
-/** Apply `patch` to a document on this device as a local save does (offline-safe). */
-async function editOnDevice(page: Page, user: string, id: string, patch: Record<string, unknown>): Promise<void> {
-	await page.evaluate(
-		async ({ dbName, id, patch }) => {
-			const db = await new Promise<IDBDatabase>((resolve, reject) => {
-				const req = indexedDB.open(dbName);
-				req.onsuccess = () => resolve(req.result);
-				req.onerror = () => reject(req.error);
-			});
-			const tx = db.transaction(['docs', 'outbox', 'meta'], 'readwrite');
-			const get = <T>(store: string, key: string) =>
-				new Promise<T | undefined>((resolve, reject) => {
-					const req = tx.objectStore(store).get(key);
-					req.onsuccess = () => resolve(req.result as T | undefined);
-					req.onerror = () => reject(req.error);
-				});
-			const doc = await get<Record<string, unknown> & { clock?: Record<string, string>; scope: string }>('docs', id);
-			if (!doc) throw new Error(`no ${id} on this device`);
-			let device = (await get<{ value: string }>('meta', 'deviceId'))?.value;
-			if (!device) {
-				device = crypto.randomUUID();
-				tx.objectStore('meta').put({ key: 'deviceId', value: device });
-			}
-			const last = (await get<{ value: string }>('meta', 'hlc'))?.value;
-			const seen = [last ?? '', ...Object.values(doc.clock ?? {})].sort().pop() ?? '';
-			let wall = Date.now();
-			let counter = 0;
-			const [seenWall, seenCounter] = seen.split('-').map(Number);
-			if (seenWall !== undefined && seenWall >= wall) {
-				wall = seenWall;
-				counter = (seenCounter ?? 0) + 1;
-			}
-			const stamp = `${String(wall).padStart(13, '0')}-${String(counter).padStart(4, '0')}-${device}`;
-			const now = new Date().toISOString();
-			const clock = { ...doc.clock };
-			for (const field of Object.keys(patch)) clock[field] = stamp;
-			const next = { ...doc, ...patch, clock, updatedAt: now };
-			tx.objectStore('docs').put(next);
-			tx.objectStore('outbox').put({
-				docId: id,
-				scope: doc.scope,
-				doc: next,
-				edit: 1,
-				state: 'pending',
-				queuedAt: now,
-			});
-			tx.objectStore('meta').put({ key: 'hlc', value: stamp });
-			await new Promise<void>((resolve, reject) => {
-				tx.oncomplete = () => resolve();
-				tx.onerror = () => reject(tx.error);
-			});
-			db.close();
-		},
-		{ dbName: `trygg-${user}`, id, patch },
-	);
-}
+import { signIn, expectAccessible, waitForServiceWorker, editOnDevice, PASSWORD } from './fixtures.ts';
 
 /** How many documents of `scope` this person's device holds, and the outbox state of `id`. */
 async function deviceState(page: Page, user: string, scope: string, id: string) {

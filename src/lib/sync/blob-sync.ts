@@ -7,10 +7,11 @@
  * Downloaded bytes are hashed and must match their name. It never uploads a blob twice on purpose
  * (the server makes a repeat harmless anyway) and never drops a pending photo.
  */
-import { AppError, codeFromCouch, couchErrorSchema, photoMimeOf, sha256Hex } from '../domain/index.ts';
+import { AppError, photoMimeOf, sha256Hex } from '../domain/index.ts';
 import type { TryggDb } from '../db/app-db.ts';
 import { cacheRemoteBlob, getBlob, markBlobRefused, markBlobUploaded, pendingBlobs } from '../db/blobs-repo.ts';
-import type { FetchLike } from './http.ts';
+import { errorFromResponse, type FetchLike } from './http.ts';
+import { defaultBackoff, wait } from './backoff.ts';
 
 export interface BlobSyncOptions {
 	db: TryggDb;
@@ -24,38 +25,6 @@ export interface BlobSyncOptions {
 
 /** Codes worth another try later; anything else about a blob will not change by retrying. */
 const TRANSIENT = new Set(['network', 'server', 'rate_limited', 'not_found', 'conflict']);
-
-/** Exponential backoff with jitter, capped at 30 s. */
-function defaultBackoff(attempt: number): number {
-	const base = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
-	return base / 2 + Math.random() * (base / 2);
-}
-
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-	return new Promise((resolve) => {
-		if (signal.aborted) return resolve();
-		// An endless wait sets no timer (an Infinity delay would fire at once).
-		const timer = Number.isFinite(ms) ? setTimeout(resolve, ms) : undefined;
-		signal.addEventListener(
-			'abort',
-			() => {
-				clearTimeout(timer);
-				resolve();
-			},
-			{ once: true },
-		);
-	});
-}
-
-async function failure(response: Response): Promise<AppError> {
-	const body: unknown = await response.json().catch(() => undefined);
-	const parsed = couchErrorSchema.safeParse(body);
-	return new AppError(
-		codeFromCouch(response.status, body),
-		parsed.success ? parsed.data.reason : `HTTP ${response.status}`,
-		response.status,
-	);
-}
 
 export class BlobSync {
 	readonly #o: Required<BlobSyncOptions>;
@@ -93,7 +62,7 @@ export class BlobSync {
 				await markBlobUploaded(this.#o.db, entry.sha256, entry.scope);
 				continue;
 			}
-			const err = await failure(response);
+			const err = await errorFromResponse(response);
 			if (err.code === 'unauthorized' || TRANSIENT.has(err.code)) throw err;
 			await markBlobRefused(this.#o.db, entry.sha256, { code: err.code, reason: err.message });
 		}
@@ -121,7 +90,7 @@ export class BlobSync {
 
 	async #fetchOnce(scope: string, sha256: string, signal: AbortSignal): Promise<Blob> {
 		const response = await this.#call(this.#url(scope, sha256), { signal });
-		if (!response.ok) throw await failure(response);
+		if (!response.ok) throw await errorFromResponse(response);
 		const bytes = new Uint8Array(await response.arrayBuffer());
 		const mime = photoMimeOf(bytes);
 		if (!mime) throw new AppError('unsupported_media', 'the server sent something that is not a photo');

@@ -42,13 +42,16 @@ export async function requestJson<T = unknown>(fetchFn: FetchLike, url: string, 
 		if ((err as Error)?.name === 'AbortError') throw err;
 		if (response.ok) throw new AppError('network', 'the answer was cut off');
 	}
-	if (!response.ok) {
-		const parsed = couchErrorSchema.safeParse(body);
-		throw new AppError(
-			codeFromCouch(response.status, body),
-			parsed.success ? parsed.data.reason : `HTTP ${response.status}`,
-			response.status,
-		);
-	}
+	if (!response.ok) throw errorFromBody(response.status, body);
 	return body as T;
+}
+
+function errorFromBody(status: number, body: unknown): AppError {
+	const parsed = couchErrorSchema.safeParse(body);
+	return new AppError(codeFromCouch(status, body), parsed.success ? parsed.data.reason : `HTTP ${status}`, status);
+}
+
+/** The AppError of a failed response whose body has not been read (binary routes such as blobs). */
+export async function errorFromResponse(response: Response): Promise<AppError> {
+	return errorFromBody(response.status, await response.json().catch(() => undefined));
 }

@@ -20,6 +20,7 @@ import { mergeDocs, sameContent } from '../domain/merge.ts';
 import type { OutboxEntry, StoredDoc, TryggDb } from '../db/app-db.ts';
 import { recordSync, revokeScope } from '../db/docs-repo.ts';
 import { requestJson, type FetchLike } from './http.ts';
+import { defaultBackoff, wait } from './backoff.ts';
 
 export type SyncEvent =
 	| { type: 'active' }
@@ -51,27 +52,6 @@ const PULL_LIMIT = 500;
 export const SERVER_UUID_KEY = 'serverUuid';
 /** Push rounds per sync: each round resends what a conflict merge produced. */
 const PUSH_ROUNDS = 5;
-
-/** Exponential backoff with jitter, capped at 30 s. */
-export function defaultBackoff(attempt: number): number {
-	const base = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
-	return base / 2 + Math.random() * (base / 2);
-}
-
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-	return new Promise((resolve) => {
-		if (signal.aborted) return resolve();
-		const timer = setTimeout(resolve, ms);
-		signal.addEventListener(
-			'abort',
-			() => {
-				clearTimeout(timer);
-				resolve();
-			},
-			{ once: true },
-		);
-	});
-}
 
 type AllDocsRow = {
 	id?: string;

@@ -233,6 +233,22 @@ export function liveOutbox(db: TryggDb): Observable<OutboxEntry[]> {
 	return liveQuery(() => db.outbox.toArray());
 }
 
+/** Ids of the outbox entries in each state: what the shell and lists show. */
+export type OutboxIds = { pending: string[]; refused: string[]; revoked: string[] };
+
+/**
+ * Live outbox ids by state, read from the `state` index alone: no entry (with its whole
+ * document) is read, so a save that adds one entry costs the shell three key scans.
+ */
+export function liveOutboxIds(db: TryggDb): Observable<OutboxIds> {
+	return liveQuery(async () => {
+		const ids = (state: OutboxEntry['state']) =>
+			db.outbox.where('state').equals(state).primaryKeys() as Promise<string[]>;
+		const [pending, refused, revoked] = await Promise.all([ids('pending'), ids('refused'), ids('revoked')]);
+		return { pending, refused, revoked };
+	});
+}
+
 /** Live time of the last complete sync of this device (ISO), or undefined before the first. */
 export function liveLastSync(db: TryggDb): Observable<string | undefined> {
 	return liveQuery(async () => {

@@ -270,6 +270,8 @@ export const en: Record<MessageKey, string> = {
 	'plan.filter': 'Show rounds with status',
 	'plan.filterAll': 'All',
 	'plan.noneWithStatus': 'No rounds with that status.',
+	'plan.showing': 'Showing {shown} of {total} rounds.',
+	'plan.showMore': 'Show {count} more',
 	'plan.edit': 'Change',
 	'overdue.title': 'Units missing a yearly round',
 	'overdue.intro': 'Units below you with no signed round of each kind in the last twelve months.',

@@ -267,6 +267,8 @@ export const sv = {
 	'plan.filter': 'Visa ronder med status',
 	'plan.filterAll': 'Alla',
 	'plan.noneWithStatus': 'Inga ronder med den statusen.',
+	'plan.showing': 'Visar {shown} av {total} ronder.',
+	'plan.showMore': 'Visa {count} till',
 	'plan.edit': 'Ändra',
 	'overdue.title': 'Enheter som saknar årlig rond',
 	'overdue.intro': 'Enheter under dig utan signerad rond av varje slag de senaste tolv månaderna.',

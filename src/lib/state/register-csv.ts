@@ -115,6 +115,8 @@ export function registerFileName(unitName: string, today: string): string {
 	const safe =
 		unitName
 			.normalize('NFKD')
+			// Å becomes A plus a ring: drop the ring, keep the letter.
+			.replace(/\p{M}+/gu, '')
 			.replace(/[^\w-]+/g, '-')
 			.replace(/^-+|-+$/g, '') || 'enhet';
 	return `skyddsombud-register-${safe}-${today}.csv`;

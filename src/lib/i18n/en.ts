@@ -511,6 +511,7 @@ export const en: Record<MessageKey, string> = {
 	'notFound.back': 'To the overview',
 	// -- safety rep requests and work stops (add keys here)
 	'nav.requests': 'Requests and stops',
+	'nav.overdueOne': '1 overdue',
 	'nav.overdueCount': '{count} overdue',
 	'requests.title': 'Safety rep requests and work stops',
 	'requests.intro':
@@ -628,7 +629,7 @@ export const en: Record<MessageKey, string> = {
 	'workstops.detail.missing': 'The work stop is not on this device.',
 	'workstops.outcome.title': 'Outcome',
 	'workstops.outcome.none': 'No outcome recorded yet.',
-	'workstops.outcome.text': 'Outcome',
+	'workstops.outcome.text': 'What was the outcome?',
 	'workstops.outcome.resumedAt': 'Work resumed (optional)',
 	'workstops.outcome.resumedHint': 'Leave empty while the work is stopped.',
 	'workstops.outcome.submit': 'Save the outcome',

@@ -507,6 +507,7 @@ export const sv = {
 	'notFound.back': 'Till översikten',
 	// -- safety rep requests and work stops (add keys here)
 	'nav.requests': 'Begäranden och stopp',
+	'nav.overdueOne': '1 försenad',
 	'nav.overdueCount': '{count} försenade',
 	'requests.title': 'Skyddsombudets begäranden och stopp',
 	'requests.intro':
@@ -621,7 +622,7 @@ export const sv = {
 	'workstops.detail.missing': 'Stoppet finns inte på den här enheten.',
 	'workstops.outcome.title': 'Utfall',
 	'workstops.outcome.none': 'Inget utfall registrerat än.',
-	'workstops.outcome.text': 'Utfall',
+	'workstops.outcome.text': 'Vad blev utfallet?',
 	'workstops.outcome.resumedAt': 'Arbetet återupptogs (valfritt)',
 	'workstops.outcome.resumedHint': 'Lämna tomt så länge arbetet är stoppat.',
 	'workstops.outcome.submit': 'Spara utfall',

@@ -18,6 +18,8 @@ export const DOC_TYPES = [
 	'prereport',
 	'reopening',
 	'settings',
+	'request',
+	'workstop',
 ] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 

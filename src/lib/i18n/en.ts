@@ -483,6 +483,8 @@ export const en: Record<MessageKey, string> = {
 	'sync.queue.type.prereport': 'Pre-report',
 	'sync.queue.type.reopening': 'Reopening',
 	'sync.queue.type.settings': 'Settings',
+	'sync.queue.type.request': 'Request (ch. 6 s. 6 a)',
+	'sync.queue.type.workstop': 'Work stop',
 	'sync.queue.roundTitle': '{template}, {date}',
 	'sync.queue.scope.org': 'The organisation',
 	'sync.queue.scope.user': 'Your own data',

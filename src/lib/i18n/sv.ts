@@ -480,6 +480,8 @@ export const sv = {
 	'sync.queue.type.prereport': 'Förhandsanmälan',
 	'sync.queue.type.reopening': 'Återöppning',
 	'sync.queue.type.settings': 'Inställningar',
+	'sync.queue.type.request': 'Begäran (6 kap. 6 a §)',
+	'sync.queue.type.workstop': 'Skyddsombudsstopp',
 	'sync.queue.roundTitle': '{template}, {date}',
 	'sync.queue.scope.org': 'Organisationen',
 	'sync.queue.scope.user': 'Dina egna uppgifter',

@@ -32,6 +32,8 @@ const TYPE_KEYS: Record<DocType, MessageKey> = {
 	prereport: 'sync.queue.type.prereport',
 	reopening: 'sync.queue.type.reopening',
 	settings: 'sync.queue.type.settings',
+	request: 'sync.queue.type.request',
+	workstop: 'sync.queue.type.workstop',
 };
 
 type Of<T extends StoredDoc['type']> = Extract<StoredDoc, { type: T }>;
@@ -94,6 +96,8 @@ export class SyncQueueView {
 				return `${type}: ${doc.title}`;
 			case 'action':
 				return `${type}: ${doc.area}`;
+			case 'request':
+				return `${type}: ${doc.subject}`;
 			default:
 				return type;
 		}

@@ -509,4 +509,37 @@ export const en: Record<MessageKey, string> = {
 	'error.unreadable': 'The picture could not be read. The file may be damaged or in a format this device cannot open.',
 	// -- access and security (add keys here)
 	'notFound.back': 'To the overview',
+	// -- risk settings (add keys here)
+	'nav.riskSettings': 'Risk matrix',
+	'riskSettings.title': 'Risk matrix levels',
+	'riskSettings.intro':
+		'The risk score is probability × consequence (1–16). Here you decide from which score a risk counts as medium, high and severe. Scores below the medium threshold are low risk. The levels apply to the whole organisation and to every risk assessment, earlier ones too.',
+	'riskSettings.noAccess':
+		'You do not have permission to change the risk matrix levels. HR or an administrator does that.',
+	'riskSettings.current': 'Now in force: medium from {medium}, high from {high}, severe from {severe}.',
+	'riskSettings.currentDefault':
+		'The default levels are in force: medium from {medium}, high from {high}, severe from {severe}.',
+	'riskSettings.form': 'Thresholds of the risk levels',
+	'riskSettings.field.medium': 'Medium from risk score',
+	'riskSettings.field.high': 'High from risk score',
+	'riskSettings.field.severe': 'Severe from risk score',
+	'riskSettings.name.medium': 'The medium threshold',
+	'riskSettings.name.high': 'The high threshold',
+	'riskSettings.name.severe': 'The severe threshold',
+	'riskSettings.error.required': '{field}: enter a whole number.',
+	'riskSettings.error.integer': '{field} must be a whole number.',
+	'riskSettings.error.min': '{field} must be at least {limit}.',
+	'riskSettings.error.max': '{field} may be at most {limit}.',
+	'riskSettings.error.order': '{field} must be higher than {below} ({value}).',
+	'riskSettings.errors': 'Correct this before saving:',
+	'riskSettings.preview': 'Preview',
+	'riskSettings.previewCaption': 'Risk matrix with the chosen levels: probability in rows, consequence in columns',
+	'riskSettings.previewInvalid': 'Until the thresholds are valid, the preview shows the levels now in force.',
+	'riskSettings.range': '{level}: risk score {from}–{to}',
+	'riskSettings.rangeEmpty': '{level}: risk score {from}–{to} (no cell of the matrix)',
+	'riskSettings.save': 'Save the levels',
+	'riskSettings.reset': 'Fill in the default levels',
+	'riskSettings.saved': 'The levels are saved.',
+	'riskSettings.savedOffline': 'The levels are saved on this device and are sent when it is connected.',
+	'riskSettings.unchanged': 'The levels are unchanged.',
 };

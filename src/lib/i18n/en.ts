@@ -542,4 +542,7 @@ export const en: Record<MessageKey, string> = {
 	'riskSettings.saved': 'The levels are saved.',
 	'riskSettings.savedOffline': 'The levels are saved on this device and are sent when it is connected.',
 	'riskSettings.unchanged': 'The levels are unchanged.',
+	// -- keyboard and screen readers (add keys here)
+	'a11y.itemSuffix': ' (item {n})',
+	'a11y.findingSuffix': ' (finding {n})',
 };

@@ -537,6 +537,9 @@ export const sv = {
 	'riskSettings.saved': 'Nivåerna är sparade.',
 	'riskSettings.savedOffline': 'Nivåerna är sparade på enheten och skickas när enheten är ansluten.',
 	'riskSettings.unchanged': 'Nivåerna är oförändrade.',
+	// -- keyboard and screen readers (add keys here)
+	'a11y.itemSuffix': ' (fråga {n})',
+	'a11y.findingSuffix': ' (iakttagelse {n})',
 } as const;
 
 export type MessageKey = keyof typeof sv;

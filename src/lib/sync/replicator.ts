@@ -70,6 +70,25 @@ function isBadSince(err: unknown, since: string): boolean {
 	return err instanceof AppError && err.code === 'bad_request' && since !== '0';
 }
 
+/**
+ * The order one scope's outbox is pushed in. The server checks a write against what it has
+ * stored, not against the rest of the same request, so a round walked and signed wholly offline
+ * must reach it content first: answers, findings, assessments and rounds; then signatures (they
+ * need every item answered and every finding assessed); then the lock (a round marked signed
+ * needs both signatures); then reopenings (they need the lock). Each phase is its own requests.
+ * @example pushPhases([signature, answer]) // [[answer], [signature]]
+ */
+export function pushPhases(entries: readonly OutboxEntry[]): OutboxEntry[][] {
+	const phase = (e: OutboxEntry): number => {
+		const doc = e.doc as { type?: string; status?: string; _deleted?: boolean };
+		if (doc.type === 'signature') return 1;
+		if (doc.type === 'round' && doc.status === 'signed' && !doc._deleted) return 2;
+		if (doc.type === 'reopening') return 3;
+		return 0;
+	};
+	return [0, 1, 2, 3].map((p) => entries.filter((e) => phase(e) === p)).filter((group) => group.length > 0);
+}
+
 export class Replicator {
 	readonly #o: Required<Omit<ReplicatorOptions, 'onEvent'>> & Pick<ReplicatorOptions, 'onEvent'>;
 	#running = false;
@@ -177,7 +196,7 @@ export class Replicator {
 		}
 	}
 
-	/** Push the outbox, scope by scope, in batches. */
+	/** Push the outbox, scope by scope, in batches, in the order of `pushPhases`. */
 	async push(): Promise<void> {
 		// Several rounds: a conflict is resolved by merging, then sent again (bounded; the rest waits for the next sync).
 		for (let round = 0; round < PUSH_ROUNDS; round++) {
@@ -186,7 +205,7 @@ export class Replicator {
 			const byScope = Map.groupBy(pending, (e) => e.scope);
 			let merged = false;
 			for (const [scope, entries] of byScope) {
-				merged = (await this.#pushScope(scope, entries)) || merged;
+				for (const phase of pushPhases(entries)) merged = (await this.#pushScope(scope, phase)) || merged;
 			}
 			if (!merged) return;
 		}

@@ -166,16 +166,23 @@ describe('Replicator', () => {
 		expect(await db.outbox.toArray()).toEqual([]);
 	});
 
-	it("orders a scope's push: content, then signatures, then a lock, then reopenings", () => {
-		const entry = (type: string, extra: object = {}) =>
-			({ docId: `${type}:${Math.random()}`, scope: 'unit-a1', doc: { type, ...extra } }) as unknown as OutboxEntry;
+	it("orders a scope's push: content first, then signatures and reopenings with the round they lock or reopen", () => {
+		const entry = (type: string, extra: object = {}) => {
+			const docId = `${type}:${Math.random()}`;
+			return { docId, scope: 'unit-a1', doc: { _id: docId, type, ...extra } } as unknown as OutboxEntry;
+		};
 		const lock = entry('round', { status: 'signed' });
-		const open = entry('round', { status: 'in_progress' });
-		const sig = entry('signature');
-		const reopening = entry('reopening');
-		const answer = entry('answer');
-		expect(pushPhases([reopening, lock, sig, answer, open])).toEqual([[answer, open], [sig], [lock], [reopening]]);
+		const walked = entry('round', { status: 'in_progress' });
+		const back = entry('round', { status: 'in_progress' });
+		const sig = entry('signature', { roundId: lock.docId });
+		const reopening = entry('reopening', { roundId: back.docId });
+		const answer = entry('answer', { roundId: walked.docId });
+		expect(pushPhases([reopening, lock, sig, answer, walked, back])).toEqual([
+			[answer, walked],
+			[reopening, lock, sig, back],
+		]);
 		expect(pushPhases([answer])).toEqual([[answer]]);
+		expect(pushPhases([sig])).toEqual([[sig]]);
 		expect(pushPhases([])).toEqual([]);
 	});
 

@@ -71,22 +71,24 @@ function isBadSince(err: unknown, since: string): boolean {
 }
 
 /**
- * The order one scope's outbox is pushed in. The server checks a write against what it has
- * stored, not against the rest of the same request, so a round walked and signed wholly offline
- * must reach it content first: answers, findings, assessments and rounds; then signatures (they
- * need every item answered and every finding assessed); then the lock (a round marked signed
- * needs both signatures); then reopenings (they need the lock). Each phase is its own requests.
+ * The order one scope's outbox is pushed in: two phases, each its own requests. The server checks
+ * a write against what it has stored before the request, except that it counts signatures and
+ * reopenings sent with the round they lock or reopen. So a round walked and signed wholly offline
+ * must send its content first (answers, findings, assessments, the round itself) and then, together,
+ * the signatures, reopenings and the round's lock (status signed) or return to in progress after
+ * a reopening.
  * @example pushPhases([signature, answer]) // [[answer], [signature]]
  */
 export function pushPhases(entries: readonly OutboxEntry[]): OutboxEntry[][] {
-	const phase = (e: OutboxEntry): number => {
-		const doc = e.doc as { type?: string; status?: string; _deleted?: boolean };
-		if (doc.type === 'signature') return 1;
-		if (doc.type === 'round' && doc.status === 'signed' && !doc._deleted) return 2;
-		if (doc.type === 'reopening') return 3;
-		return 0;
+	type Fields = { type?: string; status?: string; roundId?: string; _deleted?: boolean };
+	const fields = (e: OutboxEntry) => e.doc as Fields;
+	const reopened = new Set(entries.filter((e) => fields(e).type === 'reopening').map((e) => fields(e).roundId));
+	const last = (e: OutboxEntry): boolean => {
+		const doc = fields(e);
+		if (doc.type === 'signature' || doc.type === 'reopening') return true;
+		return doc.type === 'round' && !doc._deleted && (doc.status === 'signed' || reopened.has(e.docId));
 	};
-	return [0, 1, 2, 3].map((p) => entries.filter((e) => phase(e) === p)).filter((group) => group.length > 0);
+	return [entries.filter((e) => !last(e)), entries.filter(last)].filter((group) => group.length > 0);
 }
 
 export class Replicator {

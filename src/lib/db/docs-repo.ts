@@ -5,7 +5,7 @@
  * the two cannot lose a change or send one that is not shown.
  */
 import { liveQuery, type Observable } from 'dexie';
-import { APPEND_ONLY_TYPES, AppError, checkDoc, type LiveDoc } from '../domain/index.ts';
+import { APPEND_ONLY_TYPES, AppError, checkDoc, RISK_SETTINGS_ID, type LiveDoc } from '../domain/index.ts';
 import { isDeviceId, maxStamp, receive, tick } from '../domain/hlc.ts';
 import { canonicalJson } from '../domain/merge.ts';
 import type { OutboxEntry, StoredDoc, TryggDb } from './app-db.ts';
@@ -226,6 +226,14 @@ export function liveDocsOfType<T extends LiveDoc['type']>(
 /** Live single document, or undefined when it is not on the device. */
 export function liveDoc(db: TryggDb, id: string): Observable<StoredDoc | undefined> {
 	return liveQuery(() => db.docs.get(id));
+}
+
+/** Live risk settings of the organisation (`settings:risk` in `org`), or undefined when there are none. */
+export function liveRiskSettings(db: TryggDb): Observable<Extract<StoredDoc, { type: 'settings' }> | undefined> {
+	return liveQuery(async () => {
+		const doc = await db.docs.get(RISK_SETTINGS_ID);
+		return doc?.type === 'settings' && !doc._deleted ? doc : undefined;
+	});
 }
 
 /** Live outbox (waiting, refused and revoked changes). */

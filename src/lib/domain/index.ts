@@ -4,6 +4,7 @@ export * from './errors.ts';
 export * from './schemas.ts';
 export * from './photo.ts';
 export * from './risk.ts';
+export * from './risk-bands.ts';
 export * from './round-state.ts';
 export * from './sign-off.ts';
 export * from './round-report.ts';

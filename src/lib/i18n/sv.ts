@@ -662,6 +662,41 @@ export const sv = {
 	'register.csv.receipt': 'Mottagande bekräftat',
 	'register.csv.answer': 'Besked eller utfall',
 	'register.csv.authority': 'Arbetsmiljöverket',
+	// -- risk settings (add keys here)
+	'nav.riskSettings': 'Riskmatris',
+	'riskSettings.title': 'Riskmatrisens nivåer',
+	'riskSettings.intro':
+		'Riskvärdet är sannolikhet × konsekvens (1–16). Här bestämmer ni från vilket riskvärde en risk räknas som medel, hög och allvarlig. Värden under gränsen för medel är låg risk. Nivåerna gäller hela organisationen och alla riskbedömningar, också tidigare.',
+	'riskSettings.noAccess': 'Du har inte behörighet att ändra riskmatrisens nivåer. Det gör HR eller en administratör.',
+	'riskSettings.current': 'Gäller nu: medel från {medium}, hög från {high}, allvarlig från {severe}.',
+	'riskSettings.currentDefault':
+		'Gäller nu standardnivåerna: medel från {medium}, hög från {high}, allvarlig från {severe}.',
+	'riskSettings.form': 'Gränser för risknivåerna',
+	'riskSettings.field.medium': 'Medel från och med riskvärde',
+	'riskSettings.field.high': 'Hög från och med riskvärde',
+	'riskSettings.field.severe': 'Allvarlig från och med riskvärde',
+	'riskSettings.name.medium': 'Gränsen för medel',
+	'riskSettings.name.high': 'Gränsen för hög',
+	'riskSettings.name.severe': 'Gränsen för allvarlig',
+	'riskSettings.error.required': '{field}: ange ett heltal.',
+	'riskSettings.error.integer': '{field} måste vara ett heltal.',
+	'riskSettings.error.min': '{field} måste vara minst {limit}.',
+	'riskSettings.error.max': '{field} får vara högst {limit}.',
+	'riskSettings.error.order': '{field} måste vara högre än {below} ({value}).',
+	'riskSettings.errors': 'Rätta det här innan du sparar:',
+	'riskSettings.preview': 'Förhandsvisning',
+	'riskSettings.previewCaption': 'Riskmatris med de valda nivåerna: sannolikhet i rader, konsekvens i kolumner',
+	'riskSettings.previewInvalid': 'Förhandsvisningen visar de nivåer som gäller nu tills gränserna är giltiga.',
+	'riskSettings.range': '{level}: riskvärde {from}–{to}',
+	'riskSettings.rangeEmpty': '{level}: riskvärde {from}–{to} (ingen ruta i matrisen)',
+	'riskSettings.save': 'Spara nivåerna',
+	'riskSettings.reset': 'Fyll i standardnivåerna',
+	'riskSettings.saved': 'Nivåerna är sparade.',
+	'riskSettings.savedOffline': 'Nivåerna är sparade på enheten och skickas när enheten är ansluten.',
+	'riskSettings.unchanged': 'Nivåerna är oförändrade.',
+	// -- keyboard and screen readers (add keys here)
+	'a11y.itemSuffix': ' (fråga {n})',
+	'a11y.findingSuffix': ' (iakttagelse {n})',
 } as const;
 
 export type MessageKey = keyof typeof sv;

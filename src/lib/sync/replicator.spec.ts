@@ -11,8 +11,8 @@ import { buildApp } from '../../../sync-server/src/app.ts';
 import { newId, type RoundDoc } from '../domain/index.ts';
 import { TryggDb } from '../db/app-db.ts';
 import { saveDoc } from '../db/docs-repo.ts';
-import type { StoredDoc } from '../db/app-db.ts';
-import { Replicator, SERVER_UUID_KEY, type SyncEvent } from './replicator.ts';
+import type { OutboxEntry, StoredDoc } from '../db/app-db.ts';
+import { pushPhases, Replicator, SERVER_UUID_KEY, type SyncEvent } from './replicator.ts';
 import type { FetchLike } from './http.ts';
 
 let dir: string;
@@ -121,6 +121,69 @@ describe('Replicator', () => {
 		const all = await (await f('/db/unit-a1/_changes')).json();
 		expect(all.results.filter((r: { id: string }) => r.id === doc._id)).toHaveLength(1);
 		expect((await db.docs.get(doc._id))?._rev).toMatch(/^1-/);
+	});
+
+	it('pushes a round walked and signed wholly offline content first, so the server accepts the signature', async () => {
+		const db = new TryggDb(`signed-offline-${Math.random()}`);
+		const f = await deviceFetch('chef');
+		const now = new Date().toISOString();
+		const walked = round({ status: 'in_progress', date: '2026-12-02' });
+		await saveDoc(db, walked);
+		for (let i = 1; i <= 12; i++) {
+			await saveDoc(db, {
+				_id: newId('answer'),
+				type: 'answer',
+				scope: 'unit-a1',
+				roundId: walked._id,
+				itemId: `physical-${String(i).padStart(2, '0')}`,
+				value: 'yes',
+				comment: '',
+				fixedOnSite: false,
+				fixedNote: '',
+				photos: [],
+				stamp: `1795424400000-${String(i).padStart(4, '0')}-dev`,
+				answeredAt: now,
+				answeredBy: 'chef',
+				answeredByName: 'Anna Chef',
+				createdAt: now,
+				updatedAt: now,
+			});
+		}
+		// Its id sorts before the answers': the order of the outbox alone would send it with them.
+		await saveDoc(db, {
+			_id: newId('signature'),
+			type: 'signature',
+			scope: 'unit-a1',
+			roundId: walked._id,
+			signedBy: 'chef',
+			signerName: 'Anna Chef',
+			role: 'manager',
+			signedAt: now,
+			createdAt: now,
+			updatedAt: now,
+		});
+		await new Replicator({ db, fetch: f, scopes: () => [] }).push();
+		expect(await db.outbox.toArray()).toEqual([]);
+	});
+
+	it("orders a scope's push: content first, then signatures and reopenings with the round they lock or reopen", () => {
+		const entry = (type: string, extra: object = {}) => {
+			const docId = `${type}:${Math.random()}`;
+			return { docId, scope: 'unit-a1', doc: { _id: docId, type, ...extra } } as unknown as OutboxEntry;
+		};
+		const lock = entry('round', { status: 'signed' });
+		const walked = entry('round', { status: 'in_progress' });
+		const back = entry('round', { status: 'in_progress' });
+		const sig = entry('signature', { roundId: lock.docId });
+		const reopening = entry('reopening', { roundId: back.docId });
+		const answer = entry('answer', { roundId: walked.docId });
+		expect(pushPhases([reopening, lock, sig, answer, walked, back])).toEqual([
+			[answer, walked],
+			[reopening, lock, sig, back],
+		]);
+		expect(pushPhases([answer])).toEqual([[answer]]);
+		expect(pushPhases([sig])).toEqual([[sig]]);
+		expect(pushPhases([])).toEqual([]);
 	});
 
 	it('keeps a refused change visible with the reason instead of dropping it', async () => {

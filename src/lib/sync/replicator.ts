@@ -70,6 +70,27 @@ function isBadSince(err: unknown, since: string): boolean {
 	return err instanceof AppError && err.code === 'bad_request' && since !== '0';
 }
 
+/**
+ * The order one scope's outbox is pushed in: two phases, each its own requests. The server checks
+ * a write against what it has stored before the request, except that it counts signatures and
+ * reopenings sent with the round they lock or reopen. So a round walked and signed wholly offline
+ * must send its content first (answers, findings, assessments, the round itself) and then, together,
+ * the signatures, reopenings and the round's lock (status signed) or return to in progress after
+ * a reopening.
+ * @example pushPhases([signature, answer]) // [[answer], [signature]]
+ */
+export function pushPhases(entries: readonly OutboxEntry[]): OutboxEntry[][] {
+	type Fields = { type?: string; status?: string; roundId?: string; _deleted?: boolean };
+	const fields = (e: OutboxEntry) => e.doc as Fields;
+	const reopened = new Set(entries.filter((e) => fields(e).type === 'reopening').map((e) => fields(e).roundId));
+	const last = (e: OutboxEntry): boolean => {
+		const doc = fields(e);
+		if (doc.type === 'signature' || doc.type === 'reopening') return true;
+		return doc.type === 'round' && !doc._deleted && (doc.status === 'signed' || reopened.has(e.docId));
+	};
+	return [entries.filter((e) => !last(e)), entries.filter(last)].filter((group) => group.length > 0);
+}
+
 export class Replicator {
 	readonly #o: Required<Omit<ReplicatorOptions, 'onEvent'>> & Pick<ReplicatorOptions, 'onEvent'>;
 	#running = false;
@@ -177,7 +198,7 @@ export class Replicator {
 		}
 	}
 
-	/** Push the outbox, scope by scope, in batches. */
+	/** Push the outbox, scope by scope, in batches, in the order of `pushPhases`. */
 	async push(): Promise<void> {
 		// Several rounds: a conflict is resolved by merging, then sent again (bounded; the rest waits for the next sync).
 		for (let round = 0; round < PUSH_ROUNDS; round++) {
@@ -186,7 +207,7 @@ export class Replicator {
 			const byScope = Map.groupBy(pending, (e) => e.scope);
 			let merged = false;
 			for (const [scope, entries] of byScope) {
-				merged = (await this.#pushScope(scope, entries)) || merged;
+				for (const phase of pushPhases(entries)) merged = (await this.#pushScope(scope, phase)) || merged;
 			}
 			if (!merged) return;
 		}

@@ -18,6 +18,7 @@ export const DOC_TYPES = [
 	'prereport',
 	'reopening',
 	'settings',
+	'followup',
 ] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 

@@ -22,6 +22,7 @@ import type {
 import {
 	asUnsigned,
 	canSign,
+	followUpChangeRefusal,
 	idKey,
 	isScope,
 	reopenBlocker,
@@ -87,6 +88,7 @@ const WRITERS: Record<DocType, { org?: readonly Role[]; unit?: readonly Membersh
 	prereport: { unit: ['staff', 'manager', 'safety_rep'] },
 	reopening: { unit: ['manager', 'safety_rep'] },
 	settings: { org: ['hr', 'admin'] },
+	followup: { unit: ['manager', 'safety_rep'] },
 };
 
 /**
@@ -288,6 +290,13 @@ const roundOpenForPrereports: Rule = (c) => {
 	return round.status === 'planned' ? undefined : 'the round has started; pre-reports are closed';
 };
 
+/**
+ * The annual follow-up (decision 0010): never deleted; signed only as oneself, in a role held in
+ * this unit, on complete content; a signature is never taken away; nothing changes once both
+ * signatures name the current content.
+ */
+const followUpRules: Rule = (c) => followUpChangeRefusal(c.stored, c.doc, c.user.name, c.unitRoles);
+
 /** TRANSITIONS. Per-type rules on the change from the stored version to the incoming one. */
 const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
 	template: [publishedTemplateIsFrozen],
@@ -299,6 +308,7 @@ const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
 	signature: [appendOnly, signsAsSelf, signsCompleteRound],
 	reopening: [appendOnly, byField('reopenedBy'), reopensSignedRound],
 	prereport: [sentOnceAsSelf, roundOpenForPrereports],
+	followup: [followUpRules],
 };
 
 /**

@@ -6,7 +6,7 @@
  * server; it prints to A4. Zero axe violations on every new page in Swedish and English.
  */
 import { test, expect, request as playwrightRequest, type Page } from '@playwright/test';
-import { apiAs, expectAccessible, signIn, waitForServiceWorker, PASSWORD } from './fixtures.ts';
+import { apiAs, editOnDevice, expectAccessible, signIn, waitForServiceWorker, PASSWORD } from './fixtures.ts';
 
 const uuid = () => crypto.randomUUID();
 
@@ -207,6 +207,20 @@ test('two devices fill in one year’s follow-up offline, link an action, both s
 	});
 	expect(((await del.json()) as { error?: string }[])[0]?.error).toBe('forbidden');
 
+	// A device that writes past the form (an old app, or an edit made before the lock arrived) is refused
+	// too: the change waits in the sync queue with the server's reason, and the record stays as signed.
+	await tablet.setOffline(true);
+	await editOnDevice(chef, 'chef', id, { conclusions: 'Ändrat på surfplattan' });
+	await tablet.setOffline(false);
+	await expect(chef.getByTestId('sync-refused')).toHaveText('1 ändring nekades', { timeout: 30_000 });
+	await chef.goto('/sync');
+	const refused = chef.getByTestId('queue-refused-row');
+	await expect(refused).toContainText(`Årlig uppföljning ${year}`);
+	await expect(refused).toContainText('Enhet A1');
+	chef.once('dialog', (dialog) => void dialog.accept());
+	await refused.getByRole('button', { name: `Släng ändringen: Årlig uppföljning ${year}` }).click();
+	await expect(chef.getByTestId('queue-refused-row')).toHaveCount(0);
+
 	// The list shows it signed.
 	await chef.goto('/follow-ups');
 	const row = chef.locator(`[data-followup-id="${id}"]`);
@@ -221,7 +235,8 @@ test('two devices fill in one year’s follow-up offline, link an action, both s
 	await expect(record.getByTestId('record-status')).toHaveText('Signerad');
 	await expect(record.getByTestId('record-q-routines')).toContainText('Nej');
 	await expect(record.getByTestId('record-q-routines')).toContainText('Ingen skriftlig uppgiftsfördelning finns.');
-	await expect(record.getByTestId('record-conclusions')).toHaveText(CONCLUSIONS);
+	// The discarded edit is gone: the device has the server's signed version again.
+	await expect(record.getByTestId('record-conclusions')).toHaveText(CONCLUSIONS, { timeout: 20_000 });
 	await expect(record.getByTestId('record-actions')).toContainText(
 		'Arbetsbelastning: Inför ett veckovis prioriteringsmöte',
 	);

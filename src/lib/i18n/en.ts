@@ -628,5 +628,6 @@ export const en: Record<MessageKey, string> = {
 	'followUp.col.answer': 'Answer',
 	'followUp.col.comment': 'Comment',
 	'followUp.factsAsOf': 'The facts were counted on {date} from the data synced when the record was shown.',
+	'followUp.queueTitle': 'Annual follow-up {year}',
 	'followUp.recordUnsigned': 'The follow-up is not signed by both yet.',
 };

@@ -620,6 +620,7 @@ export const sv = {
 	'followUp.col.answer': 'Svar',
 	'followUp.col.comment': 'Kommentar',
 	'followUp.factsAsOf': 'Underlaget räknades fram {date} från de uppgifter som var synkade när protokollet visades.',
+	'followUp.queueTitle': 'Årlig uppföljning {year}',
 	'followUp.recordUnsigned': 'Uppföljningen är inte signerad av båda än.',
 } as const;
 

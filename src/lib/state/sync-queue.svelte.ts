@@ -80,6 +80,8 @@ export class SyncQueueView {
 				return `${type}: ${doc.name}`;
 			case 'template':
 				return `${type}: ${doc.title[i18n.locale]}`;
+			case 'followup':
+				return t('followUp.queueTitle', { year: doc.year });
 			default:
 				return type;
 		}

@@ -227,6 +227,21 @@ test('two devices fill in one year’s follow-up offline, link an action, both s
 	await expect(row.getByTestId('followup-row-status')).toHaveText('Signerad');
 	await expect(row).toContainText('chef, skyddsombud');
 
+	// A division manager reads the unit's follow-ups and changes nothing.
+	const office = await browser.newContext();
+	const avd = await office.newPage();
+	await signIn(avd, 'avdchef');
+	await avd.getByRole('link', { name: 'Årlig uppföljning' }).click();
+	const avdRow = avd.locator(`[data-followup-id="${id}"]`);
+	await expect(avdRow.getByTestId('followup-row-status')).toHaveText('Signerad', { timeout: 30_000 });
+	await expect(avdRow.getByRole('link')).toHaveText(`Visa uppföljningen – Enhet A1 ${year}`);
+	await avd.goto(`/follow-ups/${encodeURIComponent(`followup:a1-${year + 1}`)}`);
+	await expect(avd.getByText('Uppföljningen är inte påbörjad än.')).toBeVisible();
+	await expect(avd.getByTestId('question-rounds').getByRole('radio', { name: 'Ja', exact: true })).toBeDisabled();
+	await expect(avd.getByRole('button', { name: /Signera/ })).toHaveCount(0);
+	await expect(avd.getByRole('link', { name: 'Ny åtgärd' })).toHaveCount(0);
+	await office.close();
+
 	// The record, printable on A4.
 	await chef.goto(url);
 	await chef.getByRole('link', { name: 'Visa protokollet' }).click();

@@ -19,6 +19,7 @@ import {
 	parseFollowUpId,
 	signatureField,
 	unitScope,
+	type ActionDoc,
 	type FollowUpDoc,
 	type FollowUpQuestion,
 	type FollowUpSignRole,
@@ -36,6 +37,15 @@ export const TEXT_SAVE_DELAY_MS = 700;
 
 /** A text field of the follow-up: a question's comment or the conclusions. */
 export type FollowUpTextField = ReturnType<typeof commentField> | 'conclusions';
+
+/** An action's responsible, status and due date, as one line under it. */
+export function actionMeta(action: ActionDoc): string {
+	const meta = i18n.t('followUp.actionMeta', {
+		responsible: action.responsible,
+		status: i18n.t(`followUp.actionStatus.${action.status}`),
+	});
+	return action.due ? `${meta} · ${i18n.t('followUp.actionDue', { date: i18n.date(action.due) })}` : meta;
+}
 
 /** The year of the device's calendar. */
 export function currentYear(): number {

@@ -601,6 +601,7 @@ export const en: Record<MessageKey, string> = {
 	'followUp.actionStatus.postponed': 'Postponed',
 	'followUp.newAction': 'New action',
 	'followUp.newActionHint': 'Opens the action plan. Then come back here and tick the new action.',
+	'followUp.linkedLegend': 'Linked actions of the unit’s action plan',
 	'followUp.linkedNone': 'No actions are linked.',
 	'followUp.signTitle': 'Signing',
 	'followUp.signIntro':

@@ -593,6 +593,7 @@ export const sv = {
 	'followUp.actionStatus.postponed': 'Uppskjuten',
 	'followUp.newAction': 'Ny åtgärd',
 	'followUp.newActionHint': 'Öppnar handlingsplanen. Kom sedan tillbaka hit och markera den nya åtgärden.',
+	'followUp.linkedLegend': 'Kopplade åtgärder i enhetens handlingsplan',
 	'followUp.linkedNone': 'Inga åtgärder är kopplade.',
 	'followUp.signTitle': 'Signering',
 	'followUp.signIntro':

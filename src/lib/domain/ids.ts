@@ -20,6 +20,7 @@ export const DOC_TYPES = [
 	'settings',
 	'request',
 	'workstop',
+	'followup',
 ] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 

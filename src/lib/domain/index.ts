@@ -9,3 +9,4 @@ export * from './round-state.ts';
 export * from './sign-off.ts';
 export * from './round-report.ts';
 export * from './safety-requests.ts';
+export * from './annual-follow-up.ts';

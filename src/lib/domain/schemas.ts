@@ -8,6 +8,13 @@ import type { DocType } from './ids.ts';
 import { DOC_TYPES, idType, isScope } from './ids.ts';
 import { MAX_PHOTOS_PER_DOC, photoRefSchema } from './photo.ts';
 import { riskBandsSchema } from './risk.ts';
+import {
+	FOLLOW_UP_QUESTIONS,
+	FOLLOW_UP_VALUES,
+	followUpId,
+	type CommentField,
+	type FollowUpQuestion,
+} from './annual-follow-up.ts';
 
 export const ROLES = ['staff', 'manager', 'safety_rep', 'hr', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -431,6 +438,54 @@ export const workstopDocSchema = z.strictObject({
 });
 export type WorkstopDoc = z.infer<typeof workstopDocSchema>;
 
+/** A signature of the annual follow-up: who, when, and the fingerprint of the content signed. */
+export const followUpSignatureSchema = z.strictObject({
+	/** The account that signs; the server accepts only the signed-in user's own name. */
+	by: z.string().min(1).max(100),
+	name: shortText,
+	at: isoTime,
+	/** SHA-256 of the content signed (`followUpContentHash`): the signature counts while it is unchanged. */
+	contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256'),
+});
+export type FollowUpSignature = z.infer<typeof followUpSignatureSchema>;
+
+const followUpValueSchema = z.enum(FOLLOW_UP_VALUES).optional();
+const followUpCommentSchema = z.string().max(5000).optional();
+/** One field per answer and per comment, so two people answering different questions never overwrite each other. */
+const followUpAnswerShape = Object.fromEntries(
+	FOLLOW_UP_QUESTIONS.flatMap((q) => [
+		[q, followUpValueSchema],
+		[`${q}Comment`, followUpCommentSchema],
+	]),
+) as { [K in FollowUpQuestion]: typeof followUpValueSchema } & {
+	[K in CommentField]: typeof followUpCommentSchema;
+};
+
+/**
+ * Årlig uppföljning: one unit's annual follow-up of its work-environment management, one per
+ * unit and year with the id `followup:<unitId>-<year>`, so two devices starting the same year
+ * meet on one document (decision 0010). Mutable, merged per field; every answer, comment and
+ * signature is absent until written. Locked once both signatures name the current content.
+ */
+export const followUpDocSchema = z
+	.strictObject({
+		...docBase,
+		type: z.literal('followup'),
+		unitId: z.string().min(1).max(64),
+		year: z.number().int().min(2000).max(2999),
+		...followUpAnswerShape,
+		conclusions: z.string().max(10_000).optional(),
+		/** The actions (handlingsplan) that follow from the follow-up. */
+		actionIds: z.array(docRef('action')).max(200).optional(),
+		managerSignature: followUpSignatureSchema.optional(),
+		safetyRepSignature: followUpSignatureSchema.optional(),
+	})
+	.refine((f) => f._id === followUpId(f.unitId, f.year), {
+		message: 'an annual follow-up id must be followup:<unitId>-<year>',
+		path: ['_id'],
+	});
+export type FollowUpDoc = z.infer<typeof followUpDocSchema>;
+
 /** A deleted document: keeps its type and scope so access rules still apply to it. */
 export const tombstoneSchema = z.strictObject({
 	_id: docBase._id,
@@ -454,6 +509,7 @@ const liveDocSchema = z.discriminatedUnion('type', [
 	riskSettingsDocSchema,
 	requestDocSchema,
 	workstopDocSchema,
+	followUpDocSchema,
 ]);
 export type LiveDoc = z.infer<typeof liveDocSchema>;
 

@@ -34,6 +34,7 @@ const TYPE_KEYS: Record<DocType, MessageKey> = {
 	settings: 'sync.queue.type.settings',
 	request: 'sync.queue.type.request',
 	workstop: 'sync.queue.type.workstop',
+	followup: 'sync.queue.type.followup',
 };
 
 type Of<T extends StoredDoc['type']> = Extract<StoredDoc, { type: T }>;
@@ -98,6 +99,8 @@ export class SyncQueueView {
 				return `${type}: ${doc.area}`;
 			case 'request':
 				return `${type}: ${doc.subject}`;
+			case 'followup':
+				return t('followUp.queueTitle', { year: doc.year });
 			default:
 				return type;
 		}

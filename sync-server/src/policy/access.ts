@@ -22,6 +22,7 @@ import type {
 import {
 	asUnsigned,
 	canSign,
+	followUpChangeRefusal,
 	idKey,
 	isScope,
 	reopenBlocker,
@@ -92,6 +93,7 @@ const WRITERS: Record<DocType, { org?: readonly Role[]; unit?: readonly Membersh
 	// The safety rep files and escalates, the manager confirms and answers (decision 0009, TRANSITIONS).
 	request: { unit: ['manager', 'safety_rep'] },
 	workstop: { unit: ['manager', 'safety_rep'] },
+	followup: { unit: ['manager', 'safety_rep'] },
 };
 
 /**
@@ -311,6 +313,13 @@ const requestFieldsByRole: Rule = (c) =>
 const workstopFieldsByRole: Rule = (c) =>
 	isStale(c) ? undefined : workstopChangeRefusal(c.stored, c.doc, { name: c.user.name, roles: c.unitRoles });
 
+/**
+ * The annual follow-up (decision 0010): never deleted; signed only as oneself, in a role held in
+ * this unit, on complete content; a signature is never taken away; nothing changes once both
+ * signatures name the current content.
+ */
+const followUpRules: Rule = (c) => followUpChangeRefusal(c.stored, c.doc, c.user.name, c.unitRoles);
+
 /** TRANSITIONS. Per-type rules on the change from the stored version to the incoming one. */
 const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
 	template: [publishedTemplateIsFrozen],
@@ -324,6 +333,7 @@ const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
 	prereport: [sentOnceAsSelf, roundOpenForPrereports],
 	request: [requestFieldsByRole],
 	workstop: [workstopFieldsByRole],
+	followup: [followUpRules],
 };
 
 /**

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../sync-server/src/app.ts';
 import { newId, type RoundDoc } from '../domain/index.ts';
 import { TryggDb } from '../db/app-db.ts';
-import { saveDoc } from '../db/docs-repo.ts';
+import { discardRefused, saveDoc } from '../db/docs-repo.ts';
 import type { OutboxEntry, StoredDoc } from '../db/app-db.ts';
 import { pushPhases, Replicator, SERVER_UUID_KEY, type SyncEvent } from './replicator.ts';
 import type { FetchLike } from './http.ts';
@@ -194,6 +194,33 @@ describe('Replicator', () => {
 		const [entry] = await db.outbox.toArray();
 		expect(entry?.state).toBe('refused');
 		expect(entry?.error?.code).toBe('forbidden');
+	});
+
+	it('brings a discarded change back even when the discard lands while a pull is on its way', async () => {
+		const db = new TryggDb(`discard-race-${Math.random()}`);
+		const f = await deviceFetch('chef');
+		let during: (() => Promise<void>) | undefined;
+		// The discard happens after the `_changes` request left and before its answer is applied.
+		const racing = (async (url: string, init?: RequestInit) => {
+			const response = await f(url, init);
+			if (url.includes('/_changes') && during) {
+				const run = during;
+				during = undefined;
+				await run();
+			}
+			return response;
+		}) as FetchLike;
+		const replicator = new Replicator({ db, fetch: racing, scopes: () => ['unit-a1'] });
+		const doc = await saveDoc(db, round());
+		await replicator.push();
+		await replicator.pull('unit-a1');
+		// An edit the server refused; the person discards it while the next pull runs.
+		await saveDoc(db, { ...doc, participants: [{ name: 'Refused Edit', role: 'other' }] });
+		await db.outbox.update(doc._id, { state: 'refused', error: { code: 'forbidden', reason: 'x' } });
+		during = () => discardRefused(db, doc._id);
+		await replicator.pull('unit-a1');
+		expect(await db.outbox.get(doc._id)).toBeUndefined();
+		expect((await db.docs.get(doc._id)) as RoundDoc | undefined).toMatchObject({ _id: doc._id, participants: [] });
 	});
 
 	it('refuses an invalid document on the device before it reaches the outbox', async () => {

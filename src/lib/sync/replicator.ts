@@ -361,8 +361,8 @@ export class Replicator {
 				await this.#restartPull(scope);
 				continue;
 			}
-			await this.#apply(scope, page);
-			if (page.results.length < PULL_LIMIT) return;
+			// A page that lost a race with a checkpoint reset is dropped: the loop reads again from there.
+			if ((await this.#apply(scope, page, since)) && page.results.length < PULL_LIMIT) return;
 		}
 	}
 
@@ -372,12 +372,16 @@ export class Replicator {
 	}
 
 	/**
-	 * Apply a page of changes. A pulled document with a pending local edit is merged with it,
-	 * never overwritten; a refused or revoked edit stays as the person left it until discarded.
+	 * Apply a page of changes read from checkpoint `since`. A pulled document with a pending local
+	 * edit is merged with it, never overwritten; a refused or revoked edit stays as the person left
+	 * it until discarded. When the checkpoint moved while the page was on its way (a discarded change
+	 * reset it so the server's version comes back), the page is not applied and false is returned:
+	 * writing its `last_seq` would skip the very document the reset asked for.
 	 */
-	async #apply(scope: string, page: ChangesResponse): Promise<void> {
+	async #apply(scope: string, page: ChangesResponse, since: string): Promise<boolean> {
 		const { db } = this.#o;
-		await db.transaction('rw', db.docs, db.outbox, db.checkpoints, async () => {
+		return db.transaction('rw', db.docs, db.outbox, db.checkpoints, async () => {
+			if (((await db.checkpoints.get(scope))?.since ?? '0') !== since) return false;
 			for (const row of page.results) {
 				const local = await db.outbox.get(row.id);
 				if (local && local.state !== 'pending') continue;
@@ -398,6 +402,7 @@ export class Replicator {
 				if (row.doc && checkDoc(row.doc).ok) await db.docs.put(row.doc as StoredDoc);
 			}
 			await db.checkpoints.put({ scope, since: String(page.last_seq) });
+			return true;
 		});
 	}
 
@@ -468,7 +473,7 @@ export class Replicator {
 						if (!isAccessError(err)) throw err;
 						return this.#accessRefused(scope, err);
 					}
-					await this.#apply(scope, page);
+					await this.#apply(scope, page, since);
 				}),
 			);
 		} finally {

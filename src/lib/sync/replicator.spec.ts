@@ -215,7 +215,7 @@ describe('Replicator', () => {
 		await replicator.push();
 		await replicator.pull('unit-a1');
 		// An edit the server refused; the person discards it while the next pull runs.
-		await saveDoc(db, { ...doc, participants: [{ name: 'Refused Edit', role: 'other' }] });
+		await saveDoc(db, { ...(doc as RoundDoc), participants: [{ name: 'Refused Edit', role: 'other' }] });
 		await db.outbox.update(doc._id, { state: 'refused', error: { code: 'forbidden', reason: 'x' } });
 		during = () => discardRefused(db, doc._id);
 		await replicator.pull('unit-a1');

@@ -14,6 +14,7 @@ export default defineConfig({
 			version: { pollInterval: 0 },
 		}),
 	],
+	build: { sourcemap: process.env.TRYGG_SOURCEMAP === '1' },
 	server: { proxy: { '/db': 'http://localhost:8080', '/api': 'http://localhost:8080' } },
 	test: {
 		include: ['src/**/*.spec.ts', 'sync-server/src/**/*.spec.ts', 'tests/conformance/**/*.spec.ts'],

@@ -7,3 +7,4 @@ export * from './risk.ts';
 export * from './round-state.ts';
 export * from './sign-off.ts';
 export * from './round-report.ts';
+export * from './actions.ts';

@@ -132,9 +132,10 @@ const ROUTES: Record<string, Probe> = {
 		status: (actor) => (actor === 'anon' ? 401 : access(actor, 'unit-a1') ? 200 : 403),
 		check: (actor, _scope, body) => {
 			const members = (body as { members: Record<string, unknown>[] }).members;
-			expect(members.map((m) => Object.keys(m).sort()), actor).toEqual(
-				members.map(() => ['displayName', 'name', 'role']),
-			);
+			expect(
+				members.map((m) => Object.keys(m).sort()),
+				actor,
+			).toEqual(members.map(() => ['displayName', 'name', 'role']));
 			expect(members.map((m) => m.name).sort(), actor).toEqual(['chef', 'skyddsombud']);
 		},
 	},

@@ -115,7 +115,9 @@ describe('status moves', () => {
 			const queue = [start];
 			while (queue.length > 0) {
 				for (const next of ACTION_MOVES[queue.shift() as (typeof ACTION_STATUSES)[number]]) {
-					if (!seen.has(next)) queue.push(next), seen.add(next);
+					if (seen.has(next)) continue;
+					queue.push(next);
+					seen.add(next);
 				}
 			}
 			expect(seen.has('effect_checked'), start).toBe(true);
@@ -229,7 +231,12 @@ describe('the plan', () => {
 		expect(down).toEqual([severe, none, low]);
 		const byLevel = planRows({ actions, assessments, sort: { key: 'level', dir: -1 } }).map((r) => r.action);
 		expect(byLevel).toEqual([severe, low, none]);
-		const byArea = planRows({ actions, assessments, sort: { key: 'area', dir: 1 }, compare: (a, b) => a.localeCompare(b, 'sv') });
+		const byArea = planRows({
+			actions,
+			assessments,
+			sort: { key: 'area', dir: 1 },
+			compare: (a, b) => a.localeCompare(b, 'sv'),
+		});
 		expect(byArea.map((r) => r.action.area)).toEqual(['Arbetstider', 'Kök', 'Trappa']);
 	});
 

@@ -225,18 +225,16 @@ export function planRows(opts: {
 			case 'status':
 				return statusRank(a.action.status) - statusRank(b.action.status);
 			case 'level':
-				return (
-					(a.level ? RISK_LEVELS.indexOf(a.level) : -1) - (b.level ? RISK_LEVELS.indexOf(b.level) : -1)
-				);
+				return (a.level ? RISK_LEVELS.indexOf(a.level) : -1) - (b.level ? RISK_LEVELS.indexOf(b.level) : -1);
 		}
 	};
 	// Undated lines stay last in both directions: only the dated ones turn round.
+	const dateKey = sort.key === 'due' || sort.key === 'done' || sort.key === 'followUp' ? sort.key : undefined;
 	return kept
 		.map((row, i) => ({ row, i }))
 		.sort((p, q) => {
 			const base = by(p.row, q.row);
-			const dated = sort.key === 'due' || sort.key === 'done' || sort.key === 'followUp';
-			const undated = dated && (p.row.action[sort.key] === null) !== (q.row.action[sort.key] === null);
+			const undated = dateKey !== undefined && (p.row.action[dateKey] === null) !== (q.row.action[dateKey] === null);
 			return (undated ? base : base * sort.dir) || p.i - q.i;
 		})
 		.map(({ row }) => row);

@@ -223,25 +223,25 @@ export type FindingDoc = z.infer<typeof findingDocSchema>;
  */
 export const assessmentDocSchema = z
 	.strictObject({
-	...docBase,
-	type: z.literal('assessment'),
-	findingId: docRef('finding'),
-	/** The round the finding belongs to, so a signed round freezes its assessments too. */
-	roundId: docRef('round').optional(),
-	/**
-	 * Absent: the assessment of the finding as found (in its round). `residual`: the risk that is
-	 * left after an action's effect check (restrisk); it names no round, so it is allowed after the
-	 * round is signed and never changes the signed report (decision 0008).
-	 */
-	kind: z.literal('residual').optional(),
-	/** The action whose effect check led to a residual assessment. */
-	actionId: docRef('action').optional(),
-	...riskSchema.shape,
-	stamp: hlcSchema,
-	assessedAt: isoTime,
-	assessedBy: z.string().min(1).max(100),
-	assessedByName: shortText,
-})
+		...docBase,
+		type: z.literal('assessment'),
+		findingId: docRef('finding'),
+		/** The round the finding belongs to, so a signed round freezes its assessments too. */
+		roundId: docRef('round').optional(),
+		/**
+		 * Absent: the assessment of the finding as found (in its round). `residual`: the risk that is
+		 * left after an action's effect check (restrisk); it names no round, so it is allowed after the
+		 * round is signed and never changes the signed report (decision 0008).
+		 */
+		kind: z.literal('residual').optional(),
+		/** The action whose effect check led to a residual assessment. */
+		actionId: docRef('action').optional(),
+		...riskSchema.shape,
+		stamp: hlcSchema,
+		assessedAt: isoTime,
+		assessedBy: z.string().min(1).max(100),
+		assessedByName: shortText,
+	})
 	.refine((a) => a.kind !== 'residual' || a.roundId === undefined, {
 		message: 'a residual assessment belongs to no round',
 		path: ['roundId'],

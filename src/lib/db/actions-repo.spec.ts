@@ -10,7 +10,7 @@ import {
 } from '../domain/index.ts';
 import { mergeDocs, type MergeableDoc } from '../domain/merge.ts';
 import { TryggDb } from './app-db.ts';
-import { cacheMembers, liveActionFile, liveMembers } from './actions-repo.ts';
+import { cacheMembers, liveActionFile, liveMembers, type ActionFile } from './actions-repo.ts';
 import { saveDocs } from './docs-repo.ts';
 
 const T0 = Date.parse('2026-12-01T08:00:00Z');
@@ -99,7 +99,7 @@ describe('saving an action with its history', () => {
 			},
 			new Date(T0 + 1000),
 		);
-		const file = await first(liveActionFile(db, a._id));
+		const file = await first<ActionFile>(liveActionFile(db, a._id));
 		expect(file.action?.status).toBe('in_progress');
 		expect(file.logs.map((l) => l.changes)).toEqual([[{ field: 'status', from: 'planned', to: 'in_progress' }]]);
 	});

@@ -511,7 +511,7 @@ export const en: Record<MessageKey, string> = {
 	'notFound.back': 'To the overview',
 	// -- actions and action plan (add keys here)
 	'nav.actions': 'My actions',
-	'nav.actionsBadge': ', {overdue} overdue, {soon} due within 14 days',
+	'nav.actionsBadge': 'My actions, {overdue} overdue, {soon} due within 14 days',
 	'nav.plan': 'Action plan',
 	'actions.title': 'My actions',
 	'actions.intro':

@@ -507,7 +507,7 @@ export const sv = {
 	'notFound.back': 'Till översikten',
 	// -- actions and action plan (add keys here)
 	'nav.actions': 'Mina åtgärder',
-	'nav.actionsBadge': ', {overdue} försenade, {soon} inom 14 dagar',
+	'nav.actionsBadge': 'Mina åtgärder, {overdue} försenade, {soon} inom 14 dagar',
 	'nav.plan': 'Handlingsplan',
 	'actions.title': 'Mina åtgärder',
 	'actions.intro':

@@ -180,7 +180,9 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 
 	// The responsible person's list follows: the closed action is gone, the new one is theirs.
 	await rep.goto('/actions');
-	await expect(rep.getByTestId('mine-overdue').getByRole('heading', { level: 2 })).toHaveText('Försenade (0)', { timeout: 20_000 });
+	await expect(rep.getByTestId('mine-overdue').getByRole('heading', { level: 2 })).toHaveText('Försenade (0)', {
+		timeout: 20_000,
+	});
 	await expect(rep.getByTestId('mine-soon').getByTestId('my-action')).toContainText(title);
 
 	// The plan: two lines in the shape of the printed plan; filter, sort, print, CSV.

@@ -571,6 +571,7 @@ export const en: Record<MessageKey, string> = {
 	'actions.newTitle': 'New action',
 	'actions.edit': 'Details',
 	'actions.required': 'Fill in {field}.',
+	'actions.findingMissing': 'The finding is not on this device yet. Wait until the device has synced.',
 	'actions.missing': 'The action is not on this device.',
 	'actions.noUnits': 'You have no unit with an action plan.',
 	'actions.readOnly': 'You can read the action but not change it.',

@@ -567,6 +567,7 @@ export const sv = {
 	'actions.newTitle': 'Ny åtgärd',
 	'actions.edit': 'Uppgifter',
 	'actions.required': 'Fyll i {field}.',
+	'actions.findingMissing': 'Iakttagelsen finns inte på den här enheten än. Vänta tills enheten har synkat.',
 	'actions.missing': 'Åtgärden finns inte på den här enheten.',
 	'actions.noUnits': 'Du har ingen enhet med handlingsplan.',
 	'actions.readOnly': 'Du kan läsa åtgärden men inte ändra den.',

@@ -623,7 +623,6 @@ export const en: Record<MessageKey, string> = {
 	'actions.history.yes': 'yes',
 	'actions.history.no': 'no',
 	'actions.createFor': 'Create an action for finding {n}',
-	'actions.ofFinding': 'Actions ({count})',
 	'actionplan.title': 'Action plan',
 	'actionplan.heading': 'Action plan – {unit}',
 	'actionplan.unit': 'Unit',

@@ -619,7 +619,6 @@ export const sv = {
 	'actions.history.yes': 'ja',
 	'actions.history.no': 'nej',
 	'actions.createFor': 'Skapa åtgärd för iakttagelse {n}',
-	'actions.ofFinding': 'Åtgärder ({count})',
 	'actionplan.title': 'Handlingsplan',
 	'actionplan.heading': 'Handlingsplan – {unit}',
 	'actionplan.unit': 'Enhet',

@@ -132,8 +132,8 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 
 	// The follow-up date passes (test clock on both devices): the effect check is overdue.
 	const later = new Date(`${dayFrom(40)}T09:00:00`);
-	await phone.clock.setFixedTime(later);
-	await tablet.clock.setFixedTime(later);
+	await rep.clock.setFixedTime(later);
+	await chef.clock.setFixedTime(later);
 	await rep.goto('/actions');
 	await expect(rep.getByRole('link', { name: 'Mina åtgärder, 1 försenade, 0 inom 14 dagar' })).toBeVisible({
 		timeout: 15_000,
@@ -266,6 +266,7 @@ test('a direct action from a meeting can be postponed only with a reason and a n
 	await chef.getByRole('link', { name: /^Handlingsplan/ }).click();
 	await chef.getByRole('link', { name: 'Ny åtgärd' }).click();
 	await expect(chef.getByRole('heading', { level: 1 })).toHaveText('Ny åtgärd');
+	await bothLanguages(chef, 'new direct action');
 	await chef.getByLabel('Ursprung').selectOption({ label: 'Möte (till exempel APT)' });
 	const area = `Arbetsbelastning ${crypto.randomUUID().slice(0, 6)}`;
 	await chef.getByLabel('Identifierat område eller risk').fill(area);

@@ -5,6 +5,7 @@ import {
 	actionChanges,
 	actionHistory,
 	actionMoveRefusal,
+	actionPatch,
 	addDays,
 	attention,
 	myActions,
@@ -134,6 +135,18 @@ describe('history', () => {
 			{ field: 'comment', from: '', to: 'Klart' },
 		]);
 		expect(actionChanges(a, a)).toEqual([]);
+	});
+
+	it('applies only what the person changed, also a cleared optional field', () => {
+		const a = action();
+		const { status: _s, ...fields } = a;
+		expect(actionPatch(a, fields)).toEqual({});
+		expect(actionPatch(a, { ...fields, comment: 'Klart', responsibleUser: undefined })).toEqual({
+			comment: 'Klart',
+			responsibleUser: undefined,
+		});
+		// An edit made from an old copy does not carry the old status back.
+		expect(actionPatch({ ...a, status: 'done' }, { area: 'Ny rubrik' })).toEqual({ area: 'Ny rubrik' });
 	});
 
 	it('lists the filled fields of a new action', () => {

@@ -84,6 +84,19 @@ export function actionChanges(before: ActionDoc | undefined, after: ActionDoc): 
 	return out;
 }
 
+/**
+ * The fields of `draft` that differ from `base` (absent counts as null): what an edit applies to
+ * the action as stored now, so a field someone else changed meanwhile is not put back.
+ * @example actionPatch(a, { ...a, comment: 'Klart' }) // { comment: 'Klart' }
+ */
+export function actionPatch<T extends Partial<ActionDoc>>(base: ActionDoc, draft: T): Partial<ActionDoc> {
+	const out: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(draft)) {
+		if ((base[k as keyof ActionDoc] ?? null) !== (v ?? null)) out[k] = v;
+	}
+	return out as Partial<ActionDoc>;
+}
+
 /** An action's history, oldest first (by time, then id so two devices agree). */
 export function actionHistory(logs: readonly ActionLogDoc[], actionId: string): ActionLogDoc[] {
 	return logs

@@ -11,6 +11,7 @@ import {
 	actionChanges,
 	actionHistory,
 	actionMoveRefusal,
+	actionPatch,
 	attention,
 	DEFAULT_RISK_BANDS,
 	myActions,
@@ -28,6 +29,7 @@ import {
 	type RiskAssessment,
 	type RiskBands,
 	type UnitMember,
+	unitMembersSchema,
 } from '../domain/index.ts';
 import { maxStamp } from '../domain/hlc.ts';
 import {
@@ -42,7 +44,6 @@ import {
 } from '../db/actions-repo.ts';
 import type { StoredDoc } from '../db/app-db.ts';
 import { requestJson } from '../sync/http.ts';
-import { unitMembersSchema } from '../domain/index.ts';
 import { app } from './app-state.svelte.ts';
 import { clock, localToday } from './clock.ts';
 import { Live } from './live.svelte.ts';
@@ -97,10 +98,7 @@ function clean<T extends object>(doc: T): T {
 	return Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as T;
 }
 
-/**
- * Create an action (with its "created" history entry). `extra` are created in the same
- * transaction (the follow-up action of an effect check).
- */
+/** Create an action, with its "created" history entry in the same device transaction. */
 export async function createAction(action: ActionDoc): Promise<void> {
 	const who = me();
 	const now = clock.now();
@@ -142,11 +140,7 @@ export async function changeAction(
 
 /** The fields of an action that changed from `base` in `draft`: what an edit applies. */
 export function editedFields(base: ActionDoc, draft: ActionFields): Partial<ActionDoc> {
-	const out: Partial<ActionDoc> = {};
-	for (const [k, v] of Object.entries(draft) as [keyof ActionFields, unknown][]) {
-		if ((base[k] ?? null) !== (v ?? null)) (out as Record<string, unknown>)[k] = v;
-	}
-	return out;
+	return actionPatch(base, draft);
 }
 
 /**

@@ -195,10 +195,10 @@ async function seed(base: string, page: Page): Promise<Seeded> {
 			updatedAt: now,
 		};
 	});
-	// The measured round: the 60-item template (round 0 would be the physical one).
-	const measured = rounds[1] as (typeof rounds)[number];
+	// The measured round is the newest (what one walks today), on the 60-item template (i % 3 !== 0).
+	const measured = rounds[ROUNDS - 1] as (typeof rounds)[number];
 	measured.status = 'in_progress';
-	const other = rounds[2] as (typeof rounds)[number];
+	const other = rounds[ROUNDS - 3] as (typeof rounds)[number];
 	await bulk(base, chef, 'unit-a1', rounds);
 
 	const answers = [];
@@ -313,9 +313,12 @@ async function main(): Promise<void> {
 				await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 20_000 });
 			});
 		await page.goto('/rounds');
-		await page.waitForFunction((n) => document.querySelectorAll('[data-testid="round-row"]').length >= n, ROUNDS, {
-			timeout: 60_000,
-		});
+		// The list draws the newest rounds a page at a time; its status line counts them all.
+		await page.waitForFunction(
+			(n) => Number(document.querySelector<HTMLElement>('[data-testid="rounds-showing"]')?.dataset.total) >= n,
+			ROUNDS,
+			{ timeout: 60_000 },
+		);
 		await page.locator(`a[href="${roundHref(seeded.roundId)}"]`).waitFor();
 		await page
 			.locator('[data-testid="sync-pending"]')

@@ -7,6 +7,8 @@ import {
 	deviceId,
 	discardRefused,
 	docsOfRound,
+	liveOutboxIds,
+	type OutboxIds,
 	nextStamp,
 	retryAllRefused,
 	retryRefused,
@@ -128,6 +130,21 @@ describe('revoked and refused changes', () => {
 		expect(await db.outbox.get(a._id)).toBeUndefined();
 		expect(await db.docs.get(a._id)).toBeUndefined();
 		expect((await db.outbox.get(b._id))?.state).toBe('pending');
+	});
+});
+
+describe('liveOutboxIds', () => {
+	it('lists the outbox ids by state and follows each change', async () => {
+		const db = freshDb();
+		const seen: OutboxIds[] = [];
+		const sub = liveOutboxIds(db).subscribe({ next: (ids) => seen.push(ids) });
+		const a = await saveDoc(db, round());
+		const b = await saveDoc(db, round());
+		await db.outbox.update(b._id, { state: 'refused', error: { code: 'forbidden', reason: 'x' } });
+		await revokeScope(db, 'unit-b1', 'gone'); // touches nothing of these
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		sub.unsubscribe();
+		expect(seen.at(-1)).toEqual({ pending: [a._id], refused: [b._id], revoked: [] });
 	});
 });
 

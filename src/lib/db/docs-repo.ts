@@ -5,7 +5,7 @@
  * the two cannot lose a change or send one that is not shown.
  */
 import { liveQuery, type Observable } from 'dexie';
-import { APPEND_ONLY_TYPES, AppError, checkDoc, type LiveDoc } from '../domain/index.ts';
+import { APPEND_ONLY_TYPES, AppError, checkDoc, RISK_SETTINGS_ID, type LiveDoc } from '../domain/index.ts';
 import { isDeviceId, maxStamp, receive, tick } from '../domain/hlc.ts';
 import { canonicalJson } from '../domain/merge.ts';
 import type { OutboxEntry, StoredDoc, TryggDb } from './app-db.ts';
@@ -253,9 +253,33 @@ export function liveDoc(db: TryggDb, id: string): Observable<StoredDoc | undefin
 	return liveQuery(() => db.docs.get(id));
 }
 
+/** Live risk settings of the organisation (`settings:risk` in `org`), or undefined when there are none. */
+export function liveRiskSettings(db: TryggDb): Observable<Extract<StoredDoc, { type: 'settings' }> | undefined> {
+	return liveQuery(async () => {
+		const doc = await db.docs.get(RISK_SETTINGS_ID);
+		return doc?.type === 'settings' && !doc._deleted ? doc : undefined;
+	});
+}
+
 /** Live outbox (waiting, refused and revoked changes). */
 export function liveOutbox(db: TryggDb): Observable<OutboxEntry[]> {
 	return liveQuery(() => db.outbox.toArray());
+}
+
+/** Ids of the outbox entries in each state: what the shell and lists show. */
+export type OutboxIds = { pending: string[]; refused: string[]; revoked: string[] };
+
+/**
+ * Live outbox ids by state, read from the `state` index alone: no entry (with its whole
+ * document) is read, so a save that adds one entry costs the shell three key scans.
+ */
+export function liveOutboxIds(db: TryggDb): Observable<OutboxIds> {
+	return liveQuery(async () => {
+		const ids = (state: OutboxEntry['state']) =>
+			db.outbox.where('state').equals(state).primaryKeys() as Promise<string[]>;
+		const [pending, refused, revoked] = await Promise.all([ids('pending'), ids('refused'), ids('revoked')]);
+		return { pending, refused, revoked };
+	});
 }
 
 /** Live time of the last complete sync of this device (ISO), or undefined before the first. */

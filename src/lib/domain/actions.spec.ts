@@ -6,7 +6,6 @@ import {
 	actionHistory,
 	actionMoveRefusal,
 	actionPatch,
-	addDays,
 	attention,
 	myActions,
 	planRows,
@@ -177,11 +176,6 @@ describe('history', () => {
 });
 
 describe('dates', () => {
-	it('adds days across months and years', () => {
-		expect(addDays('2026-12-25', 14)).toBe('2027-01-08');
-		expect(addDays('2028-03-01', -1)).toBe('2028-02-29');
-	});
-
 	it('tells overdue, due within 14 days and later; a done action waits for its follow-up', () => {
 		const today = '2026-11-23';
 		expect(attention({ status: 'planned', due: '2026-11-22', followUp: null }, today)).toBe('overdue');

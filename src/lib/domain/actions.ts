@@ -6,6 +6,7 @@
  */
 import type { RiskBands, RiskLevel } from './risk.ts';
 import { DEFAULT_RISK_BANDS, RISK_LEVELS, riskLevel } from './risk.ts';
+import { addDays } from './safety-requests.ts';
 import type { ActionDoc, ActionLogDoc, ActionStatus, AssessmentDoc, LogValue } from './schemas.ts';
 
 /**
@@ -102,15 +103,6 @@ export function actionHistory(logs: readonly ActionLogDoc[], actionId: string): 
 	return logs
 		.filter((l) => l.actionId === actionId)
 		.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
-}
-
-/**
- * A calendar date `days` later (or earlier, when negative).
- * @example addDays('2026-12-25', 14) // '2027-01-08'
- */
-export function addDays(date: string, days: number): string {
-	const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-	return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
 /** "Due soon" means within this many days from today. */

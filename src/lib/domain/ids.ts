@@ -18,6 +18,9 @@ export const DOC_TYPES = [
 	'prereport',
 	'reopening',
 	'settings',
+	'request',
+	'workstop',
+	'followup',
 	'actionlog',
 ] as const;
 export type DocType = (typeof DOC_TYPES)[number];

@@ -4,7 +4,7 @@
  * reservation, and the reopenings. Pure and language-free (codes, not words), so the printable
  * page and the CSV export show the same content from one model.
  */
-import { riskLevel, riskScore, type RiskLevel } from './risk.ts';
+import { DEFAULT_RISK_BANDS, riskLevel, riskScore, type RiskBands, type RiskLevel } from './risk.ts';
 import { assessmentsByFinding, byId, currentAnswers, currentRisk, roundFindings, roundItems } from './round-state.ts';
 import type {
 	AnswerDoc,
@@ -45,7 +45,8 @@ export type RoundReport = {
 };
 
 /**
- * Build the report of one round from its documents.
+ * Build the report of one round from its documents; risk levels by the organisation's `bands`
+ * (the default bands when none are given).
  * @example roundReport({ round, template, answers, findings, assessments, signatures, reopenings }).findings[0].risk?.level // 'medium'
  */
 export function roundReport(docs: {
@@ -56,6 +57,7 @@ export function roundReport(docs: {
 	assessments: readonly AssessmentDoc[];
 	signatures: readonly SignatureDoc[];
 	reopenings: readonly ReopeningDoc[];
+	bands?: RiskBands;
 }): RoundReport {
 	const { round, template } = docs;
 	const current = currentAnswers(docs.answers.filter((a) => a.roundId === round._id));
@@ -82,7 +84,7 @@ export function roundReport(docs: {
 				risk: latest && {
 					...latest,
 					score: riskScore(latest.probability, latest.consequence),
-					level: riskLevel(latest.probability, latest.consequence),
+					level: riskLevel(latest.probability, latest.consequence, docs.bands ?? DEFAULT_RISK_BANDS),
 				},
 			};
 		});

@@ -8,6 +8,13 @@ import type { DocType } from './ids.ts';
 import { DOC_TYPES, idType, isScope } from './ids.ts';
 import { MAX_PHOTOS_PER_DOC, photoRefSchema } from './photo.ts';
 import { riskBandsSchema } from './risk.ts';
+import {
+	FOLLOW_UP_QUESTIONS,
+	FOLLOW_UP_VALUES,
+	followUpId,
+	type CommentField,
+	type FollowUpQuestion,
+} from './annual-follow-up.ts';
 
 export const ROLES = ['staff', 'manager', 'safety_rep', 'hr', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -407,6 +414,143 @@ export const riskSettingsDocSchema = z.strictObject({
 });
 export type RiskSettingsDoc = z.infer<typeof riskSettingsDocSchema>;
 
+/** Begäran enligt 6 kap. 6 a § arbetsmiljölagen: om åtgärder, or om undersökning. */
+export const REQUEST_KINDS = ['measures', 'investigation'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+/** The employer's answer: the request is met, partly met, or not met. */
+export const REQUEST_DECISIONS = ['accepted', 'partly', 'rejected'] as const;
+export type RequestDecision = (typeof REQUEST_DECISIONS)[number];
+
+/** Who recorded something, and when: the account (the server accepts only the signed-in user's own), their name. */
+const recordedSchema = {
+	at: isoTime,
+	by: z.string().min(1).max(100),
+	byName: shortText,
+};
+
+/** The employer's written confirmation that a request was received (the time is the record). */
+export const requestReceiptSchema = z.strictObject({ ...recordedSchema });
+/** The employer's written answer to a request, with the action-plan lines it led to. */
+export const requestAnswerSchema = z.strictObject({
+	...recordedSchema,
+	decision: z.enum(REQUEST_DECISIONS),
+	text: z.string().trim().min(1).max(5000),
+	actionIds: z.array(docRef('action')).max(50),
+});
+/** The safety rep turned to Arbetsmiljöverket (6 kap. 6 a § third paragraph). */
+export const requestEscalationSchema = z.strictObject({
+	...recordedSchema,
+	note: z.string().max(2000),
+});
+
+/**
+ * A safety rep's formal request (begäran enligt 6 kap. 6 a § AML) in its unit's scope. Mutable,
+ * merged per field (decision 0004), but each group of fields has one writer: the safety rep files
+ * it (the filed fields never change), a manager of the unit confirms receipt and answers, the
+ * safety rep may escalate. Each group is one field, so a group never merges half from each side,
+ * and the manager's and the safety rep's concurrent edits touch different fields (decision 0009).
+ */
+export const requestDocSchema = z.strictObject({
+	...docBase,
+	type: z.literal('request'),
+	unitId: z.string().min(1).max(64),
+	kind: z.enum(REQUEST_KINDS),
+	subject: shortText,
+	description: z.string().trim().min(1).max(5000),
+	location: z.string().max(200),
+	requestedMeasures: longText,
+	/** The date by which the safety rep wants the answer (skälig tid; 14 days is common practice, not law). */
+	replyBy: isoDate,
+	filedAt: isoTime,
+	/** The safety rep who filed it; the server accepts only the signed-in user's own name. */
+	filedBy: z.string().min(1).max(100),
+	filedByName: shortText,
+	receipt: requestReceiptSchema.optional(),
+	answer: requestAnswerSchema.optional(),
+	escalation: requestEscalationSchema.optional(),
+});
+export type RequestDoc = z.infer<typeof requestDocSchema>;
+export type RequestAnswer = z.infer<typeof requestAnswerSchema>;
+
+/** What became of a work stop: written by the manager or the safety rep, updated as it goes. */
+export const workstopOutcomeSchema = z.strictObject({
+	...recordedSchema,
+	text: z.string().trim().min(1).max(5000),
+	/** When work resumed; null while it is still stopped. */
+	resumedAt: isoTime.nullable(),
+});
+
+/**
+ * Skyddsombudsstopp (6 kap. 7 § AML): a safety rep stopped work with immediate and serious danger,
+ * pending Arbetsmiljöverket's decision. Recorded by the safety rep (those fields never change);
+ * the outcome and whether Arbetsmiljöverket was asked to decide are written by either party.
+ */
+export const workstopDocSchema = z.strictObject({
+	...docBase,
+	type: z.literal('workstop'),
+	unitId: z.string().min(1).max(64),
+	stoppedAt: isoTime,
+	/** The work that was stopped, and where. */
+	work: shortText,
+	reason: z.string().trim().min(1).max(5000),
+	recordedAt: isoTime,
+	/** The safety rep who stopped the work; the server accepts only the signed-in user's own name. */
+	recordedBy: z.string().min(1).max(100),
+	recordedByName: shortText,
+	/** Arbetsmiljöverket was asked to decide whether the work may resume. */
+	authorityAsked: z.boolean(),
+	outcome: workstopOutcomeSchema.optional(),
+});
+export type WorkstopDoc = z.infer<typeof workstopDocSchema>;
+
+/** A signature of the annual follow-up: who, when, and the fingerprint of the content signed. */
+export const followUpSignatureSchema = z.strictObject({
+	/** The account that signs; the server accepts only the signed-in user's own name. */
+	by: z.string().min(1).max(100),
+	name: shortText,
+	at: isoTime,
+	/** SHA-256 of the content signed (`followUpContentHash`): the signature counts while it is unchanged. */
+	contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256'),
+});
+export type FollowUpSignature = z.infer<typeof followUpSignatureSchema>;
+
+const followUpValueSchema = z.enum(FOLLOW_UP_VALUES).optional();
+const followUpCommentSchema = z.string().max(5000).optional();
+/** One field per answer and per comment, so two people answering different questions never overwrite each other. */
+const followUpAnswerShape = Object.fromEntries(
+	FOLLOW_UP_QUESTIONS.flatMap((q) => [
+		[q, followUpValueSchema],
+		[`${q}Comment`, followUpCommentSchema],
+	]),
+) as { [K in FollowUpQuestion]: typeof followUpValueSchema } & {
+	[K in CommentField]: typeof followUpCommentSchema;
+};
+
+/**
+ * Årlig uppföljning: one unit's annual follow-up of its work-environment management, one per
+ * unit and year with the id `followup:<unitId>-<year>`, so two devices starting the same year
+ * meet on one document (decision 0010). Mutable, merged per field; every answer, comment and
+ * signature is absent until written. Locked once both signatures name the current content.
+ */
+export const followUpDocSchema = z
+	.strictObject({
+		...docBase,
+		type: z.literal('followup'),
+		unitId: z.string().min(1).max(64),
+		year: z.number().int().min(2000).max(2999),
+		...followUpAnswerShape,
+		conclusions: z.string().max(10_000).optional(),
+		/** The actions (handlingsplan) that follow from the follow-up. */
+		actionIds: z.array(docRef('action')).max(200).optional(),
+		managerSignature: followUpSignatureSchema.optional(),
+		safetyRepSignature: followUpSignatureSchema.optional(),
+	})
+	.refine((f) => f._id === followUpId(f.unitId, f.year), {
+		message: 'an annual follow-up id must be followup:<unitId>-<year>',
+		path: ['_id'],
+	});
+export type FollowUpDoc = z.infer<typeof followUpDocSchema>;
+
 /** A deleted document: keeps its type and scope so access rules still apply to it. */
 export const tombstoneSchema = z.strictObject({
 	_id: docBase._id,
@@ -429,6 +573,9 @@ const liveDocSchema = z.discriminatedUnion('type', [
 	prereportDocSchema,
 	reopeningDocSchema,
 	riskSettingsDocSchema,
+	requestDocSchema,
+	workstopDocSchema,
+	followUpDocSchema,
 ]);
 export type LiveDoc = z.infer<typeof liveDocSchema>;
 

@@ -308,11 +308,12 @@ export class UnitPlanState {
 	readonly #live: Live<UnitPlan> | null;
 	filter = $state<PlanFilter>({ status: '', level: '', responsible: '' });
 	sort = $state<{ key: PlanSortKey; dir: 1 | -1 } | undefined>(undefined);
-	readonly bands: RiskBands;
+	readonly #bands: () => RiskBands;
 
-	constructor(unitId: string, bands: RiskBands = DEFAULT_RISK_BANDS) {
+	/** `bands` is read each time the rows are computed, so live risk settings apply at once. */
+	constructor(unitId: string, bands: () => RiskBands = () => DEFAULT_RISK_BANDS) {
 		this.unitId = unitId;
-		this.bands = bands;
+		this.#bands = bands;
 		this.#live = app.db
 			? new Live<UnitPlan>(liveUnitPlan(app.db, `unit-${unitId}`), { actions: [], findings: [], assessments: [] })
 			: null;
@@ -328,7 +329,7 @@ export class UnitPlanState {
 			assessments: this.plan.assessments,
 			filter: this.filter,
 			sort: this.sort,
-			bands: this.bands,
+			bands: this.#bands(),
 			compare: (a, b) => a.localeCompare(b, 'sv'),
 		}),
 	);

@@ -10,6 +10,8 @@ import {
 	discardRefused,
 	liveLastSync,
 	liveOutbox,
+	liveOutboxIds,
+	type OutboxIds,
 	retryAllRefused,
 	retryRefused,
 	saveDoc,
@@ -36,6 +38,12 @@ function readCachedMe(): Me | null {
 	}
 }
 
+/** Run `fn` when the main thread is next idle, at the latest after `timeout` ms. */
+function whenIdle(fn: () => void, timeout = 1000): void {
+	if (typeof requestIdleCallback === 'function') requestIdleCallback(() => fn(), { timeout });
+	else setTimeout(fn, 0);
+}
+
 export class AppState {
 	me = $state<Me | null>(null);
 	online = $state(true);
@@ -50,13 +58,31 @@ export class AppState {
 	blobSync: BlobSync | null = null;
 	/** Scopes for which the profile was already refreshed after a refusal (no refresh loop). */
 	#refreshedFor: string[] = [];
+	/** Counts sign-ins on this page, so a deferred sync start never outlives its session. */
+	#opened = 0;
 
 	// Counts come from the device database itself, never from counters kept beside it.
 	readonly outbox = $derived(this.db ? new Live<OutboxEntry[]>(liveOutbox(this.db), []) : null);
 	readonly #lastSync = $derived(this.db ? new Live<string | undefined>(liveLastSync(this.db)) : null);
-	readonly pendingCount = $derived(this.outbox?.current?.filter((e) => e.state === 'pending').length ?? 0);
-	readonly refusedCount = $derived(this.outbox?.current?.filter((e) => e.state === 'refused').length ?? 0);
-	readonly revokedCount = $derived(this.outbox?.current?.filter((e) => e.state === 'revoked').length ?? 0);
+	readonly #outboxIds = $derived(this.db ? new Live<OutboxIds>(liveOutboxIds(this.db)) : null);
+	readonly pendingCount = $derived(this.#outboxIds?.current?.pending.length ?? 0);
+	readonly refusedCount = $derived(this.#outboxIds?.current?.refused.length ?? 0);
+	readonly revokedCount = $derived(this.#outboxIds?.current?.revoked.length ?? 0);
+	// A plain lookup object, not a Set: it is replaced whole on each change, never mutated.
+	readonly #unsynced = $derived(
+		Object.fromEntries(
+			[
+				...(this.#outboxIds?.current?.pending ?? []),
+				...(this.#outboxIds?.current?.refused ?? []),
+				...(this.#outboxIds?.current?.revoked ?? []),
+			].map((id) => [id, true] as const),
+		) as Record<string, true | undefined>,
+	);
+
+	/** Has this document a change the server has not accepted yet (waiting, refused or revoked)? */
+	isUnsynced(docId: string): boolean {
+		return this.#unsynced[docId] === true;
+	}
 
 	/** When this device last finished a full sync (ISO), or null. */
 	get lastSync(): string | null {
@@ -77,8 +103,13 @@ export class AppState {
 			this.online = false;
 		});
 		const me = readCachedMe();
-		if (me) this.#open(me);
-		if (this.online && me) void this.checkSession();
+		if (!me) return;
+		this.#open(me);
+		// The page shows what is on the device first; the session check and sync start when the
+		// main thread is next idle, so they do not compete with that first paint.
+		whenIdle(() => {
+			if (this.online) void this.checkSession();
+		});
 	}
 
 	#open(me: Me): void {
@@ -98,9 +129,13 @@ export class AppState {
 			this.blobSync = new BlobSync({ db: this.db, fetch: (url, init) => fetch(url, init) });
 		}
 		this.sessionExpired = false;
-		this.#replicator?.start();
-		this.blobSync?.start();
-		this.blobSync?.kick();
+		const opened = ++this.#opened;
+		whenIdle(() => {
+			if (opened !== this.#opened || !this.me) return; // signed out or switched before the start
+			this.#replicator?.start();
+			this.blobSync?.start();
+			this.blobSync?.kick();
+		});
 	}
 
 	#onSync(event: SyncEvent): void {
@@ -153,6 +188,7 @@ export class AppState {
 		this.db?.close();
 		this.db = null;
 		this.me = null;
+		this.#opened++;
 		localStorage.removeItem(ME_KEY);
 		await requestJson(fetch, '/db/_session', { method: 'DELETE' }).catch(() => undefined);
 	}

@@ -14,3 +14,16 @@ export function nowIso(): string {
 export function localToday(now = clock.now()): string {
 	return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
 }
+
+/** A `datetime-local` value (device time) as ISO, or null when empty or invalid. */
+export function fromLocalDateTime(value: string): string | null {
+	if (!value) return null;
+	const d = new Date(value);
+	return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** Now as a `datetime-local` value on this device's clock. */
+export function localDateTimeNow(now = clock.now()): string {
+	const pad = (n: number): string => String(n).padStart(2, '0');
+	return `${localToday(now)}T${pad(now.getHours())}:${pad(now.getMinutes())}`;
+}

@@ -66,7 +66,7 @@ const answer = (itemId: string, value: AnswerDoc['value'], extra: Partial<Answer
 	...extra,
 });
 const findingId = findingIdForItem(round._id, 'i2');
-const report = roundReport({
+const reportDocs = {
 	round,
 	template,
 	answers: [
@@ -136,7 +136,8 @@ const report = roundReport({
 		},
 	],
 	reopenings: [],
-});
+} satisfies Parameters<typeof roundReport>[0];
+const report = roundReport(reportDocs);
 
 const words = (locale: 'sv' | 'en'): ReportWords => {
 	const tag = locale === 'sv' ? 'sv-SE' : 'en-GB';
@@ -214,6 +215,15 @@ describe('reportCsv', () => {
 		expect(rows[0]?.[0]).toBe('Part');
 		expect(rows.find((r) => r[0] === 'Finding')?.[3]).toBe('Severe (12 of 16)');
 		expect(rows.find((r) => r[2] === 'Date')?.[3]).toBe('23 November 2026');
+	});
+
+	it("gives the finding's level by the organisation's bands, not the default ones", () => {
+		const lenient = roundReport({ ...reportDocs, bands: { medium: 13, high: 14, severe: 15 } });
+		expect(reportRows(lenient, words('sv'), 'Enhet A1').find((r) => r[0] === 'Iakttagelse')?.[3]).toBe(
+			'Låg (12 av 16)',
+		);
+		const strict = roundReport({ ...reportDocs, bands: { medium: 2, high: 3, severe: 4 } });
+		expect(strict.findings[0]?.risk?.level).toBe('severe');
 	});
 
 	it('names the file by unit and date without unsafe characters', () => {

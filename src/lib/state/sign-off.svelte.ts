@@ -24,6 +24,7 @@ import { requestJson } from '../sync/http.ts';
 import { app } from './app-state.svelte.ts';
 import { clock } from './clock.ts';
 import { Live } from './live.svelte.ts';
+import { riskSettings } from './risk-settings.svelte.ts';
 import type { RoundWalk } from './round-walk.svelte.ts';
 
 const NO_EVENTS: RoundEvents = { signatures: [], reopenings: [] };
@@ -86,6 +87,7 @@ export class SignOff {
 			assessments: this.walk.bundle.assessments,
 			signatures: this.events.signatures,
 			reopenings: this.events.reopenings,
+			bands: riskSettings.bands,
 		});
 	});
 

@@ -5,7 +5,7 @@
  */
 import type { OutboxEntry, StoredDoc, TryggDb } from '../db/app-db.ts';
 import { liveDocsOfType } from '../db/docs-repo.ts';
-import type { Me } from '../domain/index.ts';
+import type { DocType, Me } from '../domain/index.ts';
 import { i18n, t, type MessageKey } from '../i18n/i18n.svelte.ts';
 import { messageForRefused } from './errors.ts';
 import { Live } from './live.svelte.ts';
@@ -19,10 +19,23 @@ export interface QueueItem {
 	reason: string | null;
 }
 
-const TYPE_KEYS: Record<string, MessageKey> = {
+// Every document type names itself (the compiler asks for a line for each new type).
+const TYPE_KEYS: Record<DocType, MessageKey> = {
 	round: 'sync.queue.type.round',
 	unit: 'sync.queue.type.unit',
 	template: 'sync.queue.type.template',
+	answer: 'sync.queue.type.answer',
+	finding: 'sync.queue.type.finding',
+	assessment: 'sync.queue.type.assessment',
+	action: 'sync.queue.type.action',
+	signature: 'sync.queue.type.signature',
+	prereport: 'sync.queue.type.prereport',
+	reopening: 'sync.queue.type.reopening',
+	settings: 'sync.queue.type.settings',
+	request: 'sync.queue.type.request',
+	workstop: 'sync.queue.type.workstop',
+	followup: 'sync.queue.type.followup',
+	actionlog: 'sync.queue.type.actionlog',
 };
 
 type Of<T extends StoredDoc['type']> = Extract<StoredDoc, { type: T }>;
@@ -67,7 +80,7 @@ export class SyncQueueView {
 	}
 
 	#title(doc: StoredDoc): string {
-		const type = t(TYPE_KEYS[doc.type] ?? 'sync.queue.type.other');
+		const type = t(TYPE_KEYS[doc.type]);
 		switch (doc.type) {
 			case 'round': {
 				const template = this.#templates.current?.find((x) => x._id === doc.templateId);
@@ -80,6 +93,15 @@ export class SyncQueueView {
 				return `${type}: ${doc.name}`;
 			case 'template':
 				return `${type}: ${doc.title[i18n.locale]}`;
+			case 'finding':
+			case 'prereport':
+				return `${type}: ${doc.title}`;
+			case 'action':
+				return `${type}: ${doc.area}`;
+			case 'request':
+				return `${type}: ${doc.subject}`;
+			case 'followup':
+				return t('followUp.queueTitle', { year: doc.year });
 			default:
 				return type;
 		}

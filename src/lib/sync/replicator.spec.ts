@@ -10,9 +10,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../sync-server/src/app.ts';
 import { newId, type RoundDoc } from '../domain/index.ts';
 import { TryggDb } from '../db/app-db.ts';
-import { saveDoc } from '../db/docs-repo.ts';
-import type { StoredDoc } from '../db/app-db.ts';
-import { Replicator, SERVER_UUID_KEY, type SyncEvent } from './replicator.ts';
+import { discardRefused, saveDoc } from '../db/docs-repo.ts';
+import type { OutboxEntry, StoredDoc } from '../db/app-db.ts';
+import { pushPhases, Replicator, SERVER_UUID_KEY, type SyncEvent } from './replicator.ts';
 import type { FetchLike } from './http.ts';
 
 let dir: string;
@@ -123,6 +123,69 @@ describe('Replicator', () => {
 		expect((await db.docs.get(doc._id))?._rev).toMatch(/^1-/);
 	});
 
+	it('pushes a round walked and signed wholly offline content first, so the server accepts the signature', async () => {
+		const db = new TryggDb(`signed-offline-${Math.random()}`);
+		const f = await deviceFetch('chef');
+		const now = new Date().toISOString();
+		const walked = round({ status: 'in_progress', date: '2026-12-02' });
+		await saveDoc(db, walked);
+		for (let i = 1; i <= 12; i++) {
+			await saveDoc(db, {
+				_id: newId('answer'),
+				type: 'answer',
+				scope: 'unit-a1',
+				roundId: walked._id,
+				itemId: `physical-${String(i).padStart(2, '0')}`,
+				value: 'yes',
+				comment: '',
+				fixedOnSite: false,
+				fixedNote: '',
+				photos: [],
+				stamp: `1795424400000-${String(i).padStart(4, '0')}-dev`,
+				answeredAt: now,
+				answeredBy: 'chef',
+				answeredByName: 'Anna Chef',
+				createdAt: now,
+				updatedAt: now,
+			});
+		}
+		// Its id sorts before the answers': the order of the outbox alone would send it with them.
+		await saveDoc(db, {
+			_id: newId('signature'),
+			type: 'signature',
+			scope: 'unit-a1',
+			roundId: walked._id,
+			signedBy: 'chef',
+			signerName: 'Anna Chef',
+			role: 'manager',
+			signedAt: now,
+			createdAt: now,
+			updatedAt: now,
+		});
+		await new Replicator({ db, fetch: f, scopes: () => [] }).push();
+		expect(await db.outbox.toArray()).toEqual([]);
+	});
+
+	it("orders a scope's push: content first, then signatures and reopenings with the round they lock or reopen", () => {
+		const entry = (type: string, extra: object = {}) => {
+			const docId = `${type}:${Math.random()}`;
+			return { docId, scope: 'unit-a1', doc: { _id: docId, type, ...extra } } as unknown as OutboxEntry;
+		};
+		const lock = entry('round', { status: 'signed' });
+		const walked = entry('round', { status: 'in_progress' });
+		const back = entry('round', { status: 'in_progress' });
+		const sig = entry('signature', { roundId: lock.docId });
+		const reopening = entry('reopening', { roundId: back.docId });
+		const answer = entry('answer', { roundId: walked.docId });
+		expect(pushPhases([reopening, lock, sig, answer, walked, back])).toEqual([
+			[answer, walked],
+			[reopening, lock, sig, back],
+		]);
+		expect(pushPhases([answer])).toEqual([[answer]]);
+		expect(pushPhases([sig])).toEqual([[sig]]);
+		expect(pushPhases([])).toEqual([]);
+	});
+
 	it('keeps a refused change visible with the reason instead of dropping it', async () => {
 		const db = new TryggDb(`refused-${Math.random()}`);
 		const f = await deviceFetch('chef2');
@@ -131,6 +194,33 @@ describe('Replicator', () => {
 		const [entry] = await db.outbox.toArray();
 		expect(entry?.state).toBe('refused');
 		expect(entry?.error?.code).toBe('forbidden');
+	});
+
+	it('brings a discarded change back even when the discard lands while a pull is on its way', async () => {
+		const db = new TryggDb(`discard-race-${Math.random()}`);
+		const f = await deviceFetch('chef');
+		let during: (() => Promise<void>) | undefined;
+		// The discard happens after the `_changes` request left and before its answer is applied.
+		const racing = (async (url: string, init?: RequestInit) => {
+			const response = await f(url, init);
+			if (url.includes('/_changes') && during) {
+				const run = during;
+				during = undefined;
+				await run();
+			}
+			return response;
+		}) as FetchLike;
+		const replicator = new Replicator({ db, fetch: racing, scopes: () => ['unit-a1'] });
+		const doc = await saveDoc(db, round());
+		await replicator.push();
+		await replicator.pull('unit-a1');
+		// An edit the server refused; the person discards it while the next pull runs.
+		await saveDoc(db, { ...(doc as RoundDoc), participants: [{ name: 'Refused Edit', role: 'other' }] });
+		await db.outbox.update(doc._id, { state: 'refused', error: { code: 'forbidden', reason: 'x' } });
+		during = () => discardRefused(db, doc._id);
+		await replicator.pull('unit-a1');
+		expect(await db.outbox.get(doc._id)).toBeUndefined();
+		expect((await db.docs.get(doc._id)) as RoundDoc | undefined).toMatchObject({ _id: doc._id, participants: [] });
 	});
 
 	it('refuses an invalid document on the device before it reaches the outbox', async () => {

@@ -70,6 +70,27 @@ function isBadSince(err: unknown, since: string): boolean {
 	return err instanceof AppError && err.code === 'bad_request' && since !== '0';
 }
 
+/**
+ * The order one scope's outbox is pushed in: two phases, each its own requests. The server checks
+ * a write against what it has stored before the request, except that it counts signatures and
+ * reopenings sent with the round they lock or reopen. So a round walked and signed wholly offline
+ * must send its content first (answers, findings, assessments, the round itself) and then, together,
+ * the signatures, reopenings and the round's lock (status signed) or return to in progress after
+ * a reopening.
+ * @example pushPhases([signature, answer]) // [[answer], [signature]]
+ */
+export function pushPhases(entries: readonly OutboxEntry[]): OutboxEntry[][] {
+	type Fields = { type?: string; status?: string; roundId?: string; _deleted?: boolean };
+	const fields = (e: OutboxEntry) => e.doc as Fields;
+	const reopened = new Set(entries.filter((e) => fields(e).type === 'reopening').map((e) => fields(e).roundId));
+	const last = (e: OutboxEntry): boolean => {
+		const doc = fields(e);
+		if (doc.type === 'signature' || doc.type === 'reopening') return true;
+		return doc.type === 'round' && !doc._deleted && (doc.status === 'signed' || reopened.has(e.docId));
+	};
+	return [entries.filter((e) => !last(e)), entries.filter(last)].filter((group) => group.length > 0);
+}
+
 export class Replicator {
 	readonly #o: Required<Omit<ReplicatorOptions, 'onEvent'>> & Pick<ReplicatorOptions, 'onEvent'>;
 	#running = false;
@@ -177,7 +198,7 @@ export class Replicator {
 		}
 	}
 
-	/** Push the outbox, scope by scope, in batches. */
+	/** Push the outbox, scope by scope, in batches, in the order of `pushPhases`. */
 	async push(): Promise<void> {
 		// Several rounds: a conflict is resolved by merging, then sent again (bounded; the rest waits for the next sync).
 		for (let round = 0; round < PUSH_ROUNDS; round++) {
@@ -186,7 +207,7 @@ export class Replicator {
 			const byScope = Map.groupBy(pending, (e) => e.scope);
 			let merged = false;
 			for (const [scope, entries] of byScope) {
-				merged = (await this.#pushScope(scope, entries)) || merged;
+				for (const phase of pushPhases(entries)) merged = (await this.#pushScope(scope, phase)) || merged;
 			}
 			if (!merged) return;
 		}
@@ -340,8 +361,8 @@ export class Replicator {
 				await this.#restartPull(scope);
 				continue;
 			}
-			await this.#apply(scope, page);
-			if (page.results.length < PULL_LIMIT) return;
+			// A page that lost a race with a checkpoint reset is dropped: the loop reads again from there.
+			if ((await this.#apply(scope, page, since)) && page.results.length < PULL_LIMIT) return;
 		}
 	}
 
@@ -351,12 +372,16 @@ export class Replicator {
 	}
 
 	/**
-	 * Apply a page of changes. A pulled document with a pending local edit is merged with it,
-	 * never overwritten; a refused or revoked edit stays as the person left it until discarded.
+	 * Apply a page of changes read from checkpoint `since`. A pulled document with a pending local
+	 * edit is merged with it, never overwritten; a refused or revoked edit stays as the person left
+	 * it until discarded. When the checkpoint moved while the page was on its way (a discarded change
+	 * reset it so the server's version comes back), the page is not applied and false is returned:
+	 * writing its `last_seq` would skip the very document the reset asked for.
 	 */
-	async #apply(scope: string, page: ChangesResponse): Promise<void> {
+	async #apply(scope: string, page: ChangesResponse, since: string): Promise<boolean> {
 		const { db } = this.#o;
-		await db.transaction('rw', db.docs, db.outbox, db.checkpoints, async () => {
+		return db.transaction('rw', db.docs, db.outbox, db.checkpoints, async () => {
+			if (((await db.checkpoints.get(scope))?.since ?? '0') !== since) return false;
 			for (const row of page.results) {
 				const local = await db.outbox.get(row.id);
 				if (local && local.state !== 'pending') continue;
@@ -377,6 +402,7 @@ export class Replicator {
 				if (row.doc && checkDoc(row.doc).ok) await db.docs.put(row.doc as StoredDoc);
 			}
 			await db.checkpoints.put({ scope, since: String(page.last_seq) });
+			return true;
 		});
 	}
 
@@ -447,7 +473,7 @@ export class Replicator {
 						if (!isAccessError(err)) throw err;
 						return this.#accessRefused(scope, err);
 					}
-					await this.#apply(scope, page);
+					await this.#apply(scope, page, since);
 				}),
 			);
 		} finally {

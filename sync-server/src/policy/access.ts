@@ -24,14 +24,17 @@ import {
 	actionMoveRefusal,
 	asUnsigned,
 	canSign,
+	followUpChangeRefusal,
 	idKey,
 	isScope,
 	reopenBlocker,
 	reportsScope,
+	requestChangeRefusal,
 	SIGN_ROLES,
 	signOffState,
 	unitScope,
 	userScope,
+	workstopChangeRefusal,
 } from '../../../src/lib/domain/index.ts';
 import { sameContent, type MergeableDoc } from '../../../src/lib/domain/merge.ts';
 import { templateChangeRefusal } from '../../../src/lib/domain/templates.ts';
@@ -90,6 +93,10 @@ const WRITERS: Record<DocType, { org?: readonly Role[]; unit?: readonly Membersh
 	prereport: { unit: ['staff', 'manager', 'safety_rep'] },
 	reopening: { unit: ['manager', 'safety_rep'] },
 	settings: { org: ['hr', 'admin'] },
+	// The safety rep files and escalates, the manager confirms and answers (decision 0009, TRANSITIONS).
+	request: { unit: ['manager', 'safety_rep'] },
+	workstop: { unit: ['manager', 'safety_rep'] },
+	followup: { unit: ['manager', 'safety_rep'] },
 };
 
 /**
@@ -311,6 +318,31 @@ const roundOpenForPrereports: Rule = (c) => {
 	return round.status === 'planned' ? undefined : 'the round has started; pre-reports are closed';
 };
 
+/**
+ * An edit based on an older revision than the stored one. The store refuses it as a conflict, the
+ * device merges with the stored version and sends again; judging the stale edit against the newer
+ * version would instead refuse it for "removing" what the other person added meanwhile.
+ */
+const isStale = (c: Change): boolean => c.stored !== undefined && !c.doc._deleted && c.doc._rev !== c.stored._rev;
+
+/**
+ * A 6:6a request: the safety rep files (filed fields then fixed) and escalates, a manager of the
+ * unit confirms receipt and answers, each once and in their own name; never deleted (decision 0009).
+ */
+const requestFieldsByRole: Rule = (c) =>
+	isStale(c) ? undefined : requestChangeRefusal(c.stored, c.doc, { name: c.user.name, roles: c.unitRoles });
+
+/** A 6:7 work stop: recorded by the safety rep (then fixed); the outcome by either, in their own name. */
+const workstopFieldsByRole: Rule = (c) =>
+	isStale(c) ? undefined : workstopChangeRefusal(c.stored, c.doc, { name: c.user.name, roles: c.unitRoles });
+
+/**
+ * The annual follow-up (decision 0010): never deleted; signed only as oneself, in a role held in
+ * this unit, on complete content; a signature is never taken away; nothing changes once both
+ * signatures name the current content.
+ */
+const followUpRules: Rule = (c) => followUpChangeRefusal(c.stored, c.doc, c.user.name, c.unitRoles);
+
 /** TRANSITIONS. Per-type rules on the change from the stored version to the incoming one. */
 const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
 	template: [publishedTemplateIsFrozen],
@@ -323,6 +355,9 @@ const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
 	signature: [appendOnly, signsAsSelf, signsCompleteRound],
 	reopening: [appendOnly, byField('reopenedBy'), reopensSignedRound],
 	prereport: [sentOnceAsSelf, roundOpenForPrereports],
+	request: [requestFieldsByRole],
+	workstop: [workstopFieldsByRole],
+	followup: [followUpRules],
 };
 
 /**

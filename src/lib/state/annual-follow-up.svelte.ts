@@ -1,0 +1,291 @@
+/**
+ * The annual follow-up (årlig uppföljning) on this device, for its pages: the follow-up of one
+ * unit and year read live, its state (domain `annual-follow-up`), the year's facts from the
+ * unit's documents, the actions that may be linked, and the commands that record what is
+ * entered. Saved as typed, like the round walk: a choice at once, text after a short pause and at
+ * once when the field is left or the page hidden. Each write reads the stored document first and
+ * changes only its own fields, so the field merge keeps what another device wrote (decision 0010).
+ */
+import { SvelteMap } from 'svelte/reactivity';
+import {
+	AppError,
+	commentField,
+	dueUnits,
+	followUpContentHash,
+	followUpFacts,
+	followUpId,
+	followUpState,
+	isComplete,
+	parseFollowUpId,
+	signatureField,
+	unitScope,
+	type ActionDoc,
+	type FollowUpDoc,
+	type FollowUpQuestion,
+	type FollowUpSignRole,
+	type FollowUpValue,
+} from '../domain/index.ts';
+import { getDoc, liveDoc, liveDocsOfType } from '../db/docs-repo.ts';
+import { liveFollowUpUnitDocs, NO_UNIT_DOCS, type FollowUpUnitDocs } from '../db/follow-up-repo.ts';
+import { i18n } from '../i18n/i18n.svelte.ts';
+import { app } from './app-state.svelte.ts';
+import { clock, localToday } from './clock.ts';
+import { Live } from './live.svelte.ts';
+
+/** How long typing may pause before the text is saved (as in the round walk). */
+export const TEXT_SAVE_DELAY_MS = 700;
+
+/** A text field of the follow-up: a question's comment or the conclusions. */
+export type FollowUpTextField = ReturnType<typeof commentField> | 'conclusions';
+
+/** An action's responsible, status and due date, as one line under it. */
+export function actionMeta(action: ActionDoc): string {
+	const meta = i18n.t('followUp.actionMeta', {
+		responsible: action.responsible,
+		status: i18n.t(`followUp.actionStatus.${action.status}`),
+	});
+	return action.due ? `${meta} · ${i18n.t('followUp.actionDue', { date: i18n.date(action.due) })}` : meta;
+}
+
+/** The year of the device's calendar. */
+export function currentYear(): number {
+	return Number(localToday().slice(0, 4));
+}
+
+export class FollowUpForm {
+	readonly id: string;
+	readonly unitId: string;
+	readonly year: number;
+	readonly scope: string;
+	readonly #doc: Live<unknown> | null;
+	readonly #unit: Live<FollowUpUnitDocs> | null;
+	/** Unsaved text, by field. */
+	readonly drafts = new SvelteMap<FollowUpTextField, string>();
+	readonly #timers: Partial<Record<FollowUpTextField, ReturnType<typeof setTimeout>>> = {};
+	#queue: Promise<unknown> = Promise.resolve();
+	/** The last error of a write, for the page to show. */
+	error = $state<unknown>(null);
+
+	constructor(id: string) {
+		const parsed = parseFollowUpId(id);
+		this.id = id;
+		this.unitId = parsed?.unitId ?? '';
+		this.year = parsed?.year ?? 0;
+		this.scope = unitScope(this.unitId);
+		this.#doc = parsed && app.db ? new Live(liveDoc(app.db, id)) : null;
+		this.#unit = parsed && app.db ? new Live(liveFollowUpUnitDocs(app.db, this.scope), NO_UNIT_DOCS) : null;
+	}
+
+	/** The id names a unit and a year. */
+	get valid(): boolean {
+		return this.unitId !== '';
+	}
+
+	get loaded(): boolean {
+		return this.#doc?.loaded ?? false;
+	}
+
+	readonly doc = $derived.by((): FollowUpDoc | undefined => {
+		const d = this.#doc?.current as FollowUpDoc | undefined;
+		return d && d.type === 'followup' && !(d as { _deleted?: boolean })._deleted ? d : undefined;
+	});
+	readonly state = $derived.by(() => followUpState(this.doc));
+	readonly unitDocs = $derived.by(() => this.#unit?.current ?? NO_UNIT_DOCS);
+	readonly facts = $derived.by(() =>
+		followUpFacts({ unitId: this.unitId, year: this.year, today: localToday(), ...this.unitDocs }),
+	);
+	/** The unit's actions, newest first: those linked stay listed whatever their state. */
+	readonly actions = $derived.by(() =>
+		[...this.unitDocs.actions].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)),
+	);
+	readonly unitName = $derived.by(() => app.me?.scopes.find((s) => s.unitId === this.unitId)?.unitName ?? this.unitId);
+	/** The signed-in person writes in this unit (manager or safety rep). */
+	readonly canWrite = $derived.by(() => app.me?.scopes.some((s) => s.scope === this.scope && s.write) ?? false);
+	/** The role the signed-in person may sign in here. */
+	readonly myRole = $derived.by((): FollowUpSignRole | null => {
+		const grant = app.me?.scopes.find((s) => s.scope === this.scope && s.write);
+		return grant?.role === 'manager' || grant?.role === 'safety_rep' ? grant.role : null;
+	});
+	readonly writable = $derived.by(() => this.canWrite && !this.state.locked);
+
+	value(question: FollowUpQuestion): FollowUpValue | null {
+		return this.doc?.[question] ?? null;
+	}
+
+	/** The text shown in a field: what is being typed, else what is stored. */
+	text(field: FollowUpTextField): string {
+		return this.drafts.get(field) ?? this.doc?.[field] ?? '';
+	}
+
+	linked(actionId: string): boolean {
+		return this.doc?.actionIds?.includes(actionId) ?? false;
+	}
+
+	/** Run writes one after another; a failure is kept for the page. */
+	#enqueue(write: () => Promise<void>): Promise<void> {
+		const next = this.#queue.then(write).catch((err: unknown) => {
+			this.error = err;
+		});
+		this.#queue = next;
+		return next;
+	}
+
+	/** The stored follow-up, or a new one with nothing but its unit and year. */
+	async #fresh(): Promise<FollowUpDoc> {
+		if (!app.db || !app.me) throw new AppError('unauthorized', 'not signed in');
+		const stored = await getDoc(app.db, this.id);
+		if (stored?.type === 'followup' && !stored._deleted) return stored;
+		const now = clock.now().toISOString();
+		return {
+			_id: followUpId(this.unitId, this.year),
+			type: 'followup',
+			scope: this.scope,
+			unitId: this.unitId,
+			year: this.year,
+			createdAt: now,
+			updatedAt: now,
+		};
+	}
+
+	/** Change fields of the follow-up, read fresh, unless it is locked. */
+	#write(patch: (doc: FollowUpDoc) => Partial<FollowUpDoc>): Promise<void> {
+		return this.#enqueue(async () => {
+			const doc = await this.#fresh();
+			if (followUpState(doc).locked) throw new AppError('forbidden', 'the annual follow-up is signed and locked');
+			const next = { ...doc, ...patch(doc), updatedAt: clock.now().toISOString() };
+			if (JSON.stringify(next) === JSON.stringify({ ...doc, updatedAt: next.updatedAt })) return;
+			this.error = null;
+			await app.save(next);
+		});
+	}
+
+	/** Answer a question: saved at once. */
+	choose(question: FollowUpQuestion, value: FollowUpValue): Promise<void> {
+		return this.#write(() => ({ [question]: value }));
+	}
+
+	/** Text typed into a comment or the conclusions: saved after a pause. */
+	type(field: FollowUpTextField, text: string): void {
+		this.drafts.set(field, text);
+		clearTimeout(this.#timers[field]);
+		this.#timers[field] = setTimeout(() => void this.flush(field), TEXT_SAVE_DELAY_MS);
+	}
+
+	/** Save a field's typed text now (on leaving it). */
+	flush(field: FollowUpTextField): Promise<void> {
+		clearTimeout(this.#timers[field]);
+		delete this.#timers[field];
+		const text = this.drafts.get(field);
+		if (text === undefined) return Promise.resolve();
+		return this.#write(() => ({ [field]: text })).finally(() => {
+			if (this.drafts.get(field) === text) this.drafts.delete(field);
+		});
+	}
+
+	flushAll(): Promise<unknown> {
+		return Promise.all([...this.drafts.keys()].map((f) => this.flush(f)));
+	}
+
+	/** Link an action to the follow-up, or unlink it. */
+	link(actionId: string, on: boolean): Promise<void> {
+		return this.#write((doc) => {
+			const others = (doc.actionIds ?? []).filter((x) => x !== actionId);
+			return { actionIds: (on ? [...others, actionId] : others).sort() };
+		});
+	}
+
+	/** Sign as the signed-in person in their role: the signature names the content as it is now. */
+	async sign(): Promise<void> {
+		await this.flushAll();
+		const role = this.myRole;
+		await this.#enqueue(async () => {
+			if (!role || !app.me) throw new AppError('forbidden', 'you do not sign in this unit');
+			const doc = await this.#fresh();
+			if (!isComplete(doc)) throw new AppError('invalid', 'answer every question and write the conclusions first');
+			const now = clock.now().toISOString();
+			const signature = { by: app.me.name, name: app.me.displayName, at: now, contentHash: followUpContentHash(doc) };
+			this.error = null;
+			await app.save({ ...doc, [signatureField(role)]: signature, updatedAt: now });
+		});
+	}
+
+	/** Save anything still being typed when the page goes away or is hidden. */
+	attach(): () => void {
+		const flush = (): void => void this.flushAll();
+		const hidden = (): void => {
+			if (document.visibilityState === 'hidden') flush();
+		};
+		addEventListener('pagehide', flush);
+		document.addEventListener('visibilitychange', hidden);
+		return () => {
+			removeEventListener('pagehide', flush);
+			document.removeEventListener('visibilitychange', hidden);
+			flush();
+		};
+	}
+}
+
+/** One row of the follow-up list: a unit's follow-up of one year. */
+export type FollowUpRow = {
+	id: string;
+	unitId: string;
+	unitName: string;
+	year: number;
+	doc: FollowUpDoc | undefined;
+	state: ReturnType<typeof followUpState>;
+	writable: boolean;
+};
+
+/** The follow-ups this person sees: this year's for every unit they read, and every earlier one on the device. */
+export class FollowUpList {
+	readonly #docs: Live<FollowUpDoc[]> | null;
+	readonly year = currentYear();
+
+	constructor() {
+		this.#docs = app.db ? new Live<FollowUpDoc[]>(liveDocsOfType(app.db, 'followup'), []) : null;
+	}
+
+	get loaded(): boolean {
+		return this.#docs?.loaded ?? false;
+	}
+
+	/** Units whose shared work this person reads (the unit scopes of their grants). */
+	readonly units = $derived(
+		(app.me?.scopes ?? [])
+			.filter((s) => s.unitId !== null && s.scope === unitScope(s.unitId))
+			.map((s) => ({ unitId: s.unitId as string, name: s.unitName ?? (s.unitId as string), write: s.write }))
+			.sort((a, b) => i18n.compare(a.name, b.name)),
+	);
+	readonly docs = $derived.by(() => (this.#docs?.current ?? []).filter((d) => !(d as { _deleted?: boolean })._deleted));
+
+	readonly rows = $derived.by((): FollowUpRow[] => {
+		const rows: FollowUpRow[] = [];
+		for (const unit of this.units) {
+			const years = [this.year, ...this.docs.filter((d) => d.unitId === unit.unitId).map((d) => d.year)];
+			for (const year of years.filter((y, i) => years.indexOf(y) === i)) {
+				const id = followUpId(unit.unitId, year);
+				const doc = this.docs.find((d) => d._id === id);
+				rows.push({
+					id,
+					unitId: unit.unitId,
+					unitName: unit.name,
+					year,
+					doc,
+					state: followUpState(doc),
+					writable: unit.write,
+				});
+			}
+		}
+		return rows.sort((a, b) => b.year - a.year || i18n.compare(a.unitName, b.unitName));
+	});
+
+	/** Units whose follow-up of this year is not signed yet. */
+	readonly due = $derived.by(() => {
+		const ids = dueUnits(
+			this.units.map((u) => u.unitId),
+			this.docs,
+			this.year,
+		);
+		return this.units.filter((u) => ids.includes(u.unitId));
+	});
+}

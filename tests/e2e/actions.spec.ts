@@ -268,7 +268,7 @@ test('a direct action from a meeting can be postponed only with a reason and a n
 	await expect(chef.getByRole('heading', { level: 1 })).toHaveText('Ny åtgärd');
 	await bothLanguages(chef, 'new direct action');
 	await chef.getByLabel('Ursprung').selectOption({ label: 'Möte (till exempel APT)' });
-	const area = `Arbetsbelastning ${crypto.randomUUID().slice(0, 6)}`;
+	const area = `Kvällsbemanning ${crypto.randomUUID().slice(0, 6)}`;
 	await chef.getByLabel('Identifierat område eller risk').fill(area);
 	await chef.getByLabel('Planerad åtgärd', { exact: true }).fill('Se över bemanningen på kvällar');
 	await chef.getByLabel('Ansvarig person').selectOption({ label: 'Någon annan (skriv namnet)' });

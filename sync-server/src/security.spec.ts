@@ -126,6 +126,19 @@ const ROUTES: Record<string, Probe> = {
 			for (const r of rounds) expect(SUBMIT_ONLY[actor], actor).toContain(`unit-${r.unitId}`);
 		},
 	},
+	'GET /api/units/:unitId/members': {
+		// Readers of unit a1 learn who may take on its actions; nobody else learns even that it exists.
+		request: () => ({ url: '/api/units/a1/members' }),
+		status: (actor) => (actor === 'anon' ? 401 : access(actor, 'unit-a1') ? 200 : 403),
+		check: (actor, _scope, body) => {
+			const members = (body as { members: Record<string, unknown>[] }).members;
+			expect(
+				members.map((m) => Object.keys(m).sort()),
+				actor,
+			).toEqual(members.map(() => ['displayName', 'name', 'role']));
+			expect(members.map((m) => m.name).sort(), actor).toEqual(['chef', 'skyddsombud']);
+		},
+	},
 	'GET /api/admin/users': {
 		request: () => ({ url: '/api/admin/users' }),
 		status: (actor) => (actor === 'anon' ? 401 : actor === 'admin' ? 200 : 403),

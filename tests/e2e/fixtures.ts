@@ -2,7 +2,7 @@
  * E2E helpers: sign in as a demo account, scan a page with axe (WCAG 2.1 AA), wait for the
  * service worker to control the page so offline reloads are served by it.
  */
-import { expect, type Page, type APIRequestContext } from '@playwright/test';
+import { expect, request as playwrightRequest, type Page, type APIRequestContext } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const PASSWORD = 'trygg-demo';
@@ -113,4 +113,102 @@ export async function editOnDevice(
 		},
 		{ dbName: `trygg-${user}`, id, patch },
 	);
+}
+
+/**
+ * A signed physical round of unit a1, built through the API as the server demands it: every item
+ * answered, one finding with a risk assessment, signed by the manager (chef) and the safety rep
+ * (skyddsombud), then marked signed. Returns the round's and the finding's ids.
+ */
+export async function signedRoundWithFinding(
+	baseURL: string | undefined,
+	finding: { title: string; probability: number; consequence: number },
+): Promise<{ roundId: string; findingId: string }> {
+	const now = new Date().toISOString();
+	const uuid = () => crypto.randomUUID();
+	const stamp = `${String(Date.now()).padStart(13, '0')}-0000-e2e-fixture`;
+	const roundId = `round:${uuid()}`;
+	const findingId = `finding:${uuid()}`;
+	const base = { scope: 'unit-a1', createdAt: now, updatedAt: now };
+	const round = {
+		...base,
+		_id: roundId,
+		type: 'round',
+		unitId: 'a1',
+		templateId: 'template:physical.v1',
+		templateVersion: 1,
+		date: `${2040 + Math.floor(Math.random() * 50)}-03-02`,
+		status: 'in_progress',
+		participants: [
+			{ name: 'Anna Chef', role: 'manager' },
+			{ name: 'Sara Skyddsombud', role: 'safety_rep' },
+		],
+		createdBy: 'chef',
+	};
+	const answers = Array.from({ length: 12 }, (_, i) => ({
+		...base,
+		_id: `answer:${uuid()}`,
+		type: 'answer',
+		roundId,
+		itemId: `physical-${String(i + 1).padStart(2, '0')}`,
+		value: 'yes',
+		comment: '',
+		fixedOnSite: false,
+		fixedNote: '',
+		photos: [],
+		stamp,
+		answeredAt: now,
+		answeredBy: 'chef',
+		answeredByName: 'Anna Chef',
+	}));
+	const findingDoc = {
+		...base,
+		_id: findingId,
+		type: 'finding',
+		roundId,
+		title: finding.title,
+		description: '',
+		category: 'physical',
+		location: '',
+		status: 'open',
+		createdBy: 'chef',
+	};
+	const assessment = {
+		...base,
+		_id: `assessment:${uuid()}`,
+		type: 'assessment',
+		findingId,
+		roundId,
+		probability: finding.probability,
+		consequence: finding.consequence,
+		serious: false,
+		stamp,
+		assessedAt: now,
+		assessedBy: 'chef',
+		assessedByName: 'Anna Chef',
+	};
+	const signature = (signedBy: string, signerName: string, role: string) => ({
+		...base,
+		_id: `signature:${uuid()}`,
+		type: 'signature',
+		roundId,
+		signedBy,
+		signerName,
+		role,
+		signedAt: now,
+	});
+	const post = async (name: string, docs: object[]): Promise<{ ok?: boolean; rev?: string }[]> => {
+		const ctx = await playwrightRequest.newContext({ baseURL });
+		expect((await ctx.post('/db/_session', { data: { name, password: PASSWORD } })).status()).toBe(200);
+		const res = await ctx.post('/db/unit-a1/_bulk_docs', { data: { docs } });
+		const rows = (await res.json()) as { ok?: boolean; rev?: string; reason?: string }[];
+		await ctx.dispose();
+		expect(rows, JSON.stringify(rows)).toEqual(rows.map(() => expect.objectContaining({ ok: true })));
+		return rows;
+	};
+	const [created] = await post('chef', [round, ...answers, findingDoc, assessment]);
+	await post('chef', [signature('chef', 'Anna Chef', 'manager')]);
+	await post('skyddsombud', [signature('skyddsombud', 'Sara Skyddsombud', 'safety_rep')]);
+	await post('chef', [{ ...round, _rev: created?.rev, status: 'signed' }]);
+	return { roundId, findingId };
 }

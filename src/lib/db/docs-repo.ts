@@ -89,39 +89,64 @@ export async function saveDoc(
 	now = new Date(),
 	options: SaveOptions = {},
 ): Promise<StoredDoc> {
+	const [stored] = await saveDocs(db, [{ doc, options }], now);
+	return stored as StoredDoc;
+}
+
+/**
+ * Save several documents in one transaction: all are stored and queued, or none (an action and
+ * the history entry of its change). `build` may derive the documents from what is stored now,
+ * read inside the same transaction, so a concurrent local save cannot slip in between.
+ * @example await saveDocs(db, [{ doc: action }, { doc: log }]) // both in `docs` and `outbox`, or neither
+ */
+export async function saveDocs(
+	db: TryggDb,
+	docs:
+		| { doc: LiveDoc; options?: SaveOptions }[]
+		| ((get: (id: string) => Promise<StoredDoc | undefined>) => Promise<{ doc: LiveDoc; options?: SaveOptions }[]>),
+	now = new Date(),
+): Promise<StoredDoc[]> {
 	try {
 		return await db.transaction('rw', db.docs, db.outbox, db.meta, async () => {
-			const existing = await db.docs.get(doc._id);
-			const { clock: _ignored, ...content } = doc;
-			// The stamp is made in the save's own transaction: one readwrite transaction, not two.
-			if (options.stampAfter)
-				(content as Record<string, unknown>).stamp = await makeStamp(db, options.stampAfter.seen, now);
-			const candidate: Record<string, unknown> = { ...content, updatedAt: now.toISOString() };
-			if (existing?._rev !== undefined) candidate._rev = existing._rev;
-			else delete candidate._rev;
-			// Append-only documents are never edited, so field clocks would only add bytes.
-			const clock = APPEND_ONLY_TYPES.includes(doc.type) ? undefined : await stampChanges(db, candidate, existing, now);
-			if (clock) candidate.clock = clock;
-			const check = checkDoc(candidate);
-			if (!check.ok) throw new AppError('invalid', check.reason);
-			const stored = candidate as StoredDoc;
-			const previous = await db.outbox.get(doc._id);
-			await db.docs.put(stored);
-			await db.outbox.put({
-				docId: doc._id,
-				scope: doc.scope,
-				doc: stored,
-				edit: (previous?.edit ?? 0) + 1,
-				state: 'pending',
-				// "Waiting since": the first unsent edit, not the latest.
-				queuedAt: previous?.state === 'pending' ? previous.queuedAt : now.toISOString(),
-			});
-			return stored;
+			const list = typeof docs === 'function' ? await docs((id) => db.docs.get(id)) : docs;
+			const out: StoredDoc[] = [];
+			for (const { doc, options } of list) out.push(await putDoc(db, doc, now, options ?? {}));
+			return out;
 		});
 	} catch (err) {
 		if (isQuotaError(err)) throw new AppError('quota', 'device storage is full');
 		throw err;
 	}
+}
+
+/** One document's save; call inside a readwrite transaction over docs, outbox and meta. */
+async function putDoc(db: TryggDb, doc: LiveDoc, now: Date, options: SaveOptions): Promise<StoredDoc> {
+	const existing = await db.docs.get(doc._id);
+	const { clock: _ignored, ...content } = doc;
+	// The stamp is made in the save's own transaction: one readwrite transaction, not two.
+	if (options.stampAfter)
+		(content as Record<string, unknown>).stamp = await makeStamp(db, options.stampAfter.seen, now);
+	const candidate: Record<string, unknown> = { ...content, updatedAt: now.toISOString() };
+	if (existing?._rev !== undefined) candidate._rev = existing._rev;
+	else delete candidate._rev;
+	// Append-only documents are never edited, so field clocks would only add bytes.
+	const clock = APPEND_ONLY_TYPES.includes(doc.type) ? undefined : await stampChanges(db, candidate, existing, now);
+	if (clock) candidate.clock = clock;
+	const check = checkDoc(candidate);
+	if (!check.ok) throw new AppError('invalid', check.reason);
+	const stored = candidate as StoredDoc;
+	const previous = await db.outbox.get(doc._id);
+	await db.docs.put(stored);
+	await db.outbox.put({
+		docId: doc._id,
+		scope: doc.scope,
+		doc: stored,
+		edit: (previous?.edit ?? 0) + 1,
+		state: 'pending',
+		// "Waiting since": the first unsent edit, not the latest.
+		queuedAt: previous?.state === 'pending' ? previous.queuedAt : now.toISOString(),
+	});
+	return stored;
 }
 
 /**

@@ -21,6 +21,7 @@ export const DOC_TYPES = [
 	'request',
 	'workstop',
 	'followup',
+	'actionlog',
 ] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 
@@ -28,7 +29,7 @@ export type DocType = (typeof DOC_TYPES)[number];
  * Types whose documents are never edited once written (decision 0005): a change is a new
  * document, so they need no field clocks and never conflict.
  */
-export const APPEND_ONLY_TYPES: readonly DocType[] = ['answer', 'assessment', 'signature', 'reopening'];
+export const APPEND_ONLY_TYPES: readonly DocType[] = ['answer', 'assessment', 'signature', 'reopening', 'actionlog'];
 
 /**
  * A new id for a document of `type`.

@@ -10,3 +10,4 @@ export * from './sign-off.ts';
 export * from './round-report.ts';
 export * from './safety-requests.ts';
 export * from './annual-follow-up.ts';
+export * from './actions.ts';

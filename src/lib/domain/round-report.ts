@@ -70,7 +70,8 @@ export function roundReport(docs: {
 	}));
 	const numberOf = new Map(entries.map((e) => [e.item.id, e.number]));
 	const findingsById = byId(docs.findings);
-	const byFinding = assessmentsByFinding(docs.assessments);
+	// A residual risk after an action's effect check comes later and never changes what was signed.
+	const byFinding = assessmentsByFinding(docs.assessments.filter((a) => a.kind !== 'residual'));
 	const rank = (f: FindingDoc) => (f.itemId !== undefined ? (numberOf.get(f.itemId) ?? 999) : 1000);
 	const findings = roundFindings(round._id, docs.findings)
 		.sort((a, b) => rank(a) - rank(b) || (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0))

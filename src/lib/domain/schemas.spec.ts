@@ -107,6 +107,10 @@ describe('checkDoc: answers, findings, actions, signatures', () => {
 	});
 	const action = () => ({
 		...base('action'),
+		unitId: 'a1',
+		source: 'other',
+		comment: '',
+		estimatedCost: null,
 		area: 'Kitchen',
 		plannedAction: 'Mop',
 		desiredResult: 'Dry floor',
@@ -162,7 +166,7 @@ describe('checkDoc: answers, findings, actions, signatures', () => {
 			expect.stringContaining('status'),
 			expect.stringContaining('probability'),
 			'findingId: not a finding id',
-			'postponeReason: a postponed action needs a reason',
+			'postponeReason: a postponed action needs a reason and a new due date',
 			'findingId: not a finding id',
 			expect.stringContaining('role'),
 			expect.stringContaining('clock.status'),

@@ -228,47 +228,112 @@ export type FindingDoc = z.infer<typeof findingDocSchema>;
  * document, so the history (risk before and after action) is kept and two people never conflict;
  * the finding's risk is its latest assessment by `stamp`.
  */
-export const assessmentDocSchema = z.strictObject({
-	...docBase,
-	type: z.literal('assessment'),
-	findingId: docRef('finding'),
-	/** The round the finding belongs to, so a signed round freezes its assessments too. */
-	roundId: docRef('round').optional(),
-	...riskSchema.shape,
-	stamp: hlcSchema,
-	assessedAt: isoTime,
-	assessedBy: z.string().min(1).max(100),
-	assessedByName: shortText,
-});
+export const assessmentDocSchema = z
+	.strictObject({
+		...docBase,
+		type: z.literal('assessment'),
+		findingId: docRef('finding'),
+		/** The round the finding belongs to, so a signed round freezes its assessments too. */
+		roundId: docRef('round').optional(),
+		/**
+		 * Absent: the assessment of the finding as found (in its round). `residual`: the risk that is
+		 * left after an action's effect check (restrisk); it names no round, so it is allowed after the
+		 * round is signed and never changes the signed report (decision 0008).
+		 */
+		kind: z.literal('residual').optional(),
+		/** The action whose effect check led to a residual assessment. */
+		actionId: docRef('action').optional(),
+		...riskSchema.shape,
+		stamp: hlcSchema,
+		assessedAt: isoTime,
+		assessedBy: z.string().min(1).max(100),
+		assessedByName: shortText,
+	})
+	.refine((a) => a.kind !== 'residual' || a.roundId === undefined, {
+		message: 'a residual assessment belongs to no round',
+		path: ['roundId'],
+	});
 export type AssessmentDoc = z.infer<typeof assessmentDocSchema>;
 
 /** Planerad, pågår, genomförd, effekt kontrollerad (closed), uppskjuten. */
 export const ACTION_STATUSES = ['planned', 'in_progress', 'done', 'effect_checked', 'postponed'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
+/** Where an action comes from: a finding, a workplace meeting (APT), a survey result, or elsewhere. */
+export const ACTION_SOURCES = ['finding', 'meeting', 'survey', 'other'] as const;
+export type ActionSource = (typeof ACTION_SOURCES)[number];
 
-/** One line of the action plan (handlingsplan). */
+/**
+ * One line of the unit's action plan (handlingsplan). Mutable (field merge by clock stamps), never
+ * deleted; every save also writes an `actionlog` document, which is its history (decision 0008).
+ * An action that was not effective is followed by a new one naming it in `follows`.
+ */
 export const actionDocSchema = z
 	.strictObject({
 		...docBase,
 		type: z.literal('action'),
+		unitId: z.string().min(1).max(64),
+		source: z.enum(ACTION_SOURCES),
 		findingId: docRef('finding').optional(),
+		/** The action that was not effective and that this one replaces. */
+		follows: docRef('action').optional(),
+		/** Identifierat område eller risk. */
 		area: shortText,
 		plannedAction: z.string().trim().min(1).max(5000),
 		desiredResult: longText,
+		/** Ansvarig as shown in the plan (a name, also an outside person's). */
 		responsible: shortText,
+		/** The responsible person's account, when they have one: their "My actions" list shows it. */
+		responsibleUser: z.string().min(1).max(100).optional(),
 		start: isoDate.nullable(),
 		due: isoDate.nullable(),
 		done: isoDate.nullable(),
 		followUp: isoDate.nullable(),
 		result: longText,
+		comment: longText,
+		/** Estimated cost in SEK. */
+		estimatedCost: z.number().min(0).max(1_000_000_000).nullable(),
 		status: z.enum(ACTION_STATUSES),
 		postponeReason: z.string().trim().min(1).max(2000).optional(),
+		/** The effect check's verdict: set when the status is effect_checked. */
+		effective: z.boolean().optional(),
 	})
-	.refine((a) => a.status !== 'postponed' || a.postponeReason !== undefined, {
-		message: 'a postponed action needs a reason',
+	.refine((a) => a.status !== 'postponed' || (a.postponeReason !== undefined && a.due !== null), {
+		message: 'a postponed action needs a reason and a new due date',
 		path: ['postponeReason'],
+	})
+	.refine((a) => a.status !== 'effect_checked' || a.effective !== undefined, {
+		message: 'an effect check says whether the action was effective',
+		path: ['effective'],
+	})
+	.refine((a) => a.source !== 'finding' || a.findingId !== undefined, {
+		message: 'an action from a finding names the finding',
+		path: ['findingId'],
 	});
 export type ActionDoc = z.infer<typeof actionDocSchema>;
+
+/** A value an action field can hold, as its history records it. */
+const logValueSchema = z.union([z.string().max(5000), z.number(), z.boolean(), z.null()]);
+export type LogValue = z.infer<typeof logValueSchema>;
+
+/**
+ * Append-only: one save of an action (created or changed), by whom and when, with each changed
+ * field's value before and after. Written in the same device transaction as the action, so the
+ * history is complete; edits on two devices make two entries and nothing is lost (decision 0008).
+ */
+export const actionLogDocSchema = z.strictObject({
+	...docBase,
+	type: z.literal('actionlog'),
+	actionId: docRef('action'),
+	event: z.enum(['created', 'changed']),
+	changes: z
+		.array(z.strictObject({ field: z.string().min(1).max(64), from: logValueSchema, to: logValueSchema }))
+		.max(40),
+	at: isoTime,
+	/** The account that saved; the server accepts only the signed-in user's own name. */
+	by: z.string().min(1).max(100),
+	byName: shortText,
+});
+export type ActionLogDoc = z.infer<typeof actionLogDocSchema>;
 
 /** Append-only: a person's signature of a round, in a role they hold in the unit. */
 export const signatureDocSchema = z.strictObject({
@@ -503,6 +568,7 @@ const liveDocSchema = z.discriminatedUnion('type', [
 	findingDocSchema,
 	assessmentDocSchema,
 	actionDocSchema,
+	actionLogDocSchema,
 	signatureDocSchema,
 	prereportDocSchema,
 	reopeningDocSchema,
@@ -560,6 +626,15 @@ export const meSchema = z.object({
 	scopes: z.array(scopeGrantSchema),
 });
 export type Me = z.infer<typeof meSchema>;
+
+/** `GET /api/units/:unitId/members`: someone who can be responsible for the unit's actions. */
+export const unitMemberSchema = z.object({
+	name: z.string(),
+	displayName: z.string(),
+	role: z.enum(['manager', 'safety_rep']),
+});
+export type UnitMember = z.infer<typeof unitMemberSchema>;
+export const unitMembersSchema = z.object({ members: z.array(unitMemberSchema) });
 
 /** `POST /db/_session` body. */
 export const signInSchema = z.object({

@@ -15,6 +15,7 @@ import {
 	retryAllRefused,
 	retryRefused,
 	saveDoc,
+	saveDocs,
 	type SaveOptions,
 } from '../db/docs-repo.ts';
 import { BlobSync } from '../sync/blob-sync.ts';
@@ -217,6 +218,14 @@ export class AppState {
 	async save(doc: LiveDoc, options?: SaveOptions): Promise<StoredDoc> {
 		if (!this.db) throw new AppError('unauthorized', 'not signed in');
 		const stored = await saveDoc(this.db, doc, undefined, options);
+		this.#kickSoon();
+		return stored;
+	}
+
+	/** Save several documents in one device transaction (all or none), then sync them like `save`. */
+	async saveAll(docs: Parameters<typeof saveDocs>[1]): Promise<StoredDoc[]> {
+		if (!this.db) throw new AppError('unauthorized', 'not signed in');
+		const stored = await saveDocs(this.db, docs);
 		this.#kickSoon();
 		return stored;
 	}

@@ -162,7 +162,10 @@ export class RoundWalk {
 		this.template ? roundProgress(this.template, this.answers) : { answered: 0, total: 0, unanswered: [] },
 	);
 	readonly #findingsById = $derived(byId(this.bundle.findings));
-	readonly #assessments = $derived(assessmentsByFinding(this.bundle.assessments));
+	// A residual risk (after an action's effect check) is not part of any round: the round's risk is
+	// its own assessments; residual ones are shown beside them (decision 0008).
+	readonly #assessments = $derived(assessmentsByFinding(this.bundle.assessments.filter((a) => a.kind !== 'residual')));
+	readonly #residual = $derived(assessmentsByFinding(this.bundle.assessments.filter((a) => a.kind === 'residual')));
 	/** The round's findings (not withdrawn), items' findings in walking order, then the rest by creation. */
 	readonly findings = $derived.by(() => {
 		const numberOf = (itemId: string) => this.items.find((i) => i.item.id === itemId)?.number ?? 999;
@@ -194,6 +197,11 @@ export class RoundWalk {
 
 	riskHistory(finding: FindingDoc): AssessmentDoc[] {
 		return riskHistory(finding, this.#findingsById, this.#assessments);
+	}
+
+	/** Residual risks of a finding recorded after its actions' effect checks, newest first. */
+	residualRisks(finding: FindingDoc): AssessmentDoc[] {
+		return this.#residual.get(finding._id) ?? [];
 	}
 
 	/** The text shown in a field: what is being typed, else what is stored. */

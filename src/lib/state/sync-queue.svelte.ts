@@ -35,6 +35,7 @@ const TYPE_KEYS: Record<DocType, MessageKey> = {
 	request: 'sync.queue.type.request',
 	workstop: 'sync.queue.type.workstop',
 	followup: 'sync.queue.type.followup',
+	actionlog: 'sync.queue.type.actionlog',
 };
 
 type Of<T extends StoredDoc['type']> = Extract<StoredDoc, { type: T }>;

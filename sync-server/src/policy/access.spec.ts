@@ -325,15 +325,16 @@ describe('checkWrite: per-type rules', () => {
 
 	it('lets only a manager of the unit close an action or change a closed one', () => {
 		const action = actionDoc(A1, { status: 'done' });
-		const closed = { ...action, status: 'effect_checked' as const };
+		const closed = { ...action, status: 'effect_checked' as const, effective: true };
 		expect(write('skyddsombud', A1, closed, action).reason).toBe(
 			'only a manager of the unit closes an action or changes a closed one',
 		);
-		expect(write('skyddsombud', A1, actionDoc(A1, { status: 'effect_checked' })).ok).toBe(false);
+		expect(write('skyddsombud', A1, actionDoc(A1, { status: 'effect_checked', effective: true })).ok).toBe(false);
 		expect(write('chef', A1, closed, action)).toEqual({ ok: true });
-		expect(write('skyddsombud', A1, { ...closed, status: 'in_progress' }, closed).ok).toBe(false);
+		expect(write('skyddsombud', A1, { ...closed, comment: 'late note' }, closed).ok).toBe(false);
 		expect(write('skyddsombud', A1, tomb(closed), closed).ok).toBe(false);
-		expect(write('chef', A1, { ...closed, status: 'in_progress' }, closed)).toEqual({ ok: true });
+		// A closed action stays closed (decision 0008); a manager may still add to its comment.
+		expect(write('chef', A1, { ...closed, comment: 'late note' }, closed)).toEqual({ ok: true });
 		expect(write('skyddsombud', A1, { ...action, status: 'in_progress' }, action)).toEqual({ ok: true });
 		// A manager of another unit holds no grant here at all.
 		expect(write('chef2', A1, closed, action).reason).toBe('no write access to unit-a1');

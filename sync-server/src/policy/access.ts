@@ -8,6 +8,7 @@
  * storage itself (the route passes what `referencedIds` asks for).
  */
 import type {
+	ActionStatus,
 	AnswerDoc,
 	AssessmentDoc,
 	DocType,
@@ -20,6 +21,7 @@ import type {
 	TemplateDoc,
 } from '../../../src/lib/domain/index.ts';
 import {
+	actionMoveRefusal,
 	asUnsigned,
 	canSign,
 	followUpChangeRefusal,
@@ -86,6 +88,7 @@ const WRITERS: Record<DocType, { org?: readonly Role[]; unit?: readonly Membersh
 	finding: { unit: ['manager', 'safety_rep'] },
 	assessment: { unit: ['manager', 'safety_rep'] },
 	action: { unit: ['manager', 'safety_rep'] },
+	actionlog: { unit: ['manager', 'safety_rep'] },
 	signature: { unit: ['manager', 'safety_rep'] },
 	prereport: { unit: ['staff', 'manager', 'safety_rep'] },
 	reopening: { unit: ['manager', 'safety_rep'] },
@@ -242,6 +245,26 @@ const onlyManagerCloses: Rule = (c) => {
 	return 'only a manager of the unit closes an action or changes a closed one';
 };
 
+/** An action is never deleted: the plan keeps every line, postponed or closed (decision 0008). */
+const actionNeverDeleted: Rule = (c) => (c.doc._deleted ? 'actions are never deleted' : undefined);
+
+/** An action's status moves only along the allowed steps (`ACTION_MOVES`); a new one starts open or done. */
+const actionMovesAllowed: Rule = (c) =>
+	actionMoveRefusal(c.stored?.status as ActionStatus | undefined, c.doc.status as ActionStatus);
+
+/**
+ * A finding's own assessment carries the finding's round, so a signed round freezes it
+ * (`roundNotSigned`). Only a residual assessment (after an action's effect check) names no
+ * round and may come after signing; it never changes the signed report.
+ */
+const assessmentOfFindingRound: Rule = (c) => {
+	if (c.doc._deleted || c.doc.kind === 'residual') return undefined;
+	const finding = typeof c.doc.findingId === 'string' ? c.lookup(c.doc.findingId) : undefined;
+	// A finding sent in the same request is not stored yet; it cannot belong to a signed round anyway.
+	if (!finding || finding.type !== 'finding') return undefined;
+	return finding.roundId === c.doc.roundId ? undefined : "an assessment carries its finding's round";
+};
+
 /**
  * Answers, assessments and signatures are append-only: never edited, never deleted. A change is
  * a new document, so two devices never conflict and the history stays (decision 0005). Sending
@@ -256,7 +279,7 @@ const appendOnly: Rule = (c) => {
 
 /** An answer or assessment is recorded in the name of the signed-in user only. */
 const byField =
-	(field: 'answeredBy' | 'assessedBy' | 'reopenedBy'): Rule =>
+	(field: 'answeredBy' | 'assessedBy' | 'reopenedBy' | 'by'): Rule =>
 	(c) =>
 		c.doc._deleted || c.doc[field] === c.user.name ? undefined : `${field} must be your own user name`;
 
@@ -326,8 +349,9 @@ const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
 	round: [signedRoundIsFinal, roundKeepsTemplate, signedOnlyWhenComplete],
 	answer: [roundNotSigned, roundIdFixed, appendOnly, byField('answeredBy')],
 	finding: [roundNotSigned, roundIdFixed],
-	assessment: [roundNotSigned, appendOnly, byField('assessedBy')],
-	action: [onlyManagerCloses],
+	assessment: [roundNotSigned, appendOnly, byField('assessedBy'), assessmentOfFindingRound],
+	action: [actionNeverDeleted, actionMovesAllowed, onlyManagerCloses],
+	actionlog: [appendOnly, byField('by')],
 	signature: [appendOnly, signsAsSelf, signsCompleteRound],
 	reopening: [appendOnly, byField('reopenedBy'), reopensSignedRound],
 	prereport: [sentOnceAsSelf, roundOpenForPrereports],
@@ -463,7 +487,9 @@ export function submitUnits(user: PolicyUser, units: PolicyUnit[]): string[] {
  * from the next request on.
  */
 export function referencedIds(doc: IncomingDoc, stored: StoredVersion | undefined): string[] {
-	return [doc.roundId, stored?.roundId].filter((id): id is string => typeof id === 'string');
+	// An assessment's finding: its round decides whether the assessment may name no round.
+	const finding = doc.type === 'assessment' ? doc.findingId : undefined;
+	return [doc.roundId, stored?.roundId, finding].filter((id): id is string => typeof id === 'string');
 }
 
 /**

@@ -1,13 +1,14 @@
 /**
- * `/api/*`: health, the signed-in user's profile with the scopes they may sync, and the rounds
- * that take pre-reports from staff who do not sync their unit. It must never return a password
- * hash or another user's data, and never more of a round than its header.
+ * `/api/*`: health, the signed-in user's profile with the scopes they may sync, the rounds
+ * that take pre-reports from staff who do not sync their unit, and the people of a unit who can
+ * be responsible for its actions. It must never return a password hash or more of another user
+ * than name, display name and role in that unit, and never more of a round than its header.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Me, OpenPrereportRound } from '../../../src/lib/domain/index.ts';
-import { idKey, unitScope } from '../../../src/lib/domain/index.ts';
+import type { Me, OpenPrereportRound, UnitMember } from '../../../src/lib/domain/index.ts';
+import { AppError, idKey, unitScope } from '../../../src/lib/domain/index.ts';
 import type { ServerContext } from '../context.ts';
-import { submitUnits } from '../policy/access.ts';
+import { mayRead, submitUnits } from '../policy/access.ts';
 
 export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
 	app.get('/api/health', async () => ({ ok: true }));
@@ -42,5 +43,26 @@ export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promi
 			}
 		}
 		return { rounds: rounds.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)) };
+	});
+
+	/**
+	 * The unit's managers and safety reps (who may take on its actions), for whoever reads the
+	 * unit's shared work. Staff are left out: they write nothing in the unit. The same answer for
+	 * every scope the caller may not read, so existence never leaks.
+	 */
+	app.get('/api/units/:unitId/members', async (request): Promise<{ members: UnitMember[] }> => {
+		const user = await ctx.requireUser(request);
+		const { unitId } = request.params as { unitId: string };
+		if (!mayRead(await ctx.grants(user), unitScope(unitId))) {
+			throw new AppError('forbidden', 'You are not allowed to access this unit.');
+		}
+		const members: UnitMember[] = [];
+		for (const u of await ctx.users.list()) {
+			for (const m of u.memberships) {
+				if (m.unitId !== unitId || m.role === 'staff') continue;
+				members.push({ name: u.name, displayName: u.displayName, role: m.role });
+			}
+		}
+		return { members };
 	});
 }

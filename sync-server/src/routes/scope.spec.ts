@@ -159,9 +159,13 @@ describe('_bulk_docs with the policy', () => {
 	it('lets only the manager close an action, and keeps signatures append-only', async () => {
 		const action = actionDoc('unit-a1', { status: 'done' });
 		const [created] = (await bulk('skyddsombud', 'unit-a1', [action])).body as { rev: string }[];
-		const byRep = await bulk('skyddsombud', 'unit-a1', [{ ...action, _rev: created?.rev, status: 'effect_checked' }]);
+		const byRep = await bulk('skyddsombud', 'unit-a1', [
+			{ ...action, _rev: created?.rev, status: 'effect_checked', effective: true },
+		]);
 		expect(byRep.body[0]).toMatchObject({ error: 'forbidden', reason: expect.stringContaining('only a manager') });
-		const byChef = await bulk('chef', 'unit-a1', [{ ...action, _rev: created?.rev, status: 'effect_checked' }]);
+		const byChef = await bulk('chef', 'unit-a1', [
+			{ ...action, _rev: created?.rev, status: 'effect_checked', effective: true },
+		]);
 		expect(byChef.body[0]).toMatchObject({ ok: true });
 
 		const { round, answers } = completeRound();

@@ -1,0 +1,304 @@
+/**
+ * Actions and the action plan (issue 5 items 1, 2 and the action part of 5): a finding of a
+ * signed round becomes an action on the manager's tablet; the safety rep, responsible, sees it in
+ * "My actions" on their own phone; marks it done offline while the manager edits the same action
+ * online (both edits are kept, both appear in the history); the follow-up date passes (test
+ * clock); the manager's effect check records "not effective" and a new action follows; a residual
+ * risk assessment is recorded without touching the signed report; the plan filters, sorts, prints
+ * on A4 landscape and downloads as CSV. Zero axe violations on every new page, in sv and en.
+ */
+import { readFile } from 'node:fs/promises';
+import { test, expect, type Page } from '@playwright/test';
+import { expectAccessible, signIn, signedRoundWithFinding, waitForServiceWorker } from './fixtures.ts';
+
+/** A date as YYYY-MM-DD on this machine's calendar (the browser's too), `days` from today. */
+function dayFrom(days: number, from = new Date()): string {
+	const d = new Date(from.getFullYear(), from.getMonth(), from.getDate() + days, 12);
+	return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+async function synced(page: Page): Promise<void> {
+	await expect(page.getByTestId('sync-pending')).toHaveText(/Allt synkat|All synced/, { timeout: 20_000 });
+	await expect(page.getByTestId('sync-refused')).toHaveCount(0);
+}
+
+async function bothLanguages(page: Page, label: string): Promise<void> {
+	await expectAccessible(page, `${label} (sv)`);
+	await page.getByRole('button', { name: 'In English' }).click();
+	await expectAccessible(page, `${label} (en)`);
+	await page.getByRole('button', { name: 'På svenska' }).click();
+}
+
+test('a finding becomes an action, done offline by the safety rep, not effective after follow-up, a new action follows; the plan prints and exports', async ({
+	browser,
+	baseURL,
+}) => {
+	test.setTimeout(240_000);
+	const title = `Lösa sladdar i korridoren ${crypto.randomUUID().slice(0, 6)}`;
+	const { roundId, findingId } = await signedRoundWithFinding(baseURL, { title, probability: 3, consequence: 3 });
+	const due = dayFrom(7);
+	const followUp = dayFrom(30);
+
+	// The manager's tablet: from the finding card of the signed round to a new action.
+	const tablet = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+	const chef = await tablet.newPage();
+	await signIn(chef, 'chef');
+	await chef.goto(`/rounds/${encodeURIComponent(roundId)}`);
+	await expect(chef.getByTestId('round-status')).toHaveText('Signerad', { timeout: 15_000 });
+	await chef.getByRole('link', { name: 'Skapa åtgärd för iakttagelse 1' }).click();
+	await expect(chef.getByRole('heading', { level: 1 })).toHaveText('Ny åtgärd');
+	await expect(chef.getByText(`Från iakttagelsen: ${title}`)).toBeVisible();
+	await expect(chef.getByLabel('Identifierat område eller risk')).toHaveValue(title);
+	// The unit's managers and safety reps come from the server (cached for offline use).
+	const who = chef.getByLabel('Ansvarig person');
+	await expect(who.locator('option', { hasText: 'Sara Skyddsombud (skyddsombud)' })).toHaveCount(1);
+	await bothLanguages(chef, 'new action from a finding');
+	// A required field left empty is named.
+	await chef.getByRole('button', { name: 'Skapa åtgärden' }).click();
+	await expect(chef.getByRole('alert').filter({ hasText: 'Fyll i Planerad åtgärd.' })).toBeVisible();
+	await chef.getByLabel('Planerad åtgärd', { exact: true }).fill('Dra sladdarna i kabelkanal längs väggen');
+	await chef.getByLabel('Önskat resultat').fill('Ingen snubblar i korridoren');
+	await who.selectOption({ label: 'Sara Skyddsombud (skyddsombud)' });
+	await chef.getByLabel('Klart senast').fill(due);
+	await chef.getByLabel('Uppskattad kostnad (kr)').fill('1500');
+	await chef.getByRole('button', { name: 'Skapa åtgärden' }).click();
+	await expect(chef.getByTestId('action-notice')).toHaveText('Åtgärden är skapad.');
+	await expect(chef.getByRole('heading', { level: 1 })).toHaveText(title);
+	await expect(chef.getByTestId('action-status')).toHaveText('Status: Planerad');
+	await expect(chef.getByTestId('history')).toContainText('Anna Chef skapade åtgärden');
+	const actionUrl = chef.url();
+	await synced(chef);
+	await bothLanguages(chef, 'action page');
+	// The round report offers the same (hidden in print).
+	await chef.goto(`/rounds/${encodeURIComponent(roundId)}/report`);
+	await expect(chef.getByRole('link', { name: 'Skapa åtgärd för iakttagelse 1' })).toBeVisible({ timeout: 15_000 });
+
+	// The safety rep's phone: the action is theirs, due within 14 days, and the shell says so.
+	const phone = await browser.newContext({ viewport: { width: 800, height: 1280 } });
+	const rep = await phone.newPage();
+	await signIn(rep, 'skyddsombud');
+	await waitForServiceWorker(rep);
+	const myLink = rep.getByRole('link', { name: 'Mina åtgärder, 0 försenade, 1 inom 14 dagar' });
+	await expect(myLink).toBeVisible({ timeout: 20_000 });
+	await expect(rep.getByTestId('actions-badge')).toHaveText('1');
+	await myLink.click();
+	await expect(rep.getByRole('heading', { level: 1 })).toHaveText('Mina åtgärder');
+	const soon = rep.getByTestId('mine-soon');
+	await expect(soon.getByRole('heading', { level: 2 })).toHaveText('Inom 14 dagar (1)');
+	await expect(soon.getByTestId('my-action')).toContainText(title);
+	await expect(rep.getByTestId('mine-overdue').getByRole('heading', { level: 2 })).toHaveText('Försenade (0)');
+	await bothLanguages(rep, 'my actions');
+
+	// Offline on the phone: in progress, then done with a follow-up date. The page reloads offline.
+	await soon.getByRole('link', { name: title }).click();
+	await expect(rep.getByTestId('action-status')).toHaveText('Status: Planerad');
+	await phone.setOffline(true);
+	const reloaded = await rep.reload();
+	expect(reloaded?.fromServiceWorker()).toBe(true);
+	await expect(rep.getByTestId('action-status')).toHaveText('Status: Planerad', { timeout: 15_000 });
+	await rep.getByRole('button', { name: 'Markera som pågående' }).click();
+	await expect(rep.getByTestId('action-status')).toHaveText('Status: Pågår');
+	await rep.getByRole('button', { name: 'Markera som genomförd' }).click();
+	await rep.locator('#done-follow').fill(followUp);
+	await rep.locator('form.panel').getByRole('button', { name: 'Markera som genomförd' }).click();
+	await expect(rep.getByTestId('action-status')).toHaveText('Status: Genomförd');
+	await expect(rep.getByTestId('action-notice')).toHaveText('Status: Genomförd.');
+	// Only the manager checks the effect.
+	await expect(rep.getByText('Chefen för enheten kontrollerar effekten när åtgärden är genomförd.')).toBeVisible();
+
+	// Meanwhile the manager, online, adds a comment to the same action.
+	await chef.goto(actionUrl);
+	await expect(chef.getByTestId('action-status')).toHaveText('Status: Planerad', { timeout: 15_000 });
+	await chef.getByLabel('Kommentar').fill('Kabelkanal beställd från fastighetsskötaren');
+	await chef.getByRole('button', { name: 'Spara ändringarna' }).click();
+	await expect(chef.getByTestId('action-notice')).toHaveText('Åtgärden är sparad.');
+	await synced(chef);
+
+	// The phone comes back: both edits survive on both devices, and the history shows both people.
+	await phone.setOffline(false);
+	await synced(rep);
+	for (const page of [chef, rep]) {
+		await expect(page.getByTestId('action-status')).toHaveText('Status: Genomförd', { timeout: 30_000 });
+		await expect(page.getByLabel('Kommentar')).toHaveValue('Kabelkanal beställd från fastighetsskötaren', {
+			timeout: 30_000,
+		});
+		const history = page.getByTestId('history');
+		await expect(history).toContainText('Sara Skyddsombud ändrade');
+		await expect(history).toContainText('Status: Pågår → Genomförd');
+		await expect(history).toContainText('Anna Chef ändrade');
+		await expect(history).toContainText('Kommentar: (tomt) → Kabelkanal beställd från fastighetsskötaren');
+	}
+	await synced(chef);
+
+	// The follow-up date passes (test clock on both devices): the effect check is overdue.
+	const later = new Date(`${dayFrom(40)}T09:00:00`);
+	await rep.clock.setFixedTime(later);
+	await chef.clock.setFixedTime(later);
+	await rep.goto('/actions');
+	await expect(rep.getByRole('link', { name: 'Mina åtgärder, 1 försenade, 0 inom 14 dagar' })).toBeVisible({
+		timeout: 15_000,
+	});
+	const overdue = rep.getByTestId('mine-overdue');
+	await expect(overdue.getByRole('heading', { level: 2 })).toHaveText('Försenade (1)');
+	await expect(overdue.getByTestId('my-action')).toContainText('Effektkontroll');
+
+	// The manager's effect check: not effective. A new action follows and opens.
+	await chef.goto(actionUrl);
+	await expect(chef.getByRole('heading', { name: 'Effektkontroll' })).toBeVisible({ timeout: 15_000 });
+	await chef.getByLabel('Resultat av kontrollen').fill('Sladdarna ligger löst igen efter städningen');
+	await chef.getByRole('button', { name: 'Inte effektiv – gör en ny åtgärd' }).click();
+	await expect(chef.getByTestId('action-notice')).toHaveText(
+		'Åtgärden var inte effektiv. En ny åtgärd har skapats; komplettera den här.',
+	);
+	await expect(chef.getByTestId('action-status')).toHaveText('Status: Planerad');
+	await expect(chef.getByRole('link', { name: `Följer på en åtgärd som inte var effektiv: ${title}` })).toBeVisible();
+	await chef.getByLabel('Klart senast').fill(dayFrom(50));
+	await chef.getByRole('button', { name: 'Spara ändringarna' }).click();
+	await expect(chef.getByTestId('action-notice')).toHaveText('Åtgärden är sparad.');
+	await chef.getByRole('link', { name: `Följer på en åtgärd som inte var effektiv: ${title}` }).click();
+	await expect(chef.getByTestId('action-status')).toHaveText('Status: Effekt kontrollerad');
+	await expect(chef.getByTestId('action-verdict')).toHaveText('Effekt: inte effektiv');
+	await expect(chef.getByTestId('follower')).toHaveText(`Ny åtgärd som följer på denna: ${title}`);
+
+	// Residual risk: a new assessment of the signed round's finding, 2 × 3.
+	await expect(chef.getByText('Risk vid ronden: Hög (9)')).toBeVisible();
+	await chef.getByLabel('Sannolikhet').selectOption({ label: '2 Möjlig' });
+	await chef.getByLabel('Konsekvens').selectOption({ label: '3 Allvarlig' });
+	await chef.getByRole('radio', { name: 'Nej' }).check();
+	await chef.getByRole('button', { name: 'Spara riskbedömningen' }).click();
+	await expect(chef.getByTestId('action-notice')).toHaveText('Riskbedömningen är sparad.');
+	await expect(chef.getByTestId('residual-list')).toContainText('Kvarstående risk: Medel (6), bedömd av Anna Chef');
+	await synced(chef);
+	await bothLanguages(chef, 'closed action with residual risk');
+	// The finding shows it as history; the signed report keeps the risk it was signed with.
+	await chef.goto(`/rounds/${encodeURIComponent(roundId)}`);
+	const card = chef.getByTestId('finding').filter({ hasText: title });
+	await expect(card).toHaveAttribute('id', `finding-${findingId}`, { timeout: 15_000 });
+	await expect(card.getByTestId('finding-residual')).toContainText('Medel (2 × 3)');
+	await chef.goto(`/rounds/${encodeURIComponent(roundId)}/report`);
+	await expect(chef.getByTestId('report-finding')).toContainText('Hög (9 av 16)', { timeout: 15_000 });
+
+	// The responsible person's list follows: the closed action is gone, the new one is theirs.
+	await rep.goto('/actions');
+	await expect(rep.getByTestId('mine-overdue').getByRole('heading', { level: 2 })).toHaveText('Försenade (0)', {
+		timeout: 20_000,
+	});
+	await expect(rep.getByTestId('mine-soon').getByTestId('my-action')).toContainText(title);
+
+	// The plan: two lines in the shape of the printed plan; filter, sort, print, CSV.
+	await chef.getByRole('link', { name: 'Handlingsplan', exact: true }).click();
+	await expect(chef.getByRole('heading', { level: 1 })).toHaveText('Handlingsplan – Enhet A1');
+	const plan = chef.getByTestId('plan');
+	const rows = plan.getByTestId('plan-row').filter({ hasText: title });
+	await expect(rows).toHaveCount(2);
+	await expect(plan.getByRole('columnheader')).toHaveText([
+		/Identifierat område eller risk/,
+		'Planerad åtgärd',
+		'Önskat resultat',
+		/Ansvarig/,
+		/Klart senast/,
+		/Genomfört datum/,
+		/Uppföljningsdatum/,
+		/Status/,
+		/Risknivå/,
+	]);
+	await chef.getByLabel('Status', { exact: true }).selectOption({ label: 'Effekt kontrollerad' });
+	await expect(rows).toHaveCount(1);
+	await expect(rows).toContainText('Effekt kontrollerad (inte effektiv)');
+	await chef.getByLabel('Status', { exact: true }).selectOption({ label: 'Alla öppna' });
+	await expect(rows).toHaveCount(1);
+	await expect(rows).toContainText('Planerad');
+	await chef.getByLabel('Status', { exact: true }).selectOption({ label: 'Alla' });
+	await chef.getByLabel('Risknivå').selectOption({ label: 'Medel' });
+	// The finding's current risk is the residual one.
+	await expect(rows).toHaveCount(2);
+	await chef.getByLabel('Risknivå').selectOption({ label: 'Alla' });
+	await chef.getByLabel('Ansvarig', { exact: true }).selectOption({ label: 'Sara Skyddsombud' });
+	await expect(rows).toHaveCount(2);
+	await chef.getByRole('button', { name: /Klart senast/ }).click();
+	await expect(plan.getByRole('columnheader', { name: /Klart senast/ })).toHaveAttribute('aria-sort', 'ascending');
+	await chef.getByRole('button', { name: /Klart senast/ }).click();
+	await expect(plan.getByRole('columnheader', { name: /Klart senast/ })).toHaveAttribute('aria-sort', 'descending');
+	await bothLanguages(chef, 'action plan');
+
+	// Print: A4 landscape, only the plan.
+	await chef.emulateMedia({ media: 'print' });
+	await expect(chef.locator('header')).toBeHidden();
+	await expect(chef.getByRole('button', { name: 'Skriv ut (A4 liggande)' })).toBeHidden();
+	await expect(chef.getByText(/^Utskriven /)).toBeVisible();
+	const pdf = await chef.pdf({ preferCSSPageSize: true });
+	expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+	// A4 landscape: about 842 × 595 points, wider than high.
+	const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf.toString('latin1'));
+	expect(Math.round(Number(box?.[1]))).toBe(842);
+	expect(Math.round(Number(box?.[2]))).toBe(595);
+	await chef.emulateMedia({ media: 'screen' });
+
+	// CSV: BOM, `;`, the plan's columns, the visible lines.
+	const [download] = await Promise.all([chef.waitForEvent('download'), chef.getByTestId('plan-csv').click()]);
+	expect(download.suggestedFilename()).toMatch(/^handlingsplan-Enhet-A1-\d{4}-\d{2}-\d{2}\.csv$/);
+	const csv = await readFile((await download.path()) as string, 'utf8');
+	expect(csv.charCodeAt(0)).toBe(0xfeff);
+	const lines = csv.slice(1).split('\r\n');
+	expect(lines[0]).toBe(
+		'Identifierat område eller risk;Planerad åtgärd;Önskat resultat;Ansvarig;Genomfört datum;Uppföljningsdatum;Status;Risknivå;Start;Klart senast;Uppskattad kostnad (kr);Resultat;Kommentar',
+	);
+	expect(lines.filter((l) => l.startsWith(`${title};`))).toHaveLength(2);
+	expect(lines.find((l) => l.includes('Effekt kontrollerad'))).toContain(
+		'Sladdarna ligger löst igen efter städningen;Kabelkanal beställd från fastighetsskötaren',
+	);
+
+	// Nothing was refused anywhere: every status move passed the server's rules.
+	await synced(chef);
+	await synced(rep);
+	await tablet.close();
+	await phone.close();
+});
+
+test('a direct action from a meeting can be postponed only with a reason and a new date; actions are never deleted', async ({
+	browser,
+	baseURL,
+}) => {
+	test.setTimeout(120_000);
+	const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+	const chef = await ctx.newPage();
+	await signIn(chef, 'chef');
+	await chef.getByRole('link', { name: /^Handlingsplan/ }).click();
+	await chef.getByRole('link', { name: 'Ny åtgärd' }).click();
+	await expect(chef.getByRole('heading', { level: 1 })).toHaveText('Ny åtgärd');
+	await bothLanguages(chef, 'new direct action');
+	await chef.getByLabel('Ursprung').selectOption({ label: 'Möte (till exempel APT)' });
+	const area = `Kvällsbemanning ${crypto.randomUUID().slice(0, 6)}`;
+	await chef.getByLabel('Identifierat område eller risk').fill(area);
+	await chef.getByLabel('Planerad åtgärd', { exact: true }).fill('Se över bemanningen på kvällar');
+	await chef.getByLabel('Ansvarig person').selectOption({ label: 'Någon annan (skriv namnet)' });
+	await chef.getByLabel('Namn på ansvarig').fill('Extern konsult');
+	await chef.getByRole('button', { name: 'Skapa åtgärden' }).click();
+	await expect(chef.getByTestId('action-notice')).toHaveText('Åtgärden är skapad.');
+	await expect(chef.getByText('Ursprung: Möte (till exempel APT)')).toBeVisible();
+
+	await chef.getByRole('button', { name: 'Skjut upp …' }).click();
+	await chef.getByRole('button', { name: 'Skjut upp', exact: true }).click();
+	await expect(chef.getByRole('alert').filter({ hasText: 'Ange både skäl och ett nytt datum.' })).toBeVisible();
+	await chef.getByLabel('Skäl').fill('Väntar på budgetbeslut');
+	await chef.getByLabel('Nytt datum (klart senast)').fill(dayFrom(60));
+	await chef.getByRole('button', { name: 'Skjut upp', exact: true }).click();
+	await expect(chef.getByTestId('action-status')).toHaveText('Status: Uppskjuten');
+	await expect(chef.getByText('Uppskjuten: Väntar på budgetbeslut')).toBeVisible();
+	await expect(chef.getByTestId('history')).toContainText('Status: Planerad → Uppskjuten');
+	await synced(chef);
+	await expectAccessible(chef, 'postponed action (sv)');
+
+	// The server keeps every action: a delete is refused, whoever sends it.
+	const id = decodeURIComponent(new URL(chef.url()).pathname.split('/').pop() as string);
+	const res = await chef.request.post('/db/unit-a1/_all_docs', { data: { keys: [id] } });
+	const rev = ((await res.json()) as { rows: { value?: { rev: string } }[] }).rows[0]?.value?.rev;
+	const del = await chef.request.post('/db/unit-a1/_bulk_docs', {
+		data: { docs: [{ _id: id, _rev: rev, _deleted: true, type: 'action', scope: 'unit-a1' }] },
+	});
+	expect(await del.json()).toEqual([
+		expect.objectContaining({ error: 'forbidden', reason: 'actions are never deleted' }),
+	]);
+	void baseURL;
+	await ctx.close();
+});

@@ -14,7 +14,18 @@ import {
 	type FollowUpValue,
 } from './annual-follow-up.ts';
 import { mergeDocs } from './merge.ts';
-import { checkDoc, type ActionDoc, type FollowUpDoc, type RoundDoc, type TemplateDoc } from './schemas.ts';
+import {
+	checkDoc,
+	REQUEST_DECISIONS,
+	REQUEST_KINDS,
+	type ActionDoc,
+	type FollowUpDoc,
+	type RequestDecision,
+	type RequestDoc,
+	type RoundDoc,
+	type TemplateDoc,
+	type WorkstopDoc,
+} from './schemas.ts';
 
 const NOW = '2026-11-23T09:00:00.000Z';
 
@@ -227,6 +238,8 @@ describe('facts and due units', () => {
 				action('effect_checked', { createdAt: '2024-01-01T00:00:00.000Z', done: '2024-02-01' }),
 				action('postponed', { postponeReason: 'Budget' }),
 			],
+			requests: [],
+			workstops: [],
 		});
 		expect(facts.rounds).toEqual({ signed: 2, notSigned: 1, signedByKind: { physical: 1, osa: 1 } });
 		expect(facts.findings).toEqual({
@@ -238,6 +251,131 @@ describe('facts and due units', () => {
 			byLevel: { low: 1, medium: 0, high: 0, severe: 1 },
 		});
 		expect(facts.actions).toEqual({ open: 2, postponed: 1, done: 1, effectChecked: 1, overdue: 1 });
+	});
+
+	const by = { by: 'chef', byName: 'Anna Chef' };
+	const req = (kind: RequestDoc['kind'], filedAt: string, replyBy: string, extra: Partial<RequestDoc> = {}) =>
+		({
+			_id: `request:${Math.random()}`,
+			type: 'request',
+			scope: 'unit-a1',
+			unitId: 'a1',
+			kind,
+			filedAt,
+			replyBy,
+			...extra,
+		}) as RequestDoc;
+	const stop = (stoppedAt: string, extra: Partial<WorkstopDoc> = {}) =>
+		({
+			_id: `workstop:${Math.random()}`,
+			type: 'workstop',
+			scope: 'unit-a1',
+			unitId: 'a1',
+			stoppedAt,
+			authorityAsked: false,
+			...extra,
+		}) as WorkstopDoc;
+	const answer = (decision: RequestDecision) => ({
+		...by,
+		at: '2026-05-01T10:00:00.000Z',
+		decision,
+		text: 'Svar',
+		actionIds: [],
+	});
+	const noUnitWork = { rounds: [], templates: [], findings: [], assessments: [], actions: [] };
+
+	it('counts the safety rep’s requests and work stops of the year, overdue on today, escalated', () => {
+		const facts = followUpFacts({
+			unitId: 'a1',
+			year: 2026,
+			today: '2026-11-27',
+			...noUnitWork,
+			requests: [
+				req('measures', '2026-03-01T09:00:00.000Z', '2026-03-15', { answer: answer('partly') }),
+				req('measures', '2026-11-01T09:00:00.000Z', '2026-11-15', {
+					escalation: { ...by, by: 'skyddsombud', at: '2026-11-20T09:00:00.000Z', note: '' },
+				}),
+				// The reply date is today: still in time.
+				req('investigation', '2026-11-13T09:00:00.000Z', '2026-11-27'),
+				req('investigation', '2026-02-01T09:00:00.000Z', '2026-02-15', { answer: answer('rejected') }),
+				// Another year, another unit: not counted.
+				req('measures', '2025-12-01T09:00:00.000Z', '2025-12-15'),
+				{ ...req('measures', '2026-06-01T09:00:00.000Z', '2026-06-15'), unitId: 'b1', scope: 'unit-b1' },
+			],
+			workstops: [
+				stop('2026-04-01T07:00:00.000Z', {
+					authorityAsked: true,
+					outcome: { ...by, at: '2026-04-02T07:00:00.000Z', text: 'Åtgärdat', resumedAt: '2026-04-02T08:00:00.000Z' },
+				}),
+				stop('2026-10-01T07:00:00.000Z', {
+					authorityAsked: true,
+					outcome: { ...by, at: '2026-10-01T09:00:00.000Z', text: 'Väntar', resumedAt: null },
+				}),
+				stop('2026-11-20T07:00:00.000Z'),
+				stop('2025-04-01T07:00:00.000Z'),
+			],
+		});
+		expect(facts.requests).toEqual({
+			total: 4,
+			byKind: { measures: 2, investigation: 2 },
+			answered: 2,
+			byDecision: { accepted: 0, partly: 1, rejected: 1 },
+			unanswered: 2,
+			overdue: 1,
+			escalated: 1,
+		});
+		expect(facts.workstops).toEqual({ total: 3, authorityAsked: 2, stillStopped: 2 });
+	});
+
+	it('request and work stop counts add up, whatever the documents', () => {
+		const day = fc
+			.date({ min: new Date('2025-01-01'), max: new Date('2027-12-31'), noInvalidDate: true })
+			.map((d) => d.toISOString());
+		const request = fc
+			.record({
+				kind: fc.constantFrom(...REQUEST_KINDS),
+				filedAt: day,
+				replyBy: day.map((d) => d.slice(0, 10)),
+				unitId: fc.constantFrom('a1', 'b1'),
+				decision: fc.option(fc.constantFrom(...REQUEST_DECISIONS)),
+				escalated: fc.boolean(),
+			})
+			.map(({ kind, filedAt, replyBy, unitId, decision, escalated }) =>
+				req(kind, filedAt, replyBy, {
+					unitId,
+					...(decision ? { answer: answer(decision) } : {}),
+					...(escalated ? { escalation: { ...by, at: filedAt, note: '' } } : {}),
+				}),
+			);
+		const workstop = fc
+			.record({ stoppedAt: day, asked: fc.boolean(), resumed: fc.option(day), outcome: fc.boolean() })
+			.map(({ stoppedAt, asked, resumed, outcome }) =>
+				stop(stoppedAt, {
+					authorityAsked: asked,
+					...(outcome ? { outcome: { ...by, at: stoppedAt, text: 'Utfall', resumedAt: resumed } } : {}),
+				}),
+			);
+		fc.assert(
+			fc.property(fc.array(request), fc.array(workstop), day, (requests, workstops, today) => {
+				const { requests: r, workstops: w } = followUpFacts({
+					unitId: 'a1',
+					year: 2026,
+					today: today.slice(0, 10),
+					...noUnitWork,
+					requests,
+					workstops,
+				});
+				const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+				expect(sum(r.byKind)).toBe(r.total);
+				expect(sum(r.byDecision)).toBe(r.answered);
+				expect(r.answered + r.unanswered).toBe(r.total);
+				expect(r.overdue).toBeLessThanOrEqual(r.unanswered);
+				expect(r.escalated).toBeLessThanOrEqual(r.total);
+				expect(r.total).toBe(requests.filter((x) => x.unitId === 'a1' && x.filedAt.startsWith('2026-')).length);
+				expect(w.authorityAsked).toBeLessThanOrEqual(w.total);
+				expect(w.stillStopped).toBeLessThanOrEqual(w.total);
+			}),
+		);
 	});
 
 	it('a unit is due until its follow-up of the year is signed by both', () => {

@@ -14,15 +14,21 @@ import { canonicalJson } from './merge.ts';
 import { sha256Text } from './sha256.ts';
 import { currentRisk, assessmentsByFinding, byId } from './round-state.ts';
 import { DEFAULT_RISK_BANDS, riskLevel, type RiskBands, type RiskLevel } from './risk.ts';
+import { requestState } from './safety-requests.ts';
+// Types only: schemas.ts imports this module's question and value lists.
 import type {
 	ActionDoc,
 	AssessmentDoc,
 	FindingDoc,
 	FollowUpDoc,
 	FollowUpSignature,
+	RequestDecision,
+	RequestDoc,
+	RequestKind,
 	RoundDoc,
 	TemplateDoc,
 	TemplateKind,
+	WorkstopDoc,
 } from './schemas.ts';
 
 /**
@@ -235,6 +241,26 @@ export type FollowUpFacts = {
 		byLevel: Record<RiskLevel, number>;
 	};
 	actions: { open: number; postponed: number; done: number; effectChecked: number; overdue: number };
+	/** The safety rep's requests (6 kap. 6 a § AML) filed during the year, where they stand now. */
+	requests: {
+		total: number;
+		byKind: Record<RequestKind, number>;
+		answered: number;
+		byDecision: Record<RequestDecision, number>;
+		unanswered: number;
+		/** Unanswered and past the reply date on `today` (decision 0009's rule). */
+		overdue: number;
+		/** Taken to Arbetsmiljöverket by the safety rep. */
+		escalated: number;
+	};
+	/** Work stops (skyddsombudsstopp, 6 kap. 7 § AML) made during the year. */
+	workstops: {
+		total: number;
+		/** Arbetsmiljöverket was asked to decide. */
+		authorityAsked: number;
+		/** No outcome with a time work resumed. */
+		stillStopped: number;
+	};
 };
 
 const OPEN_ACTION: ReadonlySet<ActionDoc['status']> = new Set(['planned', 'in_progress', 'postponed']);
@@ -242,8 +268,9 @@ const OPEN_ACTION: ReadonlySet<ActionDoc['status']> = new Set(['planned', 'in_pr
 /**
  * The facts of `year` for one unit from the documents on the device: its rounds of the year
  * (signed and not), the findings of those rounds (and findings of no round made that year) with
- * their current risk, and the actions that were made, due or done that year or are still open.
- * @example followUpFacts({ unitId: 'a1', year: 2026, rounds, templates, findings, assessments, actions, today: '2026-11-27' }).rounds.signed // 2
+ * their current risk, the actions that were made, due or done that year or are still open, and
+ * the safety rep's requests filed and work stops made that year with where they stand on `today`.
+ * @example followUpFacts({ unitId: 'a1', year: 2026, rounds, templates, findings, assessments, actions, requests, workstops, today: '2026-11-27' }).rounds.signed // 2
  */
 export function followUpFacts(opts: {
 	unitId: string;
@@ -253,6 +280,8 @@ export function followUpFacts(opts: {
 	findings: readonly FindingDoc[];
 	assessments: readonly AssessmentDoc[];
 	actions: readonly ActionDoc[];
+	requests: readonly RequestDoc[];
+	workstops: readonly WorkstopDoc[];
 	today: string;
 	bands?: RiskBands;
 }): FollowUpFacts {
@@ -311,5 +340,46 @@ export function followUpFacts(opts: {
 			effectChecked: count('effect_checked'),
 			overdue: actions.filter((a) => OPEN_ACTION.has(a.status) && a.due !== null && a.due < opts.today).length,
 		},
+		requests: requestFacts(
+			opts.requests.filter((r) => r.unitId === opts.unitId && inYear(r.filedAt)),
+			opts.today,
+		),
+		workstops: workstopFacts(opts.workstops.filter((w) => w.unitId === opts.unitId && inYear(w.stoppedAt))),
+	};
+}
+
+/** The counts of `requests` (already the unit's and the year's), with their state on `today`. */
+function requestFacts(requests: readonly RequestDoc[], today: string): FollowUpFacts['requests'] {
+	const byKind: Record<RequestKind, number> = { measures: 0, investigation: 0 };
+	const byDecision: Record<RequestDecision, number> = { accepted: 0, partly: 0, rejected: 0 };
+	let answered = 0;
+	let overdue = 0;
+	let escalated = 0;
+	for (const r of requests) {
+		byKind[r.kind]++;
+		const state = requestState(r, today);
+		if (r.answer) {
+			answered++;
+			byDecision[r.answer.decision]++;
+		}
+		if (state.overdue) overdue++;
+		if (state.escalated) escalated++;
+	}
+	return {
+		total: requests.length,
+		byKind,
+		answered,
+		byDecision,
+		unanswered: requests.length - answered,
+		overdue,
+		escalated,
+	};
+}
+
+function workstopFacts(stops: readonly WorkstopDoc[]): FollowUpFacts['workstops'] {
+	return {
+		total: stops.length,
+		authorityAsked: stops.filter((w) => w.authorityAsked).length,
+		stillStopped: stops.filter((w) => !w.outcome?.resumedAt).length,
 	};
 }

@@ -1,7 +1,7 @@
 /**
- * Live reads for the annual follow-up on the device: the unit's rounds, findings, assessments
- * and actions (the year's facts and the actions to link), and the organisation's templates (the
- * kind of each round). Read by `[scope+type]`, so an answer typed into the follow-up does not
+ * Live reads for the annual follow-up on the device: the unit's rounds, findings, assessments,
+ * actions, the safety rep's requests and work stops (the year's facts and the actions to link),
+ * and the organisation's templates (the kind of each round). Read by `[scope+type]`, so an answer typed into the follow-up does not
  * re-read them. Never writes.
  */
 import { liveQuery, type Observable } from 'dexie';
@@ -14,10 +14,20 @@ export type FollowUpUnitDocs = {
 	findings: Of<'finding'>[];
 	assessments: Of<'assessment'>[];
 	actions: Of<'action'>[];
+	requests: Of<'request'>[];
+	workstops: Of<'workstop'>[];
 	templates: Of<'template'>[];
 };
 
-export const NO_UNIT_DOCS: FollowUpUnitDocs = { rounds: [], findings: [], assessments: [], actions: [], templates: [] };
+export const NO_UNIT_DOCS: FollowUpUnitDocs = {
+	rounds: [],
+	findings: [],
+	assessments: [],
+	actions: [],
+	requests: [],
+	workstops: [],
+	templates: [],
+};
 
 export function liveFollowUpUnitDocs(db: TryggDb, scope: string): Observable<FollowUpUnitDocs> {
 	return liveQuery(async () => {
@@ -25,13 +35,15 @@ export function liveFollowUpUnitDocs(db: TryggDb, scope: string): Observable<Fol
 			(await db.docs.where('[scope+type]').equals([inScope, type]).toArray()).filter(
 				(d): d is Of<T> => d.type === type && !d._deleted,
 			);
-		const [rounds, findings, assessments, actions, templates] = await Promise.all([
+		const [rounds, findings, assessments, actions, requests, workstops, templates] = await Promise.all([
 			ofType(scope, 'round'),
 			ofType(scope, 'finding'),
 			ofType(scope, 'assessment'),
 			ofType(scope, 'action'),
+			ofType(scope, 'request'),
+			ofType(scope, 'workstop'),
 			ofType('org', 'template'),
 		]);
-		return { rounds, findings, assessments, actions, templates };
+		return { rounds, findings, assessments, actions, requests, workstops, templates };
 	});
 }

@@ -965,4 +965,16 @@ export const en: Record<MessageKey, string> = {
 	'actionplan.postponedBecause': 'Postponed: {reason}',
 	'actionplan.cost': 'SEK {amount}',
 	'findings.residualList': 'Residual risk after action',
+	// -- follow-up facts: requests and work stops (add keys here)
+	'followUpFacts.requestsTitle': 'The safety rep’s requests and work stops',
+	'followUpFacts.requests':
+		'Requests under chapter 6 section 6 a of the Work Environment Act during the year: {total} ({measures} for measures, {investigation} for an investigation)',
+	'followUpFacts.answered': 'Answered: {count} (granted {accepted}, partly granted {partly}, not granted {rejected})',
+	'followUpFacts.unanswered': 'Not answered yet: {count}',
+	'followUpFacts.overdue': 'Overdue today, with no answer after the reply date: {count}',
+	'followUpFacts.escalated': 'Requests the safety rep has taken to the Swedish Work Environment Authority: {count}',
+	'followUpFacts.workstops': 'Work stops under chapter 6 section 7 during the year: {count}',
+	'followUpFacts.workstopsAuthority': 'Work stops the Swedish Work Environment Authority was asked to decide: {count}',
+	'followUpFacts.workstopsStopped': 'Work stops where the work is still stopped: {count}',
+	'followUpFacts.registerLink': 'The unit’s register of requests and work stops',
 };

@@ -953,6 +953,19 @@ export const sv = {
 	'actionplan.postponedBecause': 'Uppskjuten: {reason}',
 	'actionplan.cost': '{amount} kr',
 	'findings.residualList': 'Kvarstående risk efter åtgärd',
+	// -- follow-up facts: requests and work stops (add keys here)
+	'followUpFacts.requestsTitle': 'Skyddsombudets begäranden och skyddsombudsstopp',
+	'followUpFacts.requests':
+		'Begäranden enligt 6 kap. 6 a § AML under året: {total} ({measures} om åtgärder, {investigation} om undersökning)',
+	'followUpFacts.answered':
+		'Besvarade: {count} (tillgodosedda {accepted}, delvis tillgodosedda {partly}, inte tillgodosedda {rejected})',
+	'followUpFacts.unanswered': 'Ännu inte besvarade: {count}',
+	'followUpFacts.overdue': 'Försenade i dag, utan svar fast svarsdatumet har passerat: {count}',
+	'followUpFacts.escalated': 'Begäranden som skyddsombudet har lämnat till Arbetsmiljöverket: {count}',
+	'followUpFacts.workstops': 'Skyddsombudsstopp enligt 6 kap. 7 § AML under året: {count}',
+	'followUpFacts.workstopsAuthority': 'Stopp där Arbetsmiljöverket har ombetts att pröva saken: {count}',
+	'followUpFacts.workstopsStopped': 'Stopp där arbetet fortfarande står stilla: {count}',
+	'followUpFacts.registerLink': 'Enhetens register över begäranden och skyddsombudsstopp',
 } as const;
 
 export type MessageKey = keyof typeof sv;

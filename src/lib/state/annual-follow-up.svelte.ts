@@ -1,7 +1,7 @@
 /**
  * The annual follow-up (årlig uppföljning) on this device, for its pages: the follow-up of one
  * unit and year read live, its state (domain `annual-follow-up`), the year's facts from the
- * unit's documents, the actions that may be linked, and the commands that record what is
+ * unit's documents (the safety rep's requests and work stops among them), the actions that may be linked, and the commands that record what is
  * entered. Saved as typed, like the round walk: a choice at once, text after a short pause and at
  * once when the field is left or the page hidden. Each write reads the stored document first and
  * changes only its own fields, so the field merge keeps what another device wrote (decision 0010).
@@ -31,6 +31,7 @@ import { i18n } from '../i18n/i18n.svelte.ts';
 import { app } from './app-state.svelte.ts';
 import { clock, localToday } from './clock.ts';
 import { Live } from './live.svelte.ts';
+import { today } from './safety-requests.svelte.ts';
 
 /** How long typing may pause before the text is saved (as in the round walk). */
 export const TEXT_SAVE_DELAY_MS = 700;
@@ -91,8 +92,9 @@ export class FollowUpForm {
 	});
 	readonly state = $derived.by(() => followUpState(this.doc));
 	readonly unitDocs = $derived.by(() => this.#unit?.current ?? NO_UNIT_DOCS);
+	/** The facts of the year, with the safety rep's requests and work stops; "overdue" follows the device's day. */
 	readonly facts = $derived.by(() =>
-		followUpFacts({ unitId: this.unitId, year: this.year, today: localToday(), ...this.unitDocs }),
+		followUpFacts({ unitId: this.unitId, year: this.year, today: today.value, ...this.unitDocs }),
 	);
 	/** The unit's actions, newest first: those linked stay listed whatever their state. */
 	readonly actions = $derived.by(() =>

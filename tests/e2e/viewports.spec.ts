@@ -202,7 +202,8 @@ for (const viewport of VIEWPORTS) {
 
 		// The templates list and a template as the manager reads it.
 		await page.goto('/templates');
-		await expect(page.getByTestId('template-family')).toHaveCount(3, { timeout: 15_000 });
+		// The three starter templates at least (another spec may have added a copy).
+		await expect(page.getByTestId('template-family').nth(2)).toBeVisible({ timeout: 15_000 });
 		await screen(page, `templates list, ${at}`);
 		await page.goto('/templates/template%3Aphysical.v1');
 		await expect(page.getByRole('heading', { level: 1 })).toContainText('Fysisk skyddsrond', { timeout: 15_000 });

@@ -965,4 +965,17 @@ export const en: Record<MessageKey, string> = {
 	'actionplan.postponedBecause': 'Postponed: {reason}',
 	'actionplan.cost': 'SEK {amount}',
 	'findings.residualList': 'Residual risk after action',
+	// -- actions of a finding (add keys here)
+	'findingActions.heading': 'Actions ({count})',
+	'findingActions.reportHeading': 'Actions (as of {date})',
+	'findingActions.none': 'No action has been made from this finding yet.',
+	'findingActions.responsible': 'Responsible: {name}',
+	'findingActions.overdue': 'Overdue',
+	'findingActions.soon': 'Within 14 days',
+	'findingActions.effective': 'effective',
+	'findingActions.notEffective': 'not effective',
+	'findingActions.follows': 'Follows: {action} (not effective)',
+	'findingActions.csvColumn': 'Actions',
+	'findingActions.csvEntry': '{action} ({status}, due {date})',
+	'findingActions.csvEntryNoDate': '{action} ({status})',
 };

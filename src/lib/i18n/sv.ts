@@ -953,6 +953,19 @@ export const sv = {
 	'actionplan.postponedBecause': 'Uppskjuten: {reason}',
 	'actionplan.cost': '{amount} kr',
 	'findings.residualList': 'Kvarstående risk efter åtgärd',
+	// -- actions of a finding (add keys here)
+	'findingActions.heading': 'Åtgärder ({count})',
+	'findingActions.reportHeading': 'Åtgärder (läget {date})',
+	'findingActions.none': 'Ingen åtgärd är gjord från iakttagelsen än.',
+	'findingActions.responsible': 'Ansvarig: {name}',
+	'findingActions.overdue': 'Försenad',
+	'findingActions.soon': 'Inom 14 dagar',
+	'findingActions.effective': 'effektiv',
+	'findingActions.notEffective': 'inte effektiv',
+	'findingActions.follows': 'Följer på: {action} (inte effektiv)',
+	'findingActions.csvColumn': 'Åtgärder',
+	'findingActions.csvEntry': '{action} ({status}, klart senast {date})',
+	'findingActions.csvEntryNoDate': '{action} ({status})',
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -972,6 +972,7 @@ export const en: Record<MessageKey, string> = {
 	'findingActions.responsible': 'Responsible: {name}',
 	'findingActions.overdue': 'Overdue',
 	'findingActions.soon': 'Within 14 days',
+	'findingActions.statusVerdict': '{status} ({verdict})',
 	'findingActions.effective': 'effective',
 	'findingActions.notEffective': 'not effective',
 	'findingActions.follows': 'Follows: {action} (not effective)',

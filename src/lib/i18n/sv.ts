@@ -960,6 +960,7 @@ export const sv = {
 	'findingActions.responsible': 'Ansvarig: {name}',
 	'findingActions.overdue': 'Försenad',
 	'findingActions.soon': 'Inom 14 dagar',
+	'findingActions.statusVerdict': '{status} ({verdict})',
 	'findingActions.effective': 'effektiv',
 	'findingActions.notEffective': 'inte effektiv',
 	'findingActions.follows': 'Följer på: {action} (inte effektiv)',

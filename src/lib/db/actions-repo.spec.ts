@@ -139,8 +139,8 @@ describe("a unit's actions for a round's findings", () => {
 		const a = action();
 		const other = { ...action(), scope: 'unit-b1', unitId: 'b1' };
 		await saveDocs(db, [{ doc: a }, { doc: log(undefined, a, 'chef', T0) }, { doc: other }], new Date(T0));
-		expect((await first(liveScopeActions(db, 'unit-a1'))).map((d) => d._id)).toEqual([a._id]);
-		expect((await first(liveScopeActions(db, 'unit-b1'))).map((d) => d._id)).toEqual([other._id]);
+		expect((await first<ActionDoc[]>(liveScopeActions(db, 'unit-a1'))).map((d) => d._id)).toEqual([a._id]);
+		expect((await first<ActionDoc[]>(liveScopeActions(db, 'unit-b1'))).map((d) => d._id)).toEqual([other._id]);
 	});
 });
 

@@ -69,9 +69,25 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 	const actionUrl = chef.url();
 	await synced(chef);
 	await bothLanguages(chef, 'action page');
-	// The round report offers the same (hidden in print).
+	// The finding card lists the action: what, who, status, due within 14 days; it links to the action.
+	await chef.goto(`/rounds/${encodeURIComponent(roundId)}`);
+	const cardAction = chef.getByTestId('finding').filter({ hasText: title }).getByTestId('finding-action');
+	await expect(cardAction).toHaveCount(1, { timeout: 15_000 });
+	await expect(cardAction.getByTestId('finding-action-status')).toHaveText('Planerad');
+	await expect(cardAction).toContainText('Ansvarig: Sara Skyddsombud');
+	await expect(cardAction).toContainText('Inom 14 dagar');
+	await expect(cardAction.getByRole('link', { name: 'Dra sladdarna i kabelkanal längs väggen' })).toHaveAttribute(
+		'href',
+		new URL(actionUrl).pathname,
+	);
+	// The round report offers the same (hidden in print), and lists the action under the finding.
 	await chef.goto(`/rounds/${encodeURIComponent(roundId)}/report`);
 	await expect(chef.getByRole('link', { name: 'Skapa åtgärd för iakttagelse 1' })).toBeVisible({ timeout: 15_000 });
+	const reportAction = chef.getByTestId('report-finding').filter({ hasText: title }).getByTestId('finding-action');
+	await expect(reportAction).toHaveCount(1);
+	await expect(reportAction.getByTestId('finding-action-status')).toHaveText('Planerad');
+	await expect(reportAction).toContainText('Dra sladdarna i kabelkanal längs väggen');
+	await bothLanguages(chef, 'round report with actions');
 
 	// The safety rep's phone: the action is theirs, due within 14 days, and the shell says so.
 	const phone = await browser.newContext({ viewport: { width: 800, height: 1280 } });
@@ -141,6 +157,11 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 	const overdue = rep.getByTestId('mine-overdue');
 	await expect(overdue.getByRole('heading', { level: 2 })).toHaveText('Försenade (1)');
 	await expect(overdue.getByTestId('my-action')).toContainText('Effektkontroll');
+	// On the manager's tablet the finding card shows the phone's "done" and the overdue effect check.
+	await chef.goto(`/rounds/${encodeURIComponent(roundId)}`);
+	await expect(cardAction.getByTestId('finding-action-status')).toHaveText('Genomförd', { timeout: 15_000 });
+	await expect(cardAction).toContainText('Effektkontroll');
+	await expect(cardAction).toContainText('Försenad');
 
 	// The manager's effect check: not effective. A new action follows and opens.
 	await chef.goto(actionUrl);
@@ -175,7 +196,16 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 	const card = chef.getByTestId('finding').filter({ hasText: title });
 	await expect(card).toHaveAttribute('id', `finding-${findingId}`, { timeout: 15_000 });
 	await expect(card.getByTestId('finding-residual')).toContainText('Medel (2 × 3)');
-	await chef.goto(`/rounds/${encodeURIComponent(roundId)}/report`);
+	// The chain: the action that was not effective, then the one that follows it.
+	for (const list of [cardAction, reportAction]) {
+		if (list === reportAction) await chef.goto(`/rounds/${encodeURIComponent(roundId)}/report`);
+		await expect(list).toHaveCount(2, { timeout: 15_000 });
+		await expect(list.getByTestId('finding-action-status')).toHaveText([
+			'Effekt kontrollerad (inte effektiv)',
+			'Planerad',
+		]);
+		await expect(list.nth(1)).toContainText('Följer på: Dra sladdarna i kabelkanal längs väggen (inte effektiv)');
+	}
 	await expect(chef.getByTestId('report-finding')).toContainText('Hög (9 av 16)', { timeout: 15_000 });
 
 	// The responsible person's list follows: the closed action is gone, the new one is theirs.

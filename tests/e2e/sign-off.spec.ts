@@ -183,8 +183,9 @@ test('manager signs offline, safety rep signs with a reservation, the round lock
 	const csv = await readFile((await download.path()) as string, 'utf8');
 	expect(csv.charCodeAt(0)).toBe(0xfeff);
 	const lines = csv.slice(1).split('\r\n');
-	expect(lines[0]).toBe('Del;Nr;Rubrik;Värde;Kommentar;Åtgärdat direkt;Allvarlig risk;Av;Tid');
-	expect(lines).toContain('Rond;;Status;Signerad;;;;;');
+	// The finding's actions come last, so the columns before keep their place.
+	expect(lines[0]).toBe('Del;Nr;Rubrik;Värde;Kommentar;Åtgärdat direkt;Allvarlig risk;Av;Tid;Åtgärder');
+	expect(lines).toContain('Rond;;Status;Signerad;;;;;;');
 	expect(lines.filter((l) => l.startsWith('Fråga;'))).toHaveLength(12);
 	expect(lines.find((l) => l.startsWith('Fråga;1;'))).toMatch(/;Nej;Kartonger framför nödutgången;;;Anna Chef;/);
 	expect(lines.find((l) => l.startsWith('Fråga;2;'))).toContain(';Ja;"Ny belysning i korridoren; bra";');

@@ -10,7 +10,7 @@ import {
 } from '../domain/index.ts';
 import { mergeDocs, type MergeableDoc } from '../domain/merge.ts';
 import { TryggDb } from './app-db.ts';
-import { cacheMembers, liveActionFile, liveMembers, type ActionFile } from './actions-repo.ts';
+import { cacheMembers, liveActionFile, liveMembers, liveScopeActions, type ActionFile } from './actions-repo.ts';
 import { saveDocs } from './docs-repo.ts';
 
 const T0 = Date.parse('2026-12-01T08:00:00Z');
@@ -130,6 +130,17 @@ describe('saving an action with its history', () => {
 			await phone.docs.where('type').equals('actionlog').toArray(),
 		) as ActionLogDoc[];
 		expect(actionHistory(logs, a._id).map((l) => l.by)).toEqual(['chef', 'skyddsombud']);
+	});
+});
+
+describe("a unit's actions for a round's findings", () => {
+	it('reads the actions of one scope only, without their history entries', async () => {
+		const db = freshDb();
+		const a = action();
+		const other = { ...action(), scope: 'unit-b1', unitId: 'b1' };
+		await saveDocs(db, [{ doc: a }, { doc: log(undefined, a, 'chef', T0) }, { doc: other }], new Date(T0));
+		expect((await first<ActionDoc[]>(liveScopeActions(db, 'unit-a1'))).map((d) => d._id)).toEqual([a._id]);
+		expect((await first<ActionDoc[]>(liveScopeActions(db, 'unit-b1'))).map((d) => d._id)).toEqual([other._id]);
 	});
 });
 

@@ -34,6 +34,14 @@ export function liveUnitPlan(db: TryggDb, scope: string): Observable<UnitPlan> {
 	});
 }
 
+/**
+ * The actions of one scope (a unit's), for the finding cards of a round and its report: one query
+ * for all of a round's findings, woken only by action writes in that scope (not by answers).
+ */
+export function liveScopeActions(db: TryggDb, scope: string): Observable<ActionDoc[]> {
+	return liveQuery(() => ofScope(db, scope, 'action'));
+}
+
 /** Every action on the device, in every unit this person syncs (for "My actions" and the badge). */
 export function liveAllActions(db: TryggDb): Observable<ActionDoc[]> {
 	return liveQuery(async () =>

@@ -11,3 +11,4 @@ export * from './round-report.ts';
 export * from './safety-requests.ts';
 export * from './annual-follow-up.ts';
 export * from './actions.ts';
+export * from './finding-actions.ts';

@@ -977,4 +977,18 @@ export const en: Record<MessageKey, string> = {
 	'followUpFacts.workstopsAuthority': 'Work stops the Swedish Work Environment Authority was asked to decide: {count}',
 	'followUpFacts.workstopsStopped': 'Work stops where the work is still stopped: {count}',
 	'followUpFacts.registerLink': 'The unit’s register of requests and work stops',
+	// -- actions of a finding (add keys here)
+	'findingActions.heading': 'Actions ({count})',
+	'findingActions.reportHeading': 'Actions (as of {date})',
+	'findingActions.none': 'No action has been made from this finding yet.',
+	'findingActions.responsible': 'Responsible: {name}',
+	'findingActions.overdue': 'Overdue',
+	'findingActions.soon': 'Within 14 days',
+	'findingActions.statusVerdict': '{status} ({verdict})',
+	'findingActions.effective': 'effective',
+	'findingActions.notEffective': 'not effective',
+	'findingActions.follows': 'Follows: {action} (not effective)',
+	'findingActions.csvColumn': 'Actions',
+	'findingActions.csvEntry': '{action} ({status}, due {date})',
+	'findingActions.csvEntryNoDate': '{action} ({status})',
 };

@@ -966,6 +966,20 @@ export const sv = {
 	'followUpFacts.workstopsAuthority': 'Stopp där Arbetsmiljöverket har ombetts att pröva saken: {count}',
 	'followUpFacts.workstopsStopped': 'Stopp där arbetet fortfarande står stilla: {count}',
 	'followUpFacts.registerLink': 'Enhetens register över begäranden och skyddsombudsstopp',
+	// -- actions of a finding (add keys here)
+	'findingActions.heading': 'Åtgärder ({count})',
+	'findingActions.reportHeading': 'Åtgärder (läget {date})',
+	'findingActions.none': 'Ingen åtgärd är gjord från iakttagelsen än.',
+	'findingActions.responsible': 'Ansvarig: {name}',
+	'findingActions.overdue': 'Försenad',
+	'findingActions.soon': 'Inom 14 dagar',
+	'findingActions.statusVerdict': '{status} ({verdict})',
+	'findingActions.effective': 'effektiv',
+	'findingActions.notEffective': 'inte effektiv',
+	'findingActions.follows': 'Följer på: {action} (inte effektiv)',
+	'findingActions.csvColumn': 'Åtgärder',
+	'findingActions.csvEntry': '{action} ({status}, klart senast {date})',
+	'findingActions.csvEntryNoDate': '{action} ({status})',
 } as const;
 
 export type MessageKey = keyof typeof sv;

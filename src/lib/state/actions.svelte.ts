@@ -12,6 +12,7 @@ import {
 	actionHistory,
 	actionMoveRefusal,
 	actionPatch,
+	actionsByFinding,
 	attention,
 	DEFAULT_RISK_BANDS,
 	myActions,
@@ -22,6 +23,7 @@ import {
 	type ActionLogDoc,
 	type ActionStatus,
 	type AssessmentDoc,
+	type FindingAction,
 	type LiveDoc,
 	type MyActions,
 	type PlanFilter,
@@ -38,6 +40,7 @@ import {
 	liveActionFile,
 	liveAllActions,
 	liveMembers,
+	liveScopeActions,
 	liveUnitPlan,
 	type ActionFile,
 	type UnitPlan,
@@ -395,5 +398,30 @@ export class UnitMembers {
 		} catch {
 			// Offline or refused: the cached list (or a typed name) will do.
 		}
+	}
+}
+
+const NO_ACTIONS: readonly FindingAction[] = [];
+
+/**
+ * The actions made from the findings of a round, for its finding cards and report: one live read
+ * of the unit's actions, grouped by finding (chains in order). `scope` is read reactively (the
+ * round arrives after the page opens).
+ */
+export class FindingActionsState {
+	readonly #scope: () => string | undefined;
+	/** Today on this device, read when the state is made (a page visit). */
+	readonly today = localToday(clock.now());
+	constructor(scope: () => string | undefined) {
+		this.#scope = scope;
+	}
+	readonly #live = $derived.by(() => {
+		const scope = this.#scope();
+		return scope && app.db ? new Live<ActionDoc[]>(liveScopeActions(app.db, scope), []) : null;
+	});
+	readonly byFinding = $derived(actionsByFinding(this.#live?.current ?? []));
+	/** A finding's actions (the same empty list for every finding without any, so cards stay still). */
+	of(findingId: string): readonly FindingAction[] {
+		return this.byFinding.get(findingId) ?? NO_ACTIONS;
 	}
 }

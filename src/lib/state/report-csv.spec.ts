@@ -1,6 +1,13 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { roundReport, type AnswerDoc, type RoundDoc, type TemplateDoc } from '../domain/index.ts';
+import {
+	actionsByFinding,
+	roundReport,
+	type ActionDoc,
+	type AnswerDoc,
+	type RoundDoc,
+	type TemplateDoc,
+} from '../domain/index.ts';
 import { findingIdForItem } from '../domain/round-state.ts';
 import { en } from '../i18n/en.ts';
 import { interpolate, type MessageKey } from '../i18n/i18n.svelte.ts';
@@ -139,6 +146,40 @@ const reportDocs = {
 } satisfies Parameters<typeof roundReport>[0];
 const report = roundReport(reportDocs);
 
+const action = (id: string, extra: Partial<ActionDoc>): ActionDoc => ({
+	_id: `action:${id}`,
+	type: 'action',
+	scope: 'unit-a1',
+	unitId: 'a1',
+	source: 'finding',
+	findingId,
+	area: 'Nödutgång blockerad',
+	plannedAction: 'Flytta kartongerna; märk golvet',
+	desiredResult: '',
+	responsible: 'Anna Chef',
+	start: null,
+	due: '2026-12-01',
+	done: null,
+	followUp: null,
+	result: '',
+	comment: '',
+	estimatedCost: null,
+	status: 'planned',
+	createdAt: T,
+	updatedAt: T,
+	...extra,
+});
+// A first action that was not effective and the one that follows it (made later, no date yet).
+const actions = actionsByFinding([
+	action('2', {
+		follows: 'action:1',
+		plannedAction: 'Sätt upp ett skåp',
+		due: null,
+		createdAt: '2026-12-05T09:00:00.000Z',
+	}),
+	action('1', { status: 'effect_checked', effective: false, result: 'Kartonger igen', followUp: '2026-12-04' }),
+]);
+
 const words = (locale: 'sv' | 'en'): ReportWords => {
 	const tag = locale === 'sv' ? 'sv-SE' : 'en-GB';
 	const catalog = locale === 'sv' ? sv : en;
@@ -156,7 +197,9 @@ describe('reportCsv', () => {
 	it('starts with a UTF-8 byte-order mark and separates fields with ; for Swedish Excel', () => {
 		const csv = reportCsv(report, words('sv'), 'Enhet A1');
 		expect(csv.charCodeAt(0)).toBe(0xfeff);
-		expect(csv.slice(1).split('\r\n')[0]).toBe('Del;Nr;Rubrik;Värde;Kommentar;Åtgärdat direkt;Allvarlig risk;Av;Tid');
+		expect(csv.slice(1).split('\r\n')[0]).toBe(
+			'Del;Nr;Rubrik;Värde;Kommentar;Åtgärdat direkt;Allvarlig risk;Av;Tid;Åtgärder',
+		);
 	});
 
 	it('holds the round, every answer, the finding with its risk in words, and both signatures with the reservation', () => {
@@ -183,8 +226,9 @@ describe('reportCsv', () => {
 				'',
 				'Anna Chef',
 				'23 nov. 2026 09:00',
+				'',
 			],
-			['Fråga', '2', 'Fungerar nödutgångarna?', 'Nej', '', '', '', 'Anna Chef', '23 nov. 2026 09:00'],
+			['Fråga', '2', 'Fungerar nödutgångarna?', 'Nej', '', '', '', 'Anna Chef', '23 nov. 2026 09:00', ''],
 		]);
 		expect(byPart('Iakttagelse')).toEqual([
 			[
@@ -197,12 +241,36 @@ describe('reportCsv', () => {
 				'ja',
 				'Anna Chef',
 				'23 nov. 2026 09:00',
+				'',
 			],
 		]);
 		expect(byPart('Underskrift').map((r) => [r[2], r[3], r[4]])).toEqual([
 			['Anna Chef', 'chef', ''],
 			['Sara Skyddsombud', 'skyddsombud', 'Reservation: Dörren måste åtgärdas; i dag'],
 		]);
+	});
+
+	it("lists each finding's actions in the last column, a chain in order, with status and due date", () => {
+		const csv = reportCsv(report, words('sv'), 'Enhet A1', actions);
+		const parsed = Papa.parse<string[]>(csv.slice(1), { delimiter: ';' }).data;
+		expect(parsed).toEqual(reportRows(report, words('sv'), 'Enhet A1', actions));
+		expect(parsed.every((r) => r.length === 10)).toBe(true);
+		const finding = parsed.find((r) => r[0] === 'Iakttagelse');
+		// The columns before it are as without actions.
+		expect(finding?.slice(0, 9)).toEqual(
+			reportRows(report, words('sv'), 'Enhet A1')
+				.find((r) => r[0] === 'Iakttagelse')
+				?.slice(0, 9),
+		);
+		expect(finding?.[9]).toBe(
+			'Flytta kartongerna; märk golvet (Effekt kontrollerad, klart senast 1 december 2026); Sätt upp ett skåp (Planerad)',
+		);
+		expect(parsed.filter((r) => r[0] !== 'Iakttagelse' && r[0] !== 'Del').every((r) => r[9] === '')).toBe(true);
+		const en = reportRows(report, words('en'), 'Unit A1', actions);
+		expect(en[0]?.[9]).toBe('Actions');
+		expect(en.find((r) => r[0] === 'Finding')?.[9]).toBe(
+			'Flytta kartongerna; märk golvet (Effect checked, due 1 December 2026); Sätt upp ett skåp (Planned)',
+		);
 	});
 
 	it('quotes fields that hold the separator or quotes, so they survive a round trip', () => {

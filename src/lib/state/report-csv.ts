@@ -1,7 +1,8 @@
 /**
  * The round report as CSV, for opening in a spreadsheet. The same content as the printable
  * report, one row per fact, with a column saying what the row is (round, item, finding,
- * signature, reopening). Never reads the network or the device database: it formats a report.
+ * signature, reopening). The last column lists the actions made from each finding, with their
+ * status and due date as of the export. Never reads the network or the device database: it formats a report.
  *
  * Format: papaparse's `unparse` (maintained, quotes fields with `;`, quotes, line breaks
  * correctly), `;` as separator and a UTF-8 byte-order mark, because Excel set to Swedish reads
@@ -9,7 +10,7 @@
  * as Windows-1252 and turns å, ä, ö into garbage. Line ends are CRLF (RFC 4180).
  */
 import Papa from 'papaparse';
-import type { RoundReport } from '../domain/index.ts';
+import type { FindingAction, RoundReport } from '../domain/index.ts';
 import type { MessageKey } from '../i18n/i18n.svelte.ts';
 
 /** What the export needs of the i18n layer (passed in, so tests can use either language). */
@@ -23,8 +24,28 @@ export type ReportWords = {
 
 const BOM = '\uFEFF';
 
-/** The report's rows, header first: the table both the CSV and its test read. */
-export function reportRows(report: RoundReport, w: ReportWords, unitName: string): string[][] {
+/** A finding's actions in one cell: "planned action (status, due date)", separated by "; ". */
+function actionsCell(lines: readonly FindingAction[], w: ReportWords): string {
+	return lines
+		.map(({ action: a }) => {
+			const words = { action: a.plannedAction.trim(), status: w.t(`actions.status.${a.status}`) };
+			return a.due
+				? w.t('findingActions.csvEntry', { ...words, date: w.date(a.due) })
+				: w.t('findingActions.csvEntryNoDate', words);
+		})
+		.join('; ');
+}
+
+/**
+ * The report's rows, header first: the table both the CSV and its test read. `actions` holds the
+ * actions of each finding (by finding id); without it the column stays empty.
+ */
+export function reportRows(
+	report: RoundReport,
+	w: ReportWords,
+	unitName: string,
+	actions?: ReadonlyMap<string, readonly FindingAction[]>,
+): string[][] {
 	const { round, template } = report;
 	const header = [
 		w.t('report.csv.part'),
@@ -36,10 +57,13 @@ export function reportRows(report: RoundReport, w: ReportWords, unitName: string
 		w.t('report.csv.serious'),
 		w.t('report.csv.by'),
 		w.t('report.csv.time'),
+		w.t('findingActions.csvColumn'),
 	];
 	const row = (
 		part: MessageKey,
-		cells: Partial<Record<'n' | 'subject' | 'value' | 'comment' | 'fixed' | 'serious' | 'by' | 'time', string>>,
+		cells: Partial<
+			Record<'n' | 'subject' | 'value' | 'comment' | 'fixed' | 'serious' | 'by' | 'time' | 'actions', string>
+		>,
 	) => [
 		w.t(part),
 		cells.n ?? '',
@@ -50,6 +74,7 @@ export function reportRows(report: RoundReport, w: ReportWords, unitName: string
 		cells.serious ?? '',
 		cells.by ?? '',
 		cells.time ?? '',
+		cells.actions ?? '',
 	];
 	const rows: string[][] = [header];
 	const roundPart = 'report.csv.part.round' as const;
@@ -90,6 +115,7 @@ export function reportRows(report: RoundReport, w: ReportWords, unitName: string
 				serious: r ? (r.serious ? w.t('risk.yes') : w.t('risk.no')) : '',
 				by: r?.assessedByName ?? '',
 				time: r ? w.dateTime(r.assessedAt) : '',
+				actions: actionsCell(actions?.get(f.finding._id) ?? [], w),
 			}),
 		);
 	}
@@ -121,8 +147,15 @@ export function reportRows(report: RoundReport, w: ReportWords, unitName: string
  * The CSV text (with BOM) of a report.
  * @example reportCsv(report, words, 'Enhet A1').startsWith('\uFEFFDel;Nr;') // true in Swedish
  */
-export function reportCsv(report: RoundReport, w: ReportWords, unitName: string): string {
-	return BOM + Papa.unparse(reportRows(report, w, unitName), { delimiter: ';', newline: '\r\n', quotes: false });
+export function reportCsv(
+	report: RoundReport,
+	w: ReportWords,
+	unitName: string,
+	actions?: ReadonlyMap<string, readonly FindingAction[]>,
+): string {
+	return (
+		BOM + Papa.unparse(reportRows(report, w, unitName, actions), { delimiter: ';', newline: '\r\n', quotes: false })
+	);
 }
 
 /** A file name for the export: unit and date, safe on every system. */

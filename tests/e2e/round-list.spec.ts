@@ -7,6 +7,8 @@ import { expect, test } from '@playwright/test';
 import { expectAccessible, signIn, waitForServiceWorker } from './fixtures.ts';
 
 const COUNT = 130;
+// Unique per run, so a retry against the same server data adds its own rounds instead of conflicting.
+const RUN = Math.random().toString(36).slice(2, 8);
 
 test('a list of 130 rounds shows 100, then the rest on request, offline and by keyboard', async ({
 	browser,
@@ -19,7 +21,7 @@ test('a list of 130 rounds shows 100, then the rest on request, offline and by k
 
 	const now = new Date().toISOString();
 	const rounds = Array.from({ length: COUNT }, (_, i) => ({
-		_id: `round:list-${String(i).padStart(4, '0')}`,
+		_id: `round:list-${RUN}-${String(i).padStart(4, '0')}`,
 		type: 'round',
 		scope: 'unit-b1',
 		unitId: 'b1',
@@ -52,8 +54,8 @@ test('a list of 130 rounds shows 100, then the rest on request, offline and by k
 	await expect(showing).toHaveText(`Visar 100 av ${COUNT} ronder.`);
 	await expect(page.getByTestId('round-row')).toHaveCount(100);
 	// Newest first: the first row is round 0, the last shown is round 99.
-	await expect(page.getByTestId('round-row').first()).toHaveAttribute('data-round-id', 'round:list-0000');
-	await expect(page.getByTestId('round-row').last()).toHaveAttribute('data-round-id', 'round:list-0099');
+	await expect(page.getByTestId('round-row').first()).toHaveAttribute('data-round-id', `round:list-${RUN}-0000`);
+	await expect(page.getByTestId('round-row').last()).toHaveAttribute('data-round-id', `round:list-${RUN}-0099`);
 	await expectAccessible(page, 'round list, first page (sv)');
 
 	const more = page.getByRole('button', { name: `Visa ${COUNT - 100} till` });
@@ -63,7 +65,10 @@ test('a list of 130 rounds shows 100, then the rest on request, offline and by k
 	await expect(showing).toHaveText(`Visar ${COUNT} av ${COUNT} ronder.`);
 	await expect(more).toHaveCount(0);
 	// The keyboard continues at the first newly shown round.
-	await expect(page.locator(':focus')).toHaveAttribute('href', `/rounds/${encodeURIComponent('round:list-0100')}`);
+	await expect(page.locator(':focus')).toHaveAttribute(
+		'href',
+		`/rounds/${encodeURIComponent(`round:list-${RUN}-0100`)}`,
+	);
 
 	// A filter starts from the first page again.
 	await page.getByLabel('Visa ronder med status').selectOption('planned');

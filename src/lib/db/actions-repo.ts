@@ -21,16 +21,12 @@ async function ofScope<T extends StoredDoc['type']>(
 }
 
 /** What the plan of one unit shows. */
-export type UnitPlan = { actions: ActionDoc[]; findings: FindingDoc[]; assessments: AssessmentDoc[] };
+export type UnitPlan = { actions: ActionDoc[]; assessments: AssessmentDoc[] };
 
 export function liveUnitPlan(db: TryggDb, scope: string): Observable<UnitPlan> {
 	return liveQuery(async () => {
-		const [actions, findings, assessments] = await Promise.all([
-			ofScope(db, scope, 'action'),
-			ofScope(db, scope, 'finding'),
-			ofScope(db, scope, 'assessment'),
-		]);
-		return { actions, findings, assessments };
+		const [actions, assessments] = await Promise.all([ofScope(db, scope, 'action'), ofScope(db, scope, 'assessment')]);
+		return { actions, assessments };
 	});
 }
 

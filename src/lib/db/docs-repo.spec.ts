@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { newId, type RoundDoc } from '../domain/index.ts';
 import { compareStamps, parseStamp } from '../domain/hlc.ts';
 import { TryggDb } from './app-db.ts';
@@ -142,9 +142,8 @@ describe('liveOutboxIds', () => {
 		const b = await saveDoc(db, round());
 		await db.outbox.update(b._id, { state: 'refused', error: { code: 'forbidden', reason: 'x' } });
 		await revokeScope(db, 'unit-b1', 'gone'); // touches nothing of these
-		await new Promise((resolve) => setTimeout(resolve, 50));
+		await vi.waitFor(() => expect(seen.at(-1)).toEqual({ pending: [a._id], refused: [b._id], revoked: [] }));
 		sub.unsubscribe();
-		expect(seen.at(-1)).toEqual({ pending: [a._id], refused: [b._id], revoked: [] });
 	});
 });
 

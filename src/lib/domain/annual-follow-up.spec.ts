@@ -167,11 +167,6 @@ describe('the server rules (followUpChangeRefusal)', () => {
 		expect(refusal(stale, next, 'skyddsombud', ['safety_rep'])).toBeUndefined();
 		expect(followUpState(next as FollowUpDoc).locked).toBe(false);
 	});
-
-	it('leaves a write based on an older revision to the store (a conflict the device merges)', () => {
-		const stored = { ...signed(complete(), 'manager'), _rev: '4-b' };
-		expect(refusal(stored, { ...complete(), _rev: '3-a' }, 'skyddsombud', ['safety_rep'])).toBeUndefined();
-	});
 });
 
 describe('facts and due units', () => {

@@ -175,9 +175,8 @@ const BOOKKEEPING = new Set(['_rev', 'clock', 'updatedAt']);
  * The server's rules for a change to a follow-up (the stored version to the incoming one), as
  * the writer `userName` holding `unitRoles` in the unit: never deleted; nothing changes once
  * both signatures count; a signature is given only in one's own name and in a role one holds,
- * is never taken away, and only on complete content. A write based on an older revision is left
- * to the store, which refuses it as a conflict (the device then merges and sends again), so the
- * rules compare only with the version the writer actually edited.
+ * is never taken away, and only on complete content. The server calls it only for writes based
+ * on the stored revision; older ones go to the store as conflicts (STALE_TO_STORE in the policy).
  * @example followUpChangeRefusal(locked, { ...locked, conclusions: 'x' }, 'chef', ['manager']) // 'the annual follow-up is signed …'
  */
 export function followUpChangeRefusal(
@@ -187,7 +186,6 @@ export function followUpChangeRefusal(
 	unitRoles: readonly string[],
 ): string | undefined {
 	if (incoming._deleted === true) return 'an annual follow-up is never deleted';
-	if (stored && stored._rev !== incoming._rev) return undefined;
 	const before = stored as FollowUpDoc | undefined;
 	const after = incoming as FollowUpDoc;
 	if (before && followUpState(before).locked) {

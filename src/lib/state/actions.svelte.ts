@@ -50,6 +50,7 @@ import { requestJson } from '../sync/http.ts';
 import { app } from './app-state.svelte.ts';
 import { clock, localToday } from './clock.ts';
 import { Live } from './live.svelte.ts';
+import { canWriteUnit, isManagerOf } from './unit-roles.ts';
 
 /** The fields a person edits on an action. */
 export type ActionFields = Pick<
@@ -290,20 +291,8 @@ export function planUnits(): { unitId: string; unitName: string; write: boolean;
 }
 
 /** May the signed-in person change actions in this unit (a manager or safety rep of it)? */
-export function canWriteActions(unitId: string): boolean {
-	return (app.me?.scopes ?? []).some(
-		(s) =>
-			s.unitId === unitId &&
-			s.write &&
-			s.scope.startsWith('unit-') &&
-			(s.role === 'manager' || s.role === 'safety_rep'),
-	);
-}
-
-/** Only a manager of the unit closes an action (the server refuses anyone else). */
-export function isManagerOf(unitId: string): boolean {
-	return (app.me?.scopes ?? []).some((s) => s.unitId === unitId && s.write && s.role === 'manager');
-}
+export const canWriteActions = canWriteUnit;
+export { isManagerOf };
 
 /** One unit's plan: its lines, filters and order. */
 export class UnitPlanState {
@@ -318,14 +307,14 @@ export class UnitPlanState {
 		this.unitId = unitId;
 		this.#bands = bands;
 		this.#live = app.db
-			? new Live<UnitPlan>(liveUnitPlan(app.db, `unit-${unitId}`), { actions: [], findings: [], assessments: [] })
+			? new Live<UnitPlan>(liveUnitPlan(app.db, `unit-${unitId}`), { actions: [], assessments: [] })
 			: null;
 	}
 
 	get loaded(): boolean {
 		return this.#live?.loaded ?? false;
 	}
-	readonly plan = $derived.by((): UnitPlan => this.#live?.current ?? { actions: [], findings: [], assessments: [] });
+	readonly plan = $derived.by((): UnitPlan => this.#live?.current ?? { actions: [], assessments: [] });
 	readonly rows = $derived.by(() =>
 		planRows({
 			actions: this.plan.actions,

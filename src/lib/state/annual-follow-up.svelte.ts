@@ -31,6 +31,7 @@ import { i18n } from '../i18n/i18n.svelte.ts';
 import { app } from './app-state.svelte.ts';
 import { clock, localToday } from './clock.ts';
 import { Live } from './live.svelte.ts';
+import { riskSettings } from './risk-settings.svelte.ts';
 import { today } from './safety-requests.svelte.ts';
 
 /** How long typing may pause before the text is saved (as in the round walk). */
@@ -94,7 +95,13 @@ export class FollowUpForm {
 	readonly unitDocs = $derived.by(() => this.#unit?.current ?? NO_UNIT_DOCS);
 	/** The facts of the year, with the safety rep's requests and work stops; "overdue" follows the device's day. */
 	readonly facts = $derived.by(() =>
-		followUpFacts({ unitId: this.unitId, year: this.year, today: today.value, ...this.unitDocs }),
+		followUpFacts({
+			unitId: this.unitId,
+			year: this.year,
+			today: today.value,
+			bands: riskSettings.bands,
+			...this.unitDocs,
+		}),
 	);
 	/** The unit's actions, newest first: those linked stay listed whatever their state. */
 	readonly actions = $derived.by(() =>

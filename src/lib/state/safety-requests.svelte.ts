@@ -10,13 +10,15 @@ import {
 	newId,
 	overdueCount,
 	unitScope,
+	type ActionDoc,
 	type RequestAnswer,
 	type RequestDoc,
 	type RequestKind,
 	type WorkstopDoc,
 } from '../domain/index.ts';
+import { liveScopeActions } from '../db/actions-repo.ts';
 import { liveDocsOfType } from '../db/docs-repo.ts';
-import type { StoredDoc, TryggDb } from '../db/app-db.ts';
+import type { TryggDb } from '../db/app-db.ts';
 import { i18n, t } from '../i18n/i18n.svelte.ts';
 import { app } from './app-state.svelte.ts';
 import { Live } from './live.svelte.ts';
@@ -31,9 +33,9 @@ export function liveWorkstops(db: TryggDb | null): Live<WorkstopDoc[]> | null {
 	return db ? new Live(liveDocsOfType(db, 'workstop')) : null;
 }
 
-/** The action plan lines on the device (deleted ones included: callers filter `_deleted`). */
-export function liveActions(db: TryggDb | null): Live<Extract<StoredDoc, { type: 'action' }>[]> | null {
-	return db ? new Live(liveDocsOfType(db, 'action')) : null;
+/** The action plan lines of one unit scope (an answer to a request links some of them). */
+export function liveUnitActions(db: TryggDb | null, scope: string | undefined): Live<ActionDoc[]> | null {
+	return db && scope ? new Live<ActionDoc[]>(liveScopeActions(db, scope), []) : null;
 }
 
 /**
@@ -58,29 +60,11 @@ class DeviceToday {
 }
 export const today = new DeviceToday();
 
-/** The signed-in person's writing role in a unit, if any. */
-function writeRole(unitId: string): string | undefined {
-	return app.me?.scopes.find((s) => s.scope === unitScope(unitId) && s.write)?.role;
-}
-
-/** Is the signed-in person a safety rep of `unitId` (may file, escalate and stop work)? */
-export function isSafetyRepOf(unitId: string): boolean {
-	return writeRole(unitId) === 'safety_rep';
-}
-
-/** Is the signed-in person a manager of `unitId` (confirms receipt and answers)? */
-export function isManagerOf(unitId: string): boolean {
-	return writeRole(unitId) === 'manager';
-}
+export { isManagerOf, isSafetyRepOf, unitName } from './unit-roles.ts';
 
 /** Units where the signed-in person is a safety rep. */
 export function safetyRepUnits() {
 	return app.writableUnits.filter((s) => s.role === 'safety_rep');
-}
-
-/** The name of a unit the person syncs. */
-export function unitName(unitId: string): string {
-	return app.me?.scopes.find((s) => s.unitId === unitId)?.unitName ?? unitId;
 }
 
 /** The overdue requests on this device today (for the navigation link). */

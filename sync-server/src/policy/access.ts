@@ -319,10 +319,12 @@ const roundOpenForPrereports: Rule = (c) => {
 };
 
 /**
- * An edit based on an older revision than the stored one. The store refuses it as a conflict, the
- * device merges with the stored version and sends again; judging the stale edit against the newer
- * version would instead refuse it for "removing" what the other person added meanwhile.
+ * STALE_TO_STORE. Types whose field groups have different writers (decisions 0009, 0010): an edit
+ * based on an older revision than the stored one goes on to the store, which answers conflict, and
+ * the device merges and sends again. Judged against the newer version it would be refused for
+ * "removing" what the other person added meanwhile. Deletes are always judged.
  */
+const STALE_TO_STORE: readonly DocType[] = ['request', 'workstop', 'followup'];
 const isStale = (c: Change): boolean => c.stored !== undefined && !c.doc._deleted && c.doc._rev !== c.stored._rev;
 
 /**
@@ -330,11 +332,11 @@ const isStale = (c: Change): boolean => c.stored !== undefined && !c.doc._delete
  * unit confirms receipt and answers, each once and in their own name; never deleted (decision 0009).
  */
 const requestFieldsByRole: Rule = (c) =>
-	isStale(c) ? undefined : requestChangeRefusal(c.stored, c.doc, { name: c.user.name, roles: c.unitRoles });
+	requestChangeRefusal(c.stored, c.doc, { name: c.user.name, roles: c.unitRoles });
 
 /** A 6:7 work stop: recorded by the safety rep (then fixed); the outcome by either, in their own name. */
 const workstopFieldsByRole: Rule = (c) =>
-	isStale(c) ? undefined : workstopChangeRefusal(c.stored, c.doc, { name: c.user.name, roles: c.unitRoles });
+	workstopChangeRefusal(c.stored, c.doc, { name: c.user.name, roles: c.unitRoles });
 
 /**
  * The annual follow-up (decision 0010): never deleted; signed only as oneself, in a role held in
@@ -577,6 +579,7 @@ export function checkWrite(opts: {
 		lookup: opts.lookup ?? (() => undefined),
 		roundFile: opts.roundFile ?? (() => undefined),
 	};
+	if (STALE_TO_STORE.includes(type) && isStale(change)) return { ok: true };
 	for (const rule of TRANSITIONS[type] ?? []) {
 		const reason = rule(change);
 		if (reason) return refuse(reason);

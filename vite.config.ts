@@ -14,7 +14,11 @@ export default defineConfig({
 			version: { pollInterval: 0 },
 		}),
 	],
-	build: { sourcemap: process.env.TRYGG_SOURCEMAP === '1' },
+	// TRYGG_SOURCEMAP=1 for profiling: source maps, and readable names (unminified).
+	build: {
+		sourcemap: process.env.TRYGG_SOURCEMAP === '1',
+		minify: process.env.TRYGG_SOURCEMAP === '1' ? false : undefined,
+	},
 	server: { proxy: { '/db': 'http://localhost:8080', '/api': 'http://localhost:8080' } },
 	test: {
 		include: ['src/**/*.spec.ts', 'sync-server/src/**/*.spec.ts', 'tests/conformance/**/*.spec.ts'],

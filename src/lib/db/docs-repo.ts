@@ -29,13 +29,24 @@ const LAST_SYNC_KEY = 'lastSync';
  * that includes `meta`, or on its own.
  */
 export async function deviceId(db: TryggDb): Promise<string> {
-	return db.transaction('rw', db.meta, async () => {
+	// Once known it never changes: every save stamps with it, so it is not read again each time.
+	const known = knownDeviceIds.get(db);
+	if (known) return known;
+	const id = await db.transaction('rw', db.meta, async () => {
 		const stored = await db.meta.get(DEVICE_KEY);
 		if (typeof stored?.value === 'string' && isDeviceId(stored.value)) return stored.value;
-		const id = crypto.randomUUID().toLowerCase();
-		await db.meta.put({ key: DEVICE_KEY, value: id });
-		return id;
+		const fresh = crypto.randomUUID().toLowerCase();
+		await db.meta.put({ key: DEVICE_KEY, value: fresh });
+		return fresh;
 	});
+	knownDeviceIds.set(db, id);
+	return id;
+}
+const knownDeviceIds = new WeakMap<TryggDb, string>();
+
+/** The last stamp this device made. */
+async function lastStamp(db: TryggDb): Promise<string | undefined> {
+	return (await db.meta.get(HLC_KEY))?.value as string | undefined;
 }
 
 /** The latest stamp in a clock map, or undefined. */
@@ -62,8 +73,7 @@ async function stampChanges(
 		(field) => !UNSTAMPED.has(field) && canonicalJson(candidate[field]) !== canonicalJson(before[field]),
 	);
 	if (changed.length === 0) return existing?.clock;
-	const device = await deviceId(db);
-	const last = (await db.meta.get(HLC_KEY))?.value as string | undefined;
+	const [device, last] = await Promise.all([deviceId(db), lastStamp(db)]);
 	const seen = latestStamp(existing?.clock);
 	const stamp = seen ? receive(last, seen, device, now.getTime()) : tick(last, device, now.getTime());
 	await db.meta.put({ key: HLC_KEY, value: stamp });
@@ -121,11 +131,15 @@ export async function saveDocs(
 
 /** One document's save; call inside a readwrite transaction over docs, outbox and meta. */
 async function putDoc(db: TryggDb, doc: LiveDoc, now: Date, options: SaveOptions): Promise<StoredDoc> {
-	const existing = await db.docs.get(doc._id);
+	// The reads go out together: each is a round trip to the browser's database process. The stamp
+	// is made in the save's own transaction: one readwrite transaction, not two.
+	const [existing, previous, stamp] = await Promise.all([
+		db.docs.get(doc._id),
+		db.outbox.get(doc._id),
+		options.stampAfter ? makeStamp(db, options.stampAfter.seen, now) : undefined,
+	]);
 	const { clock: _ignored, ...content } = doc;
-	// The stamp is made in the save's own transaction: one readwrite transaction, not two.
-	if (options.stampAfter)
-		(content as Record<string, unknown>).stamp = await makeStamp(db, options.stampAfter.seen, now);
+	if (stamp !== undefined) (content as Record<string, unknown>).stamp = stamp;
 	const candidate: Record<string, unknown> = { ...content, updatedAt: now.toISOString() };
 	if (existing?._rev !== undefined) candidate._rev = existing._rev;
 	else delete candidate._rev;
@@ -135,17 +149,18 @@ async function putDoc(db: TryggDb, doc: LiveDoc, now: Date, options: SaveOptions
 	const check = checkDoc(candidate);
 	if (!check.ok) throw new AppError('invalid', check.reason);
 	const stored = candidate as StoredDoc;
-	const previous = await db.outbox.get(doc._id);
-	await db.docs.put(stored);
-	await db.outbox.put({
-		docId: doc._id,
-		scope: doc.scope,
-		doc: stored,
-		edit: (previous?.edit ?? 0) + 1,
-		state: 'pending',
-		// "Waiting since": the first unsent edit, not the latest.
-		queuedAt: previous?.state === 'pending' ? previous.queuedAt : now.toISOString(),
-	});
+	await Promise.all([
+		db.docs.put(stored),
+		db.outbox.put({
+			docId: doc._id,
+			scope: doc.scope,
+			doc: stored,
+			edit: (previous?.edit ?? 0) + 1,
+			state: 'pending',
+			// "Waiting since": the first unsent edit, not the latest.
+			queuedAt: previous?.state === 'pending' ? previous.queuedAt : now.toISOString(),
+		}),
+	]);
 	return stored;
 }
 
@@ -159,8 +174,7 @@ export async function nextStamp(db: TryggDb, seen: string | undefined, now = new
 
 /** The stamp of `nextStamp`; call inside a readwrite transaction that includes `meta`. */
 async function makeStamp(db: TryggDb, seen: string | undefined, now: Date): Promise<string> {
-	const device = await deviceId(db);
-	const last = (await db.meta.get(HLC_KEY))?.value as string | undefined;
+	const [device, last] = await Promise.all([deviceId(db), lastStamp(db)]);
 	const stamp = seen ? receive(last, seen, device, now.getTime()) : tick(last, device, now.getTime());
 	await db.meta.put({ key: HLC_KEY, value: stamp });
 	return stamp;

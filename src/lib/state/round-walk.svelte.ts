@@ -8,7 +8,6 @@
  * after typing never overwrites the text. It never writes an answer or assessment twice: both are
  * append-only documents (decision 0005).
  */
-import { SvelteMap } from 'svelte/reactivity';
 import {
 	AppError,
 	assessmentsByFinding,
@@ -18,6 +17,7 @@ import {
 	currentRisk,
 	earlierOpenFindings,
 	findingAfterAnswer,
+	findingIdForItem,
 	followUpFindingId,
 	newId,
 	riskHistory,
@@ -30,6 +30,7 @@ import {
 	type FindingDoc,
 	type FollowUp,
 	type ItemAnswers,
+	type LiveDoc,
 	type PhotoRef,
 	type RiskAssessment,
 	type RoundDoc,
@@ -37,15 +38,17 @@ import {
 } from '../domain/index.ts';
 import { maxStamp } from '../domain/hlc.ts';
 import {
-	docsOfRound,
 	getDoc,
 	liveOtherRoundsFindings,
 	liveRoundBundle,
 	liveScopeRounds,
 	type OtherFindings,
 	type RoundBundle,
+	type SaveOptions,
 } from '../db/docs-repo.ts';
+import { SvelteMap } from 'svelte/reactivity';
 import { i18n } from '../i18n/i18n.svelte.ts';
+import { KeyedState } from './keyed-state.svelte.ts';
 import { app } from './app-state.svelte.ts';
 import { clock } from './clock.ts';
 import { Live } from './live.svelte.ts';
@@ -89,9 +92,9 @@ export class RoundWalk {
 	readonly roundId: string;
 	readonly #live: Live<RoundBundle> | null;
 	/** Unsaved text, keyed `answer|itemId|field` or `finding|id|field`. */
-	readonly drafts = new SvelteMap<string, string>();
+	readonly drafts = new KeyedState<string>();
 	/** An unsaved risk choice per finding (saved after a pause, or when the matrix is left). */
-	readonly riskDrafts = new SvelteMap<string, Partial<RiskAssessment>>();
+	readonly riskDrafts = new KeyedState<Partial<RiskAssessment>>();
 	readonly #timers: Record<string, ReturnType<typeof setTimeout>> = {};
 	#queue: Promise<unknown> = Promise.resolve();
 	/** The last error of a background write, for the page to show. */
@@ -141,6 +144,11 @@ export class RoundWalk {
 	 * drawn again (an answer on a 60-item round must not redraw 60 items and reload their photos).
 	 */
 	#itemsOf: { key: string; items: RoundItem[] } | undefined;
+	/** The last answer this page wrote per item (committed), and the ids the live query has read back. */
+	readonly #written = new SvelteMap<string, AnswerDoc>();
+	// Not reactive on purpose: only `answers` writes and reads it, while it is computed.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	readonly #readBack = new Set<string>();
 	#answersBefore: ReadonlyMap<string, ItemAnswers> | undefined;
 	readonly items = $derived.by(() => {
 		const template = this.template;
@@ -150,7 +158,16 @@ export class RoundWalk {
 		return this.#itemsOf.items;
 	});
 	readonly answers = $derived.by(() => {
-		const next = currentAnswers(this.bundle.answers);
+		const stored = this.bundle.answers;
+		// An answer this page just wrote shows once its transaction is committed, before the live
+		// query has read it back; once read back (or later discarded) the store alone decides.
+		const pending: AnswerDoc[] = [];
+		for (const a of this.#written.values()) {
+			if (this.#readBack.has(a._id)) continue;
+			if (stored.some((s) => s._id === a._id)) this.#readBack.add(a._id);
+			else pending.push(a);
+		}
+		const next = currentAnswers(pending.length > 0 ? [...stored, ...pending] : stored);
 		for (const [itemId, entry] of next) {
 			const before = this.#answersBefore?.get(itemId);
 			if (before && sameAnswers(before, entry)) next.set(itemId, before);
@@ -215,13 +232,20 @@ export class RoundWalk {
 
 	/** Run writes one after another; a failure is kept for the page and does not stop later writes. */
 	#enqueue<T>(write: () => Promise<T>): Promise<T | undefined> {
-		const next = this.#queue.then(write).catch((err: unknown) => {
-			this.error = err;
-			return undefined;
-		});
+		// With nothing queued the write starts now, so the device database works on it while the page
+		// draws the choice (a `then` would wait for that drawing first).
+		const run = this.#busy === 0 ? write() : this.#queue.then(write);
+		this.#busy++;
+		const next = run
+			.catch((err: unknown) => {
+				this.error = err;
+				return undefined;
+			})
+			.finally(() => this.#busy--);
 		this.#queue = next;
 		return next;
 	}
+	#busy = 0;
 
 	#me(): { name: string; displayName: string } {
 		if (!app.me || !app.db) throw new AppError('unauthorized', 'not signed in');
@@ -268,17 +292,21 @@ export class RoundWalk {
 		this.#schedule(key, () => this.flushAnswer(itemId), CHOICE_SAVE_DELAY_MS);
 	}
 
+
 	async #writeAnswer(itemId: string, patch: Partial<AnswerFields>): Promise<void> {
 		const started = perfNow();
 		const me = this.#me();
-		const db = app.db;
-		// Both reads at once: each is a round trip to the browser's database process.
-		const [round, own] = await Promise.all([getDoc(db!, this.roundId), docsOfRound(db!, this.roundId)]);
-		const template = this.template;
-		if (round?.type !== 'round' || !template) throw new AppError('not_found', 'round not on this device');
+		const { round, template } = this;
+		if (!round || !template) throw new AppError('not_found', 'round not on this device');
 		const item = this.items.find((i) => i.item.id === itemId)?.item;
 		if (!item) throw new AppError('not_found', `no item ${itemId}`);
-		const mine = own.filter((d): d is AnswerDoc => d.type === 'answer' && d.itemId === itemId);
+		// The item's answers as the page holds them, and the one this page wrote last (the live query
+		// may not have it yet). Reading them from the device again cost a round trip per answer; an
+		// answer from another device arriving in that moment is concurrent either way and stays in the
+		// item's history.
+		const mine = this.bundle.answers.filter((a) => a.itemId === itemId);
+		const written = this.#written.get(itemId);
+		if (written && !mine.some((a) => a._id === written._id)) mine.push(written);
 		const previous = currentAnswers(mine).get(itemId)?.current;
 		const base: AnswerFields = previous
 			? {
@@ -308,21 +336,32 @@ export class RoundWalk {
 			createdAt: now.toISOString(),
 			updatedAt: now.toISOString(),
 		};
-		// The stamp is made in the save's own transaction (one readwrite transaction per answer).
-		const stored = (await app.save(answer, { stampAfter: { seen } })) as AnswerDoc;
-		const existingDoc = own.find((d) => d.type === 'finding' && d.itemId === itemId) as FindingDoc | undefined;
-		const finding = findingAfterAnswer({
-			round,
-			template,
-			item,
-			previous,
-			answer: stored,
-			existing: existingDoc,
-			locale: i18n.locale,
-			now: now.toISOString(),
+		// One device transaction: the answer (stamped inside it), its finding and the round's status,
+		// the last two from what is stored now, are saved together or not at all, and the page's live
+		// query runs once for them.
+		const [stored] = await app.saveAll(async (get) => {
+			const [storedRound, storedFinding] = await Promise.all([
+				get(round._id),
+				get(findingIdForItem(round._id, itemId)),
+			]);
+			if (storedRound?.type !== 'round') throw new AppError('not_found', 'round not on this device');
+			const existing = storedFinding?.type === 'finding' && !storedFinding._deleted ? storedFinding : undefined;
+			const finding = findingAfterAnswer({
+				round: storedRound,
+				template,
+				item,
+				previous,
+				answer,
+				existing,
+				locale: i18n.locale,
+				now: now.toISOString(),
+			});
+			const writes: { doc: LiveDoc; options?: SaveOptions }[] = [{ doc: answer, options: { stampAfter: { seen } } }];
+			if (finding) writes.push({ doc: finding });
+			if (storedRound.status === 'planned') writes.push({ doc: { ...storedRound, status: 'in_progress' } });
+			return writes;
 		});
-		if (finding) await app.save(finding);
-		if (round.status === 'planned') await app.save({ ...round, status: 'in_progress' });
+		this.#written.set(itemId, stored as AnswerDoc);
 		perfMeasure('trygg:answer-saved', started);
 	}
 
@@ -546,14 +585,14 @@ export class RoundWalk {
 	flushAll(): Promise<unknown> {
 		const items: string[] = [];
 		const writes: Promise<unknown>[] = [];
-		for (const key of [...this.drafts.keys()]) {
+		for (const key of this.drafts.keys()) {
 			const [kind, id, field] = key.split('|') as [string, string, string];
 			if (kind === 'answer') {
 				if (!items.includes(id)) items.push(id);
 			} else writes.push(this.flushFinding(id, field as FindingText));
 		}
 		for (const itemId of items) writes.push(this.flushAnswer(itemId));
-		for (const findingId of [...this.riskDrafts.keys()]) writes.push(this.flushRisk(findingId));
+		for (const findingId of this.riskDrafts.keys()) writes.push(this.flushRisk(findingId));
 		return Promise.all(writes);
 	}
 

@@ -145,7 +145,7 @@ const bench: BenchPage = {
 		const t0 = performance.now();
 		link.click();
 		const painted = await paintedWhen(() => entryAfter(mark, t0) !== undefined);
-		return { ready: (entryAfter(mark, t0) as PerformanceEntry).startTime - t0, painted: painted - t0 };
+		return { ready: (entryAfter(mark, t0) as PerformanceEntry).startTime - t0, painted: painted - t0, clickedAt: t0 };
 	},
 
 	html(selector) {

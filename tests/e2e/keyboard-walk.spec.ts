@@ -244,6 +244,9 @@ test('a whole round walked with the keyboard alone, with sensible names and a vi
 	await page.keyboard.press('ArrowRight');
 	await expect(page.getByRole('radio', { name: 'Alla i en lista' })).toBeChecked();
 	await expect(page.getByTestId('item-physical-12')).toBeVisible();
+	// The list draws every question first and each item's fields moments later (decision 0011).
+	await expect(page.getByRole('textbox', { name: 'Kommentar till fråga 12' })).toHaveValue('');
+	await expect(page.getByTestId('finding').filter({ hasText: ITEM2 })).toBeVisible();
 	await expectAccessible(page, 'the signed walk as a list (sv)');
 
 	// Online again: everything reaches the safety rep's device.

@@ -17,5 +17,4 @@ describe('KeyedState', () => {
 		expect(drafts.has('b')).toBe(false);
 		expect(drafts.keys()).toEqual(['a']);
 	});
-
 });

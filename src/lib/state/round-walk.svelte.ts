@@ -292,7 +292,6 @@ export class RoundWalk {
 		this.#schedule(key, () => this.flushAnswer(itemId), CHOICE_SAVE_DELAY_MS);
 	}
 
-
 	async #writeAnswer(itemId: string, patch: Partial<AnswerFields>): Promise<void> {
 		const started = perfNow();
 		const me = this.#me();

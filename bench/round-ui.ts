@@ -448,7 +448,8 @@ async function main(): Promise<void> {
 			// 3. Recording answers on the round with every item on the page (the heavier view).
 			await setWalkMode(page, 'list');
 			await page.goto(roundHref(seeded.roundId));
-			await page.evaluate(() => tryggBenchOf().loaded('trygg:round-ready'));
+			// Every item complete (its comment field drawn): the answers leave the group for that field.
+			await page.evaluate(() => tryggBenchOf().loaded('trygg:round-complete'));
 			const answers: { shown: number[]; saved: number[]; reflected: number[] } = {
 				shown: [],
 				saved: [],

@@ -14,6 +14,7 @@ import {
 	retryRefused,
 	revokeScope,
 	saveDoc,
+	saveDocs,
 } from './docs-repo.ts';
 
 const T0 = Date.parse('2026-12-01T08:00:00Z');
@@ -93,6 +94,39 @@ describe('saveDoc clock stamps', () => {
 		const entry = await db.outbox.get(first._id);
 		expect(entry?.queuedAt).toBe(new Date(T0).toISOString());
 		expect(entry?.edit).toBe(2);
+	});
+});
+
+describe('saveDocs', () => {
+	it('stores several documents in one save, each stamped later than the one before; the same document twice builds on itself', async () => {
+		const db = freshDb();
+		const a = round();
+		const b = round();
+		const [savedA, savedB, againA] = await saveDocs(
+			db,
+			[{ doc: a }, { doc: b }, { doc: { ...a, date: '2027-03-03' } }],
+			new Date(T0),
+		);
+		expect(compareStamps(savedB?.clock?.date, savedA?.clock?.date)).toBe(1);
+		expect(compareStamps(againA?.clock?.date, savedB?.clock?.date)).toBe(1);
+		// The second save of `a` changed only the date; its other stamps are the first save's.
+		expect(againA?.clock?.status).toBe(savedA?.clock?.status);
+		expect(await db.docs.get(a._id)).toEqual(againA);
+		const entry = await db.outbox.get(a._id);
+		expect(entry?.edit).toBe(2);
+		expect(entry?.doc).toEqual(againA);
+		expect((await db.outbox.get(b._id))?.edit).toBe(1);
+		// The clock continues after the last stamp of the save.
+		expect(compareStamps(await nextStamp(db, undefined, new Date(T0)), againA?.clock?.date)).toBe(1);
+	});
+
+	it('stores nothing when one document of the save is refused', async () => {
+		const db = freshDb();
+		const good = round();
+		const bad = { ...round(), date: 'not a date' };
+		await expect(saveDocs(db, [{ doc: good }, { doc: bad }], new Date(T0))).rejects.toMatchObject({ code: 'invalid' });
+		expect(await db.docs.count()).toBe(0);
+		expect(await db.outbox.count()).toBe(0);
 	});
 });
 

@@ -57,28 +57,44 @@ function latestStamp(clock: Record<string, string> | undefined): string | undefi
 }
 
 /**
+ * This device's hybrid logical clock during one save: stamps are made in memory, in order, and
+ * the last one is stored once with the save.
+ */
+class SaveClock {
+	changed = false;
+	constructor(
+		readonly device: string,
+		public last: string | undefined,
+		readonly now: number,
+	) {}
+
+	/** A new stamp, later than `seen` (when given) and than every stamp made before. */
+	next(seen: string | undefined): string {
+		this.last = seen ? receive(this.last, seen, this.device, this.now) : tick(this.last, this.device, this.now);
+		this.changed = true;
+		return this.last;
+	}
+}
+
+/**
  * Stamp every field that differs from the stored version with one new stamp, later than any
  * stamp this device has made or seen on the document, so the edit wins the field-level merge
  * against everything it was based on.
  */
-async function stampChanges(
-	db: TryggDb,
+function stampChanges(
 	candidate: Record<string, unknown>,
 	existing: StoredDoc | undefined,
-	now: Date,
-): Promise<Record<string, string> | undefined> {
-	const clock: Record<string, string> = { ...existing?.clock };
+	clock: SaveClock,
+): Record<string, string> | undefined {
+	const stamps: Record<string, string> = { ...existing?.clock };
 	const before = (existing ?? {}) as Record<string, unknown>;
 	const changed = [...new Set([...Object.keys(candidate), ...Object.keys(before)])].filter(
 		(field) => !UNSTAMPED.has(field) && canonicalJson(candidate[field]) !== canonicalJson(before[field]),
 	);
 	if (changed.length === 0) return existing?.clock;
-	const [device, last] = await Promise.all([deviceId(db), lastStamp(db)]);
-	const seen = latestStamp(existing?.clock);
-	const stamp = seen ? receive(last, seen, device, now.getTime()) : tick(last, device, now.getTime());
-	await db.meta.put({ key: HLC_KEY, value: stamp });
-	for (const field of changed) clock[field] = stamp;
-	return clock;
+	const stamp = clock.next(latestStamp(existing?.clock));
+	for (const field of changed) stamps[field] = stamp;
+	return stamps;
 }
 
 export type SaveOptions = {
@@ -119,8 +135,39 @@ export async function saveDocs(
 	try {
 		return await db.transaction('rw', db.docs, db.outbox, db.meta, async () => {
 			const list = typeof docs === 'function' ? await docs((id) => db.docs.get(id)) : docs;
-			const out: StoredDoc[] = [];
-			for (const { doc, options } of list) out.push(await putDoc(db, doc, now, options ?? {}));
+			const ids = list.map(({ doc }) => doc._id);
+			// Every read of the save at once, then every write at once: two round trips to the
+			// browser's database process, however many documents are saved.
+			const [stored, queued, device, last] = await Promise.all([
+				db.docs.bulkGet(ids),
+				db.outbox.bulkGet(ids),
+				deviceId(db),
+				lastStamp(db),
+			]);
+			const clock = new SaveClock(device, last, now.getTime());
+			const docsOut = new Map<string, StoredDoc>();
+			const rows = new Map<string, OutboxEntry>();
+			const out = list.map(({ doc, options }, i) => {
+				// The same document twice in one save: the second is based on the first.
+				const next = prepareDoc(doc, docsOut.get(doc._id) ?? stored[i], now, options ?? {}, clock);
+				const previous = rows.get(doc._id) ?? queued[i];
+				docsOut.set(doc._id, next);
+				rows.set(doc._id, {
+					docId: doc._id,
+					scope: doc.scope,
+					doc: next,
+					edit: (previous?.edit ?? 0) + 1,
+					state: 'pending',
+					// "Waiting since": the first unsent edit, not the latest.
+					queuedAt: previous?.state === 'pending' ? previous.queuedAt : now.toISOString(),
+				});
+				return next;
+			});
+			await Promise.all([
+				db.docs.bulkPut([...docsOut.values()]),
+				db.outbox.bulkPut([...rows.values()]),
+				clock.changed ? db.meta.put({ key: HLC_KEY, value: clock.last }) : undefined,
+			]);
 			return out;
 		});
 	} catch (err) {
@@ -129,39 +176,25 @@ export async function saveDocs(
 	}
 }
 
-/** One document's save; call inside a readwrite transaction over docs, outbox and meta. */
-async function putDoc(db: TryggDb, doc: LiveDoc, now: Date, options: SaveOptions): Promise<StoredDoc> {
-	// The reads go out together: each is a round trip to the browser's database process. The stamp
-	// is made in the save's own transaction: one readwrite transaction, not two.
-	const [existing, previous, stamp] = await Promise.all([
-		db.docs.get(doc._id),
-		db.outbox.get(doc._id),
-		options.stampAfter ? makeStamp(db, options.stampAfter.seen, now) : undefined,
-	]);
+/** One document as it will be stored: stamped, its revision carried over, validated. */
+function prepareDoc(
+	doc: LiveDoc,
+	existing: StoredDoc | undefined,
+	now: Date,
+	options: SaveOptions,
+	clock: SaveClock,
+): StoredDoc {
 	const { clock: _ignored, ...content } = doc;
-	if (stamp !== undefined) (content as Record<string, unknown>).stamp = stamp;
+	if (options.stampAfter) (content as Record<string, unknown>).stamp = clock.next(options.stampAfter.seen);
 	const candidate: Record<string, unknown> = { ...content, updatedAt: now.toISOString() };
 	if (existing?._rev !== undefined) candidate._rev = existing._rev;
 	else delete candidate._rev;
 	// Append-only documents are never edited, so field clocks would only add bytes.
-	const clock = APPEND_ONLY_TYPES.includes(doc.type) ? undefined : await stampChanges(db, candidate, existing, now);
-	if (clock) candidate.clock = clock;
+	const stamps = APPEND_ONLY_TYPES.includes(doc.type) ? undefined : stampChanges(candidate, existing, clock);
+	if (stamps) candidate.clock = stamps;
 	const check = checkDoc(candidate);
 	if (!check.ok) throw new AppError('invalid', check.reason);
-	const stored = candidate as StoredDoc;
-	await Promise.all([
-		db.docs.put(stored),
-		db.outbox.put({
-			docId: doc._id,
-			scope: doc.scope,
-			doc: stored,
-			edit: (previous?.edit ?? 0) + 1,
-			state: 'pending',
-			// "Waiting since": the first unsent edit, not the latest.
-			queuedAt: previous?.state === 'pending' ? previous.queuedAt : now.toISOString(),
-		}),
-	]);
-	return stored;
+	return candidate as StoredDoc;
 }
 
 /**
@@ -169,15 +202,12 @@ async function putDoc(db: TryggDb, doc: LiveDoc, now: Date, options: SaveOptions
  * every stamp it made before: for append-only documents ordered by stamp (answers, assessments).
  */
 export async function nextStamp(db: TryggDb, seen: string | undefined, now = new Date()): Promise<string> {
-	return db.transaction('rw', db.meta, () => makeStamp(db, seen, now));
-}
-
-/** The stamp of `nextStamp`; call inside a readwrite transaction that includes `meta`. */
-async function makeStamp(db: TryggDb, seen: string | undefined, now: Date): Promise<string> {
-	const [device, last] = await Promise.all([deviceId(db), lastStamp(db)]);
-	const stamp = seen ? receive(last, seen, device, now.getTime()) : tick(last, device, now.getTime());
-	await db.meta.put({ key: HLC_KEY, value: stamp });
-	return stamp;
+	return db.transaction('rw', db.meta, async () => {
+		const [device, last] = await Promise.all([deviceId(db), lastStamp(db)]);
+		const stamp = new SaveClock(device, last, now.getTime()).next(seen);
+		await db.meta.put({ key: HLC_KEY, value: stamp });
+		return stamp;
+	});
 }
 
 /** One document as stored on the device, or undefined. */

@@ -90,8 +90,12 @@ export class AppState {
 	}
 	readonly writableUnits = $derived(this.me?.scopes.filter((s) => s.unitId !== null && s.write) ?? []);
 
+	#initialised = false;
+
 	/** Called once in the browser: restore the person remembered on this device and start syncing. */
 	init(): void {
+		if (this.#initialised) return;
+		this.#initialised = true;
 		this.online = navigator.onLine;
 		addEventListener('online', () => {
 			this.online = true;

@@ -107,6 +107,8 @@ test('the server killed with SIGKILL during a push: nothing lost, nothing duplic
 	await context.setOffline(false);
 	await expect.poll(() => killed, { timeout: 15_000 }).toBe(true);
 	await expect(page.getByTestId('sync-pending')).not.toHaveText(/Allt synkat/);
+	// The device has a network but the server does not answer: the indicator says so, not "Online".
+	await expect(page.getByTestId('sync-online')).toHaveText('Ingen kontakt med servern', { timeout: 15_000 });
 	await startServer();
 
 	await expectAllSynced(page);

@@ -48,6 +48,7 @@ export const en: Record<MessageKey, string> = {
 	'sync.region': 'Sync status',
 	'sync.online': 'Online',
 	'sync.offline': 'Offline',
+	'sync.noServer': 'No contact with the server',
 	'sync.syncing': 'Syncing …',
 	'sync.pending': '{count} changes waiting',
 	// -- round walking, answers and findings (add keys here)

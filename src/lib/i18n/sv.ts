@@ -46,6 +46,7 @@ export const sv = {
 	'sync.region': 'Synkstatus',
 	'sync.online': 'Online',
 	'sync.offline': 'Offline',
+	'sync.noServer': 'Ingen kontakt med servern',
 	'sync.syncing': 'Synkar …',
 	'sync.pending': '{count} ändringar väntar',
 	// -- round walking, answers and findings (add keys here)

@@ -1,14 +1,11 @@
 /**
  * The unit's action plan as CSV, in the shape of the printed plan (area, action, desired
- * result, responsible, done, follow-up) followed by the other fields. The same format as the
- * round report (`report-csv.ts`): papaparse, `;` between fields, a UTF-8 byte-order mark, CRLF,
- * so Excel set to Swedish opens it with å, ä and ö intact.
+ * result, responsible, done, follow-up) followed by the other fields. The format of every export
+ * (`csv.ts`), so Excel set to Swedish opens it with å, ä and ö intact.
  */
-import Papa from 'papaparse';
+import { csvFileName, csvText } from './csv.ts';
 import type { PlanRow } from '../domain/index.ts';
 import type { ReportWords } from './report-csv.ts';
-
-const BOM = '\uFEFF';
 
 /** The plan's rows, header first (what both the CSV and its test read). */
 export function planCsvRows(rows: readonly PlanRow[], w: ReportWords): string[][] {
@@ -55,15 +52,10 @@ export function planCsvRows(rows: readonly PlanRow[], w: ReportWords): string[][
 
 /** The CSV text (with BOM) of the plan's rows as shown (filtered and sorted). */
 export function planCsv(rows: readonly PlanRow[], w: ReportWords): string {
-	return BOM + Papa.unparse(planCsvRows(rows, w), { delimiter: ';', newline: '\r\n', quotes: false });
+	return csvText(planCsvRows(rows, w));
 }
 
 /** A file name for the plan: unit and date, safe on every system. */
 export function planFileName(unitName: string, date: string): string {
-	const safe =
-		unitName
-			.normalize('NFKD')
-			.replace(/[^\w-]+/g, '-')
-			.replace(/^-+|-+$/g, '') || 'enhet';
-	return `handlingsplan-${safe}-${date}.csv`;
+	return csvFileName('handlingsplan', unitName, date, 'enhet');
 }

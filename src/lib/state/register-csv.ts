@@ -1,14 +1,11 @@
 /**
  * A unit's register of the safety rep's requests (6 kap. 6 a § AML) and work stops (6 kap. 7 §):
- * the status sentences the pages show, and the register as CSV (the same format as the round
- * report, see report-csv.ts: papaparse, `;`, UTF-8 BOM, CRLF). Never reads the network or the
+ * the status sentences the pages show, and the register as CSV (the format of every export, `csv.ts`). Never reads the network or the
  * device database.
  */
-import Papa from 'papaparse';
+import { csvFileName, csvText } from './csv.ts';
 import { requestState, type RequestDoc, type WorkstopDoc } from '../domain/index.ts';
 import type { ReportWords } from './report-csv.ts';
-
-const BOM = '\uFEFF';
 
 /**
  * Where a request stands, in words (never colour alone): overdue with its date, answered with the
@@ -107,17 +104,10 @@ export function registerCsv(
 	today: string,
 	w: ReportWords,
 ): string {
-	return BOM + Papa.unparse(registerRows(requests, workstops, today, w), { delimiter: ';', newline: '\r\n' });
+	return csvText(registerRows(requests, workstops, today, w));
 }
 
 /** A file name for the export: unit and date, safe on every system. */
 export function registerFileName(unitName: string, today: string): string {
-	const safe =
-		unitName
-			.normalize('NFKD')
-			// Å becomes A plus a ring: drop the ring, keep the letter.
-			.replace(/\p{M}+/gu, '')
-			.replace(/[^\w-]+/g, '-')
-			.replace(/^-+|-+$/g, '') || 'enhet';
-	return `skyddsombud-register-${safe}-${today}.csv`;
+	return csvFileName('skyddsombud-register', unitName, today, 'enhet');
 }

@@ -3,13 +3,9 @@
  * report, one row per fact, with a column saying what the row is (round, item, finding,
  * signature, reopening). The last column lists the actions made from each finding, with their
  * status and due date as of the export. Never reads the network or the device database: it formats a report.
- *
- * Format: papaparse's `unparse` (maintained, quotes fields with `;`, quotes, line breaks
- * correctly), `;` as separator and a UTF-8 byte-order mark, because Excel set to Swedish reads
- * `,` as the decimal sign and expects `;` between fields, and without the BOM it reads the file
- * as Windows-1252 and turns å, ä, ö into garbage. Line ends are CRLF (RFC 4180).
+ * The file format, shared by every export, is in `csv.ts`.
  */
-import Papa from 'papaparse';
+import { csvFileName, csvText } from './csv.ts';
 import type { FindingAction, RoundReport } from '../domain/index.ts';
 import type { MessageKey } from '../i18n/i18n.svelte.ts';
 
@@ -21,8 +17,6 @@ export type ReportWords = {
 	dateTime: (value: string) => string;
 	number: (value: number) => string;
 };
-
-const BOM = '\uFEFF';
 
 /** A finding's actions in one cell: "planned action (status, due date)", separated by "; ". */
 function actionsCell(lines: readonly FindingAction[], w: ReportWords): string {
@@ -153,17 +147,10 @@ export function reportCsv(
 	unitName: string,
 	actions?: ReadonlyMap<string, readonly FindingAction[]>,
 ): string {
-	return (
-		BOM + Papa.unparse(reportRows(report, w, unitName, actions), { delimiter: ';', newline: '\r\n', quotes: false })
-	);
+	return csvText(reportRows(report, w, unitName, actions));
 }
 
 /** A file name for the export: unit and date, safe on every system. */
 export function reportFileName(unitName: string, date: string): string {
-	const safe =
-		unitName
-			.normalize('NFKD')
-			.replace(/[^\w-]+/g, '-')
-			.replace(/^-+|-+$/g, '') || 'rond';
-	return `rond-${safe}-${date}.csv`;
+	return csvFileName('rond', unitName, date, 'rond');
 }

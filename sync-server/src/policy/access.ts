@@ -141,6 +141,8 @@ type Change = {
 	lookup: (id: string) => StoredVersion | undefined;
 	/** The files of the rounds that `roundFilesNeeded` named. */
 	roundFile: (roundId: string) => RoundFile | undefined;
+	/** Template versions of the org scope that `templatesNeeded` named. */
+	template: (id: string) => StoredVersion | undefined;
 };
 
 /** A rule returns why it refuses the change, or undefined to let it pass. */
@@ -301,6 +303,23 @@ const roundKeepsTemplate: Rule = (c) => {
 		: undefined;
 };
 
+/**
+ * A round is planned on a published template version, never on a draft: a draft may still change
+ * under it (decision 0006). A version the server does not hold is left to the device, which shows
+ * the round without its template until the version arrives.
+ */
+const roundOnPublishedTemplate: Rule = (c) => {
+	if (c.doc._deleted) return undefined;
+	if (c.stored && c.stored.templateId === c.doc.templateId && c.stored.templateVersion === c.doc.templateVersion) {
+		return undefined;
+	}
+	const template = typeof c.doc.templateId === 'string' ? c.template(c.doc.templateId) : undefined;
+	if (!template || template._deleted) return undefined;
+	return template.status !== 'published' || template.version !== c.doc.templateVersion
+		? 'a round needs a published template version'
+		: undefined;
+};
+
 /** A pre-report is sent once by its author and then kept as it was: no edits, no deletes. */
 const sentOnceAsSelf: Rule = (c) => {
 	// The same pre-report sent again (its answer was lost) passes here; storage answers conflict.
@@ -348,7 +367,7 @@ const followUpRules: Rule = (c) => followUpChangeRefusal(c.stored, c.doc, c.user
 /** TRANSITIONS. Per-type rules on the change from the stored version to the incoming one. */
 const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
 	template: [publishedTemplateIsFrozen],
-	round: [signedRoundIsFinal, roundKeepsTemplate, signedOnlyWhenComplete],
+	round: [signedRoundIsFinal, roundKeepsTemplate, roundOnPublishedTemplate, signedOnlyWhenComplete],
 	answer: [roundNotSigned, roundIdFixed, appendOnly, byField('answeredBy')],
 	finding: [roundNotSigned, roundIdFixed],
 	assessment: [roundNotSigned, appendOnly, byField('assessedBy'), assessmentOfFindingRound],
@@ -508,6 +527,14 @@ export function roundFilesNeeded(doc: IncomingDoc, stored: StoredVersion | undef
 	return [];
 }
 
+/** Template versions (in the org scope) the rules need: the one a new or re-planned round names. */
+export function templatesNeeded(doc: IncomingDoc, stored: StoredVersion | undefined): string[] {
+	if (doc.type !== 'round' || doc._deleted || typeof doc.templateId !== 'string') return [];
+	return stored?.templateId === doc.templateId && stored?.templateVersion === doc.templateVersion
+		? []
+		: [doc.templateId];
+}
+
 export type WriteCheck = { ok: true } | { ok: false; reason: string };
 
 /** Is `user` a writer of `type` in `scope` by the WRITERS table? */
@@ -549,6 +576,8 @@ export function checkWrite(opts: {
 	/** Units of the org tree, to tell submit-only writers (SUBMIT_ONLY); none means no such writers. */
 	units?: PolicyUnit[];
 	roundFile?: (roundId: string) => RoundFile | undefined;
+	/** Template versions (org scope) named by `templatesNeeded`. */
+	template?: (id: string) => StoredVersion | undefined;
 }): WriteCheck {
 	const { user, grants, scope, doc, stored } = opts;
 	const refuse = (reason: string): WriteCheck => ({ ok: false, reason });
@@ -578,6 +607,7 @@ export function checkWrite(opts: {
 		stored,
 		lookup: opts.lookup ?? (() => undefined),
 		roundFile: opts.roundFile ?? (() => undefined),
+		template: opts.template ?? (() => undefined),
 	};
 	if (STALE_TO_STORE.includes(type) && isStale(change)) return { ok: true };
 	for (const rule of TRANSITIONS[type] ?? []) {

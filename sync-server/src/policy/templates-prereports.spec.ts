@@ -26,9 +26,11 @@ function write(
 	doc: object,
 	stored?: object,
 	others: object[] = [],
+	templates: object[] = [],
 ): { ok: boolean; reason?: string } {
 	const user = demo(name);
 	const byId = new Map(others.map((d) => [(d as StoredVersion)._id, d as StoredVersion]));
+	const templateById = new Map(templates.map((d) => [(d as StoredVersion)._id, d as StoredVersion]));
 	return checkWrite({
 		user,
 		grants: grantsFor(user, units),
@@ -36,6 +38,7 @@ function write(
 		doc: doc as IncomingDoc,
 		stored: stored as StoredVersion | undefined,
 		lookup: (id) => byId.get(id),
+		template: (id) => templateById.get(id),
 		units,
 	});
 }
@@ -99,6 +102,24 @@ describe('round header: a started round keeps its template version', () => {
 		).toBe('a started round keeps its template version');
 		const people = { ...started, date: '2026-12-01', participants: [{ name: 'Sara', role: 'safety_rep' as const }] };
 		expect(write('skyddsombud', 'unit-a1', people, started)).toEqual({ ok: true });
+	});
+
+	it('plans a round only on a published template version, never on a draft', () => {
+		const draft = { ...nextVersion(physical, [], NOW), status: 'draft' as const };
+		const published = { ...draft, status: 'published' as const };
+		const onDraft = roundDoc('a1', { templateId: draft._id, templateVersion: draft.version });
+		const refusal = 'a round needs a published template version';
+		expect(write('chef', 'unit-a1', onDraft, undefined, [], [draft]).reason).toBe(refusal);
+		expect(write('chef', 'unit-a1', onDraft, undefined, [], [published])).toEqual({ ok: true });
+		// Re-planned onto a draft: refused; a round already on a version keeps passing (its date changes).
+		const planned = roundDoc('a1', { templateId: physical._id, templateVersion: 1 });
+		expect(write('chef', 'unit-a1', onDraft, planned, [], [draft]).reason).toBe(refusal);
+		expect(write('chef', 'unit-a1', { ...planned, date: '2027-01-02' }, planned, [], [draft])).toEqual({ ok: true });
+		// The version number must be the template's own.
+		const mislabelled = { ...onDraft, templateVersion: 1 };
+		expect(write('chef', 'unit-a1', mislabelled, undefined, [], [published]).reason).toBe(refusal);
+		// A version the server does not hold is the device's to show as missing, not a refusal.
+		expect(write('chef', 'unit-a1', onDraft, undefined, [], [])).toEqual({ ok: true });
 	});
 });
 

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnswerDoc, RoundDoc } from '../../../src/lib/domain/index.ts';
 import { REVOKED_REASON, roundItems } from '../../../src/lib/domain/index.ts';
 import { starterTemplates } from '../../../src/lib/domain/starter-templates.ts';
+import { nextVersion } from '../../../src/lib/domain/templates.ts';
 import { UserStore } from '../auth/users.ts';
 import { openPouch } from '../store/pouch-store.ts';
 import type { Harness } from '../test-harness.ts';
@@ -181,6 +182,20 @@ describe('_bulk_docs with the policy', () => {
 		]);
 		expect(del.body[0]).toMatchObject({ error: 'forbidden', reason: 'signatures cannot be deleted' });
 		expect((await stored('unit-a1', [sig._id]))[0]).toMatchObject({ signedBy: 'skyddsombud' });
+	});
+
+	it('refuses a round planned on a draft template version, read from the org scope', async () => {
+		const [physical] = starterTemplates('2026-11-23T09:00:00.000Z');
+		if (!physical) throw new Error('no template');
+		const draft = { ...nextVersion(physical, [], '2026-11-24T09:00:00.000Z'), status: 'draft' as const };
+		expect((await bulk('hr', 'org', [draft])).body).toMatchObject([{ ok: true, id: draft._id }]);
+		const onDraft = roundDoc('a1', { templateId: draft._id, templateVersion: draft.version });
+		const onPublished = roundDoc('a1', { templateId: physical._id, templateVersion: physical.version });
+		const res = await bulk('chef', 'unit-a1', [onDraft, onPublished]);
+		expect(res.body).toMatchObject([
+			{ id: onDraft._id, error: 'forbidden', reason: 'a round needs a published template version' },
+			{ id: onPublished._id, ok: true },
+		]);
 	});
 
 	it('keeps type and scope through a delete', async () => {

@@ -12,7 +12,7 @@ import { sameContent } from '../../../src/lib/domain/merge.ts';
 import type { UserRecord } from '../auth/users.ts';
 import type { ServerContext } from '../context.ts';
 import type { IncomingDoc, PolicyUnit } from '../policy/access.ts';
-import { checkWrite, referencedIds, roundFilesNeeded, submitTypes } from '../policy/access.ts';
+import { checkWrite, referencedIds, roundFilesNeeded, submitTypes, templatesNeeded } from '../policy/access.ts';
 import type { ChangesResult, StoredDoc } from '../store/doc-store.ts';
 import { loadRoundFiles } from './round-files.ts';
 
@@ -88,6 +88,15 @@ export async function writeDocs(
 		...new Set(incoming.flatMap((v) => roundFilesNeeded(v.doc, stored.get(v.doc._id)))),
 	]);
 
+	// The template versions new or re-planned rounds name (org scope): a draft is refused.
+	const templates = new Map<string, StoredDoc>();
+	const templateIds = [...new Set(incoming.flatMap((v) => templatesNeeded(v.doc, stored.get(v.doc._id))))];
+	if (templateIds.length > 0) {
+		for (const row of await ctx.store.allDocs('org', templateIds, { includeDocs: true })) {
+			if ('doc' in row && row.doc) templates.set(row.id, row.doc);
+		}
+	}
+
 	// Signatures and reopenings are checked first, so one sent together with the round it locks or
 	// reopens counts for it, whatever the order (the device sends its outbox in id order: `round:`
 	// comes before `signature:`).
@@ -104,6 +113,7 @@ export async function writeDocs(
 			stored: stored.get(doc._id),
 			lookup: (id) => stored.get(id),
 			roundFile: (id) => files.get(id),
+			template: (id) => templates.get(id),
 			...(opts.units ? { units: opts.units } : {}),
 		});
 		if (!verdict.ok) {

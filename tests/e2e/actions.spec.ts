@@ -166,6 +166,7 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 	// The manager's effect check: not effective. A new action follows and opens.
 	await chef.goto(actionUrl);
 	await expect(chef.getByRole('heading', { name: 'Effektkontroll' })).toBeVisible({ timeout: 15_000 });
+	await expectAccessible(chef, 'effect check form (sv)');
 	await chef.getByLabel('Resultat av kontrollen').fill('Sladdarna ligger löst igen efter städningen');
 	await chef.getByRole('button', { name: 'Inte effektiv – gör en ny åtgärd' }).click();
 	await expect(chef.getByTestId('action-notice')).toHaveText(
@@ -247,8 +248,13 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 	await expect(rows).toHaveCount(2);
 	await chef.getByRole('button', { name: /Klart senast/ }).click();
 	await expect(plan.getByRole('columnheader', { name: /Klart senast/ })).toHaveAttribute('aria-sort', 'ascending');
+	// The rows move: the first action (due in 7 days) before the one that follows it (due in 50).
+	await expect(rows.first()).toContainText('Effekt kontrollerad (inte effektiv)');
+	await expect(rows.last()).toContainText('Planerad');
 	await chef.getByRole('button', { name: /Klart senast/ }).click();
 	await expect(plan.getByRole('columnheader', { name: /Klart senast/ })).toHaveAttribute('aria-sort', 'descending');
+	await expect(rows.first()).toContainText('Planerad');
+	await expect(rows.last()).toContainText('Effekt kontrollerad (inte effektiv)');
 	await bothLanguages(chef, 'action plan');
 
 	// Print: A4 landscape, only the plan.
@@ -310,6 +316,7 @@ test('a direct action from a meeting can be postponed only with a reason and a n
 	await chef.getByRole('button', { name: 'Skjut upp …' }).click();
 	await chef.getByRole('button', { name: 'Skjut upp', exact: true }).click();
 	await expect(chef.getByRole('alert').filter({ hasText: 'Ange både skäl och ett nytt datum.' })).toBeVisible();
+	await expectAccessible(chef, 'postpone form with its error (sv)');
 	await chef.getByLabel('Skäl').fill('Väntar på budgetbeslut');
 	await chef.getByLabel('Nytt datum (klart senast)').fill(dayFrom(60));
 	await chef.getByRole('button', { name: 'Skjut upp', exact: true }).click();

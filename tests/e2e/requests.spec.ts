@@ -185,6 +185,8 @@ test('a 6:6a request is filed, received, goes overdue for both, is answered or e
 	await expect(stopRow).toBeVisible({ timeout: 30_000 });
 	await stopRow.getByRole('link').click();
 	await expect(chef.getByRole('heading', { level: 1 })).toHaveText(`Skyddsombudsstopp: ${work}`);
+	await expect(chef.getByLabel('Vad blev utfallet?')).toBeVisible();
+	await expectAccessible(chef, 'work stop outcome form (sv)');
 	await chef.getByLabel('Vad blev utfallet?').fill('Fallskydd monterat; arbetet återupptogs.');
 	await chef.getByLabel('Arbetet återupptogs (valfritt)').fill('2031-01-01T10:00');
 	await chef.getByRole('button', { name: 'Spara utfall' }).click();

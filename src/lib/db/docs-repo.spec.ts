@@ -9,7 +9,6 @@ import {
 	docsOfRound,
 	liveOutboxIds,
 	type OutboxIds,
-	nextStamp,
 	retryAllRefused,
 	retryRefused,
 	revokeScope,
@@ -39,6 +38,33 @@ function round(overrides: Partial<RoundDoc> = {}): RoundDoc {
 }
 
 const freshDb = () => new TryggDb(`repo-${Math.random()}`);
+
+/** An answer waiting for its stamp (append-only: the save gives it one). */
+function answerDoc() {
+	return {
+		_id: newId('answer'),
+		type: 'answer' as const,
+		scope: 'unit-a1',
+		roundId: round()._id,
+		itemId: 'physical-01',
+		value: 'yes' as const,
+		comment: '',
+		fixedOnSite: false,
+		fixedNote: '',
+		photos: [],
+		stamp: '',
+		answeredAt: new Date(T0).toISOString(),
+		answeredBy: 'chef',
+		answeredByName: 'Anna Chef',
+		createdAt: new Date(T0).toISOString(),
+		updatedAt: new Date(T0).toISOString(),
+	};
+}
+
+/** The stamp a save gives an answer: the device's clock, as every append-only save uses it. */
+async function stampOfSave(db: TryggDb, seen: string | undefined, now: Date): Promise<string> {
+	return ((await saveDoc(db, answerDoc(), now, { stampAfter: { seen } })) as { stamp: string }).stamp;
+}
 
 describe('saveDoc clock stamps', () => {
 	it('makes the device id once and keeps it', async () => {
@@ -117,7 +143,7 @@ describe('saveDocs', () => {
 		expect(entry?.doc).toEqual(againA);
 		expect((await db.outbox.get(b._id))?.edit).toBe(1);
 		// The clock continues after the last stamp of the save.
-		expect(compareStamps(await nextStamp(db, undefined, new Date(T0)), againA?.clock?.date)).toBe(1);
+		expect(compareStamps(await stampOfSave(db, undefined, new Date(T0)), againA?.clock?.date)).toBe(1);
 	});
 
 	it('stores nothing when one document of the save is refused', async () => {
@@ -184,37 +210,20 @@ describe('liveOutboxIds', () => {
 describe('append-only documents: stamps and the round index', () => {
 	it('makes each stamp later than the last one and than a stamp seen from another device, even with a clock behind', async () => {
 		const db = freshDb();
-		const first = await nextStamp(db, undefined, new Date(T0));
-		const second = await nextStamp(db, undefined, new Date(T0));
+		const first = await stampOfSave(db, undefined, new Date(T0));
+		const second = await stampOfSave(db, undefined, new Date(T0));
 		expect(compareStamps(second, first)).toBe(1);
 		const remote = '1796112000000-0007-other-tablet';
-		const after = await nextStamp(db, remote, new Date(T0 - 60_000));
+		const after = await stampOfSave(db, remote, new Date(T0 - 60_000));
 		expect(compareStamps(after, remote)).toBe(1);
 		expect(parseStamp(after)?.device).toBe(await deviceId(db));
 	});
 
 	it('stamps an append-only document in its own save: stored and queued with the stamp, later than seen and than the last', async () => {
 		const db = freshDb();
-		const before = await nextStamp(db, undefined, new Date(T0));
+		const before = await stampOfSave(db, undefined, new Date(T0));
 		const remote = '1796112000000-0007-other-tablet';
-		const doc = {
-			_id: newId('answer'),
-			type: 'answer' as const,
-			scope: 'unit-a1',
-			roundId: round()._id,
-			itemId: 'physical-01',
-			value: 'yes' as const,
-			comment: '',
-			fixedOnSite: false,
-			fixedNote: '',
-			photos: [],
-			stamp: '',
-			answeredAt: new Date(T0).toISOString(),
-			answeredBy: 'chef',
-			answeredByName: 'Anna Chef',
-			createdAt: new Date(T0).toISOString(),
-			updatedAt: new Date(T0).toISOString(),
-		};
+		const doc = answerDoc();
 		const stored = await saveDoc(db, doc, new Date(T0 - 60_000), { stampAfter: { seen: remote } });
 		const stamp = (stored as { stamp: string }).stamp;
 		expect(compareStamps(stamp, remote)).toBe(1);
@@ -222,7 +231,7 @@ describe('append-only documents: stamps and the round index', () => {
 		expect((await db.docs.get(doc._id)) as { stamp: string }).toMatchObject({ stamp });
 		expect(((await db.outbox.get(doc._id))?.doc as { stamp: string }).stamp).toBe(stamp);
 		// The next stamp of the device comes after it.
-		expect(compareStamps(await nextStamp(db, undefined, new Date(T0)), stamp)).toBe(1);
+		expect(compareStamps(await stampOfSave(db, undefined, new Date(T0)), stamp)).toBe(1);
 		// Without a stamp the answer is refused: the placeholder never reaches the outbox.
 		await expect(saveDoc(db, { ...doc, _id: newId('answer') })).rejects.toThrow();
 	});

@@ -197,19 +197,6 @@ function prepareDoc(
 	return candidate as StoredDoc;
 }
 
-/**
- * A new clock stamp from this device, later than `seen` (a stamp this device has seen) and than
- * every stamp it made before: for append-only documents ordered by stamp (answers, assessments).
- */
-export async function nextStamp(db: TryggDb, seen: string | undefined, now = new Date()): Promise<string> {
-	return db.transaction('rw', db.meta, async () => {
-		const [device, last] = await Promise.all([deviceId(db), lastStamp(db)]);
-		const stamp = new SaveClock(device, last, now.getTime()).next(seen);
-		await db.meta.put({ key: HLC_KEY, value: stamp });
-		return stamp;
-	});
-}
-
 /** One document as stored on the device, or undefined. */
 export async function getDoc(db: TryggDb, id: string): Promise<StoredDoc | undefined> {
 	return db.docs.get(id);

@@ -8,7 +8,6 @@
  * after typing never overwrites the text. It never writes an answer or assessment twice: both are
  * append-only documents (decision 0005).
  */
-import { SvelteMap } from 'svelte/reactivity';
 import {
 	AppError,
 	assessmentsByFinding,
@@ -47,6 +46,7 @@ import {
 	type RoundBundle,
 	type SaveOptions,
 } from '../db/docs-repo.ts';
+import { SvelteMap } from 'svelte/reactivity';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import { KeyedState } from './keyed-state.svelte.ts';
 import { app } from './app-state.svelte.ts';
@@ -97,8 +97,6 @@ export class RoundWalk {
 	readonly riskDrafts = new KeyedState<Partial<RiskAssessment>>();
 	readonly #timers: Record<string, ReturnType<typeof setTimeout>> = {};
 	#queue: Promise<unknown> = Promise.resolve();
-	/** Writes queued or running; with none, the next starts at once. */
-	#busy = 0;
 	/** The last error of a background write, for the page to show. */
 	error = $state<unknown>(null);
 
@@ -247,6 +245,7 @@ export class RoundWalk {
 		this.#queue = next;
 		return next;
 	}
+	#busy = 0;
 
 	#me(): { name: string; displayName: string } {
 		if (!app.me || !app.db) throw new AppError('unauthorized', 'not signed in');
@@ -300,11 +299,14 @@ export class RoundWalk {
 		if (!round || !template) throw new AppError('not_found', 'round not on this device');
 		const item = this.items.find((i) => i.item.id === itemId)?.item;
 		if (!item) throw new AppError('not_found', `no item ${itemId}`);
-		// The item's answer as the page shows it (`answers`: the live query's, and one this page wrote
-		// that the query has not read back yet). Reading the device again cost a round trip per answer;
-		// an answer from another device arriving in that moment is concurrent either way and stays in
-		// the item's history.
-		const previous = this.answers.get(itemId)?.current;
+		// The item's answers as the page holds them, and the one this page wrote last (the live query
+		// may not have it yet). Reading them from the device again cost a round trip per answer; an
+		// answer from another device arriving in that moment is concurrent either way and stays in the
+		// item's history.
+		const mine = this.bundle.answers.filter((a) => a.itemId === itemId);
+		const written = this.#written.get(itemId);
+		if (written && !mine.some((a) => a._id === written._id)) mine.push(written);
+		const previous = currentAnswers(mine).get(itemId)?.current;
 		const base: AnswerFields = previous
 			? {
 					value: previous.value,
@@ -317,8 +319,7 @@ export class RoundWalk {
 		const fields = { ...base, ...patch };
 		if (!fields.fixedOnSite) fields.fixedNote = '';
 		if (JSON.stringify(fields) === JSON.stringify(base) && previous) return;
-		// The newest stamp of the item (answers are ordered by stamp): the new one comes after it.
-		const seen = previous?.stamp;
+		const seen = mine.reduce<string | undefined>((s, a) => maxStamp(s, a.stamp), undefined);
 		const now = clock.now();
 		const answer: AnswerDoc = {
 			_id: newId('answer'),

@@ -17,12 +17,6 @@ describe('StagedList', () => {
 		vi.runAllTimers();
 		expect(staged.complete).toBe(20);
 		stop();
-		// Another list (another round, or the view chosen again) starts from the first entries.
-		const again = staged.run(8);
-		expect(staged.complete).toBe(6);
-		vi.runAllTimers();
-		expect(staged.complete).toBe(8);
-		again();
 	});
 
 	it('stops when cleaned up', () => {

@@ -16,7 +16,7 @@ export class StagedList {
 		this.complete = first;
 	}
 
-	/** Starts again from the first entries and completes the rest until `total` are; returns the cleanup (for an effect). */
+	/** Completes entries until `total` are; returns the cleanup (stops, for an effect). */
 	run(total: number): () => void {
 		let handle: number | undefined;
 		const idle = globalThis.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 16));
@@ -31,7 +31,7 @@ export class StagedList {
 				{ timeout: 100 },
 			) as number;
 		};
-		this.complete = this.#first;
+		if (this.complete < this.#first) this.complete = this.#first;
 		next();
 		return () => {
 			if (handle !== undefined) cancel(handle);

@@ -51,6 +51,8 @@ test('a whole round walked with the keyboard alone, with sensible names and a vi
 	test.setTimeout(240_000);
 	// An earlier round with an open, assessed finding, and the round to walk (dates no other spec uses).
 	const year = 2100 + Math.floor(Math.random() * 100);
+	// The title is this run's own: a retry finds the first attempt's finding still open in the unit.
+	const threshold = `Glapp tröskel vid personalingång ${uuid().slice(0, 4)}`;
 	const earlierId = `round:${uuid()}`;
 	const roundId = `round:${uuid()}`;
 	const earlierFinding = `finding:${uuid()}`;
@@ -77,7 +79,7 @@ test('a whole round walked with the keyboard alone, with sensible names and a vi
 					type: 'finding',
 					scope: 'unit-a1',
 					roundId: earlierId,
-					title: 'Glapp tröskel vid personalingången',
+					title: threshold,
 					description: '',
 					category: 'physical',
 					location: 'Personalingången',
@@ -114,7 +116,7 @@ test('a whole round walked with the keyboard alone, with sensible names and a vi
 	await waitForServiceWorker(page);
 	await page.goto(`/rounds/${encodeURIComponent(roundId)}`);
 	await expect(page.getByTestId('walk-progress')).toHaveText('0 av 12 frågor besvarade', { timeout: 15_000 });
-	const earlier = page.getByTestId('earlier-finding').filter({ hasText: 'Glapp tröskel vid personalingången' });
+	const earlier = page.getByTestId('earlier-finding').filter({ hasText: threshold });
 	await expect(earlier).toBeVisible();
 	await context.setOffline(true);
 	await expect(page.getByTestId('sync-online')).toHaveText('Offline');
@@ -128,7 +130,7 @@ test('a whole round walked with the keyboard alone, with sensible names and a vi
 	// The earlier finding: the follow-up group is reached by Tab; Space chooses "Kvarstår".
 	const stillOpen = earlier.getByRole('radio', { name: 'Kvarstår' });
 	await tabTo(page, stillOpen);
-	await expect(earlier.getByRole('group', { name: 'Läge nu för Glapp tröskel vid personalingången' })).toBeVisible();
+	await expect(earlier.getByRole('group', { name: `Läge nu för ${threshold}` })).toBeVisible();
 	await page.keyboard.press('Space');
 	await expect(stillOpen).toBeChecked();
 	await expect(page.getByTestId('round-status')).toHaveText('Pågår');

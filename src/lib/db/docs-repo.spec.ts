@@ -8,7 +8,9 @@ import {
 	discardRefused,
 	docsOfRound,
 	liveOutboxIds,
+	liveRoundBundle,
 	type OutboxIds,
+	type RoundBundle,
 	retryAllRefused,
 	retryRefused,
 	revokeScope,
@@ -266,5 +268,52 @@ describe('append-only documents: stamps and the round index', () => {
 		expect((await docsOfRound(db, r._id)).map((d) => d._id)).toEqual([mine._id]);
 		// Never edited, so no field clocks: the answer's own stamp orders it.
 		expect((await db.docs.get(mine._id))?.clock).toBeUndefined();
+	});
+});
+
+describe('liveRoundBundle', () => {
+	it('reads the round with its signatures and reopenings: never back in progress without the reopening', async () => {
+		const db = freshDb();
+		const now = new Date(T0).toISOString();
+		const r = round({ status: 'signed' });
+		const signature = (role: 'manager' | 'safety_rep') => ({
+			_id: newId('signature'),
+			type: 'signature' as const,
+			scope: 'unit-a1',
+			roundId: r._id,
+			signedBy: role === 'manager' ? 'chef' : 'skyddsombud',
+			signerName: role === 'manager' ? 'Anna Chef' : 'Sara Skyddsombud',
+			role,
+			signedAt: now,
+			createdAt: now,
+			updatedAt: now,
+		});
+		const signed = [signature('manager'), signature('safety_rep')];
+		await saveDocs(db, [{ doc: r }, ...signed.map((doc) => ({ doc }))]);
+		const seen: RoundBundle[] = [];
+		const sub = liveRoundBundle(db, r._id).subscribe({ next: (b) => seen.push(b) });
+		await vi.waitFor(() => expect(seen.at(-1)?.signatures).toHaveLength(2));
+		const reopening = {
+			_id: newId('reopening'),
+			type: 'reopening' as const,
+			scope: 'unit-a1',
+			roundId: r._id,
+			reason: 'Fel datum',
+			voids: signed.map((s) => s._id),
+			reopenedAt: now,
+			reopenedBy: 'chef',
+			reopenedByName: 'Anna Chef',
+			createdAt: now,
+			updatedAt: now,
+		};
+		const stored = (await db.docs.get(r._id)) as RoundDoc;
+		await saveDocs(db, [{ doc: reopening }, { doc: { ...stored, status: 'in_progress' } }]);
+		await vi.waitFor(() => expect(seen.at(-1)?.round?.status).toBe('in_progress'));
+		sub.unsubscribe();
+		for (const b of seen) {
+			expect(b.signatures.map((s) => s._id).sort()).toEqual(signed.map((s) => s._id).sort());
+			expect(b.reopenings).toHaveLength(b.round?.status === 'in_progress' ? 1 : 0);
+		}
+		expect(seen.at(-1)?.reopenings[0]?.reason).toBe('Fel datum');
 	});
 });

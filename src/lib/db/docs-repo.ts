@@ -216,6 +216,13 @@ export type RoundBundle = {
 	/** The round's own findings and assessments (by the `roundId` index). */
 	findings: Extract<StoredDoc, { type: 'finding' }>[];
 	assessments: Extract<StoredDoc, { type: 'assessment' }>[];
+	/**
+	 * Its signatures and reopenings, in the same read as the round: a device must never see the
+	 * round back in progress without the reopening that set its signatures aside, or it would lock
+	 * the round again (decision 0007).
+	 */
+	signatures: Extract<StoredDoc, { type: 'signature' }>[];
+	reopenings: Extract<StoredDoc, { type: 'reopening' }>[];
 };
 
 /**
@@ -226,7 +233,15 @@ export function liveRoundBundle(db: TryggDb, roundId: string): Observable<RoundB
 	return liveQuery(async () => {
 		const round = await db.docs.get(roundId);
 		if (!round || round.type !== 'round' || round._deleted) {
-			return { round: undefined, template: undefined, answers: [], findings: [], assessments: [] };
+			return {
+				round: undefined,
+				template: undefined,
+				answers: [],
+				findings: [],
+				assessments: [],
+				signatures: [],
+				reopenings: [],
+			};
 		}
 		const [templateDoc, own] = await Promise.all([db.docs.get(round.templateId), docsOfRound(db, roundId)]);
 		return {
@@ -235,6 +250,8 @@ export function liveRoundBundle(db: TryggDb, roundId: string): Observable<RoundB
 			answers: own.filter((d): d is Extract<StoredDoc, { type: 'answer' }> => d.type === 'answer'),
 			findings: own.filter((d): d is Extract<StoredDoc, { type: 'finding' }> => d.type === 'finding'),
 			assessments: own.filter((d): d is Extract<StoredDoc, { type: 'assessment' }> => d.type === 'assessment'),
+			signatures: own.filter((d): d is Extract<StoredDoc, { type: 'signature' }> => d.type === 'signature'),
+			reopenings: own.filter((d): d is Extract<StoredDoc, { type: 'reopening' }> => d.type === 'reopening'),
 		};
 	});
 }

@@ -75,6 +75,8 @@ const EMPTY_BUNDLE: RoundBundle = {
 	answers: [],
 	findings: [],
 	assessments: [],
+	signatures: [],
+	reopenings: [],
 };
 
 /** The same answer documents (append-only, so the same ids mean the same content). */

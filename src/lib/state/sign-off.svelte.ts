@@ -1,6 +1,6 @@
 /**
  * Signing a round on this device, for the sign-off section and the report: the round's
- * signatures and reopenings read live, the sign-off state (domain `sign-off`), and the commands
+ * signatures and reopenings (read with the round itself, in its page's bundle), the sign-off state (domain `sign-off`), and the commands
  * that sign, lock and reopen. Signing and reopening write append-only documents (decision
  * 0007); the lock (`status: 'signed'`) is written by whichever device first sees both signatures,
  * and the server accepts it only then. It never signs in anyone's name but the signed-in
@@ -19,25 +19,26 @@ import {
 	type SignatureDoc,
 	type SignRole,
 } from '../domain/index.ts';
-import { liveRoundEvents, type RoundEvents } from '../db/round-events-repo.ts';
 import { requestJson } from '../sync/http.ts';
 import { app } from './app-state.svelte.ts';
 import { clock } from './clock.ts';
-import { Live } from './live.svelte.ts';
 import { riskSettings } from './risk-settings.svelte.ts';
 import type { RoundWalk } from './round-walk.svelte.ts';
 
-const NO_EVENTS: RoundEvents = { signatures: [], reopenings: [] };
+type RoundEvents = { signatures: SignatureDoc[]; reopenings: ReopeningDoc[] };
+
+/** The same append-only documents (the same ids mean the same content). */
+const sameDocs = (a: readonly { _id: string }[], b: readonly { _id: string }[]) =>
+	a.length === b.length && a.every((d, i) => d._id === b[i]?._id);
 
 export class SignOff {
 	readonly #walk: RoundWalk;
-	readonly #live: Live<RoundEvents> | null;
+	#eventsBefore: RoundEvents = { signatures: [], reopenings: [] };
 	/** The last error of a command, for the section to show. */
 	error = $state<unknown>(null);
 
 	constructor(walk: RoundWalk) {
 		this.#walk = walk;
-		this.#live = app.db ? new Live(liveRoundEvents(app.db, walk.roundId), NO_EVENTS) : null;
 	}
 
 	/** The round being signed, its documents and current state. */
@@ -45,9 +46,14 @@ export class SignOff {
 		return this.#walk;
 	}
 
-	get events(): RoundEvents {
-		return this.#live?.current ?? NO_EVENTS;
-	}
+	/** Kept as the same object while unchanged, so an answer does not recompute the sign-off state. */
+	readonly events = $derived.by((): RoundEvents => {
+		const { signatures, reopenings } = this.walk.bundle;
+		const before = this.#eventsBefore;
+		if (sameDocs(before.signatures, signatures) && sameDocs(before.reopenings, reopenings)) return before;
+		this.#eventsBefore = { signatures, reopenings };
+		return this.#eventsBefore;
+	});
 
 	readonly state = $derived(signOffState(this.walk.roundId, this.events.signatures, this.events.reopenings));
 	readonly locked = $derived(this.walk.round?.status === 'signed');
@@ -163,7 +169,13 @@ export class SignOff {
 		return this.#run(async () => {
 			const round = this.walk.round;
 			if (!round || !this.shouldLock) return;
-			await app.save({ ...round, status: 'signed', updatedAt: clock.now().toISOString() });
+			const locked = { ...round, status: 'signed' as const, updatedAt: clock.now().toISOString() };
+			// Only over the round this page judged: if the store holds a newer one (a sync just
+			// brought it), its live read decides again.
+			await app.saveAll(async (get) => {
+				const stored = await get(round._id);
+				return stored?._rev === round._rev && stored?.updatedAt === round.updatedAt ? [{ doc: locked }] : [];
+			});
 		});
 	}
 
@@ -189,8 +201,8 @@ export class SignOff {
 				createdAt: now,
 				updatedAt: now,
 			};
-			await app.save(reopening);
-			await app.save({ ...round, status: 'in_progress', updatedAt: now });
+			// One transaction: no device may read the round back in progress without its reopening.
+			await app.saveAll([{ doc: reopening }, { doc: { ...round, status: 'in_progress', updatedAt: now } }]);
 		});
 	}
 }

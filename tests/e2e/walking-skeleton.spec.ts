@@ -103,9 +103,14 @@ test('a round planned offline reaches the safety rep and nobody else', async ({ 
 	await chef.getByRole('navigation').getByRole('link', { name: 'Safety rounds' }).click();
 	await chef.getByRole('link', { name: 'Plan a round' }).click();
 	await expectAccessible(chef, 'plan a round (en)');
-	// The language choice persists across a reload.
-	await chef.reload();
+	// The language choice persists across a reload, offline too: the English catalogue (loaded on
+	// demand, not in the first script) comes from the service worker's cache.
+	await chefContext.setOffline(true);
+	const again = await chef.reload();
+	expect(again?.fromServiceWorker()).toBe(true);
 	await expect(chef.getByRole('heading', { level: 1 })).toHaveText('Plan a round');
+	await expect(chef.getByRole('button', { name: 'På svenska' })).toBeVisible();
+	await chefContext.setOffline(false);
 	await chef.getByRole('button', { name: 'Sign out' }).click();
 	await expect(chef.getByRole('heading', { level: 1 })).toHaveText('Sign in');
 	await expectAccessible(chef, 'sign in (en)');

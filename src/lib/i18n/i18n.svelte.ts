@@ -4,13 +4,19 @@
  * Never put a sentence in a component: add a key to sv.ts (en.ts must follow, the compiler says so).
  */
 import { sv, type MessageKey } from './sv.ts';
-import { en } from './en.ts';
 
 export type { MessageKey };
 export const LOCALES = ['sv', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
+type Catalog = Record<MessageKey, string>;
 
-const CATALOGS: Record<Locale, Record<MessageKey, string>> = { sv, en };
+// Swedish is in the first script; English (about 50 kB) is fetched only by those who choose it,
+// so the default first load does not parse it.
+const catalogs: Partial<Record<Locale, Catalog>> = { sv };
+async function loadCatalog(locale: Locale): Promise<void> {
+	if (catalogs[locale]) return;
+	catalogs[locale] = (await import('./en.ts')).en;
+}
 const STORAGE_KEY = 'trygg.locale';
 const TAGS: Record<Locale, string> = { sv: 'sv-SE', en: 'en-GB' };
 
@@ -29,7 +35,24 @@ export function interpolate(template: string, params: Record<string, string | nu
 }
 
 class I18n {
-	locale = $state<Locale>(storedLocale());
+	/** The language shown: it changes only once its catalogue is here, so `t` is never without one. */
+	locale = $state<Locale>('sv');
+	/** Resolves once the device's chosen language can be shown (the root layout waits for it). */
+	readonly ready: Promise<void>;
+
+	constructor() {
+		const chosen = storedLocale();
+		this.ready = chosen === 'sv' ? Promise.resolve() : this.#show(chosen);
+	}
+
+	async #show(locale: Locale): Promise<void> {
+		try {
+			await loadCatalog(locale);
+			this.locale = locale;
+		} catch {
+			// Offline before the app was ever cached whole: stay in Swedish rather than show nothing.
+		}
+	}
 	readonly tag = $derived(TAGS[this.locale]);
 	readonly collator = $derived(new Intl.Collator(TAGS[this.locale]));
 	// Made once per locale: building an Intl formatter costs far more than using one (a list of
@@ -40,8 +63,9 @@ class I18n {
 	);
 	readonly #numberFormat = $derived(new Intl.NumberFormat(TAGS[this.locale]));
 
-	set(locale: Locale): void {
-		this.locale = locale;
+	async set(locale: Locale): Promise<void> {
+		await this.#show(locale);
+		if (this.locale !== locale) return;
 		try {
 			globalThis.localStorage?.setItem(STORAGE_KEY, locale);
 		} catch {
@@ -51,7 +75,7 @@ class I18n {
 	}
 
 	t = (key: MessageKey, params?: Record<string, string | number>): string =>
-		interpolate(CATALOGS[this.locale][key], params);
+		interpolate((catalogs[this.locale] ?? sv)[key], params);
 
 	date = (value: string | Date): string => {
 		const d =

@@ -360,3 +360,51 @@ test('two tablets offline fill in one round; after sync both see everything and 
 	await expectAccessible(rep.page, 'walking after sync, tablet upright (sv)');
 	await Promise.all([chef.context.close(), rep.context.close()]);
 });
+
+test('text typed on while its pause-save is stored is never replaced by the old text, offline', async ({
+	browser,
+	baseURL,
+}) => {
+	const planned = round(`${2300 + Math.floor(Math.random() * 100)}-03-02`);
+	const chefApi = await api(baseURL, 'chef');
+	await post(chefApi, [planned]);
+	await chefApi.dispose();
+	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+	const page = await context.newPage();
+	await signIn(page, 'chef');
+	await waitForServiceWorker(page);
+	await page.goto(`/rounds/${encodeURIComponent(planned._id)}`);
+	const box = page.getByLabel('Kommentar till fråga 1', { exact: true });
+	await box.fill('Sladd över golvet');
+	await box.blur();
+	await expect(page.getByTestId('sync-pending')).toHaveText(/Allt synkat/, { timeout: 20_000 });
+	await context.setOffline(true);
+
+	// Every value the field holds, sampled while typing goes on and its pause-save is stored.
+	await box.focus();
+	await page.keyboard.press('End');
+	await page.evaluate(() => {
+		const field = document.activeElement as HTMLTextAreaElement;
+		const seen: string[] = [];
+		(window as unknown as { seen: string[] }).seen = seen;
+		const sample = () => {
+			if (seen.at(-1) !== field.value) seen.push(field.value);
+			if (seen.length < 200) setTimeout(sample, 1);
+		};
+		sample();
+	});
+	await page.keyboard.type(' vid entrén', { delay: 30 });
+	// Past the pause that saves the text (0.7 s), then more typing.
+	await expect(page.getByTestId('sync-pending')).toHaveText(/ändringa?r? väntar/);
+	await page.keyboard.type(', tejpad');
+	await box.blur();
+	const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+	// The field only ever grew: never back to the stored text while the new text was being saved.
+	for (let i = 1; i < seen.length; i++) expect(seen[i]?.startsWith(seen[i - 1] ?? '')).toBe(true);
+	await expect(box).toHaveValue('Sladd över golvet vid entrén, tejpad');
+	await page.reload();
+	await expect(page.getByLabel('Kommentar till fråga 1', { exact: true })).toHaveValue(
+		'Sladd över golvet vid entrén, tejpad',
+	);
+	await context.close();
+});

@@ -260,12 +260,17 @@ export class RoundWalk {
 	 * round to in progress.
 	 */
 	answer(itemId: string, patch: Partial<AnswerFields>): Promise<unknown> {
-		this.#takeDrafts(itemId, patch);
-		return this.#enqueue(() => this.#writeAnswer(itemId, patch));
+		return this.#writeWithDrafts(itemId, patch);
 	}
 
-	/** Pending typed text and choice of the item go into this write, so they are not written separately later. */
-	#takeDrafts(itemId: string, patch: Partial<AnswerFields>): void {
+	/**
+	 * Write an item's answer with its pending typed text and choice, so they are not written
+	 * separately later. The drafts stay shown until the write is stored (then the stored answer says
+	 * the same), and stay if it fails: dropping them first showed the old text for a moment, and a
+	 * key typed in that moment went into the old text, losing the new.
+	 */
+	#writeWithDrafts(itemId: string, patch: Partial<AnswerFields>): Promise<unknown> {
+		const taken: [string, string][] = [];
 		for (const field of ['comment', 'fixedNote', 'value'] as const) {
 			const key = `answer|${itemId}|${field}`;
 			const text = this.drafts.get(key);
@@ -275,9 +280,15 @@ export class RoundWalk {
 				if (field === 'value') patch.value = text === '' ? null : (text as AnswerValue);
 				else patch[field] = text;
 			}
-			this.drafts.delete(key);
+			taken.push([key, text]);
 		}
 		if (patch.fixedOnSite === false) patch.fixedNote = '';
+		if (taken.length === 0 && Object.keys(patch).length === 0) return Promise.resolve();
+		return this.#enqueue(async () => {
+			await this.#writeAnswer(itemId, patch);
+			// Typed on since: that text is still to be saved, and shown.
+			for (const [key, text] of taken) if (this.drafts.get(key) === text) this.drafts.delete(key);
+		});
 	}
 
 	/** The value shown for an item: the choice being made, else the current answer's. */
@@ -375,10 +386,7 @@ export class RoundWalk {
 
 	/** Save an item's typed text now (on leaving the field). */
 	flushAnswer(itemId: string): Promise<unknown> {
-		const patch: Partial<AnswerFields> = {};
-		this.#takeDrafts(itemId, patch);
-		if (Object.keys(patch).length === 0) return Promise.resolve();
-		return this.#enqueue(() => this.#writeAnswer(itemId, patch));
+		return this.#writeWithDrafts(itemId, {});
 	}
 
 	/** A photo target for an item: each change of its photos is a new answer. */

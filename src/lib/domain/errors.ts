@@ -4,7 +4,7 @@
  * maps the code to a translated message in one place. Reasons are for logs and
  * developers; users see the translated code.
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 export const ERROR_CODES = [
 	'bad_request',

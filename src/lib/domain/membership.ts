@@ -4,7 +4,7 @@
  * one org unit; it is what opens a `unit-<id>` scope (the server's policy decides what it opens).
  * It never carries a password, a hash or the scopes a person synced.
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { roleSchema, type Role } from './schemas.ts';
 
 export const MEMBERSHIP_ROLES = ['manager', 'safety_rep', 'staff'] as const;
@@ -12,19 +12,19 @@ export const membershipRoleSchema = z.enum(MEMBERSHIP_ROLES);
 export type MembershipRole = z.infer<typeof membershipRoleSchema>;
 
 /** A unit id as it appears in `unit-<id>` scope names. */
-const unitIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'expected a unit id (a–z, 0–9, -)');
+const unitIdSchema = z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'expected a unit id (a–z, 0–9, -)'));
 
-export const membershipSchema = z.object({ unitId: unitIdSchema, role: membershipRoleSchema }).strict();
+export const membershipSchema = z.strictObject({ unitId: unitIdSchema, role: membershipRoleSchema });
 export type Membership = z.infer<typeof membershipSchema>;
 
 /**
  * The body of `PUT /api/admin/users/:name/memberships`: the person's whole list, one role per unit.
  * @example membershipsSchema.parse([{ unitId: 'a1', role: 'safety_rep' }])
  */
-export const membershipsSchema = z
-	.array(membershipSchema)
-	.max(200)
-	.refine((list) => new Set(list.map((m) => m.unitId)).size === list.length, 'one role per unit');
+export const membershipsSchema = z.array(membershipSchema).check(
+	z.maxLength(200),
+	z.refine((list) => new Set(list.map((m) => m.unitId)).size === list.length, 'one role per unit'),
+);
 
 /** A person as the admin API lists them. */
 export const adminUserSchema = z.object({

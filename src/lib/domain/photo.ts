@@ -3,7 +3,7 @@
  * limits, and the magic-byte sniffing that device and server share. Pure: it never decodes
  * an image and never trusts a declared content type or file name.
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 /** Types a stored photo may have. The device always uploads JPEG; PNG and WebP are accepted too. */
 export const PHOTO_MIMES = ['image/jpeg', 'image/png', 'image/webp'] as const;
@@ -22,11 +22,11 @@ export const SHA256_RE = /^[0-9a-f]{64}$/;
 
 /** What a document holds for one photo: the bytes live elsewhere, addressed by their hash. */
 export const photoRefSchema = z.strictObject({
-	sha256: z.string().regex(SHA256_RE, 'not a SHA-256 hex digest'),
-	size: z.number().int().min(1).max(MAX_PHOTO_BYTES),
+	sha256: z.string().check(z.regex(SHA256_RE, 'not a SHA-256 hex digest')),
+	size: z.number().check(z.int(), z.gte(1), z.lte(MAX_PHOTO_BYTES)),
 	mime: z.enum(PHOTO_MIMES),
-	width: z.number().int().min(1).max(MAX_PHOTO_SIDE).optional(),
-	height: z.number().int().min(1).max(MAX_PHOTO_SIDE).optional(),
+	width: z.optional(z.number().check(z.int(), z.gte(1), z.lte(MAX_PHOTO_SIDE))),
+	height: z.optional(z.number().check(z.int(), z.gte(1), z.lte(MAX_PHOTO_SIDE))),
 });
 export type PhotoRef = z.infer<typeof photoRefSchema>;
 

@@ -4,7 +4,7 @@
  * only whether a risk is serious; that answer is recorded explicitly and never derived from the
  * level. Pure: no storage, no clock.
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 export const RISK_LEVELS = ['low', 'medium', 'high', 'severe'] as const;
 /** Låg, medel, hög, allvarlig. */
@@ -19,11 +19,13 @@ export const RISK_SCALE = [1, 2, 3, 4] as const;
  */
 export const riskBandsSchema = z
 	.strictObject({
-		medium: z.number().int().min(2).max(16),
-		high: z.number().int().min(3).max(16),
-		severe: z.number().int().min(4).max(16),
+		medium: z.number().check(z.int(), z.gte(2), z.lte(16)),
+		high: z.number().check(z.int(), z.gte(3), z.lte(16)),
+		severe: z.number().check(z.int(), z.gte(4), z.lte(16)),
 	})
-	.refine((b) => b.medium < b.high && b.high < b.severe, { message: 'bands must rise: medium < high < severe' });
+	.check(
+		z.refine((b) => b.medium < b.high && b.high < b.severe, { message: 'bands must rise: medium < high < severe' }),
+	);
 export type RiskBands = z.infer<typeof riskBandsSchema>;
 
 /** The default from the domain brief: 1–3 låg, 4–6 medel, 8–9 hög, 12–16 allvarlig. */

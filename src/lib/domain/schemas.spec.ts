@@ -41,6 +41,17 @@ describe('checkDoc', () => {
 		expect(bad.ok === false && bad.reason).toContain('date');
 	});
 
+	it('gives the reason in English, field first (zod/mini has no default locale: zod.ts sets it)', () => {
+		expect(checkDoc({ ...round(), createdBy: '' })).toEqual({
+			ok: false,
+			reason: 'createdBy: Too small: expected string to have >=1 characters',
+		});
+		expect(checkDoc({ ...round(), participants: [{ name: '   ', role: 'other' }] })).toEqual({
+			ok: false,
+			reason: 'participants.0.name: Too small: expected string to have >=1 characters',
+		});
+	});
+
 	it('refuses documents over 1 MB', () => {
 		const big = { ...round(), createdBy: 'x'.repeat(MAX_DOC_BYTES) };
 		expect(checkDoc(big)).toMatchObject({ ok: false, reason: expect.stringContaining('1 MB') });

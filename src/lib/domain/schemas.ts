@@ -3,7 +3,7 @@
  * (before a write reaches the outbox) and by the sync server (before a write reaches
  * storage). Types come from `z.infer`; nothing here is re-typed by hand elsewhere.
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 import type { DocType } from './ids.ts';
 import { DOC_TYPES, idType, isScope } from './ids.ts';
 import { MAX_PHOTOS_PER_DOC, photoRefSchema } from './photo.ts';
@@ -22,38 +22,38 @@ export type Role = z.infer<typeof roleSchema>;
 
 /** Text in both product languages (Swedish is the source). */
 export const localizedSchema = z.object({
-	sv: z.string().min(1).max(2000),
-	en: z.string().min(1).max(2000),
+	sv: z.string().check(z.minLength(1), z.maxLength(2000)),
+	en: z.string().check(z.minLength(1), z.maxLength(2000)),
 });
 export type Localized = z.infer<typeof localizedSchema>;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD'));
 const isoTime = z.iso.datetime({ offset: true });
-const shortText = z.string().trim().min(1).max(200);
-const longText = z.string().max(5000);
+const shortText = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+const longText = z.string().check(z.maxLength(5000));
 
 /** A reference to another document of `type` (its id carries the type as a prefix). */
 function docRef(type: DocType) {
-	return z
-		.string()
-		.max(200)
-		.refine((id) => idType(id) === type, `not a ${type} id`);
+	return z.string().check(
+		z.maxLength(200),
+		z.refine((id) => idType(id) === type, `not a ${type} id`),
+	);
 }
 
 /**
  * A hybrid logical clock stamp: 13-digit wall milliseconds, 4-digit counter, device id.
  * Fixed width, so stamps compare as strings; the device id breaks ties (architecture §7).
  */
-export const hlcSchema = z.string().regex(/^\d{13}-\d{4}-[a-z0-9-]{1,64}$/, 'not a clock stamp');
+export const hlcSchema = z.string().check(z.regex(/^\d{13}-\d{4}-[a-z0-9-]{1,64}$/, 'not a clock stamp'));
 
 const docBase = {
-	_id: z.string().min(3).max(200),
-	_rev: z.string().max(200).optional(),
-	scope: z.string().refine(isScope, 'not a scope name'),
+	_id: z.string().check(z.minLength(3), z.maxLength(200)),
+	_rev: z.optional(z.string().check(z.maxLength(200))),
+	scope: z.string().check(z.refine(isScope, 'not a scope name')),
 	createdAt: isoTime,
 	updatedAt: isoTime,
 	/** Per-field clock stamps of mutable shared documents, for the field-level merge. */
-	clock: z.record(z.string().max(64), hlcSchema).optional(),
+	clock: z.optional(z.record(z.string().check(z.maxLength(64)), hlcSchema)),
 };
 
 /** An org unit (förvaltning, avdelning, enhet) in the `org` scope. */
@@ -62,27 +62,27 @@ export const unitDocSchema = z.strictObject({
 	type: z.literal('unit'),
 	scope: z.literal('org'),
 	name: shortText,
-	parentId: z.string().max(64).nullable(),
+	parentId: z.nullable(z.string().check(z.maxLength(64))),
 	level: z.enum(['organisation', 'administration', 'division', 'unit']),
 });
 export type UnitDoc = z.infer<typeof unitDocSchema>;
 
 export const templateItemSchema = z.strictObject({
-	id: z.string().min(1).max(64),
+	id: z.string().check(z.minLength(1), z.maxLength(64)),
 	text: localizedSchema,
-	help: localizedSchema.optional(),
+	help: z.optional(localizedSchema),
 });
 export const templateSectionSchema = z.strictObject({
-	id: z.string().min(1).max(64),
+	id: z.string().check(z.minLength(1), z.maxLength(64)),
 	title: localizedSchema,
-	items: z.array(templateItemSchema).min(1).max(200),
+	items: z.array(templateItemSchema).check(z.minLength(1), z.maxLength(200)),
 });
 
 export const TEMPLATE_KINDS = ['physical', 'osa', 'threat_violence', 'other'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
 /** A template family key: the part of a version's id before `.v<N>` (`physical`, or a UUID for a copy). */
-export const templateFamilySchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a template family key');
+export const templateFamilySchema = z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'not a template family key'));
 
 /**
  * One version of a round checklist template (physical, OSA, threats and violence) in the `org`
@@ -99,20 +99,22 @@ export const templateDocSchema = z
 		family: templateFamilySchema,
 		kind: z.enum(TEMPLATE_KINDS),
 		title: localizedSchema,
-		version: z.number().int().min(1).max(10_000),
+		version: z.number().check(z.int(), z.gte(1), z.lte(10_000)),
 		status: z.enum(['draft', 'published']),
-		legalRef: z.string().max(200),
-		sections: z.array(templateSectionSchema).min(1).max(50),
+		legalRef: z.string().check(z.maxLength(200)),
+		sections: z.array(templateSectionSchema).check(z.minLength(1), z.maxLength(50)),
 		retired: z.boolean(),
 	})
-	.refine((t) => t._id === `template:${t.family}.v${t.version}`, {
-		message: 'a template id must be template:<family>.v<version>',
-		path: ['_id'],
-	})
-	.refine((t) => new Set(t.sections.flatMap((s) => s.items.map((i) => i.id))).size === itemCount(t.sections), {
-		message: 'item ids must be unique within a template',
-		path: ['sections'],
-	});
+	.check(
+		z.refine((t) => t._id === `template:${t.family}.v${t.version}`, {
+			message: 'a template id must be template:<family>.v<version>',
+			path: ['_id'],
+		}),
+		z.refine((t) => new Set(t.sections.flatMap((s) => s.items.map((i) => i.id))).size === itemCount(t.sections), {
+			message: 'item ids must be unique within a template',
+			path: ['sections'],
+		}),
+	);
 export type TemplateDoc = z.infer<typeof templateDocSchema>;
 
 function itemCount(sections: { items: unknown[] }[]): number {
@@ -125,16 +127,18 @@ export const ROUND_STATUSES = ['planned', 'in_progress', 'done', 'signed'] as co
 export const roundDocSchema = z.strictObject({
 	...docBase,
 	type: z.literal('round'),
-	unitId: z.string().min(1).max(64),
-	templateId: z.string().min(1).max(200),
-	templateVersion: z.number().int().min(1),
+	unitId: z.string().check(z.minLength(1), z.maxLength(64)),
+	templateId: z.string().check(z.minLength(1), z.maxLength(200)),
+	templateVersion: z.number().check(z.int(), z.gte(1)),
 	date: isoDate,
 	status: z.enum(ROUND_STATUSES),
-	participants: z.array(z.strictObject({ name: shortText, role: z.enum(['manager', 'safety_rep', 'other']) })).max(30),
-	createdBy: z.string().min(1).max(100),
-	photos: z.array(photoRefSchema).max(MAX_PHOTOS_PER_DOC).optional(),
+	participants: z
+		.array(z.strictObject({ name: shortText, role: z.enum(['manager', 'safety_rep', 'other']) }))
+		.check(z.maxLength(30)),
+	createdBy: z.string().check(z.minLength(1), z.maxLength(100)),
+	photos: z.optional(z.array(photoRefSchema).check(z.maxLength(MAX_PHOTOS_PER_DOC))),
 	/** Staff of the unit may send in issues before the round (förhandsanmälan). Absent means no. */
-	prereports: z.boolean().optional(),
+	prereports: z.optional(z.boolean()),
 });
 export type RoundDoc = z.infer<typeof roundDocSchema>;
 
@@ -153,26 +157,28 @@ export const answerDocSchema = z
 		...docBase,
 		type: z.literal('answer'),
 		roundId: docRef('round'),
-		itemId: z.string().min(1).max(64),
+		itemId: z.string().check(z.minLength(1), z.maxLength(64)),
 		/** Null while only a comment or photo is recorded and the item is not yet answered. */
-		value: z.enum(ANSWER_VALUES).nullable(),
-		comment: z.string().max(2000),
+		value: z.nullable(z.enum(ANSWER_VALUES)),
+		comment: z.string().check(z.maxLength(2000)),
 		/** Åtgärdat direkt: fixed during the round, so no action is needed. */
 		fixedOnSite: z.boolean(),
 		/** What was done on the spot (only with `fixedOnSite`). */
-		fixedNote: z.string().max(2000),
-		photos: z.array(photoRefSchema).max(MAX_PHOTOS_PER_DOC),
+		fixedNote: z.string().check(z.maxLength(2000)),
+		photos: z.array(photoRefSchema).check(z.maxLength(MAX_PHOTOS_PER_DOC)),
 		/** The ordering of answers to one item: a clock stamp, later wins; the device id breaks ties. */
 		stamp: hlcSchema,
 		answeredAt: isoTime,
 		/** The account that answered; the server accepts only the signed-in user's own name. */
-		answeredBy: z.string().min(1).max(100),
+		answeredBy: z.string().check(z.minLength(1), z.maxLength(100)),
 		answeredByName: shortText,
 	})
-	.refine((a) => a.fixedOnSite || a.fixedNote === '', {
-		message: 'a note on what was fixed needs "fixed on site"',
-		path: ['fixedNote'],
-	});
+	.check(
+		z.refine((a) => a.fixedOnSite || a.fixedNote === '', {
+			message: 'a note on what was fixed needs "fixed on site"',
+			path: ['fixedNote'],
+		}),
+	);
 export type AnswerDoc = z.infer<typeof answerDocSchema>;
 
 export const FINDING_CATEGORIES = ['physical', 'osa', 'threat_violence', 'other'] as const;
@@ -190,8 +196,8 @@ export type FollowUp = (typeof FOLLOW_UPS)[number];
 
 /** A risk assessment: probability × consequence on 1–4 scales, and whether it is serious (allvarlig). */
 export const riskSchema = z.strictObject({
-	probability: z.number().int().min(1).max(4),
-	consequence: z.number().int().min(1).max(4),
+	probability: z.number().check(z.int(), z.gte(1), z.lte(4)),
+	consequence: z.number().check(z.int(), z.gte(1), z.lte(4)),
 	serious: z.boolean(),
 });
 export type RiskAssessment = z.infer<typeof riskSchema>;
@@ -205,22 +211,24 @@ export const findingDocSchema = z
 	.strictObject({
 		...docBase,
 		type: z.literal('finding'),
-		roundId: docRef('round').optional(),
-		itemId: z.string().min(1).max(64).optional(),
-		followsUp: docRef('finding').optional(),
-		followUp: z.enum(FOLLOW_UPS).optional(),
+		roundId: z.optional(docRef('round')),
+		itemId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+		followsUp: z.optional(docRef('finding')),
+		followUp: z.optional(z.enum(FOLLOW_UPS)),
 		title: shortText,
 		description: longText,
 		category: z.enum(FINDING_CATEGORIES),
-		location: z.string().max(200),
+		location: z.string().check(z.maxLength(200)),
 		status: z.enum(FINDING_STATUSES),
-		photos: z.array(photoRefSchema).max(MAX_PHOTOS_PER_DOC).optional(),
-		createdBy: z.string().min(1).max(100),
+		photos: z.optional(z.array(photoRefSchema).check(z.maxLength(MAX_PHOTOS_PER_DOC))),
+		createdBy: z.string().check(z.minLength(1), z.maxLength(100)),
 	})
-	.refine((f) => (f.followsUp === undefined) === (f.followUp === undefined), {
-		message: 'a follow-up names both the earlier finding and the outcome',
-		path: ['followUp'],
-	});
+	.check(
+		z.refine((f) => (f.followsUp === undefined) === (f.followUp === undefined), {
+			message: 'a follow-up names both the earlier finding and the outcome',
+			path: ['followUp'],
+		}),
+	);
 export type FindingDoc = z.infer<typeof findingDocSchema>;
 
 /**
@@ -234,25 +242,27 @@ export const assessmentDocSchema = z
 		type: z.literal('assessment'),
 		findingId: docRef('finding'),
 		/** The round the finding belongs to, so a signed round freezes its assessments too. */
-		roundId: docRef('round').optional(),
+		roundId: z.optional(docRef('round')),
 		/**
 		 * Absent: the assessment of the finding as found (in its round). `residual`: the risk that is
 		 * left after an action's effect check (restrisk); it names no round, so it is allowed after the
 		 * round is signed and never changes the signed report (decision 0008).
 		 */
-		kind: z.literal('residual').optional(),
+		kind: z.optional(z.literal('residual')),
 		/** The action whose effect check led to a residual assessment. */
-		actionId: docRef('action').optional(),
+		actionId: z.optional(docRef('action')),
 		...riskSchema.shape,
 		stamp: hlcSchema,
 		assessedAt: isoTime,
-		assessedBy: z.string().min(1).max(100),
+		assessedBy: z.string().check(z.minLength(1), z.maxLength(100)),
 		assessedByName: shortText,
 	})
-	.refine((a) => a.kind !== 'residual' || a.roundId === undefined, {
-		message: 'a residual assessment belongs to no round',
-		path: ['roundId'],
-	});
+	.check(
+		z.refine((a) => a.kind !== 'residual' || a.roundId === undefined, {
+			message: 'a residual assessment belongs to no round',
+			path: ['roundId'],
+		}),
+	);
 export type AssessmentDoc = z.infer<typeof assessmentDocSchema>;
 
 /** Planerad, pågår, genomförd, effekt kontrollerad (closed), uppskjuten. */
@@ -271,48 +281,50 @@ export const actionDocSchema = z
 	.strictObject({
 		...docBase,
 		type: z.literal('action'),
-		unitId: z.string().min(1).max(64),
+		unitId: z.string().check(z.minLength(1), z.maxLength(64)),
 		source: z.enum(ACTION_SOURCES),
-		findingId: docRef('finding').optional(),
+		findingId: z.optional(docRef('finding')),
 		/** The action that was not effective and that this one replaces. */
-		follows: docRef('action').optional(),
+		follows: z.optional(docRef('action')),
 		/** Identifierat område eller risk. */
 		area: shortText,
-		plannedAction: z.string().trim().min(1).max(5000),
+		plannedAction: z.string().check(z.trim(), z.minLength(1), z.maxLength(5000)),
 		desiredResult: longText,
 		/** Ansvarig as shown in the plan (a name, also an outside person's). */
 		responsible: shortText,
 		/** The responsible person's account, when they have one: their "My actions" list shows it. */
-		responsibleUser: z.string().min(1).max(100).optional(),
-		start: isoDate.nullable(),
-		due: isoDate.nullable(),
-		done: isoDate.nullable(),
-		followUp: isoDate.nullable(),
+		responsibleUser: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+		start: z.nullable(isoDate),
+		due: z.nullable(isoDate),
+		done: z.nullable(isoDate),
+		followUp: z.nullable(isoDate),
 		result: longText,
 		comment: longText,
 		/** Estimated cost in SEK. */
-		estimatedCost: z.number().min(0).max(1_000_000_000).nullable(),
+		estimatedCost: z.nullable(z.number().check(z.gte(0), z.lte(1_000_000_000))),
 		status: z.enum(ACTION_STATUSES),
-		postponeReason: z.string().trim().min(1).max(2000).optional(),
+		postponeReason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))),
 		/** The effect check's verdict: set when the status is effect_checked. */
-		effective: z.boolean().optional(),
+		effective: z.optional(z.boolean()),
 	})
-	.refine((a) => a.status !== 'postponed' || (a.postponeReason !== undefined && a.due !== null), {
-		message: 'a postponed action needs a reason and a new due date',
-		path: ['postponeReason'],
-	})
-	.refine((a) => a.status !== 'effect_checked' || a.effective !== undefined, {
-		message: 'an effect check says whether the action was effective',
-		path: ['effective'],
-	})
-	.refine((a) => a.source !== 'finding' || a.findingId !== undefined, {
-		message: 'an action from a finding names the finding',
-		path: ['findingId'],
-	});
+	.check(
+		z.refine((a) => a.status !== 'postponed' || (a.postponeReason !== undefined && a.due !== null), {
+			message: 'a postponed action needs a reason and a new due date',
+			path: ['postponeReason'],
+		}),
+		z.refine((a) => a.status !== 'effect_checked' || a.effective !== undefined, {
+			message: 'an effect check says whether the action was effective',
+			path: ['effective'],
+		}),
+		z.refine((a) => a.source !== 'finding' || a.findingId !== undefined, {
+			message: 'an action from a finding names the finding',
+			path: ['findingId'],
+		}),
+	);
 export type ActionDoc = z.infer<typeof actionDocSchema>;
 
 /** A value an action field can hold, as its history records it. */
-const logValueSchema = z.union([z.string().max(5000), z.number(), z.boolean(), z.null()]);
+const logValueSchema = z.union([z.string().check(z.maxLength(5000)), z.number(), z.boolean(), z.null()]);
 export type LogValue = z.infer<typeof logValueSchema>;
 
 /**
@@ -326,11 +338,17 @@ export const actionLogDocSchema = z.strictObject({
 	actionId: docRef('action'),
 	event: z.enum(['created', 'changed']),
 	changes: z
-		.array(z.strictObject({ field: z.string().min(1).max(64), from: logValueSchema, to: logValueSchema }))
-		.max(40),
+		.array(
+			z.strictObject({
+				field: z.string().check(z.minLength(1), z.maxLength(64)),
+				from: logValueSchema,
+				to: logValueSchema,
+			}),
+		)
+		.check(z.maxLength(40)),
 	at: isoTime,
 	/** The account that saved; the server accepts only the signed-in user's own name. */
-	by: z.string().min(1).max(100),
+	by: z.string().check(z.minLength(1), z.maxLength(100)),
 	byName: shortText,
 });
 export type ActionLogDoc = z.infer<typeof actionLogDocSchema>;
@@ -341,12 +359,12 @@ export const signatureDocSchema = z.strictObject({
 	type: z.literal('signature'),
 	roundId: docRef('round'),
 	/** The account that signs; the server accepts only the signed-in user's own name. */
-	signedBy: z.string().min(1).max(100),
+	signedBy: z.string().check(z.minLength(1), z.maxLength(100)),
 	signerName: shortText,
 	role: z.enum(['manager', 'safety_rep']),
 	signedAt: isoTime,
 	/** Reservation: the signer's objection, kept with the signature. */
-	reservation: z.string().trim().min(1).max(5000).optional(),
+	reservation: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(5000))),
 });
 export type SignatureDoc = z.infer<typeof signatureDocSchema>;
 
@@ -357,14 +375,14 @@ export type SignatureDoc = z.infer<typeof signatureDocSchema>;
 export const prereportDocSchema = z.strictObject({
 	...docBase,
 	type: z.literal('prereport'),
-	unitId: z.string().min(1).max(64),
+	unitId: z.string().check(z.minLength(1), z.maxLength(64)),
 	roundId: docRef('round'),
 	/** The account that sent it; the server accepts only the signed-in user's own name. */
-	submittedBy: z.string().min(1).max(100),
+	submittedBy: z.string().check(z.minLength(1), z.maxLength(100)),
 	submitterName: shortText,
 	title: shortText,
 	description: longText,
-	location: z.string().max(200),
+	location: z.string().check(z.maxLength(200)),
 });
 export type PrereportDoc = z.infer<typeof prereportDocSchema>;
 
@@ -377,6 +395,7 @@ export const openPrereportRoundSchema = z.object({
 	templateId: z.string(),
 });
 export type OpenPrereportRound = z.infer<typeof openPrereportRoundSchema>;
+export const openPrereportRoundsSchema = z.array(openPrereportRoundSchema);
 
 /**
  * Append-only: a signed round opened again (återöppnad), with the written reason. It names the
@@ -387,12 +406,12 @@ export const reopeningDocSchema = z.strictObject({
 	...docBase,
 	type: z.literal('reopening'),
 	roundId: docRef('round'),
-	reason: z.string().trim().min(1).max(2000),
+	reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)),
 	/** The signatures of the round this reopening sets aside. */
-	voids: z.array(docRef('signature')).max(50),
+	voids: z.array(docRef('signature')).check(z.maxLength(50)),
 	reopenedAt: isoTime,
 	/** The account that reopens; the server accepts only the signed-in user's own name. */
-	reopenedBy: z.string().min(1).max(100),
+	reopenedBy: z.string().check(z.minLength(1), z.maxLength(100)),
 	reopenedByName: shortText,
 });
 export type ReopeningDoc = z.infer<typeof reopeningDocSchema>;
@@ -424,7 +443,7 @@ export type RequestDecision = (typeof REQUEST_DECISIONS)[number];
 /** Who recorded something, and when: the account (the server accepts only the signed-in user's own), their name. */
 const recordedSchema = {
 	at: isoTime,
-	by: z.string().min(1).max(100),
+	by: z.string().check(z.minLength(1), z.maxLength(100)),
 	byName: shortText,
 };
 
@@ -434,13 +453,13 @@ export const requestReceiptSchema = z.strictObject({ ...recordedSchema });
 export const requestAnswerSchema = z.strictObject({
 	...recordedSchema,
 	decision: z.enum(REQUEST_DECISIONS),
-	text: z.string().trim().min(1).max(5000),
-	actionIds: z.array(docRef('action')).max(50),
+	text: z.string().check(z.trim(), z.minLength(1), z.maxLength(5000)),
+	actionIds: z.array(docRef('action')).check(z.maxLength(50)),
 });
 /** The safety rep turned to Arbetsmiljöverket (6 kap. 6 a § third paragraph). */
 export const requestEscalationSchema = z.strictObject({
 	...recordedSchema,
-	note: z.string().max(2000),
+	note: z.string().check(z.maxLength(2000)),
 });
 
 /**
@@ -453,21 +472,21 @@ export const requestEscalationSchema = z.strictObject({
 export const requestDocSchema = z.strictObject({
 	...docBase,
 	type: z.literal('request'),
-	unitId: z.string().min(1).max(64),
+	unitId: z.string().check(z.minLength(1), z.maxLength(64)),
 	kind: z.enum(REQUEST_KINDS),
 	subject: shortText,
-	description: z.string().trim().min(1).max(5000),
-	location: z.string().max(200),
+	description: z.string().check(z.trim(), z.minLength(1), z.maxLength(5000)),
+	location: z.string().check(z.maxLength(200)),
 	requestedMeasures: longText,
 	/** The date by which the safety rep wants the answer (skälig tid; 14 days is common practice, not law). */
 	replyBy: isoDate,
 	filedAt: isoTime,
 	/** The safety rep who filed it; the server accepts only the signed-in user's own name. */
-	filedBy: z.string().min(1).max(100),
+	filedBy: z.string().check(z.minLength(1), z.maxLength(100)),
 	filedByName: shortText,
-	receipt: requestReceiptSchema.optional(),
-	answer: requestAnswerSchema.optional(),
-	escalation: requestEscalationSchema.optional(),
+	receipt: z.optional(requestReceiptSchema),
+	answer: z.optional(requestAnswerSchema),
+	escalation: z.optional(requestEscalationSchema),
 });
 export type RequestDoc = z.infer<typeof requestDocSchema>;
 export type RequestAnswer = z.infer<typeof requestAnswerSchema>;
@@ -475,9 +494,9 @@ export type RequestAnswer = z.infer<typeof requestAnswerSchema>;
 /** What became of a work stop: written by the manager or the safety rep, updated as it goes. */
 export const workstopOutcomeSchema = z.strictObject({
 	...recordedSchema,
-	text: z.string().trim().min(1).max(5000),
+	text: z.string().check(z.trim(), z.minLength(1), z.maxLength(5000)),
 	/** When work resumed; null while it is still stopped. */
-	resumedAt: isoTime.nullable(),
+	resumedAt: z.nullable(isoTime),
 });
 
 /**
@@ -488,34 +507,34 @@ export const workstopOutcomeSchema = z.strictObject({
 export const workstopDocSchema = z.strictObject({
 	...docBase,
 	type: z.literal('workstop'),
-	unitId: z.string().min(1).max(64),
+	unitId: z.string().check(z.minLength(1), z.maxLength(64)),
 	stoppedAt: isoTime,
 	/** The work that was stopped, and where. */
 	work: shortText,
-	reason: z.string().trim().min(1).max(5000),
+	reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(5000)),
 	recordedAt: isoTime,
 	/** The safety rep who stopped the work; the server accepts only the signed-in user's own name. */
-	recordedBy: z.string().min(1).max(100),
+	recordedBy: z.string().check(z.minLength(1), z.maxLength(100)),
 	recordedByName: shortText,
 	/** Arbetsmiljöverket was asked to decide whether the work may resume. */
 	authorityAsked: z.boolean(),
-	outcome: workstopOutcomeSchema.optional(),
+	outcome: z.optional(workstopOutcomeSchema),
 });
 export type WorkstopDoc = z.infer<typeof workstopDocSchema>;
 
 /** A signature of the annual follow-up: who, when, and the fingerprint of the content signed. */
 export const followUpSignatureSchema = z.strictObject({
 	/** The account that signs; the server accepts only the signed-in user's own name. */
-	by: z.string().min(1).max(100),
+	by: z.string().check(z.minLength(1), z.maxLength(100)),
 	name: shortText,
 	at: isoTime,
 	/** SHA-256 of the content signed (`followUpContentHash`): the signature counts while it is unchanged. */
-	contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256'),
+	contentHash: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'not a SHA-256')),
 });
 export type FollowUpSignature = z.infer<typeof followUpSignatureSchema>;
 
-const followUpValueSchema = z.enum(FOLLOW_UP_VALUES).optional();
-const followUpCommentSchema = z.string().max(5000).optional();
+const followUpValueSchema = z.optional(z.enum(FOLLOW_UP_VALUES));
+const followUpCommentSchema = z.optional(z.string().check(z.maxLength(5000)));
 /** One field per answer and per comment, so two people answering different questions never overwrite each other. */
 const followUpAnswerShape = Object.fromEntries(
 	FOLLOW_UP_QUESTIONS.flatMap((q) => [
@@ -536,19 +555,21 @@ export const followUpDocSchema = z
 	.strictObject({
 		...docBase,
 		type: z.literal('followup'),
-		unitId: z.string().min(1).max(64),
-		year: z.number().int().min(2000).max(2999),
+		unitId: z.string().check(z.minLength(1), z.maxLength(64)),
+		year: z.number().check(z.int(), z.gte(2000), z.lte(2999)),
 		...followUpAnswerShape,
-		conclusions: z.string().max(10_000).optional(),
+		conclusions: z.optional(z.string().check(z.maxLength(10_000))),
 		/** The actions (handlingsplan) that follow from the follow-up. */
-		actionIds: z.array(docRef('action')).max(200).optional(),
-		managerSignature: followUpSignatureSchema.optional(),
-		safetyRepSignature: followUpSignatureSchema.optional(),
+		actionIds: z.optional(z.array(docRef('action')).check(z.maxLength(200))),
+		managerSignature: z.optional(followUpSignatureSchema),
+		safetyRepSignature: z.optional(followUpSignatureSchema),
 	})
-	.refine((f) => f._id === followUpId(f.unitId, f.year), {
-		message: 'an annual follow-up id must be followup:<unitId>-<year>',
-		path: ['_id'],
-	});
+	.check(
+		z.refine((f) => f._id === followUpId(f.unitId, f.year), {
+			message: 'an annual follow-up id must be followup:<unitId>-<year>',
+			path: ['_id'],
+		}),
+	);
 export type FollowUpDoc = z.infer<typeof followUpDocSchema>;
 
 /** A deleted document: keeps its type and scope so access rules still apply to it. */
@@ -611,8 +632,8 @@ export function checkDoc(input: unknown): DocCheck {
 /** One scope the signed-in user may sync, as `/api/me` lists it. */
 export const scopeGrantSchema = z.object({
 	scope: z.string(),
-	unitId: z.string().nullable(),
-	unitName: z.string().nullable(),
+	unitId: z.nullable(z.string()),
+	unitName: z.nullable(z.string()),
 	role: roleSchema,
 	write: z.boolean(),
 });
@@ -638,8 +659,8 @@ export const unitMembersSchema = z.object({ members: z.array(unitMemberSchema) }
 
 /** `POST /db/_session` body. */
 export const signInSchema = z.object({
-	name: z.string().trim().min(1).max(100),
-	password: z.string().min(1).max(500),
+	name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+	password: z.string().check(z.minLength(1), z.maxLength(500)),
 });
 
 /** One row of `_changes` (architecture §3). Sequences are opaque. */
@@ -647,19 +668,19 @@ export const changeRowSchema = z.object({
 	seq: z.union([z.string(), z.number()]),
 	id: z.string(),
 	changes: z.array(z.object({ rev: z.string() })),
-	deleted: z.boolean().optional(),
-	doc: z.record(z.string(), z.unknown()).optional(),
+	deleted: z.optional(z.boolean()),
+	doc: z.optional(z.record(z.string(), z.unknown())),
 });
 export const changesResponseSchema = z.object({
 	results: z.array(changeRowSchema),
 	last_seq: z.union([z.string(), z.number()]),
-	pending: z.number().optional(),
+	pending: z.optional(z.number()),
 });
 export type ChangesResponse = z.infer<typeof changesResponseSchema>;
 
 /** One per-document answer of `_bulk_docs`, in request order. */
 export const bulkResultSchema = z.union([
-	z.object({ id: z.string(), rev: z.string(), ok: z.literal(true).optional() }),
+	z.object({ id: z.string(), rev: z.string(), ok: z.optional(z.literal(true)) }),
 	z.object({ id: z.string(), error: z.string(), reason: z.string() }),
 ]);
 export const bulkResultsSchema = z.array(bulkResultSchema);

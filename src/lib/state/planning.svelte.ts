@@ -5,7 +5,7 @@
  */
 import {
 	newId,
-	openPrereportRoundSchema,
+	openPrereportRoundsSchema,
 	unitScope,
 	type OpenPrereportRound,
 	type PrereportDoc,
@@ -58,7 +58,7 @@ export class OpenPrereportRounds {
 	constructor() {
 		try {
 			const raw = localStorage.getItem(`${OPEN_KEY}.${app.me?.name ?? ''}`);
-			const parsed = openPrereportRoundSchema.array().safeParse(raw ? JSON.parse(raw) : null);
+			const parsed = openPrereportRoundsSchema.safeParse(raw ? JSON.parse(raw) : null);
 			if (parsed.success) {
 				this.rounds = parsed.data;
 				this.loaded = true;
@@ -71,7 +71,7 @@ export class OpenPrereportRounds {
 	async refresh(): Promise<void> {
 		try {
 			const body = await requestJson<{ rounds: unknown }>(fetch, '/api/prereport-rounds');
-			this.rounds = openPrereportRoundSchema.array().parse(body.rounds);
+			this.rounds = openPrereportRoundsSchema.parse(body.rounds);
 			this.failed = false;
 			localStorage.setItem(`${OPEN_KEY}.${app.me?.name ?? ''}`, JSON.stringify(this.rounds));
 		} catch {

@@ -7,7 +7,7 @@
  * never stores the password, and writes nothing but one signature.
  */
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { z } from '../../../src/lib/domain/zod.ts';
 import { AppError, signInSchema } from '../../../src/lib/domain/index.ts';
 import { dummyVerify, verifyPassword } from '../auth/passwords.ts';
 import type { ServerContext } from '../context.ts';
@@ -15,8 +15,8 @@ import { writeDocs } from './scope.ts';
 
 const WRONG = 'Name or password is incorrect.';
 
-const coSignSchema = signInSchema.extend({
-	scope: z.string().max(100),
+const coSignSchema = z.extend(signInSchema, {
+	scope: z.string().check(z.maxLength(100)),
 	signature: z.record(z.string(), z.unknown()),
 });
 

@@ -282,8 +282,15 @@ test('a division manager sees which units are overdue for their yearly rounds', 
 
 	// A manager of one workplace has no overdue list.
 	const chef = await device(browser, 'chef');
+	// The overdue list is made from the units on the device; before they are there, nobody has one and
+	// "none" would pass at once. So: a complete sync first (units included), then the page, loaded.
+	await expect(chef.getByTestId('sync-last')).not.toHaveText('Inte synkat än', { timeout: 30_000 });
 	await chef.goto('/rounds');
 	await expect(chef.getByRole('heading', { level: 1 })).toBeVisible();
+	await expect(chef.getByTestId('rounds-showing').or(chef.getByText('Inga ronder än.'))).toBeVisible({
+		timeout: 15_000,
+	});
+	await expect(chef.getByRole('heading', { name: 'Enheter som saknar årlig rond' })).toHaveCount(0);
 	await expect(chef.getByTestId('overdue')).toHaveCount(0);
 	await chef.context().close();
 });

@@ -8,7 +8,7 @@
  * on A4 landscape and downloads as CSV. Zero axe violations on every new page, in sv and en.
  */
 import { readFile } from 'node:fs/promises';
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Browser, type Page } from '@playwright/test';
 import { expectAccessible, signIn, signedRoundWithFinding, waitForServiceWorker } from './fixtures.ts';
 
 /** A date as YYYY-MM-DD on this machine's calendar (the browser's too), `days` from today. */
@@ -20,6 +20,41 @@ function dayFrom(days: number, from = new Date()): string {
 async function synced(page: Page): Promise<void> {
 	await expect(page.getByTestId('sync-pending')).toHaveText(/Allt synkat|All synced/, { timeout: 20_000 });
 	await expect(page.getByTestId('sync-refused')).toHaveCount(0);
+}
+
+type Counts = { overdue: number; soon: number };
+
+/** What "My actions" in the menu says: overdue and due within 14 days (no counts when both are 0). */
+async function myCounts(page: Page): Promise<Counts> {
+	const link = page.getByRole('navigation').getByRole('link', { name: /^Mina åtgärder/ });
+	const m = /(\d+) försenade, (\d+) inom 14 dagar/.exec((await link.textContent()) ?? '');
+	return { overdue: Number(m?.[1] ?? 0), soon: Number(m?.[2] ?? 0) };
+}
+
+/** The link's accessible name for these counts. */
+const myLinkName = (c: Counts) => `Mina åtgärder, ${c.overdue} försenade, ${c.soon} inom 14 dagar`;
+
+/**
+ * The safety rep's counts before this test adds anything, on a device of its own once it has pulled
+ * everything, at `at` on its calendar: a CI retry meets the first attempt's actions (the rep is
+ * responsible for them too), so the test checks what its own action adds, not absolute numbers.
+ */
+async function repCountsAt(browser: Browser, at: Date | null): Promise<Counts> {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await signIn(page, 'skyddsombud');
+	await expect(page.getByTestId('sync-last')).not.toHaveText('Inte synkat än', { timeout: 30_000 });
+	await expect(page.getByTestId('sync-active')).toHaveCount(0, { timeout: 30_000 });
+	if (at) await page.clock.setFixedTime(at);
+	await page.goto('/actions');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mina åtgärder');
+	// Loaded: the groups, or none at all.
+	await expect(
+		page.getByTestId('mine-overdue').or(page.getByText('Du är inte ansvarig för någon öppen åtgärd.')),
+	).toBeVisible({ timeout: 15_000 });
+	const counts = await myCounts(page);
+	await context.close();
+	return counts;
 }
 
 async function bothLanguages(page: Page, label: string): Promise<void> {
@@ -38,6 +73,10 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 	const { roundId, findingId } = await signedRoundWithFinding(baseURL, { title, probability: 3, consequence: 3 });
 	const due = dayFrom(7);
 	const followUp = dayFrom(30);
+	// The day the follow-up date has passed (test clock), and the rep's counts now and then.
+	const later = new Date(`${dayFrom(40)}T09:00:00`);
+	const before = await repCountsAt(browser, null);
+	const beforeLater = await repCountsAt(browser, later);
 
 	// The manager's tablet: from the finding card of the signed round to a new action.
 	const tablet = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
@@ -94,15 +133,18 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 	const rep = await phone.newPage();
 	await signIn(rep, 'skyddsombud');
 	await waitForServiceWorker(rep);
-	const myLink = rep.getByRole('link', { name: 'Mina åtgärder, 0 försenade, 1 inom 14 dagar' });
+	const now = { overdue: before.overdue, soon: before.soon + 1 };
+	const myLink = rep.getByRole('link', { name: myLinkName(now) });
 	await expect(myLink).toBeVisible({ timeout: 20_000 });
-	await expect(rep.getByTestId('actions-badge')).toHaveText('1');
+	await expect(rep.getByTestId('actions-badge')).toHaveText(String(now.overdue + now.soon));
 	await myLink.click();
 	await expect(rep.getByRole('heading', { level: 1 })).toHaveText('Mina åtgärder');
 	const soon = rep.getByTestId('mine-soon');
-	await expect(soon.getByRole('heading', { level: 2 })).toHaveText('Inom 14 dagar (1)');
-	await expect(soon.getByTestId('my-action')).toContainText(title);
-	await expect(rep.getByTestId('mine-overdue').getByRole('heading', { level: 2 })).toHaveText('Försenade (0)');
+	await expect(soon.getByRole('heading', { level: 2 })).toHaveText(`Inom 14 dagar (${now.soon})`);
+	await expect(soon.getByTestId('my-action').filter({ hasText: title })).toHaveCount(1);
+	await expect(rep.getByTestId('mine-overdue').getByRole('heading', { level: 2 })).toHaveText(
+		`Försenade (${now.overdue})`,
+	);
 	await bothLanguages(rep, 'my actions');
 
 	// Offline on the phone: in progress, then done with a follow-up date. The page reloads offline.
@@ -147,16 +189,15 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 	await synced(chef);
 
 	// The follow-up date passes (test clock on both devices): the effect check is overdue.
-	const later = new Date(`${dayFrom(40)}T09:00:00`);
 	await rep.clock.setFixedTime(later);
 	await chef.clock.setFixedTime(later);
 	await rep.goto('/actions');
-	await expect(rep.getByRole('link', { name: 'Mina åtgärder, 1 försenade, 0 inom 14 dagar' })).toBeVisible({
-		timeout: 15_000,
-	});
+	// This run's action adds one overdue effect check, and nothing due soon.
+	const checkDue = { overdue: beforeLater.overdue + 1, soon: beforeLater.soon };
+	await expect(rep.getByRole('link', { name: myLinkName(checkDue) })).toBeVisible({ timeout: 15_000 });
 	const overdue = rep.getByTestId('mine-overdue');
-	await expect(overdue.getByRole('heading', { level: 2 })).toHaveText('Försenade (1)');
-	await expect(overdue.getByTestId('my-action')).toContainText('Effektkontroll');
+	await expect(overdue.getByRole('heading', { level: 2 })).toHaveText(`Försenade (${checkDue.overdue})`);
+	await expect(overdue.getByTestId('my-action').filter({ hasText: title })).toContainText('Effektkontroll');
 	// On the manager's tablet the finding card shows the phone's "done" and the overdue effect check.
 	await chef.goto(`/rounds/${encodeURIComponent(roundId)}`);
 	await expect(cardAction.getByTestId('finding-action-status')).toHaveText('Genomförd', { timeout: 15_000 });
@@ -211,10 +252,16 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 
 	// The responsible person's list follows: the closed action is gone, the new one is theirs.
 	await rep.goto('/actions');
-	await expect(rep.getByTestId('mine-overdue').getByRole('heading', { level: 2 })).toHaveText('Försenade (0)', {
-		timeout: 20_000,
-	});
-	await expect(rep.getByTestId('mine-soon').getByTestId('my-action')).toContainText(title);
+	// Back to what was overdue before this run; the new action (due in 50 days) is due soon.
+	await expect(rep.getByTestId('mine-overdue').getByRole('heading', { level: 2 })).toHaveText(
+		`Försenade (${beforeLater.overdue})`,
+		{ timeout: 20_000 },
+	);
+	await expect(
+		rep.getByRole('link', { name: myLinkName({ ...beforeLater, soon: beforeLater.soon + 1 }) }),
+	).toBeVisible();
+	await expect(rep.getByTestId('mine-soon').getByTestId('my-action').filter({ hasText: title })).toHaveCount(1);
+	await expect(rep.getByTestId('mine-overdue').getByTestId('my-action').filter({ hasText: title })).toHaveCount(0);
 
 	// The plan: two lines in the shape of the printed plan; filter, sort, print, CSV.
 	await chef.getByRole('link', { name: 'Handlingsplan', exact: true }).click();

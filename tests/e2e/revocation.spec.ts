@@ -101,6 +101,10 @@ test('a membership removed while offline takes the unit off the device and shows
 		await expectAccessible(rep, 'sync queue with an undeliverable change (sv)');
 		await rep.goto('/rounds');
 		await expect(rep.getByRole('heading', { level: 1 })).toBeVisible();
+		// Only once the list has loaded does "not in it" mean anything (the heading comes first).
+		await expect(rep.getByTestId('rounds-showing').or(rep.getByText('Inga ronder än.'))).toBeVisible({
+			timeout: 15_000,
+		});
 		await expect(rep.locator(roundLink)).toHaveCount(0);
 		await expect(rep.getByRole('navigation').getByRole('link', { name: 'Skyddsronder' })).toHaveCount(0);
 

@@ -77,13 +77,16 @@ test('a round walked offline with the keyboard: answers, a finding with its risk
 	// An earlier, signed round with an open, assessed finding; and this year's planned round.
 	const chefApi = await api(baseURL, 'chef');
 	const earlier = round('2029-04-02', 'signed');
+	// The title is this run's own: a CI retry finds the first attempt's finding still open in the unit
+	// (it was followed up as "kvarstår"), and the round would list two of the same name.
+	const railing = `Trasig ledstång i trapphus B ${uuid().slice(0, 4)}`;
 	const walkRound = round('2030-04-02');
 	const earlierFinding = {
 		_id: `finding:${uuid()}`,
 		type: 'finding',
 		scope: 'unit-a1',
 		roundId: earlier._id,
-		title: 'Trasig ledstång i trapphus B',
+		title: railing,
 		description: '',
 		category: 'physical',
 		location: 'Trapphus B',
@@ -154,7 +157,7 @@ test('a round walked offline with the keyboard: answers, a finding with its risk
 	await page.goto(`/rounds/${encodeURIComponent(walkRound._id)}`);
 	await expect(page.getByRole('heading', { level: 1 })).toContainText('Fysisk skyddsrond', { timeout: 15_000 });
 	await expect(page.getByTestId('walk-progress')).toHaveText('0 av 12 frågor besvarade', { timeout: 15_000 });
-	const earlierItem = page.getByTestId('earlier-finding').filter({ hasText: 'Trasig ledstång i trapphus B' });
+	const earlierItem = page.getByTestId('earlier-finding').filter({ hasText: railing });
 	await expect(earlierItem).toContainText('Från ronden 2 april 2029');
 	await expect(earlierItem).toContainText('Senaste risknivå: Hög');
 	await expect(page.getByTestId('round-status')).toHaveText('Planerad');
@@ -188,9 +191,7 @@ test('a round walked offline with the keyboard: answers, a finding with its risk
 	await expect(page.getByTestId('sign-check')).toContainText('Iakttagelser utan riskbedömning: 1.');
 	await expect(page.getByTestId('sign-check')).toContainText('Obesvarade frågor: 11.');
 	// The follow-up of the earlier finding keeps its assessment, so it does not block signing.
-	await expect(page.getByTestId('finding').filter({ hasText: 'Uppföljning av en iakttagelse' })).toContainText(
-		'Trasig ledstång i trapphus B',
-	);
+	await expect(page.getByTestId('finding').filter({ hasText: 'Uppföljning av en iakttagelse' })).toContainText(railing);
 
 	// Next unanswered item by keyboard, answered Ja with the keyboard.
 	await page.getByRole('button', { name: 'Nästa obesvarade fråga' }).focus();

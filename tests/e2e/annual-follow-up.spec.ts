@@ -47,9 +47,10 @@ test('two devices fill in one year’s follow-up offline, link an action, both s
 	request,
 }) => {
 	test.setTimeout(240_000);
-	// A year no other spec uses (sign-off and risk settings sign rounds in 2040–2089, the action
-	// fixture in 2900–2999), so the follow-up is new and the year's facts are this spec's own.
-	const year = 2100 + Math.floor(Math.random() * 100);
+	// A year no other spec uses (sign-off and risk settings sign rounds in 2040–2089, requests are
+	// filed in 2200–2799, the action fixture signs in 2900–2999; a follow-up's year is at most 2999),
+	// so the follow-up is new, the next year's is not started, and the year's facts are this spec's own.
+	const year = 2800 + Math.floor(Math.random() * 99);
 	const id = `followup:a1-${year}`;
 	const url = `/follow-ups/${encodeURIComponent(id)}`;
 	// The action's area is this run's own: the form offers the unit's actions of other years too, and

@@ -225,6 +225,17 @@ export type RoundBundle = {
 	reopenings: Extract<StoredDoc, { type: 'reopening' }>[];
 };
 
+/** The bundle of a round that is not on the device (yet). */
+export const EMPTY_ROUND_BUNDLE: RoundBundle = {
+	round: undefined,
+	template: undefined,
+	answers: [],
+	findings: [],
+	assessments: [],
+	signatures: [],
+	reopenings: [],
+};
+
 /**
  * Live bundle of one round and what its page needs. It reads only the round's own documents: an
  * answer re-reads this, so it must not read every finding of the unit (see `liveOtherRoundsFindings`).
@@ -232,17 +243,7 @@ export type RoundBundle = {
 export function liveRoundBundle(db: TryggDb, roundId: string): Observable<RoundBundle> {
 	return liveQuery(async () => {
 		const round = await db.docs.get(roundId);
-		if (!round || round.type !== 'round' || round._deleted) {
-			return {
-				round: undefined,
-				template: undefined,
-				answers: [],
-				findings: [],
-				assessments: [],
-				signatures: [],
-				reopenings: [],
-			};
-		}
+		if (!round || round.type !== 'round' || round._deleted) return EMPTY_ROUND_BUNDLE;
 		const [templateDoc, own] = await Promise.all([db.docs.get(round.templateId), docsOfRound(db, roundId)]);
 		return {
 			round,

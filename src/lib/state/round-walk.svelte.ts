@@ -38,6 +38,7 @@ import {
 } from '../domain/index.ts';
 import { maxStamp } from '../domain/hlc.ts';
 import {
+	EMPTY_ROUND_BUNDLE,
 	getDoc,
 	liveOtherRoundsFindings,
 	liveRoundBundle,
@@ -69,16 +70,6 @@ export type AnswerFields = Pick<AnswerDoc, 'value' | 'comment' | 'fixedOnSite' |
 type AnswerText = 'comment' | 'fixedNote';
 type FindingText = 'title' | 'description' | 'location';
 
-const EMPTY_BUNDLE: RoundBundle = {
-	round: undefined,
-	template: undefined,
-	answers: [],
-	findings: [],
-	assessments: [],
-	signatures: [],
-	reopenings: [],
-};
-
 /** The same answer documents (append-only, so the same ids mean the same content). */
 function sameAnswers(a: ItemAnswers, b: ItemAnswers): boolean {
 	return (
@@ -104,7 +95,7 @@ export class RoundWalk {
 
 	constructor(roundId: string) {
 		this.roundId = roundId;
-		this.#live = app.db ? new Live(liveRoundBundle(app.db, roundId), EMPTY_BUNDLE) : null;
+		this.#live = app.db ? new Live(liveRoundBundle(app.db, roundId), EMPTY_ROUND_BUNDLE) : null;
 	}
 
 	/**
@@ -112,7 +103,7 @@ export class RoundWalk {
 	 * apart, so an answer re-reads only the round's own documents.
 	 */
 	readonly bundle = $derived.by((): RoundBundle => {
-		const own = this.#live?.current ?? EMPTY_BUNDLE;
+		const own = this.#live?.current ?? EMPTY_ROUND_BUNDLE;
 		const other = this.#other?.current;
 		if (!other || (other.findings.length === 0 && other.assessments.length === 0)) return own;
 		return {

@@ -407,11 +407,13 @@ export class RoundWalk {
 	}
 
 	/** Change fields of a finding: read fresh, so a change made a moment ago is kept. */
-	updateFinding(id: string, patch: Partial<FindingDoc>): Promise<unknown> {
+	/** Resolves true once stored; undefined when refused (the page shows `error`). */
+	updateFinding(id: string, patch: Partial<FindingDoc>): Promise<true | undefined> {
 		return this.#enqueue(async () => {
 			const stored = await getDoc(app.db!, id);
 			if (stored?.type !== 'finding') throw new AppError('not_found', `no finding ${id}`);
 			await app.save({ ...stored, ...patch, updatedAt: clock.now().toISOString() });
+			return true as const;
 		});
 	}
 
@@ -428,9 +430,11 @@ export class RoundWalk {
 		if (text === undefined) return Promise.resolve();
 		// A title cannot be empty: an emptied title keeps the stored one (the field shows it again).
 		const value = field === 'title' ? text.trim() : text;
-		const write = field === 'title' && value === '' ? Promise.resolve() : this.updateFinding(id, { [field]: value });
-		return write.finally(() => {
-			if (this.drafts.get(key) === text) this.drafts.delete(key);
+		const write =
+			field === 'title' && value === '' ? Promise.resolve(true) : this.updateFinding(id, { [field]: value });
+		// Text that could not be stored stays in the field, beside the error, like an answer's.
+		return write.then((stored) => {
+			if (stored && this.drafts.get(key) === text) this.drafts.delete(key);
 		});
 	}
 

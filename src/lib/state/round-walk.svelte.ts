@@ -262,13 +262,14 @@ export class RoundWalk {
 	 */
 	#writeWithDrafts(itemId: string, patch: Partial<AnswerFields>): Promise<unknown> {
 		const taken: [string, string][] = [];
-		for (const field of ['comment', 'fixedNote', 'value'] as const) {
+		for (const field of ['comment', 'fixedNote', 'value', 'fixedOnSite'] as const) {
 			const key = `answer|${itemId}|${field}`;
 			const text = this.drafts.get(key);
 			if (text === undefined) continue;
 			this.#cancel(key);
 			if (!(field in patch)) {
 				if (field === 'value') patch.value = text === '' ? null : (text as AnswerValue);
+				else if (field === 'fixedOnSite') patch.fixedOnSite = text === 'true';
 				else patch[field] = text;
 			}
 			taken.push([key, text]);
@@ -287,6 +288,22 @@ export class RoundWalk {
 		const draft = this.drafts.get(`answer|${itemId}|value`);
 		if (draft !== undefined) return draft === '' ? null : (draft as AnswerValue);
 		return this.answers.get(itemId)?.current.value ?? null;
+	}
+
+	/** Whether "fixed on the spot" shows ticked: the tick being saved, else the current answer's. */
+	shownFixed(itemId: string): boolean {
+		const draft = this.drafts.get(`answer|${itemId}|fixedOnSite`);
+		return draft !== undefined ? draft === 'true' : (this.answers.get(itemId)?.current.fixedOnSite ?? false);
+	}
+
+	/**
+	 * Tick or untick "fixed on the spot": shown at once, so the note field is there for the next
+	 * Tab, and written now. Like typed text it stays shown until stored: a comment saved on the way
+	 * to the box must not make the note field vanish under the focus.
+	 */
+	chooseFixed(itemId: string, checked: boolean): Promise<unknown> {
+		this.drafts.set(`answer|${itemId}|fixedOnSite`, String(checked));
+		return this.flushAnswer(itemId);
 	}
 
 	/** Choose an answer value: shown at once, written after a moment or when the group is left. */
@@ -406,8 +423,10 @@ export class RoundWalk {
 		};
 	}
 
-	/** Change fields of a finding: read fresh, so a change made a moment ago is kept. */
-	/** Resolves true once stored; undefined when refused (the page shows `error`). */
+	/**
+	 * Change fields of a finding: read fresh, so a change made a moment ago is kept. Resolves true
+	 * once stored, undefined when refused (the page shows `error`).
+	 */
 	updateFinding(id: string, patch: Partial<FindingDoc>): Promise<true | undefined> {
 		return this.#enqueue(async () => {
 			const stored = await getDoc(app.db!, id);

@@ -1,9 +1,9 @@
 /**
  * Signing a round on this device, for the sign-off section and the report: the round's
- * signatures and reopenings (read with the round itself, in its page's bundle), the sign-off state (domain `sign-off`), and the commands
- * that sign, lock and reopen. Signing and reopening write append-only documents (decision
- * 0007); the lock (`status: 'signed'`) is written by whichever device first sees both signatures,
- * and the server accepts it only then. It never signs in anyone's name but the signed-in
+ * signatures and reopenings (read with the round itself, in its page's bundle), the sign-off
+ * state (domain `sign-off`), and the commands that sign, lock and reopen. Signing and reopening
+ * write append-only documents (decision 0007); the lock (`status: 'signed'`) is written by
+ * whichever device first sees both signatures, and the server accepts it only then. It never signs in anyone's name but the signed-in
  * person's, except through the server's co-sign check (`coSign`), which needs the network.
  */
 import {

@@ -409,3 +409,41 @@ test('text typed on while its pause-save is stored is never replaced by the old 
 	);
 	await context.close();
 });
+
+test('text left and the page reloaded at once is kept: shown again and saved, offline', async ({
+	browser,
+	baseURL,
+}) => {
+	const planned = round(`${2300 + Math.floor(Math.random() * 100)}-04-06`);
+	const chefApi = await api(baseURL, 'chef');
+	await post(chefApi, [planned]);
+	await chefApi.dispose();
+	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+	const page = await context.newPage();
+	await signIn(page, 'chef');
+	await waitForServiceWorker(page);
+	await page.goto(`/rounds/${encodeURIComponent(planned._id)}`);
+	const box = page.getByLabel('Kommentar till fråga 1', { exact: true });
+	await expect(box).toBeVisible();
+	await context.setOffline(true);
+	// Leaving the field starts the write; the reload comes before it can finish (the browser aborts
+	// it). Several tries, since a write sometimes wins the race anyway.
+	for (let n = 1; n <= 4; n++) {
+		await box.fill(`Sladd över golvet, försök ${n}`);
+		await page.keyboard.press('Tab');
+		await page.reload();
+		await expect(box).toHaveValue(`Sladd över golvet, försök ${n}`);
+	}
+	// Stored, not only shown again: after sync the safety rep's device has the last text.
+	await context.setOffline(false);
+	await expect(page.getByTestId('sync-pending')).toHaveText(/Allt synkat/, { timeout: 20_000 });
+	const phone = await browser.newContext({ viewport: { width: 800, height: 1280 } });
+	const rep = await phone.newPage();
+	await signIn(rep, 'skyddsombud');
+	await rep.goto(`/rounds/${encodeURIComponent(planned._id)}`);
+	await expect(rep.getByLabel('Kommentar till fråga 1', { exact: true })).toHaveValue('Sladd över golvet, försök 4', {
+		timeout: 20_000,
+	});
+	await phone.close();
+	await context.close();
+});

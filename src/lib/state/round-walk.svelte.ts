@@ -96,6 +96,54 @@ export class RoundWalk {
 	constructor(roundId: string) {
 		this.roundId = roundId;
 		this.#live = app.db ? new Live(liveRoundBundle(app.db, roundId), EMPTY_ROUND_BUNDLE) : null;
+		this.#restore();
+	}
+
+	/*
+	 * A write started on pagehide may not finish: the browser aborts a device-database transaction
+	 * still running when the page goes (a reload right after leaving a field lost the text in 2 of 6
+	 * tries). So what is not stored yet is also kept in localStorage, written synchronously when the
+	 * page is hidden or left, and shown again and saved when the round is next opened.
+	 */
+	get #backupKey(): string {
+		return `trygg.unsaved.${app.me?.name ?? ''}|${this.roundId}`;
+	}
+	#restored = false;
+	#backedUp = false;
+
+	#backUp(): void {
+		const keys = this.drafts.keys();
+		this.#backedUp = keys.length > 0;
+		try {
+			if (keys.length === 0) localStorage.removeItem(this.#backupKey);
+			else localStorage.setItem(this.#backupKey, JSON.stringify(keys.map((k) => [k, this.drafts.get(k)])));
+		} catch {
+			// Storage full or private mode: the device database write is still under way.
+		}
+	}
+
+	#restore(): void {
+		try {
+			const saved = localStorage.getItem(this.#backupKey);
+			if (saved === null) return;
+			localStorage.removeItem(this.#backupKey);
+			for (const [key, text] of JSON.parse(saved) as [string, string][]) this.drafts.set(key, text);
+			this.#restored = true;
+		} catch {
+			// A damaged backup: nothing to show again.
+		}
+	}
+
+	/** A backup, once written, follows what is still unsaved: a stale one must not bring old text back. */
+	#stored(): void {
+		if (this.#backedUp) this.#backUp();
+	}
+
+	/** Save what was kept from the last visit (once the round is read; the page calls this then). */
+	saveRestored(): Promise<unknown> {
+		if (!this.#restored) return Promise.resolve();
+		this.#restored = false;
+		return this.flushAll();
 	}
 
 	/**
@@ -280,6 +328,7 @@ export class RoundWalk {
 			await this.#writeAnswer(itemId, patch);
 			// Typed on since: that text is still to be saved, and shown.
 			for (const [key, text] of taken) if (this.drafts.get(key) === text) this.drafts.delete(key);
+			this.#stored();
 		});
 	}
 
@@ -447,6 +496,10 @@ export class RoundWalk {
 		const text = this.drafts.get(key);
 		this.#cancel(key);
 		if (text === undefined) return Promise.resolve();
+		if (this.#findingsById.get(id)?.[field] === text) {
+			this.drafts.delete(key);
+			return Promise.resolve();
+		}
 		// A title cannot be empty: an emptied title keeps the stored one (the field shows it again).
 		const value = field === 'title' ? text.trim() : text;
 		const write =
@@ -454,6 +507,7 @@ export class RoundWalk {
 		// Text that could not be stored stays in the field, beside the error, like an answer's.
 		return write.then((stored) => {
 			if (stored && this.drafts.get(key) === text) this.drafts.delete(key);
+			this.#stored();
 		});
 	}
 
@@ -621,7 +675,10 @@ export class RoundWalk {
 
 	/** Save on pagehide and when the tab is hidden; returns the cleanup. */
 	attach(): () => void {
-		const flush = (): void => void this.flushAll();
+		const flush = (): void => {
+			this.#backUp();
+			void this.flushAll();
+		};
 		const hidden = (): void => {
 			if (document.visibilityState === 'hidden') flush();
 		};

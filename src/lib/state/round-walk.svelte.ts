@@ -47,6 +47,7 @@ import {
 	type RoundBundle,
 	type SaveOptions,
 } from '../db/docs-repo.ts';
+import { untrack } from 'svelte';
 import { SvelteMap } from 'svelte/reactivity';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import { KeyedState } from './keyed-state.svelte.ts';
@@ -96,7 +97,6 @@ export class RoundWalk {
 	constructor(roundId: string) {
 		this.roundId = roundId;
 		this.#live = app.db ? new Live(liveRoundBundle(app.db, roundId), EMPTY_ROUND_BUNDLE) : null;
-		this.#restore();
 	}
 
 	/*
@@ -106,9 +106,11 @@ export class RoundWalk {
 	 * page is hidden or left, and shown again and saved when the round is next opened.
 	 */
 	get #backupKey(): string {
-		return `trygg.unsaved.${app.me?.name ?? ''}|${this.roundId}`;
+		// Not tracked: the page makes its walk in a `$derived`, and `app.me` is replaced on every
+		// session check, which would make the page a new walk (and draw everything again).
+		return `trygg.unsaved.${untrack(() => app.me?.name) ?? ''}|${this.roundId}`;
 	}
-	#restored = false;
+	#restoreDone = false;
 	#backedUp = false;
 
 	#backUp(): void {
@@ -122,28 +124,29 @@ export class RoundWalk {
 		}
 	}
 
-	#restore(): void {
+	/**
+	 * Show again and save what was kept when the round page last went away. The round page calls
+	 * this once the round is read (other pages that read a round leave the backup alone).
+	 */
+	saveRestored(): Promise<unknown> {
+		if (this.#restoreDone) return Promise.resolve();
+		this.#restoreDone = true;
 		try {
 			const saved = localStorage.getItem(this.#backupKey);
-			if (saved === null) return;
-			localStorage.removeItem(this.#backupKey);
+			if (saved === null) return Promise.resolve();
 			for (const [key, text] of JSON.parse(saved) as [string, string][]) this.drafts.set(key, text);
-			this.#restored = true;
+			localStorage.removeItem(this.#backupKey);
 		} catch {
 			// A damaged backup: nothing to show again.
+			return Promise.resolve();
 		}
+		// Not tracked: the page's effect that calls this must not re-run on what the saves read.
+		return untrack(() => this.flushAll());
 	}
 
 	/** A backup, once written, follows what is still unsaved: a stale one must not bring old text back. */
 	#stored(): void {
 		if (this.#backedUp) this.#backUp();
-	}
-
-	/** Save what was kept from the last visit (once the round is read; the page calls this then). */
-	saveRestored(): Promise<unknown> {
-		if (!this.#restored) return Promise.resolve();
-		this.#restored = false;
-		return this.flushAll();
 	}
 
 	/**

@@ -23,6 +23,7 @@ import { sendAppShell, staticRoutes, wantsAppShell } from './routes/static.ts';
 import { seedIfEmpty } from './seed/demo.ts';
 import type { StorageConfig } from './store/storage.ts';
 import { openStorage } from './store/storage.ts';
+import { SERVER_TIME_HEADER } from '../../src/lib/domain/hlc.ts';
 
 export type AppOptions = {
 	dataDir: string;
@@ -105,7 +106,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	app.addHook('onSend', async (request, reply, payload) => {
 		reply.header('x-content-type-options', 'nosniff');
 		// Synced data must not sit in shared caches or the HTTP cache.
-		if (/^\/(db|api)(\/|$|\?)/.test(request.url)) reply.header('cache-control', 'no-store');
+		if (/^\/(db|api)(\/|$|\?)/.test(request.url)) {
+			reply.header('cache-control', 'no-store');
+			// The device stamps its edits on the server's clock (decision 0013); `Date` has only seconds.
+			reply.header(SERVER_TIME_HEADER, String(now().getTime()));
+		}
 		return payload;
 	});
 

@@ -2,6 +2,7 @@
  * The one place where a caught error becomes a translated message for the user.
  */
 import { AppError, ERROR_CODES, type ErrorCode } from '../domain/index.ts';
+import { CLOCK_AHEAD_REASON } from '../domain/hlc.ts';
 import { t } from '../i18n/i18n.svelte.ts';
 
 /** The vocabulary code for any thrown value. */
@@ -34,5 +35,6 @@ export function messageForStored(error: { code: string; reason: string }): strin
  */
 export function messageForRefused(error: { code: string; reason: string }): string {
 	if (error.code === 'conflict') return t('sync.queue.deletedElsewhere');
+	if (error.reason === CLOCK_AHEAD_REASON) return t('sync.queue.clockAhead');
 	return messageForStored(error);
 }

@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BulkResult, ScopeGrant } from '../../../src/lib/domain/index.ts';
 import { AppError, checkDoc, isScope } from '../../../src/lib/domain/index.ts';
+import { CLOCK_AHEAD_REASON, stampsTooFarAhead } from '../../../src/lib/domain/hlc.ts';
 import { sameContent } from '../../../src/lib/domain/merge.ts';
 import type { UserRecord } from '../auth/users.ts';
 import type { ServerContext } from '../context.ts';
@@ -103,8 +104,13 @@ export async function writeDocs(
 	const eventsFirst = (v: { doc: IncomingDoc }): number =>
 		v.doc.type === 'signature' || v.doc.type === 'reopening' ? 0 : 1;
 	const toWrite: { index: number; doc: StoredDoc }[] = [];
+	const serverNow = ctx.now().getTime();
 	for (const item of [...incoming].sort((a, b) => eventsFirst(a) - eventsFirst(b))) {
 		const { doc } = item;
+		if (stampsTooFarAhead(doc, stored.get(doc._id), serverNow).length > 0) {
+			results[item.index] = { id: doc._id, error: 'bad_request', reason: CLOCK_AHEAD_REASON };
+			continue;
+		}
 		const verdict = checkWrite({
 			user,
 			grants,

@@ -8,12 +8,16 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HSTS, builtScriptHashes, inlineScriptHashes } from './security-headers.ts';
+import { HSTS, builtHashes, inlineScriptHashes, styleAttributeHashes } from './security-headers.ts';
 import type { Harness } from './test-harness.ts';
 import { startServer } from './test-harness.ts';
 
 const BOOT = '\n\t\t\t\t{ import("/_app/immutable/entry/start.js"); }\n\t\t\t';
 const bootHash = `'sha256-${createHash('sha256').update(BOOT).digest('base64')}'`;
+const HIDDEN = 'position: absolute; width: 1px; height: 1px';
+const hiddenHash = `'sha256-${createHash('sha256').update(HIDDEN).digest('base64')}'`;
+// A compiled Svelte template as Kit's announcer has it, in a .js chunk.
+const CHUNK = `var t = from_html(\`<div id="svelte-announcer" aria-live="assertive" style="${HIDDEN}"><!></div>\`);`;
 const PAGE = `<!doctype html><html><head><script type="module" src="/_app/x.js"></script></head><body><div><script>${BOOT}</script></div></body></html>`;
 
 let staticDir: string;
@@ -25,6 +29,8 @@ beforeAll(async () => {
 	await writeFile(path.join(staticDir, 'index.html'), PAGE);
 	await mkdir(path.join(staticDir, 'about'));
 	await writeFile(path.join(staticDir, 'about', 'index.html'), '<script>other()</script>');
+	await mkdir(path.join(staticDir, '_app', 'immutable', 'chunks'), { recursive: true });
+	await writeFile(path.join(staticDir, '_app', 'immutable', 'chunks', 'a.js'), CHUNK);
 });
 afterAll(async () => {
 	await rm(staticDir, { recursive: true, force: true });
@@ -50,14 +56,19 @@ describe('inline script hashes', () => {
 		expect(inlineScriptHashes(PAGE)).toEqual([bootHash]);
 	});
 
-	it('collects every built page, below the top folder too, once each', async () => {
+	it('hashes static style attributes, with or without escaped quotes', () => {
+		expect(styleAttributeHashes(CHUNK)).toEqual([hiddenHash]);
+		expect(styleAttributeHashes(`"<div style=\\"${HIDDEN}\\"></div>"`)).toEqual([hiddenHash]);
+	});
+
+	it('collects every built page and chunk, below the top folder too, once each', async () => {
 		const other = `'sha256-${createHash('sha256').update('other()').digest('base64')}'`;
-		expect(await builtScriptHashes(staticDir)).toEqual([bootHash, other].sort());
+		expect(await builtHashes(staticDir)).toEqual({ scripts: [bootHash, other].sort(), styleAttributes: [hiddenHash] });
 	});
 });
 
 describe('security headers', () => {
-	it('sends a CSP with the bootstrap hash and no inline allowance, on pages, API answers and refusals', async () => {
+	it("sends a CSP with the build's hashes and no 'unsafe-inline', on pages, API answers and refusals", async () => {
 		h = await startServer({ staticDir });
 		const page = await h.call({ method: 'GET', url: '/rounds/some-deep-link' });
 		expect(page.statusCode).toBe(200);
@@ -77,7 +88,8 @@ describe('security headers', () => {
 			expect(policy.get('base-uri')).toEqual(["'self'"]);
 			expect(policy.get('form-action')).toEqual(["'self'"]);
 			expect(policy.get('img-src')).toEqual(["'self'", 'blob:', 'data:']);
-			expect(policy.get('style-src')).toEqual(["'self'"]);
+			// The build's own static style attributes, by hash only.
+			expect(policy.get('style-src')).toEqual(["'self'", "'unsafe-hashes'", hiddenHash]);
 			for (const name of ['connect-src', 'worker-src', 'manifest-src', 'default-src']) {
 				expect(policy.get(name)).toEqual(["'self'"]);
 			}

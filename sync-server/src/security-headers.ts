@@ -3,9 +3,13 @@
  * the built app passes without violations, no framing, no referrer, a Permissions-Policy that
  * leaves only the camera (photos) to the app, and HSTS only on requests that came over https.
  *
- * SvelteKit's built pages (the prerendered root and the `200.html` SPA fallback) start the app
- * with one inline bootstrap script. Rather than allow inline scripts, the server hashes the
- * inline scripts of the pages it serves when it starts and allows exactly those (`'sha256-…'`).
+ * The build ships two kinds of inline code the policy must let through, and nothing else inline
+ * is allowed: SvelteKit's pages (the prerendered root and the `200.html` SPA fallback) start the
+ * app with one inline bootstrap script, and Kit's route announcer is a `<div>` with a static
+ * `style` attribute (it hides the div visually). When the server starts, it hashes exactly those
+ * from the build it serves: the inline scripts go into `script-src` as `'sha256-…'`, the static
+ * style attributes into `style-src` with `'unsafe-hashes'` (which allows attributes with exactly
+ * those values; never `'unsafe-inline'`).
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -34,13 +38,16 @@ export const PERMISSIONS_POLICY = [
 	'browsing-topics=()',
 ].join(', ');
 
-/** The policy's directives; `scriptHashes` are the `'sha256-…'` sources of the pages' inline scripts. */
-export function cspDirectives(scriptHashes: readonly string[]): Record<string, string[]> {
+/** The `'sha256-…'` sources the build needs: its pages' inline scripts and its static style attributes. */
+export type BuiltHashes = { scripts: string[]; styleAttributes: string[] };
+
+/** The policy's directives for a build with these inline hashes. */
+export function cspDirectives(hashes: BuiltHashes): Record<string, string[]> {
 	return {
 		'default-src': ["'self'"],
-		'script-src': ["'self'", ...scriptHashes],
-		// Svelte's component styles are built into .css files; no style attribute or <style> is needed.
-		'style-src': ["'self'"],
+		'script-src': ["'self'", ...hashes.scripts],
+		// Component styles are built into .css files; only the build's own static style attributes pass.
+		'style-src': ["'self'", ...(hashes.styleAttributes.length ? ["'unsafe-hashes'", ...hashes.styleAttributes] : [])],
 		// Photos are shown from blob: URLs; data: for small inline images.
 		'img-src': ["'self'", 'blob:', 'data:'],
 		'font-src': ["'self'"],
@@ -55,32 +62,41 @@ export function cspDirectives(scriptHashes: readonly string[]): Record<string, s
 }
 
 const INLINE_SCRIPT_RE = /<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi;
+// A static style attribute in a compiled template (`style="…"`, perhaps with the quotes escaped).
+const STYLE_ATTRIBUTE_RE = /\sstyle=\\?"([^"\\]*)\\?"/g;
 
-/** The `'sha256-…'` CSP sources of the inline scripts in `html`, as the browser hashes them. */
+function cspHash(text: string): string {
+	return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/** The CSP sources of the inline scripts in `html`, as the browser hashes them. */
 export function inlineScriptHashes(html: string): string[] {
-	return [...html.matchAll(INLINE_SCRIPT_RE)].map(
-		(m) =>
-			`'sha256-${createHash('sha256')
-				.update(m[1] ?? '', 'utf8')
-				.digest('base64')}'`,
-	);
+	return [...html.matchAll(INLINE_SCRIPT_RE)].map((m) => cspHash(m[1] ?? ''));
 }
 
-/** The hashes of the inline scripts of every .html page in the built app (its top folder and below). */
-export async function builtScriptHashes(staticDir: string): Promise<string[]> {
+/** The CSP sources of the static style attributes in compiled code or html. */
+export function styleAttributeHashes(code: string): string[] {
+	return [...code.matchAll(STYLE_ATTRIBUTE_RE)].map((m) => cspHash(m[1] ?? ''));
+}
+
+/** The hashes of the built app: its .html pages' inline scripts, its pages' and .js files' style attributes. */
+export async function builtHashes(staticDir: string): Promise<BuiltHashes> {
 	const entries = await readdir(staticDir, { recursive: true, withFileTypes: true });
-	const hashes = new Set<string>();
+	const scripts = new Set<string>();
+	const styleAttributes = new Set<string>();
 	for (const entry of entries) {
-		if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
-		const html = await readFile(path.join(entry.parentPath, entry.name), 'utf8');
-		for (const hash of inlineScriptHashes(html)) hashes.add(hash);
+		const isHtml = entry.name.endsWith('.html');
+		if (!entry.isFile() || !(isHtml || entry.name.endsWith('.js'))) continue;
+		const text = await readFile(path.join(entry.parentPath, entry.name), 'utf8');
+		if (isHtml) for (const hash of inlineScriptHashes(text)) scripts.add(hash);
+		for (const hash of styleAttributeHashes(text)) styleAttributes.add(hash);
 	}
-	return [...hashes].sort();
+	return { scripts: [...scripts].sort(), styleAttributes: [...styleAttributes].sort() };
 }
 
-export async function securityHeaders(app: FastifyInstance, scriptHashes: readonly string[]): Promise<void> {
+export async function securityHeaders(app: FastifyInstance, hashes: BuiltHashes): Promise<void> {
 	await app.register(fastifyHelmet, {
-		contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(scriptHashes) },
+		contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(hashes) },
 		frameguard: { action: 'deny' },
 		referrerPolicy: { policy: 'no-referrer' },
 		// Set below, and only over https.

@@ -17,6 +17,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { scopeRoutes } from './routes/scope.ts';
+import { builtHashes, securityHeaders } from './security-headers.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { signRoutes } from './routes/sign.ts';
 import { sendAppShell, staticRoutes, wantsAppShell } from './routes/static.ts';
@@ -93,6 +94,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	});
 	app.decorate('seeded', seeded);
 
+	// First, so that every answer carries the headers, refusals by the hooks below included.
+	await securityHeaders(app, opts.staticDir ? await builtHashes(opts.staticDir) : { scripts: [], styleAttributes: [] });
 	await app.register(fastifyCookie);
 	app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
 		done(null, Object.fromEntries(new URLSearchParams(String(body))));
@@ -104,7 +107,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		}
 	});
 	app.addHook('onSend', async (request, reply, payload) => {
-		reply.header('x-content-type-options', 'nosniff');
 		// Synced data must not sit in shared caches or the HTTP cache.
 		if (/^\/(db|api)(\/|$|\?)/.test(request.url)) {
 			reply.header('cache-control', 'no-store');

@@ -31,8 +31,11 @@ export function messageForStored(error: { code: string; reason: string }): strin
 /**
  * Message for a change the server refused. A refused `conflict` is the one conflict the merge
  * does not resolve: the document was deleted elsewhere (the delete wins, see domain/merge.ts).
+ * A per-document `bad_request` is a `_rev` the server does not take (not a canonical revision):
+ * sending it again cannot help.
  */
 export function messageForRefused(error: { code: string; reason: string }): string {
 	if (error.code === 'conflict') return t('sync.queue.deletedElsewhere');
+	if (error.code === 'bad_request') return t('sync.queue.unknownVersion');
 	return messageForStored(error);
 }

@@ -152,7 +152,7 @@ beforeAll(async () => {
 	});
 
 	// The annual follow-up, signed by both: locked.
-	const open: Record<string, unknown> = {
+	const open: Doc = {
 		_id: followUpId('a1', 2035),
 		type: 'followup',
 		scope: A1,
@@ -163,16 +163,12 @@ beforeAll(async () => {
 		updatedAt: NOW,
 	};
 	for (const q of FOLLOW_UP_QUESTIONS) open[q] = 'yes';
-	let [followup] = await put('chef', A1, [open]);
-	const hash = followUpContentHash(followup as never);
-	const repSigned = {
-		...followup,
-		safetyRepSignature: { by: 'skyddsombud', name: 'Sara', at: NOW, contentHash: hash },
-	};
-	[followup] = await put('skyddsombud', A1, [repSigned]);
-	[followup] = await put('chef', A1, [
-		{ ...followup, managerSignature: { by: 'chef', name: 'Anna Chef', at: NOW, contentHash: hash } },
-	]);
+	const hash = followUpContentHash(open as never);
+	let [followup] = (await put('chef', A1, [open])) as Doc[];
+	const repSignature = { by: 'skyddsombud', name: 'Sara Skyddsombud', at: NOW, contentHash: hash };
+	[followup] = (await put('skyddsombud', A1, [{ ...followup, safetyRepSignature: repSignature }])) as Doc[];
+	const managerSignature = { by: 'chef', name: 'Anna Chef', at: NOW, contentHash: hash };
+	[followup] = (await put('chef', A1, [{ ...followup, managerSignature }])) as Doc[];
 	targets.set('followup', {
 		scope: A1,
 		reader: 'chef',

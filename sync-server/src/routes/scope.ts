@@ -149,7 +149,8 @@ export async function writeDocs(
 	const eventsFirst = (v: { doc: IncomingDoc }): number =>
 		v.doc.type === 'signature' || v.doc.type === 'reopening' ? 0 : 1;
 	const toWrite: { index: number; doc: StoredDoc }[] = [];
-	// One id twice in a request: only the first can name the current revision; the store answers the rest.
+	// One id twice in a request: each is judged against the stored version and names its revision, so
+	// the store takes the first and answers the others conflict.
 	for (const item of [...judged].sort((a, b) => eventsFirst(a) - eventsFirst(b))) {
 		const { doc } = item;
 		const verdict = checkWrite({

@@ -6,14 +6,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ScopeGrant } from '../../src/lib/domain/index.ts';
 import { AppError, REVOKED_REASON } from '../../src/lib/domain/index.ts';
-import { FailureLimiter } from './auth/rate-limit.ts';
 import { SESSION_COOKIE, readSessionToken } from './auth/session.ts';
+import { SignInGuard } from './auth/sign-in.ts';
 import type { UserRecord, UserStore } from './auth/users.ts';
 import type { PolicyUnit } from './policy/access.ts';
 import { grantsFor, mayRead } from './policy/access.ts';
 import type { DocStore } from './store/doc-store.ts';
-
-const WINDOW_MS = 15 * 60 * 1000;
 
 export class ServerContext {
 	readonly store: DocStore;
@@ -22,8 +20,7 @@ export class ServerContext {
 	readonly secureCookies: boolean;
 	readonly now: () => Date;
 	readonly uuid: string;
-	readonly accountFailures = new FailureLimiter(5, WINDOW_MS);
-	readonly ipFailures = new FailureLimiter(20, WINDOW_MS);
+	readonly signIns = new SignInGuard();
 	/** Aborted when the server begins to close, so longpolls answer at once. */
 	readonly closing = new AbortController();
 	#units: Promise<PolicyUnit[]> | undefined;
@@ -113,5 +110,6 @@ export class ServerContext {
 
 /** Send a CouchDB-shaped error. */
 export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
+	if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
 	return reply.code(err.status).type('application/json').send(err.toBody());
 }

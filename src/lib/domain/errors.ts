@@ -54,11 +54,14 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
 export class AppError extends Error {
 	readonly code: ErrorCode;
 	readonly status: number;
-	constructor(code: ErrorCode, reason: string, status = ERROR_STATUS[code]) {
+	/** For `rate_limited`: seconds to wait before trying again (the `Retry-After` header), when known. */
+	readonly retryAfterSeconds: number | undefined;
+	constructor(code: ErrorCode, reason: string, status = ERROR_STATUS[code], retryAfterSeconds?: number) {
 		super(reason);
 		this.name = 'AppError';
 		this.code = code;
 		this.status = status;
+		this.retryAfterSeconds = retryAfterSeconds;
 	}
 	/** The CouchDB-shaped body for this error. */
 	toBody(): CouchError {

@@ -442,6 +442,8 @@ export const en: Record<MessageKey, string> = {
 	'error.invalid': 'The data is not valid: {reason}',
 	'error.too_large': 'It is too large to send.',
 	'error.rate_limited': 'Too many attempts. Wait a while and try again.',
+	'error.rate_limited.seconds': 'Too many attempts. Try again in {count} seconds.',
+	'error.rate_limited.minutes': 'Too many attempts. Try again in {count} minutes.',
 	'error.revoked': 'You no longer have access to this unit.',
 	'error.network': 'No contact with the server. Your changes are kept and sent when the network is back.',
 	'error.quota': 'The device is out of storage space. What is already saved is kept.',

@@ -438,6 +438,8 @@ export const sv = {
 	'error.invalid': 'Uppgifterna är inte giltiga: {reason}',
 	'error.too_large': 'Det är för stort för att skickas.',
 	'error.rate_limited': 'För många försök. Vänta en stund och försök igen.',
+	'error.rate_limited.seconds': 'För många försök. Försök igen om {count} sekunder.',
+	'error.rate_limited.minutes': 'För många försök. Försök igen om {count} minuter.',
 	'error.revoked': 'Du har inte längre åtkomst till den här enheten.',
 	'error.network': 'Ingen kontakt med servern. Ändringarna ligger kvar och skickas när nätet är tillbaka.',
 	'error.quota': 'Enheten har slut på lagringsutrymme. Det som redan sparats finns kvar.',

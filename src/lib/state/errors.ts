@@ -17,10 +17,18 @@ export function errorCode(err: unknown): ErrorCode {
 
 /**
  * A translated, user-facing message for an error (or a stored error code and reason).
+ * A refusal for too many attempts names the wait when the server gave one (`Retry-After`).
  * @example messageFor(new AppError('unauthorized', 'x')) // 'Fel användarnamn eller lösenord.'
+ * @example messageFor(new AppError('rate_limited', 'x', 429, 30)) // 'För många försök. Försök igen om 30 sekunder.'
  */
 export function messageFor(err: unknown): string {
 	const code = errorCode(err);
+	const wait = err instanceof AppError ? err.retryAfterSeconds : undefined;
+	if (code === 'rate_limited' && wait !== undefined && wait > 0) {
+		return wait < 120
+			? t('error.rate_limited.seconds', { count: wait })
+			: t('error.rate_limited.minutes', { count: Math.ceil(wait / 60) });
+	}
 	return t(`error.${code}`, { reason: err instanceof AppError ? err.message : '' });
 }
 

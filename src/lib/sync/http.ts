@@ -42,16 +42,20 @@ export async function requestJson<T = unknown>(fetchFn: FetchLike, url: string, 
 		if ((err as Error)?.name === 'AbortError') throw err;
 		if (response.ok) throw new AppError('network', 'the answer was cut off');
 	}
-	if (!response.ok) throw errorFromBody(response.status, body);
+	if (!response.ok) throw errorFromBody(response.status, body, response.headers);
 	return body as T;
 }
 
-function errorFromBody(status: number, body: unknown): AppError {
+function errorFromBody(status: number, body: unknown, headers?: Headers): AppError {
 	const parsed = couchErrorSchema.safeParse(body);
-	return new AppError(codeFromCouch(status, body), parsed.success ? parsed.data.reason : `HTTP ${status}`, status);
+	// Only whole seconds (the form our server sends); an HTTP date is ignored.
+	const retry = Number(headers?.get('retry-after') ?? Number.NaN);
+	const retryAfter = Number.isInteger(retry) && retry >= 0 ? retry : undefined;
+	const reason = parsed.success ? parsed.data.reason : `HTTP ${status}`;
+	return new AppError(codeFromCouch(status, body), reason, status, retryAfter);
 }
 
 /** The AppError of a failed response whose body has not been read (binary routes such as blobs). */
 export async function errorFromResponse(response: Response): Promise<AppError> {
-	return errorFromBody(response.status, await response.json().catch(() => undefined));
+	return errorFromBody(response.status, await response.json().catch(() => undefined), response.headers);
 }

@@ -9,11 +9,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from '../../../src/lib/domain/zod.ts';
 import { AppError, signInSchema } from '../../../src/lib/domain/index.ts';
-import { dummyVerify, verifyPassword } from '../auth/passwords.ts';
+import { checkPassword } from '../auth/sign-in.ts';
 import type { ServerContext } from '../context.ts';
 import { writeDocs } from './scope.ts';
-
-const WRONG = 'Name or password is incorrect.';
 
 const coSignSchema = z.extend(signInSchema, {
 	scope: z.string().check(z.maxLength(100)),
@@ -27,18 +25,7 @@ export async function signRoutes(app: FastifyInstance, ctx: ServerContext): Prom
 		const parsed = coSignSchema.safeParse(request.body);
 		if (!parsed.success) throw new AppError('bad_request', 'name, password, scope and signature are required');
 		const { name, password, scope, signature } = parsed.data;
-		const now = ctx.now().getTime();
-		if (ctx.accountFailures.blocked(name, now) || ctx.ipFailures.blocked(request.ip, now)) {
-			throw new AppError('rate_limited', 'Too many failed sign-ins. Try again in 15 minutes.');
-		}
-		const signer = await ctx.users.get(name);
-		const ok = signer ? await verifyPassword(password, signer.passwordHash) : await dummyVerify(password);
-		if (!signer || !ok) {
-			ctx.accountFailures.fail(name, now);
-			ctx.ipFailures.fail(request.ip, now);
-			throw new AppError('unauthorized', WRONG);
-		}
-		ctx.accountFailures.reset(name);
+		const signer = await checkPassword(ctx.signIns, ctx.users, name, password, request.ip, ctx.now().getTime());
 		if (signature.type !== 'signature') throw new AppError('bad_request', 'only a signature can be written here');
 		const grants = await ctx.readGrants(signer, scope);
 		const [result] = await writeDocs(ctx, signer, grants, scope, [signature]);

@@ -19,6 +19,8 @@ import type { UserRecord, UserStore } from './users.ts';
 
 const WRONG = 'Name or password is incorrect.';
 const MINUTE = 60_000;
+/** Failed sign-ins one address may make across accounts before it has to wait. */
+export const ADDRESS_FREE_ATTEMPTS = 30;
 
 export class SignInGuard {
 	/** Per (account, address): 5 free, then 15 s doubling to 15 min; one attempt forgotten per hour. */
@@ -29,9 +31,9 @@ export class SignInGuard {
 		leakMs: 60 * MINUTE,
 		maxKeys: 50_000,
 	});
-	/** Per address across accounts: 30 free, then 15 s doubling to 15 min; one forgotten per 2 minutes. */
+	/** Per address across accounts: ADDRESS_FREE_ATTEMPTS free, then 15 s doubling to 15 min; one forgotten per 2 minutes. */
 	readonly address = new BackoffLimiter({
-		free: 30,
+		free: ADDRESS_FREE_ATTEMPTS,
 		baseMs: 15_000,
 		capMs: 15 * MINUTE,
 		leakMs: 2 * MINUTE,

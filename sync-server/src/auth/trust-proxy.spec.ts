@@ -2,6 +2,7 @@
  * TRUST_PROXY: parsing, and the per-address sign-in limit behind a proxy. Every request here
  * comes from one socket address (the proxy's, 10.1.1.1); only the forwarded client differs.
  */
+import { ADDRESS_FREE_ATTEMPTS } from './sign-in.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from '../test-harness.ts';
 import { startServer } from '../test-harness.ts';
@@ -51,9 +52,10 @@ function attempt(srv: Harness, name: string, forwarded: string) {
 	});
 }
 
-/** 20 failures (the per-address limit) from `forwarded`, each with another name. */
+/** As many failures as the per-address limit allows from `forwarded`, each with another name. */
 async function exhaust(srv: Harness, forwarded: string): Promise<void> {
-	for (let i = 0; i < 20; i++) expect((await attempt(srv, `spray${i}`, forwarded)).statusCode).toBe(401);
+	for (let i = 0; i < ADDRESS_FREE_ATTEMPTS; i++)
+		expect((await attempt(srv, `spray${i}`, forwarded)).statusCode).toBe(401);
 	expect((await attempt(srv, 'spray-last', forwarded)).statusCode).toBe(429);
 }
 

@@ -9,6 +9,7 @@ import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, codeFromCouch } from '../../src/lib/domain/index.ts';
 import { isCrossSite } from './auth/csrf.ts';
+import { encodeSession } from './auth/session.ts';
 import type { TrustProxy } from './auth/trust-proxy.ts';
 import { fastifyTrustProxy } from './auth/trust-proxy.ts';
 import { UserStore } from './auth/users.ts';
@@ -17,7 +18,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { scopeRoutes } from './routes/scope.ts';
-import { sessionRoutes } from './routes/session.ts';
+import { sessionRoutes, setSessionCookie } from './routes/session.ts';
 import { signRoutes } from './routes/sign.ts';
 import { sendAppShell, staticRoutes, wantsAppShell } from './routes/static.ts';
 import { seedIfEmpty } from './seed/demo.ts';
@@ -106,6 +107,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		reply.header('x-content-type-options', 'nosniff');
 		// Synced data must not sit in shared caches or the HTTP cache.
 		if (/^\/(db|api)(\/|$|\?)/.test(request.url)) reply.header('cache-control', 'no-store');
+		// Sliding renewal: a session more than half through its idle window gets a fresh cookie.
+		const renewed = ctx.takeRenewal(request);
+		if (renewed) setSessionCookie(ctx, request, reply, encodeSession(ctx.secret, renewed), renewed.expires);
 		return payload;
 	});
 

@@ -18,12 +18,14 @@ import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { scopeRoutes } from './routes/scope.ts';
+import { builtHashes, securityHeaders } from './security-headers.ts';
 import { sessionRoutes, setSessionCookie } from './routes/session.ts';
 import { signRoutes } from './routes/sign.ts';
 import { sendAppShell, staticRoutes, wantsAppShell } from './routes/static.ts';
 import { seedIfEmpty } from './seed/demo.ts';
 import type { StorageConfig } from './store/storage.ts';
 import { openStorage } from './store/storage.ts';
+import { SERVER_TIME_HEADER } from '../../src/lib/domain/hlc.ts';
 
 export type AppOptions = {
 	dataDir: string;
@@ -93,6 +95,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	});
 	app.decorate('seeded', seeded);
 
+	// First, so that every answer carries the headers, refusals by the hooks below included.
+	await securityHeaders(app, opts.staticDir ? await builtHashes(opts.staticDir) : { scripts: [], styleAttributes: [] });
 	await app.register(fastifyCookie);
 	app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
 		done(null, Object.fromEntries(new URLSearchParams(String(body))));
@@ -104,9 +108,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		}
 	});
 	app.addHook('onSend', async (request, reply, payload) => {
-		reply.header('x-content-type-options', 'nosniff');
 		// Synced data must not sit in shared caches or the HTTP cache.
-		if (/^\/(db|api)(\/|$|\?)/.test(request.url)) reply.header('cache-control', 'no-store');
+		if (/^\/(db|api)(\/|$|\?)/.test(request.url)) {
+			reply.header('cache-control', 'no-store');
+			// The device stamps its edits on the server's clock (decision 0013); `Date` has only seconds.
+			reply.header(SERVER_TIME_HEADER, String(now().getTime()));
+		}
 		// Sliding renewal: a session more than half through its idle window gets a fresh cookie.
 		const renewed = ctx.takeRenewal(request);
 		if (renewed) setSessionCookie(ctx, request, reply, encodeSession(ctx.secret, renewed), renewed.expires);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FOLLOW_UP_QUESTIONS, followUpContentHash, followUpId } from '../../src/lib/domain/index.ts';
 import type { Harness } from './test-harness.ts';
 import { roundDoc, startServer } from './test-harness.ts';
 
@@ -343,5 +344,137 @@ describe('security probe', () => {
 			}
 		}
 		expect(probes).toBeGreaterThan(500);
+	});
+});
+
+/**
+ * The write rules judge the version the store replaces, whatever `_rev` is sent (issue 10). Each
+ * case stored a forbidden change before: a second spelling of the current revision made the
+ * rules of requests, work stops and follow-ups look at a "stale" edit and skip, while the store
+ * read it as the current one; a second edit of one id in a request rode on the first's
+ * (predictable) revision; and a `_rev` that is no revision failed the whole request with a 500.
+ */
+describe('write rules with crafted revisions', () => {
+	type Result = { id: string; ok?: boolean; rev?: string; error?: string; reason?: string };
+	const NOW = '2026-11-23T09:00:00.000Z';
+	const bulk = async (on: Harness, name: string, docs: object[]) => {
+		const res = await on.call({
+			method: 'POST',
+			url: '/db/unit-a1/_bulk_docs',
+			cookie: await on.signIn(name),
+			payload: { docs },
+		});
+		return { status: res.statusCode, body: res.body, results: res.json() as Result[] };
+	};
+	const read = async (on: Harness, id: string) => {
+		const res = await on.call({
+			method: 'POST',
+			url: '/db/unit-a1/_all_docs?include_docs=true',
+			cookie: await on.signIn('chef'),
+			payload: { keys: [id] },
+		});
+		return (res.json() as { rows: { doc?: Record<string, unknown> }[] }).rows[0]?.doc;
+	};
+	const request = (id: string) => ({
+		_id: id,
+		type: 'request',
+		scope: 'unit-a1',
+		unitId: 'a1',
+		kind: 'investigation',
+		subject: 'Hög arbetsbelastning i kvällsgruppen',
+		description: 'Flera beskriver stress.',
+		location: '',
+		requestedMeasures: 'Undersök bemanningen.',
+		replyBy: '2026-12-07',
+		filedAt: NOW,
+		filedBy: 'skyddsombud',
+		filedByName: 'Sara Skyddsombud',
+		createdAt: NOW,
+		updatedAt: NOW,
+	});
+
+	it('refuses a manager rewriting the safety rep’s request with a second spelling of its revision', async () => {
+		const filed = request('request:crafted-rev');
+		const [created] = (await bulk(h, 'skyddsombud', [filed])).results;
+		const rev = created?.rev as string;
+		for (const crafted of [`0${rev}`, `00${rev}`]) {
+			const res = await bulk(h, 'chef', [{ ...filed, _rev: crafted, subject: 'Omskriven av chefen' }]);
+			expect(res.results[0]).toMatchObject({ id: filed._id, error: 'bad_request' });
+		}
+		expect(await read(h, filed._id)).toMatchObject({ _rev: rev, subject: filed.subject });
+	});
+
+	it('keeps a locked annual follow-up locked against a crafted revision', async () => {
+		const open: Record<string, unknown> = {
+			_id: followUpId('a1', 2036),
+			type: 'followup',
+			scope: 'unit-a1',
+			unitId: 'a1',
+			year: 2036,
+			conclusions: 'Arbetsmiljöarbetet fungerar i stort.',
+			createdAt: NOW,
+			updatedAt: NOW,
+		};
+		for (const q of FOLLOW_UP_QUESTIONS) open[q] = 'yes';
+		const hash = followUpContentHash(open as never);
+		const locked = {
+			...open,
+			safetyRepSignature: { by: 'skyddsombud', name: 'Sara Skyddsombud', at: NOW, contentHash: hash },
+			managerSignature: { by: 'chef', name: 'Anna Chef', at: NOW, contentHash: hash },
+		};
+		const [created] = (await bulk(h, 'chef', [open])).results;
+		const [bySo] = (
+			await bulk(h, 'skyddsombud', [{ ...open, _rev: created?.rev, safetyRepSignature: locked.safetyRepSignature }])
+		).results;
+		const [byChef] = (await bulk(h, 'chef', [{ ...locked, _rev: bySo?.rev }])).results;
+		const rev = byChef?.rev as string;
+		expect(rev).toMatch(/^3-/);
+		// Unlock: both signatures gone and the content changed, "based on" the locked revision.
+		const unlocked = { ...open, conclusions: 'Ändrat i efterhand', _rev: `0${rev}` };
+		const [res] = (await bulk(h, 'chef', [unlocked])).results;
+		expect(res).toMatchObject({ error: 'bad_request' });
+		const [honest] = (await bulk(h, 'chef', [{ ...unlocked, _rev: rev }])).results;
+		expect(honest).toMatchObject({ error: 'forbidden' });
+		expect(await read(h, open._id as string)).toMatchObject({ _rev: rev, conclusions: open.conclusions });
+	});
+
+	it('judges a second edit of one id in a request against the stored version, not the first edit', async () => {
+		// PouchDB revisions are a hash of the content: a twin server shows the revision of an allowed edit.
+		const twin = await startServer();
+		try {
+			const filed = request('request:same-batch');
+			const [created] = (await bulk(h, 'skyddsombud', [filed])).results;
+			const [twinCreated] = (await bulk(twin, 'skyddsombud', [filed])).results;
+			expect(twinCreated?.rev).toBe(created?.rev);
+			const receipt = {
+				...filed,
+				_rev: created?.rev,
+				receipt: { at: '2026-11-24T08:00:00.000Z', by: 'chef', byName: 'Anna Chef' },
+			};
+			const [next] = (await bulk(twin, 'chef', [receipt])).results;
+			const rewrite = { ...receipt, _rev: next?.rev, subject: 'Omskriven av chefen' };
+			const res = await bulk(h, 'chef', [receipt, rewrite]);
+			expect(res.results[0]).toMatchObject({ ok: true, rev: next?.rev });
+			expect(res.results[1]).toMatchObject({ error: 'conflict' });
+			expect(await read(h, filed._id)).toMatchObject({ _rev: next?.rev, subject: filed.subject });
+		} finally {
+			await twin.close();
+		}
+	});
+
+	it('answers a _rev that is no revision per document, in request order, never a 500', async () => {
+		const ok = request('request:next-to-bad-rev');
+		const res = await bulk(h, 'skyddsombud', [
+			{ ...request('request:bad-rev'), _rev: 'x' },
+			ok,
+			{ ...request('request:bad-rev-2'), _rev: 7 },
+		]);
+		expect(res.status).toBe(200);
+		expect(res.results).toEqual([
+			{ id: 'request:bad-rev', error: 'bad_request', reason: expect.any(String) },
+			{ id: ok._id, ok: true, rev: expect.stringMatching(/^1-[0-9a-f]{32}$/) },
+			{ id: 'request:bad-rev-2', error: 'bad_request', reason: expect.any(String) },
+		]);
+		expect(await read(h, 'request:bad-rev')).toBeUndefined();
 	});
 });

@@ -8,8 +8,8 @@
  * on A4 landscape and downloads as CSV. Zero axe violations on every new page, in sv and en.
  */
 import { readFile } from 'node:fs/promises';
-import { test, expect, type Browser, type Page } from '@playwright/test';
-import { expectAccessible, signIn, signedRoundWithFinding, waitForServiceWorker } from './fixtures.ts';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { expectAccessible, signIn, signedRoundWithFinding, waitForServiceWorker, test } from './fixtures.ts';
 
 /** A date as YYYY-MM-DD on this machine's calendar (the browser's too), `days` from today. */
 function dayFrom(days: number, from = new Date()): string {

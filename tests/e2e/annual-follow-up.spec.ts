@@ -5,8 +5,8 @@
  * the manager's signature asks for it again); the record is then locked on the devices and on the
  * server; it prints to A4. Zero axe violations on every new page in Swedish and English.
  */
-import { test, expect, request as playwrightRequest, type Page } from '@playwright/test';
-import { apiAs, editOnDevice, expectAccessible, signIn, waitForServiceWorker, PASSWORD } from './fixtures.ts';
+import { expect, request as playwrightRequest, type Page } from '@playwright/test';
+import { apiAs, editOnDevice, expectAccessible, signIn, waitForServiceWorker, PASSWORD, test } from './fixtures.ts';
 
 const uuid = () => crypto.randomUUID();
 

@@ -4,12 +4,12 @@
  * a flapping network under longpoll, 413 (the batch halves), 401 mid-sync, the browser
  * closed mid-push, and the device's storage quota exceeded.
  */
-import { test, expect, type BrowserContext, type Page, type APIRequestContext } from '@playwright/test';
+import { expect, type BrowserContext, type Page, type APIRequestContext } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { signIn, waitForServiceWorker, PASSWORD } from './fixtures.ts';
+import { signIn, waitForServiceWorker, PASSWORD, test } from './fixtures.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 8181) + 1;
 const BASE = `http://localhost:${PORT}`;

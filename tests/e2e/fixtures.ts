@@ -1,11 +1,61 @@
 /**
- * E2E helpers: sign in as a demo account, scan a page with axe (WCAG 2.1 AA), wait for the
- * service worker to control the page so offline reloads are served by it.
+ * E2E helpers: the `test` every spec uses (it fails a test whose pages broke the server's
+ * Content-Security-Policy), sign in as a demo account, scan a page with axe (WCAG 2.1 AA), wait
+ * for the service worker to control the page so offline reloads are served by it.
  */
-import { expect, request as playwrightRequest, type Page, type APIRequestContext } from '@playwright/test';
+import {
+	test as base,
+	expect,
+	request as playwrightRequest,
+	type Browser,
+	type BrowserContext,
+	type Page,
+	type APIRequestContext,
+} from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const PASSWORD = 'trygg-demo';
+
+const CSP_MESSAGE = /Content Security Policy/i;
+
+/**
+ * Playwright's `test` with one automatic check: no page of the test's contexts (the default one
+ * and any made with `browser.newContext`) reported a CSP violation. Each page reports through
+ * `securitypolicyviolation` events, and Chromium's own console message is caught as well.
+ */
+export const test = base.extend<{ cspViolations: string[] }>({
+	cspViolations: [
+		async ({ context, browser }, use) => {
+			const violations: string[] = [];
+			const watch = async (ctx: BrowserContext): Promise<void> => {
+				ctx.on('console', (msg) => {
+					if (CSP_MESSAGE.test(msg.text())) violations.push(`${msg.page()?.url() ?? '?'}: ${msg.text()}`);
+				});
+				await ctx.addInitScript(() => {
+					document.addEventListener('securitypolicyviolation', (e) => {
+						console.error(
+							`Content Security Policy violation: ${e.effectiveDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`,
+						);
+					});
+				});
+			};
+			await watch(context);
+			const newContext = browser.newContext.bind(browser);
+			browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+				const ctx = await newContext(...args);
+				await watch(ctx);
+				return ctx;
+			};
+			try {
+				await use(violations);
+			} finally {
+				browser.newContext = newContext;
+			}
+			expect(violations, 'Content Security Policy violations').toEqual([]);
+		},
+		{ auto: true },
+	],
+});
 
 export async function signIn(page: Page, name: string): Promise<void> {
 	await page.goto('/sign-in');

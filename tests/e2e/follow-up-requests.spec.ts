@@ -7,8 +7,8 @@
  * the printed record keeps the facts and leaves the link out.
  * Zero axe violations on the form in Swedish and English.
  */
-import { test, expect } from '@playwright/test';
-import { expectAccessible, signIn, waitForServiceWorker } from './fixtures.ts';
+import { expect } from '@playwright/test';
+import { expectAccessible, signIn, waitForServiceWorker, test } from './fixtures.ts';
 
 test('a request the safety rep filed during the year shows in the follow-up facts on the manager’s device', async ({
 	browser,

@@ -7,8 +7,8 @@
  * name (what a screen reader says) and for a visible focus ring. Part of it offline; afterwards
  * the safety rep's device sees the result.
  */
-import { test, expect, request as playwrightRequest, type Locator, type Page } from '@playwright/test';
-import { signIn, expectAccessible, waitForServiceWorker, PASSWORD } from './fixtures.ts';
+import { expect, request as playwrightRequest, type Locator, type Page } from '@playwright/test';
+import { signIn, expectAccessible, waitForServiceWorker, PASSWORD, test } from './fixtures.ts';
 
 const NOW = '2026-11-23T09:00:00.000Z';
 const uuid = () => crypto.randomUUID();

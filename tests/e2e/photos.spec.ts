@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { test, expect, request as playwrightRequest, type Page } from '@playwright/test';
-import { signIn, expectAccessible, waitForServiceWorker, PASSWORD } from './fixtures.ts';
+import { expect, request as playwrightRequest, type Page } from '@playwright/test';
+import { signIn, expectAccessible, waitForServiceWorker, PASSWORD, test } from './fixtures.ts';
 
 const CAMERA = 'TryggTestCam';
 

@@ -9,8 +9,8 @@
  * violations on every new page, in Swedish and English.
  */
 import { readFile } from 'node:fs/promises';
-import { test, expect, type Browser, type Page } from '@playwright/test';
-import { apiAs, expectAccessible, signIn, waitForServiceWorker } from './fixtures.ts';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { apiAs, expectAccessible, signIn, waitForServiceWorker, test } from './fixtures.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const REQUESTS_EMPTY = 'Inga begäranden än.';

@@ -9,8 +9,8 @@
  * IndexedDB the way a local save writes it (document, outbox entry, clock stamp), as in
  * the shared fixture; the round itself is created through the app.
  */
-import { test, expect, type Page } from '@playwright/test';
-import { signIn, expectAccessible, waitForServiceWorker, editOnDevice, PASSWORD } from './fixtures.ts';
+import { expect, type Page } from '@playwright/test';
+import { signIn, expectAccessible, waitForServiceWorker, editOnDevice, PASSWORD, test } from './fixtures.ts';
 
 /** How many documents of `scope` this person's device holds, and the outbox state of `id`. */
 async function deviceState(page: Page, user: string, scope: string, id: string) {

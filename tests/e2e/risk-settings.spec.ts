@@ -6,8 +6,8 @@
  * manager has no link to the page and is told they lack access. Zero axe violations in Swedish
  * and English. The default bands are put back at the end (later specs expect them).
  */
-import { test, expect, request as playwrightRequest, type APIRequestContext } from '@playwright/test';
-import { signIn, expectAccessible, waitForServiceWorker, PASSWORD } from './fixtures.ts';
+import { expect, request as playwrightRequest, type APIRequestContext } from '@playwright/test';
+import { signIn, expectAccessible, waitForServiceWorker, PASSWORD, test } from './fixtures.ts';
 
 const NOW = '2026-11-23T09:00:00.000Z';
 const uuid = () => crypto.randomUUID();

@@ -3,8 +3,8 @@
  * many it shows, and "show more" works offline and by keyboard (focus goes to the first newly
  * shown round). Seeded in Enhet B1 (chef2) so no other spec's list changes.
  */
-import { expect, test } from '@playwright/test';
-import { expectAccessible, signIn, waitForServiceWorker } from './fixtures.ts';
+import { expect } from '@playwright/test';
+import { expectAccessible, signIn, waitForServiceWorker, test } from './fixtures.ts';
 
 const COUNT = 130;
 // Unique per run, so a retry against the same server data adds its own rounds instead of conflicting.

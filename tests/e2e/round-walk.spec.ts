@@ -6,8 +6,8 @@
  * finding, and on the item both answered the latest answer wins with the other in its history.
  * Zero axe violations in Swedish and English, on a tablet (both ways up) and a phone.
  */
-import { test, expect, request as playwrightRequest, type Page, type APIRequestContext } from '@playwright/test';
-import { signIn, expectAccessible, waitForServiceWorker, PASSWORD } from './fixtures.ts';
+import { expect, request as playwrightRequest, type Page, type APIRequestContext } from '@playwright/test';
+import { signIn, expectAccessible, waitForServiceWorker, PASSWORD, test } from './fixtures.ts';
 
 const NOW = '2026-11-23T09:00:00.000Z';
 const uuid = () => crypto.randomUUID();

@@ -7,8 +7,8 @@
  * violations on the sign-off section and the report, in Swedish and English.
  */
 import { readFile } from 'node:fs/promises';
-import { test, expect, request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
-import { signIn, expectAccessible, waitForServiceWorker, PASSWORD } from './fixtures.ts';
+import { expect, request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
+import { signIn, expectAccessible, waitForServiceWorker, PASSWORD, test } from './fixtures.ts';
 
 const NOW = '2026-11-23T09:00:00.000Z';
 const uuid = () => crypto.randomUUID();

@@ -8,8 +8,8 @@
  * field with this device's id). Stamping itself is covered by the unit tests of docs-repo and
  * the replicator; the round is created through the app, so its first stamps are the app's own.
  */
-import { test, expect, type Page } from '@playwright/test';
-import { signIn, expectAccessible, waitForServiceWorker, editOnDevice } from './fixtures.ts';
+import { expect, type Page } from '@playwright/test';
+import { signIn, expectAccessible, waitForServiceWorker, editOnDevice, test } from './fixtures.ts';
 
 /** A document as stored on this device, or undefined. */
 async function readOnDevice(page: Page, user: string, id: string): Promise<Record<string, unknown> | undefined> {

@@ -6,8 +6,8 @@
  * scanned with axe in Swedish and English, on a phone and a tablet viewport.
  * The server is shared with other specs: everything here is found by a unique title or date.
  */
-import { test, expect, type Browser, type Page } from '@playwright/test';
-import { expectAccessible, signIn, waitForServiceWorker } from './fixtures.ts';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { expectAccessible, signIn, waitForServiceWorker, test } from './fixtures.ts';
 
 const TAG = Date.now().toString(36);
 const TITLE_SV = `Rondmall ${TAG}`;

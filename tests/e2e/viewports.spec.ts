@@ -6,8 +6,8 @@
  * violations. The walk is checked offline too (served by the service worker); the editor and the
  * settings belong to HR, on a device of its own.
  */
-import { test, expect, request as playwrightRequest, type Page } from '@playwright/test';
-import { signIn, expectAccessible, waitForServiceWorker, PASSWORD } from './fixtures.ts';
+import { expect, request as playwrightRequest, type Page } from '@playwright/test';
+import { signIn, expectAccessible, waitForServiceWorker, PASSWORD, test } from './fixtures.ts';
 
 const VIEWPORTS = [
 	{ name: 'tablet upright', width: 800, height: 1280 },

@@ -2,8 +2,8 @@
  * The walking skeleton (issue 2): a manager plans a round offline, reloads offline, syncs;
  * the safety rep of the same unit sees it live on another device; other units and staff never get it.
  */
-import { test, expect, request as playwrightRequest } from '@playwright/test';
-import { signIn, expectAccessible, waitForServiceWorker, PASSWORD } from './fixtures.ts';
+import { expect, request as playwrightRequest } from '@playwright/test';
+import { signIn, expectAccessible, waitForServiceWorker, PASSWORD, test } from './fixtures.ts';
 
 test('a round planned offline reaches the safety rep and nobody else', async ({ browser, baseURL }) => {
 	// A date of this run's own: a CI retry finds the first attempt's round on the same server, and the

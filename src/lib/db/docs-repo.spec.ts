@@ -4,11 +4,13 @@ import { newId, type RoundDoc } from '../domain/index.ts';
 import { compareStamps, parseStamp } from '../domain/hlc.ts';
 import { TryggDb } from './app-db.ts';
 import {
+	clockOffset,
 	deviceId,
 	discardRefused,
 	docsOfRound,
 	liveOutboxIds,
 	liveRoundBundle,
+	noteServerTime,
 	type OutboxIds,
 	type RoundBundle,
 	retryAllRefused,
@@ -315,5 +317,26 @@ describe('liveRoundBundle', () => {
 			expect(b.reopenings).toHaveLength(b.round?.status === 'in_progress' ? 1 : 0);
 		}
 		expect(seen.at(-1)?.reopenings[0]?.reason).toBe('Fel datum');
+	});
+});
+
+describe("stamps on the server's clock (decision 0013)", () => {
+	it('a device whose clock is days off stamps at the server time it measured, and keeps its own updatedAt', async () => {
+		const db = new TryggDb(`offset-${Math.random()}`);
+		const deviceNow = T0 - 5 * 86_400_000; // the tablet thinks it is five days earlier
+		await noteServerTime(db, T0, deviceNow);
+		expect(await clockOffset(db)).toBe(T0 - deviceNow);
+		const saved = await saveDoc(db, round(), new Date(deviceNow + 1000));
+		expect(parseStamp(saved.clock?.date ?? '')?.wall).toBe(T0 + 1000);
+		expect(saved.updatedAt).toBe(new Date(deviceNow + 1000).toISOString());
+	});
+
+	it('a new measurement within a second of the stored one is not written', async () => {
+		const db = new TryggDb(`offset-${Math.random()}`);
+		await noteServerTime(db, T0 + 10_000, T0);
+		await noteServerTime(db, T0 + 10_800, T0);
+		expect(await clockOffset(db)).toBe(10_000);
+		await noteServerTime(db, T0 + 12_000, T0);
+		expect(await clockOffset(db)).toBe(12_000);
 	});
 });

@@ -23,6 +23,10 @@ const UNSTAMPED = new Set(['_id', '_rev', '_deleted', 'clock', 'updatedAt']);
 const DEVICE_KEY = 'deviceId';
 const HLC_KEY = 'hlc';
 const LAST_SYNC_KEY = 'lastSync';
+const CLOCK_OFFSET_KEY = 'clockOffset';
+
+/** A new estimate of the server's clock replaces the stored one only when it differs by more. */
+const OFFSET_TOLERANCE_MS = 1000;
 
 /**
  * This device's id for clock stamps: made once, kept in `meta`. Call inside a transaction
@@ -44,9 +48,36 @@ export async function deviceId(db: TryggDb): Promise<string> {
 }
 const knownDeviceIds = new WeakMap<TryggDb, string>();
 
-/** The last stamp this device made. */
-async function lastStamp(db: TryggDb): Promise<string | undefined> {
-	return (await db.meta.get(HLC_KEY))?.value as string | undefined;
+/**
+ * The last stamp this device made, and how far the server's clock is ahead of this device's
+ * (milliseconds, 0 until first measured).
+ */
+async function clockState(db: TryggDb): Promise<{ last: string | undefined; offset: number }> {
+	const [last, offset] = await db.meta.bulkGet([HLC_KEY, CLOCK_OFFSET_KEY]);
+	return {
+		last: last?.value as string | undefined,
+		offset: typeof offset?.value === 'number' && Number.isFinite(offset.value) ? offset.value : 0,
+	};
+}
+
+/** How far the server's clock is ahead of this device's, as last measured (0 when never). */
+export async function clockOffset(db: TryggDb): Promise<number> {
+	return (await clockState(db)).offset;
+}
+
+/**
+ * Remember how far the server's clock is ahead of this device's, from one answer: the server's
+ * time as it said it when sending, and this device's when it arrived (off by the answer's
+ * travel time, which also holds for a longpoll that waited a long time for a change). Stamps are made on the server's time, so a tablet whose clock is days off still orders its
+ * edits with everyone else's by when they really happened (decision 0013). Written only when
+ * the estimate moved, so a sync does not cost a write.
+ */
+export async function noteServerTime(db: TryggDb, serverMs: number, receivedMs: number): Promise<void> {
+	if (!Number.isFinite(serverMs) || !Number.isFinite(receivedMs)) return;
+	const estimate = Math.round(serverMs - receivedMs);
+	const known = (await db.meta.get(CLOCK_OFFSET_KEY))?.value;
+	if (typeof known === 'number' && Math.abs(estimate - known) <= OFFSET_TOLERANCE_MS) return;
+	await db.meta.put({ key: CLOCK_OFFSET_KEY, value: estimate });
 }
 
 /** The latest stamp in a clock map, or undefined. */
@@ -138,13 +169,14 @@ export async function saveDocs(
 			const ids = list.map(({ doc }) => doc._id);
 			// Every read of the save at once, then every write at once: two round trips to the
 			// browser's database process, however many documents are saved.
-			const [stored, queued, device, last] = await Promise.all([
+			const [stored, queued, device, { last, offset }] = await Promise.all([
 				db.docs.bulkGet(ids),
 				db.outbox.bulkGet(ids),
 				deviceId(db),
-				lastStamp(db),
+				clockState(db),
 			]);
-			const clock = new SaveClock(device, last, now.getTime());
+			// Stamps follow the server's clock; `updatedAt` and the queue keep the device's own.
+			const clock = new SaveClock(device, last, now.getTime() + offset);
 			const docsOut = new Map<string, StoredDoc>();
 			const rows = new Map<string, OutboxEntry>();
 			const out = list.map(({ doc, options }, i) => {

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compareStamps, formatStamp, MAX_DRIFT_MS, parseStamp, receive, tick } from './hlc.ts';
+import {
+	compareStamps,
+	formatStamp,
+	isTooFarAhead,
+	MAX_DRIFT_MS,
+	MAX_SKEW_MS,
+	parseStamp,
+	receive,
+	SERVER_AHEAD_MS,
+	stampsTooFarAhead,
+	tick,
+} from './hlc.ts';
 import { hlcSchema } from './schemas.ts';
 
 const T0 = 1_767_225_600_000;
@@ -65,5 +76,57 @@ describe('hybrid logical clock', () => {
 		const far = formatStamp({ wall: T0 + 365 * 86_400_000, counter: 0, device: 'z' });
 		const next = receive(undefined, far, 'a', T0);
 		expect(parseStamp(next)?.wall).toBe(T0 + MAX_DRIFT_MS);
+	});
+});
+
+describe('device clocks up to a week off (issue 10)', () => {
+	const DAY = 86_400_000;
+	const skew = fc.integer({ min: -MAX_SKEW_MS, max: MAX_SKEW_MS });
+
+	it('an edit made after seeing a stamp always wins over it and the server accepts it (property)', () => {
+		// Devices with clocks anywhere within a week of the server's, stamping on their own clock
+		// (no server time measured yet: the worst case), edit one field in turn; each edit is based
+		// on what the device last saw, which is the server's latest or an older copy.
+		fc.assert(
+			fc.property(
+				fc.array(skew, { minLength: 2, maxLength: 5 }),
+				fc.array(fc.record({ device: fc.nat(), pause: fc.integer({ min: 0, max: 3 * DAY }), fresh: fc.boolean() }), {
+					minLength: 1,
+					maxLength: 40,
+				}),
+				(skews, steps) => {
+					let real = T0;
+					let latest: string | undefined; // the stamp the server holds for the field
+					const last: (string | undefined)[] = skews.map(() => undefined);
+					const seen: (string | undefined)[] = skews.map(() => undefined);
+					for (const step of steps) {
+						real += step.pause;
+						const d = step.device % skews.length;
+						if (step.fresh) seen[d] = latest; // synced just before the edit
+						const now = real + (skews[d] as number);
+						const based = seen[d];
+						const stamp = based ? receive(last[d], based, `d${d}`, now) : tick(last[d], `d${d}`, now);
+						last[d] = stamp;
+						expect(compareStamps(stamp, based)).toBe(1);
+						expect(isTooFarAhead(stamp, real)).toBe(false);
+						// The server keeps the later of what it has and what comes in (the merge).
+						if (compareStamps(stamp, latest) > 0) latest = stamp;
+						if (step.fresh) expect(latest).toBe(stamp);
+					}
+				},
+			),
+		);
+	});
+
+	it('the server refuses only new stamps beyond its bound', () => {
+		const far = formatStamp({ wall: T0 + SERVER_AHEAD_MS + 1, counter: 0, device: 'z' });
+		const near = formatStamp({ wall: T0 + SERVER_AHEAD_MS, counter: 0, device: 'z' });
+		expect(isTooFarAhead(far, T0)).toBe(true);
+		expect(isTooFarAhead(near, T0)).toBe(false);
+		expect(stampsTooFarAhead({ clock: { date: far, status: near } }, undefined, T0)).toEqual([far]);
+		expect(stampsTooFarAhead({ stamp: far }, undefined, T0)).toEqual([far]);
+		// Carried over from the stored version: not judged again.
+		expect(stampsTooFarAhead({ clock: { date: far } }, { clock: { date: far } }, T0)).toEqual([]);
+		expect(stampsTooFarAhead({ stamp: far }, { stamp: far }, T0)).toEqual([]);
 	});
 });

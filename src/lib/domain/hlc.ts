@@ -11,11 +11,31 @@ const MAX_COUNTER = 10 ** COUNTER_DIGITS - 1;
 const MAX_WALL = 10 ** WALL_DIGITS - 1;
 const STAMP_RE = /^(\d{13})-(\d{4})-([a-z0-9-]{1,64})$/;
 
+const DAY_MS = 86_400_000;
+
+/** The response header in which the sync server tells its clock, in milliseconds since 1970. */
+export const SERVER_TIME_HEADER = 'x-trygg-time';
+
 /**
- * How far ahead of our own clock a received stamp may pull us. A device whose clock is years
- * ahead would otherwise drag every device's clock with it for good.
+ * The device clock error Trygg is built for: tablets in the field are often days off, and
+ * every edit made after seeing another must still win the merge (decision 0013).
  */
-export const MAX_DRIFT_MS = 60 * 60 * 1000;
+export const MAX_SKEW_MS = 7 * DAY_MS;
+
+/**
+ * The trusted bound, held by the server: a new stamp more than this ahead of the server's
+ * clock is refused. The skew plus a day of margin for a device that was offline since its
+ * clock was last compared with the server's.
+ */
+export const SERVER_AHEAD_MS = MAX_SKEW_MS + DAY_MS;
+
+/**
+ * How far ahead of our own clock a received stamp may pull us. Every stamp the server holds is
+ * at most SERVER_AHEAD_MS ahead of the server, and our clock is at most MAX_SKEW_MS behind it,
+ * so any stamp that came through the server is within this; only a stamp stored before the
+ * server's bound existed can be further ahead, and it must not drag every device with it.
+ */
+export const MAX_DRIFT_MS = SERVER_AHEAD_MS + MAX_SKEW_MS;
 
 export interface HlcParts {
 	wall: number;
@@ -94,4 +114,33 @@ export function receive(last: string | undefined, remote: string, device: string
 	if (seenWall === wall) counter = Math.max(counter, seenCounter + 1);
 	// Beyond the drift cap the result is later than our own past only: that is all we can promise.
 	return next(wall, counter, device);
+}
+
+/** The server's reason for refusing a stamp beyond its bound; the device shows its own text for it. */
+export const CLOCK_AHEAD_REASON = 'a clock stamp is more than 8 days ahead of the server clock';
+
+/**
+ * Is this stamp further ahead of the server's clock than the server accepts? Unparseable
+ * stamps are the schema's business, not this bound's.
+ * @example isTooFarAhead('1767225600000-0000-a', 1767225600000) // false
+ */
+export function isTooFarAhead(stamp: string, serverNow: number): boolean {
+	const parts = parseStamp(stamp);
+	return parts !== undefined && parts.wall > serverNow + SERVER_AHEAD_MS;
+}
+
+/**
+ * The stamps of `doc` that are new compared with `stored` (its field clock and, for answers and
+ * assessments, its `stamp`) and too far ahead of the server's clock. Stamps already stored are
+ * not judged again: an edit must not be refused for what it carries over.
+ */
+export function stampsTooFarAhead(doc: object, stored: object | undefined, serverNow: number): string[] {
+	type Stamped = { clock?: Record<string, string>; stamp?: unknown };
+	const incoming = doc as Stamped;
+	const before = stored as Stamped | undefined;
+	const fresh = Object.entries(incoming.clock ?? {})
+		.filter(([field, stamp]) => before?.clock?.[field] !== stamp)
+		.map(([, stamp]) => stamp);
+	if (typeof incoming.stamp === 'string' && incoming.stamp !== before?.stamp) fresh.push(incoming.stamp);
+	return fresh.filter((stamp) => isTooFarAhead(stamp, serverNow));
 }

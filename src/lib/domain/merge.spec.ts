@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { formatStamp } from './hlc.ts';
-import { compareRevs, contains, mergeDocs, sameContent, type MergeableDoc } from './merge.ts';
+import { compareRevs, contains, isCanonicalRev, mergeDocs, sameContent, type MergeableDoc } from './merge.ts';
 import { checkDoc, type RoundDoc } from './schemas.ts';
 
 const T0 = 1_767_225_600_000;
@@ -64,6 +64,27 @@ const docArb: fc.Arbitrary<MergeableDoc> = fc.oneof(
 );
 
 const run = { numRuns: 500 };
+
+describe('isCanonicalRev', () => {
+	const hash = '0bb1b34e13c255e1b45039ccb9e6428c';
+	it('takes what PouchDB and CouchDB make, and no other spelling of it', () => {
+		expect(isCanonicalRev(`1-${hash}`)).toBe(true);
+		expect(isCanonicalRev(`123-${hash}`)).toBe(true);
+		for (const bad of [
+			`01-${hash}`,
+			`0-${hash}`,
+			` 1-${hash}`,
+			`1-${hash} `,
+			`1-${hash.toUpperCase()}`,
+			`1-${hash}0`,
+		]) {
+			expect(isCanonicalRev(bad), bad).toBe(false);
+		}
+		for (const bad of ['', 'x', '1-x', '1-', `+1-${hash}`, `1.0-${hash}`, `1234567890123456-${hash}`, 1, null, {}]) {
+			expect(isCanonicalRev(bad), String(bad)).toBe(false);
+		}
+	});
+});
 
 describe('mergeDocs', () => {
 	it('is commutative', () => {

@@ -40,6 +40,21 @@ function compareText(a: string, b: string): number {
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The server's reason for refusing a `_rev` that is not canonical; the device shows its own text for it. */
+export const BAD_REV_REASON = 'invalid _rev: not a revision of this server';
+
+/**
+ * A revision in CouchDB's canonical form, as PouchDB and CouchDB make them: a generation (a
+ * positive integer without leading zeros) and a 32-digit lower-case hex hash. The server takes
+ * no other: a store reads `01-abc…` as `1-abc…`, so a second spelling of a revision would let
+ * a write be judged against one version and replace another.
+ * @example isCanonicalRev('2-0bb1b34e13c255e1b45039ccb9e6428c') // true
+ * @example isCanonicalRev('02-0bb1b34e13c255e1b45039ccb9e6428c') // false
+ */
+export function isCanonicalRev(rev: unknown): rev is string {
+	return typeof rev === 'string' && /^[1-9]\d{0,14}-[0-9a-f]{32}$/.test(rev);
+}
+
 /**
  * Order two CouchDB revisions: by generation, then by hash text.
  * @example compareRevs('10-a', '9-z') // 1

@@ -481,7 +481,11 @@ export const en: Record<MessageKey, string> = {
 	'sync.queue.retryItem': 'Send again: {title}',
 	'sync.queue.discardItem': 'Discard the change: {title}',
 	'sync.queue.confirmDiscard': 'Discard the change to {title}? It cannot be undone.',
+	'sync.queue.clockAhead':
+		"This device's clock is more than a week ahead. Set the right date and time on the device and make the change again.",
 	'sync.queue.deletedElsewhere': 'Someone else deleted the document while you were changing it. The delete stands.',
+	'sync.queue.unknownVersion':
+		'The server does not recognise the version this change is based on, so it cannot be sent. Discard the change and make it again.',
 	'sync.queue.noneWaiting': 'Nothing is waiting.',
 	'sync.queue.type.round': 'Safety round',
 	'sync.queue.type.unit': 'Unit',

@@ -478,7 +478,11 @@ export const sv = {
 	'sync.queue.retryItem': 'Skicka igen: {title}',
 	'sync.queue.discardItem': 'Släng ändringen: {title}',
 	'sync.queue.confirmDiscard': 'Släng ändringen av {title}? Den kan inte återställas.',
+	'sync.queue.clockAhead':
+		'Enhetens klocka går mer än en vecka före. Ställ in rätt datum och tid på enheten och gör ändringen igen.',
 	'sync.queue.deletedElsewhere': 'Någon annan tog bort dokumentet medan du ändrade det. Borttagningen gäller.',
+	'sync.queue.unknownVersion':
+		'Servern känner inte igen versionen som ändringen bygger på, så den kan inte skickas. Kasta ändringen och gör om den.',
 	'sync.queue.noneWaiting': 'Inget väntar.',
 	'sync.queue.type.round': 'Skyddsrond',
 	'sync.queue.type.unit': 'Enhet',

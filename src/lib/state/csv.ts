@@ -2,17 +2,39 @@
  * CSV files for spreadsheets, one way for every export (round report, action plan, the safety
  * rep's register): papaparse's `unparse` with `;` between fields (Swedish Excel uses `,` as the
  * decimal sign), CRLF line ends, and a UTF-8 BOM (without it Excel reads the file as Latin-1).
+ * Cells that a spreadsheet would run as a formula are neutralised here, for every export.
  */
 import Papa from 'papaparse';
 
 const BOM = '\uFEFF';
 
 /**
- * The CSV text (with BOM) of rows of cells.
+ * A cell a spreadsheet program would read as a formula (OWASP "CSV injection"): one starting
+ * with `=`, `+`, `-`, `@`, tab or carriage return. Such a cell gets a leading `'` (and quotes),
+ * so Excel, LibreOffice and Google Sheets show it as text. One exception, on purpose: a cell
+ * that is only a number with a minus sign (`-3`, `-2,5`, `-0.5`) stays as it is, so negative
+ * figures remain numbers a spreadsheet can sum; nothing after the number can be evaluated.
+ * `-3+1`, `-1e5` or `-2 ` are not plain numbers and are neutralised like any other.
+ * Papaparse's own `escapeFormulae: true` is not used as is: its pattern (`/^[=+\-@\t\r].*$/`)
+ * misses a formula with a line break in it (`.` stops at the break), and it escapes `-3` too.
+ */
+export const FORMULA_START = /^(?!-\d+(?:[.,]\d+)?$)[=+\-@\t\r]/;
+
+/**
+ * The CSV text (with BOM) of rows of cells, formula cells neutralised (see `FORMULA_START`).
  * @example csvText([['Del', 'Nr'], ['Svar', '1']]) // '\uFEFFDel;Nr\r\nSvar;1'
+ * @example csvText([['=1+1', '-3']]) // '\uFEFF"\'=1+1";-3'
  */
 export function csvText(rows: readonly (readonly string[])[]): string {
-	return BOM + Papa.unparse(rows as string[][], { delimiter: ';', newline: '\r\n', quotes: false });
+	return (
+		BOM +
+		Papa.unparse(rows as string[][], {
+			delimiter: ';',
+			newline: '\r\n',
+			quotes: false,
+			escapeFormulae: FORMULA_START,
+		})
+	);
 }
 
 /**

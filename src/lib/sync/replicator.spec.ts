@@ -196,6 +196,22 @@ describe('Replicator', () => {
 		expect(entry?.error?.code).toBe('forbidden');
 	});
 
+	it('keeps a change whose _rev the server does not take as refused (bad_request), and sends the rest', async () => {
+		const db = new TryggDb(`bad-rev-${Math.random()}`);
+		const f = await deviceFetch('chef');
+		const broken = round();
+		const fine = round();
+		await saveDoc(db, broken);
+		await saveDoc(db, fine);
+		await db.outbox.update(broken._id, { 'doc._rev': '01-0bb1b34e13c255e1b45039ccb9e6428c' });
+		await new Replicator({ db, fetch: f, scopes: () => [] }).push();
+		expect(await db.outbox.get(broken._id)).toMatchObject({
+			state: 'refused',
+			error: { code: 'bad_request', reason: expect.stringContaining('_rev') },
+		});
+		expect(await db.outbox.get(fine._id)).toBeUndefined();
+	});
+
 	it('brings a discarded change back even when the discard lands while a pull is on its way', async () => {
 		const db = new TryggDb(`discard-race-${Math.random()}`);
 		const f = await deviceFetch('chef');

@@ -18,7 +18,8 @@ import {
 } from '../domain/index.ts';
 import { mergeDocs, sameContent } from '../domain/merge.ts';
 import type { OutboxEntry, StoredDoc, TryggDb } from '../db/app-db.ts';
-import { recordSync, revokeScope } from '../db/docs-repo.ts';
+import { noteServerTime, recordSync, revokeScope } from '../db/docs-repo.ts';
+import { SERVER_TIME_HEADER } from '../domain/hlc.ts';
 import { requestJson, type FetchLike } from './http.ts';
 import { defaultBackoff, wait } from './backoff.ts';
 
@@ -110,6 +111,20 @@ export class Replicator {
 			backoff: defaultBackoff,
 			now: () => new Date(),
 			...options,
+		};
+		this.#o.fetch = this.#timedFetch(this.#o.fetch);
+	}
+
+	/**
+	 * Every answer from the sync server tells its clock: the device keeps how far it is from its
+	 * own, so its edits are stamped on the server's time however wrong the tablet's clock is.
+	 */
+	#timedFetch(inner: FetchLike): FetchLike {
+		return async (url, init) => {
+			const response = await inner(url, init);
+			const serverMs = Number(response.headers.get(SERVER_TIME_HEADER) ?? Number.NaN);
+			if (Number.isFinite(serverMs)) await noteServerTime(this.#o.db, serverMs, this.#o.now().getTime());
+			return response;
 		};
 	}
 

@@ -338,15 +338,6 @@ const roundOpenForPrereports: Rule = (c) => {
 };
 
 /**
- * STALE_TO_STORE. Types whose field groups have different writers (decisions 0009, 0010): an edit
- * based on an older revision than the stored one goes on to the store, which answers conflict, and
- * the device merges and sends again. Judged against the newer version it would be refused for
- * "removing" what the other person added meanwhile. Deletes are always judged.
- */
-const STALE_TO_STORE: readonly DocType[] = ['request', 'workstop', 'followup'];
-const isStale = (c: Change): boolean => c.stored !== undefined && !c.doc._deleted && c.doc._rev !== c.stored._rev;
-
-/**
  * A 6:6a request: the safety rep files (filed fields then fixed) and escalates, a manager of the
  * unit confirms receipt and answers, each once and in their own name; never deleted (decision 0009).
  */
@@ -560,13 +551,7 @@ function writerOf(
 	}
 }
 
-/**
- * May `user` write this (already schema-valid) document to `scope`? `stored` is the current
- * live version in that scope, if any; `lookup` answers for the ids of `referencedIds`.
- * @example checkWrite({ user: skyddsombud, grants, scope: 'unit-a1', doc: closedAction, stored, lookup })
- * // { ok: false, reason: 'only a manager of the unit closes an action or changes a closed one' }
- */
-export function checkWrite(opts: {
+type WriteOpts = {
 	user: PolicyUser;
 	grants: ScopeGrant[];
 	scope: string;
@@ -578,7 +563,15 @@ export function checkWrite(opts: {
 	roundFile?: (roundId: string) => RoundFile | undefined;
 	/** Template versions (org scope) named by `templatesNeeded`. */
 	template?: (id: string) => StoredVersion | undefined;
-}): WriteCheck {
+};
+
+/**
+ * The part of `checkWrite` that does not look at the change: may `user` write documents of this
+ * type to `scope` at all (grant or submit-only, scope and type kept, writer of the type, own
+ * unit). The route uses it alone for an edit it will not write (a stale revision answered
+ * `conflict`), so the answer never says more than a refusal would. Returns the unit roles.
+ */
+export function checkWriter(opts: WriteOpts): WriteCheck & { unitRoles?: MembershipRole[] } {
 	const { user, grants, scope, doc, stored } = opts;
 	const refuse = (reason: string): WriteCheck => ({ ok: false, reason });
 	const mayCreate = mayWrite(grants, scope) || submitTypes(user, scope, opts.units ?? []).includes(doc.type as DocType);
@@ -598,21 +591,33 @@ export function checkWrite(opts: {
 	if (unitId !== null && !doc._deleted && 'unitId' in doc && doc.unitId !== unitId) {
 		return refuse(`unitId does not match ${scope}`);
 	}
+	return { ok: true, unitRoles };
+}
 
+/**
+ * May `user` write this (already schema-valid) document to `scope`? `stored` is the current
+ * live version in that scope, if any: the version the write will replace (the route sends it
+ * to the store only on that revision). Every rule of the type is judged, always.
+ * @example checkWrite({ user: skyddsombud, grants, scope: 'unit-a1', doc: closedAction, stored, lookup })
+ * // { ok: false, reason: 'only a manager of the unit closes an action or changes a closed one' }
+ */
+export function checkWrite(opts: WriteOpts): WriteCheck {
+	const writer = checkWriter(opts);
+	if (!writer.ok) return { ok: false, reason: writer.reason };
+	const { user, scope, doc, stored } = opts;
 	const change: Change = {
 		user,
 		scope,
-		unitRoles,
+		unitRoles: writer.unitRoles ?? [],
 		doc,
 		stored,
 		lookup: opts.lookup ?? (() => undefined),
 		roundFile: opts.roundFile ?? (() => undefined),
 		template: opts.template ?? (() => undefined),
 	};
-	if (STALE_TO_STORE.includes(type) && isStale(change)) return { ok: true };
-	for (const rule of TRANSITIONS[type] ?? []) {
+	for (const rule of TRANSITIONS[doc.type as DocType] ?? []) {
 		const reason = rule(change);
-		if (reason) return refuse(reason);
+		if (reason) return { ok: false, reason };
 	}
 	return { ok: true };
 }

@@ -151,6 +151,8 @@ describe('GET and HEAD /db/:scope/_blobs/:sha256', () => {
 		expect(res.rawPayload.equals(bytes)).toBe(true);
 		expect(res.headers['content-type']).toBe('image/png');
 		expect(res.headers['x-content-type-options']).toBe('nosniff');
+		// The blob's own sandbox policy, not the app's (helmet sets the app's on every answer first).
+		expect(res.headers['content-security-policy']).toBe("default-src 'none'; sandbox");
 		expect(res.headers['cache-control']).toBe('private, max-age=31536000, immutable');
 		expect(sha(res.rawPayload)).toBe(hash);
 

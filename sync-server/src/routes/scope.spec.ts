@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnswerDoc, RoundDoc } from '../../../src/lib/domain/index.ts';
 import { REVOKED_REASON, roundItems } from '../../../src/lib/domain/index.ts';
+import { CLOCK_AHEAD_REASON } from '../../../src/lib/domain/hlc.ts';
 import { starterTemplates } from '../../../src/lib/domain/starter-templates.ts';
 import { nextVersion } from '../../../src/lib/domain/templates.ts';
 import { UserStore } from '../auth/users.ts';
@@ -362,5 +363,66 @@ describe('_local checkpoints', () => {
 			payload: { _rev: rev, last_seq: '8' },
 		});
 		expect(next.statusCode).toBe(201);
+	});
+});
+
+describe('clock stamps against the server clock (decision 0013)', () => {
+	const NOW = Date.parse('2031-03-10T12:00:00Z');
+	const DAY = 86_400_000;
+	let timed: Harness;
+	beforeEach(async () => {
+		timed = await startServer({ now: () => new Date(NOW) });
+	});
+	afterEach(async () => {
+		await timed.close();
+	});
+	const send = async (docs: object[]) =>
+		timed.call({
+			method: 'POST',
+			url: '/db/unit-a1/_bulk_docs',
+			cookie: await timed.signIn('chef'),
+			payload: { docs },
+		});
+
+	it("tells the server's clock on every sync answer", async () => {
+		const res = await timed.call({ method: 'GET', url: '/db/unit-a1', cookie: await timed.signIn('chef') });
+		expect(res.headers['x-trygg-time']).toBe(String(NOW));
+	});
+
+	it('refuses a new stamp more than 8 days ahead, per document and with its reason, and keeps the rest', async () => {
+		const stampAt = (ms: number): string => `${ms}-0000-dev-1`;
+		const ahead = { ...roundDoc('a1'), clock: { date: stampAt(NOW + 9 * DAY) } };
+		const weekAhead = { ...roundDoc('a1'), clock: { date: stampAt(NOW + 7 * DAY) } };
+		const answer = answerDoc('unit-a1', weekAhead._id, { stamp: stampAt(NOW + 9 * DAY) });
+		const res = await send([ahead, weekAhead, answer]);
+		const body = res.json() as { id: string; ok?: boolean; error?: string; reason?: string }[];
+		expect(body.map((r) => r.error ?? 'ok')).toEqual(['bad_request', 'ok', 'bad_request']);
+		expect(body[0]?.reason).toBe(CLOCK_AHEAD_REASON);
+		expect(body[0]?.id).toBe(ahead._id);
+		expect(body[1]?.ok).toBe(true);
+		const read = await timed.call({
+			method: 'POST',
+			url: '/db/unit-a1/_all_docs',
+			cookie: await timed.signIn('chef'),
+			payload: { keys: [ahead._id, answer._id] },
+		});
+		expect((read.json() as { rows: { error?: string }[] }).rows.map((r) => r.error)).toEqual([
+			'not_found',
+			'not_found',
+		]);
+	});
+
+	it('an edit that carries over an already stored stamp is not refused for it', async () => {
+		const round = { ...roundDoc('a1'), clock: { date: `${NOW + 7 * DAY}-0000-dev-1` } };
+		const first = (await send([round])).json() as { rev: string }[];
+		// Later the server's clock would see that stamp as near; here the edit only adds a new field stamp.
+		const edit = {
+			...round,
+			_rev: first[0]?.rev,
+			status: 'in_progress',
+			clock: { ...round.clock, status: `${NOW}-0000-dev-1` },
+		};
+		const res = (await send([edit])).json() as { ok?: boolean }[];
+		expect(res[0]?.ok).toBe(true);
 	});
 });

@@ -8,11 +8,19 @@ import { setMaxListeners } from 'node:events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BulkResult, ScopeGrant } from '../../../src/lib/domain/index.ts';
 import { AppError, checkDoc, isScope } from '../../../src/lib/domain/index.ts';
-import { sameContent } from '../../../src/lib/domain/merge.ts';
+import { CLOCK_AHEAD_REASON, stampsTooFarAhead } from '../../../src/lib/domain/hlc.ts';
+import { BAD_REV_REASON, isCanonicalRev, sameContent } from '../../../src/lib/domain/merge.ts';
 import type { UserRecord } from '../auth/users.ts';
 import type { ServerContext } from '../context.ts';
 import type { IncomingDoc, PolicyUnit } from '../policy/access.ts';
-import { checkWrite, referencedIds, roundFilesNeeded, submitTypes, templatesNeeded } from '../policy/access.ts';
+import {
+	checkWrite,
+	checkWriter,
+	referencedIds,
+	roundFilesNeeded,
+	submitTypes,
+	templatesNeeded,
+} from '../policy/access.ts';
 import type { ChangesResult, StoredDoc } from '../store/doc-store.ts';
 import { loadRoundFiles } from './round-files.ts';
 
@@ -46,8 +54,13 @@ function intParam(value: unknown, name: string, min: number, max: number): numbe
 
 /**
  * Validate, check and write documents to `scope` as `user`: per-document results in request
- * order (`invalid`, `forbidden`, a store conflict, or the new revision). Used by `_bulk_docs` and
- * by signing as another person (`routes/sign.ts`).
+ * order (`bad_request` for a `_rev` not in canonical form, `invalid`, `forbidden`, `conflict`,
+ * or the new revision). Used by `_bulk_docs` and by signing as another person (`routes/sign.ts`).
+ *
+ * Every document is judged against the version the store would replace: the current one, read
+ * here by id. An edit whose `_rev` is not that version's (stale, or a generation that does not
+ * exist) is answered `conflict` without going to the store, and one the rules allow goes to the
+ * store on exactly the revision judged, so a write that lands in between is a store conflict.
  */
 export async function writeDocs(
 	ctx: ServerContext,
@@ -63,34 +76,68 @@ export async function writeDocs(
 	const valid: { index: number; doc: StoredDoc }[] = [];
 	for (const [index, raw] of input.entries()) {
 		const id = typeof (raw as { _id?: unknown })?._id === 'string' ? (raw as { _id: string })._id : '';
+		const rev = (raw as { _rev?: unknown } | null)?._rev;
+		if (rev !== undefined && !isCanonicalRev(rev)) {
+			results[index] = { id, error: 'bad_request', reason: BAD_REV_REASON };
+			continue;
+		}
 		const check = checkDoc(raw);
 		if (!check.ok) results[index] = { id, error: 'invalid', reason: check.reason };
 		else valid.push({ index, doc: check.doc as StoredDoc });
 	}
 
-	// The stored versions, then the documents the rules refer to (the round of an answer).
+	// The current revision of every document sent (live or deleted), the live versions, then the
+	// documents the rules refer to (the round of an answer).
+	const current = new Map<string, { rev: string; deleted: boolean }>();
 	const stored = new Map<string, StoredDoc>();
 	const load = async (ids: string[]): Promise<void> => {
-		const missing = [...new Set(ids)].filter((id) => !stored.has(id));
+		const missing = [...new Set(ids)].filter((id) => !stored.has(id) && !current.has(id));
 		if (missing.length === 0) return;
 		const rows = await ctx.store.allDocs(scope, missing, { includeDocs: true });
-		for (const row of rows) if ('doc' in row && row.doc) stored.set(row.id, row.doc);
+		for (const row of rows) {
+			if (!('value' in row)) continue;
+			current.set(row.id, { rev: row.value.rev, deleted: row.value.deleted === true });
+			if (row.doc && !row.value.deleted) stored.set(row.id, row.doc);
+		}
 	};
-	// Only edits and deletes (with a `_rev`) have a stored version that matters: a create over an
-	// existing document is a conflict in the store itself, so skipping the read costs nothing
-	// in safety and halves the work of a first push. Submit-only senders are the exception:
-	// they cannot read back, so their resends are settled here against the stored version.
-	await load(valid.filter((v) => submitOnly || v.doc._rev !== undefined).map((v) => v.doc._id));
+	await load(valid.map((v) => v.doc._id));
 	const incoming = valid.map((v) => ({ ...v, doc: v.doc as IncomingDoc }));
-	await load(incoming.flatMap((v) => referencedIds(v.doc, stored.get(v.doc._id))));
+
+	// Which of them the store would take, and on which version. A create (no `_rev`) over a live
+	// document is a conflict, except from a submit-only sender: they cannot read back, so their
+	// resends are settled against the stored version below. An edit names the current revision
+	// or is a conflict; naming a deleted document's tombstone revives it, judged as a create.
+	const isConflict = (doc: IncomingDoc): boolean => {
+		const now = current.get(doc._id);
+		if (doc._rev === undefined) return !submitOnly && now !== undefined && !now.deleted;
+		return now === undefined || doc._rev !== now.rev;
+	};
+	const judged = incoming.filter((v) => !isConflict(v.doc));
+	for (const item of incoming) {
+		if (!isConflict(item.doc)) continue;
+		// Still a refusal first for a caller who may not write it, so a conflict says nothing more.
+		const writer = checkWriter({
+			user,
+			grants,
+			scope,
+			doc: item.doc,
+			stored: stored.get(item.doc._id),
+			...(opts.units ? { units: opts.units } : {}),
+		});
+		results[item.index] = writer.ok
+			? { id: item.doc._id, error: 'conflict', reason: 'Document update conflict.' }
+			: { id: item.doc._id, error: 'forbidden', reason: writer.reason };
+	}
+
+	await load(judged.flatMap((v) => referencedIds(v.doc, stored.get(v.doc._id))));
 	// Signing, marking signed and reopening need the whole round (rare writes; see round-files.ts).
 	const files = await loadRoundFiles(ctx.store, scope, [
-		...new Set(incoming.flatMap((v) => roundFilesNeeded(v.doc, stored.get(v.doc._id)))),
+		...new Set(judged.flatMap((v) => roundFilesNeeded(v.doc, stored.get(v.doc._id)))),
 	]);
 
 	// The template versions new or re-planned rounds name (org scope): a draft is refused.
 	const templates = new Map<string, StoredDoc>();
-	const templateIds = [...new Set(incoming.flatMap((v) => templatesNeeded(v.doc, stored.get(v.doc._id))))];
+	const templateIds = [...new Set(judged.flatMap((v) => templatesNeeded(v.doc, stored.get(v.doc._id))))];
 	if (templateIds.length > 0) {
 		for (const row of await ctx.store.allDocs('org', templateIds, { includeDocs: true })) {
 			if ('doc' in row && row.doc) templates.set(row.id, row.doc);
@@ -103,8 +150,15 @@ export async function writeDocs(
 	const eventsFirst = (v: { doc: IncomingDoc }): number =>
 		v.doc.type === 'signature' || v.doc.type === 'reopening' ? 0 : 1;
 	const toWrite: { index: number; doc: StoredDoc }[] = [];
-	for (const item of [...incoming].sort((a, b) => eventsFirst(a) - eventsFirst(b))) {
+	const serverNow = ctx.now().getTime();
+	// One id twice in a request: each is judged against the stored version and names its revision, so
+	// the store takes the first and answers the others conflict.
+	for (const item of [...judged].sort((a, b) => eventsFirst(a) - eventsFirst(b))) {
 		const { doc } = item;
+		if (stampsTooFarAhead(doc, stored.get(doc._id), serverNow).length > 0) {
+			results[item.index] = { id: doc._id, error: 'bad_request', reason: CLOCK_AHEAD_REASON };
+			continue;
+		}
 		const verdict = checkWrite({
 			user,
 			grants,

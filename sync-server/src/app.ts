@@ -9,6 +9,7 @@ import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, codeFromCouch } from '../../src/lib/domain/index.ts';
 import { isCrossSite } from './auth/csrf.ts';
+import { encodeSession } from './auth/session.ts';
 import type { TrustProxy } from './auth/trust-proxy.ts';
 import { fastifyTrustProxy } from './auth/trust-proxy.ts';
 import { UserStore } from './auth/users.ts';
@@ -18,7 +19,7 @@ import { apiRoutes } from './routes/api.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { scopeRoutes } from './routes/scope.ts';
 import { builtHashes, securityHeaders } from './security-headers.ts';
-import { sessionRoutes } from './routes/session.ts';
+import { sessionRoutes, setSessionCookie } from './routes/session.ts';
 import { signRoutes } from './routes/sign.ts';
 import { sendAppShell, staticRoutes, wantsAppShell } from './routes/static.ts';
 import { seedIfEmpty } from './seed/demo.ts';
@@ -113,6 +114,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 			// The device stamps its edits on the server's clock (decision 0013); `Date` has only seconds.
 			reply.header(SERVER_TIME_HEADER, String(now().getTime()));
 		}
+		// Sliding renewal: a session more than half through its idle window gets a fresh cookie.
+		const renewed = ctx.takeRenewal(request);
+		if (renewed) setSessionCookie(ctx, request, reply, encodeSession(ctx.secret, renewed), renewed.expires);
 		return payload;
 	});
 

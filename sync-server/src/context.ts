@@ -6,7 +6,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ScopeGrant } from '../../src/lib/domain/index.ts';
 import { AppError, REVOKED_REASON } from '../../src/lib/domain/index.ts';
-import { SESSION_COOKIE, readSessionToken } from './auth/session.ts';
+import type { Session } from './auth/session.ts';
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE, decodeSession, renewal } from './auth/session.ts';
 import { SignInGuard } from './auth/sign-in.ts';
 import type { UserRecord, UserStore } from './auth/users.ts';
 import type { PolicyUnit } from './policy/access.ts';
@@ -24,6 +25,8 @@ export class ServerContext {
 	/** Aborted when the server begins to close, so longpolls answer at once. */
 	readonly closing = new AbortController();
 	#units: Promise<PolicyUnit[]> | undefined;
+	/** Sessions read per request (and the renewed cookie to send, if any). */
+	readonly #sessions = new WeakMap<FastifyRequest, { session: Session; renewed?: Session }>();
 
 	constructor(opts: {
 		store: DocStore;
@@ -66,11 +69,40 @@ export class ServerContext {
 		return units;
 	}
 
-	/** The signed-in user of this request, or undefined. */
+	/** The session cookie's name for this request: `__Host-` over https. */
+	cookieName(request: FastifyRequest): string {
+		return this.isSecure(request) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+	}
+
+	/**
+	 * The signed-in user of this request, or undefined. The user record is read from the store
+	 * on every request (never cached: several servers may share one CouchDB), so a removed
+	 * account, a higher `sessionEpoch` (password change, "sign out everywhere") or a revoked
+	 * session id ends the session on the very next request (decision 0014).
+	 */
 	async currentUser(request: FastifyRequest): Promise<UserRecord | undefined> {
-		const name = readSessionToken(this.secret, request.cookies[SESSION_COOKIE], this.now());
-		// A deleted account's cookie stops working at once, though the cookie itself is stateless.
-		return name === undefined ? undefined : this.users.get(name);
+		const now = this.now();
+		const session = decodeSession(this.secret, request.cookies[this.cookieName(request)], now);
+		if (!session) return undefined;
+		const user = await this.users.get(session.name);
+		if (!user || session.epoch !== (user.sessionEpoch ?? 0)) return undefined;
+		if (user.revokedSessions?.some((r) => r.id === session.id)) return undefined;
+		const next = renewal(session, now);
+		this.#sessions.set(request, { session, ...(next ? { renewed: next } : {}) });
+		return user;
+	}
+
+	/** The valid session read for this request by `currentUser`, if any. */
+	sessionOf(request: FastifyRequest): Session | undefined {
+		return this.#sessions.get(request)?.session;
+	}
+
+	/** The renewed session to send with this request's answer, once (sliding renewal). */
+	takeRenewal(request: FastifyRequest): Session | undefined {
+		const entry = this.#sessions.get(request);
+		const renewed = entry?.renewed;
+		if (entry && renewed) this.#sessions.set(request, { session: entry.session });
+		return renewed;
 	}
 
 	async requireUser(request: FastifyRequest): Promise<UserRecord> {

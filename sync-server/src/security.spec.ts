@@ -106,7 +106,14 @@ const ROUTES: Record<string, Probe> = {
 		request: () => ({ url: '/db/_session' }),
 		status: (actor) => (actor === 'anon' ? 401 : 200),
 	},
+	// Signing out ends the session on the server, so each account signs out a session of its own
+	// made for the probe (see the loop), never the one the other probes use.
 	'DELETE /db/_session': { request: () => ({ url: '/db/_session' }), status: () => 200 },
+	// A body without the new password: refused before any password is checked or changed.
+	'POST /api/me/password': {
+		request: () => ({ url: '/api/me/password', payload: { password: 'trygg-demo' } }),
+		status: (actor) => (actor === 'anon' ? 401 : 400),
+	},
 	'GET /api/health': { request: () => ({ url: '/api/health' }), status: () => 200 },
 	'GET /api/me': {
 		request: () => ({ url: '/api/me' }),
@@ -143,6 +150,15 @@ const ROUTES: Record<string, Probe> = {
 	'GET /api/admin/users': {
 		request: () => ({ url: '/api/admin/users' }),
 		status: (actor) => (actor === 'anon' ? 401 : actor === 'admin' ? 200 : 403),
+	},
+	// An account that does not exist, so the probe signs nobody out and removes nobody.
+	'POST /api/admin/users/:name/sign-out': {
+		request: () => ({ url: '/api/admin/users/nobody-here/sign-out' }),
+		status: (actor) => (actor === 'anon' ? 401 : actor === 'admin' ? 404 : 403),
+	},
+	'DELETE /api/admin/users/:name': {
+		request: () => ({ url: '/api/admin/users/nobody-here' }),
+		status: (actor) => (actor === 'anon' ? 401 : actor === 'admin' ? 404 : 403),
 	},
 	'PUT /api/admin/users/:name/memberships': {
 		// The membership medarbetare already holds, so the probe changes nobody's access.
@@ -240,6 +256,16 @@ function expectCleanError(what: string, body: string): void {
 
 let h: Harness;
 let staticDir: string;
+
+/** A new session of `actor`, besides the shared one (for sign-out, which ends it). */
+async function freshSession(actor: Actor): Promise<string> {
+	const res = await h.app.inject({
+		method: 'POST',
+		url: '/db/_session',
+		payload: { name: actor, password: 'trygg-demo' },
+	});
+	return `AuthSession=${res.cookies.find((c) => c.name === 'AuthSession')?.value ?? ''}`;
+}
 let routes: string[];
 const cookies = new Map<Actor, string>();
 
@@ -305,7 +331,8 @@ describe('security probe', () => {
 							payload: { name: actor === 'anon' ? 'chef' : actor, password: actor === 'anon' ? 'x' : 'trygg-demo' },
 						};
 					}
-					const cookie = cookies.get(actor);
+					let cookie = cookies.get(actor);
+					if (route === 'DELETE /db/_session' && cookie) cookie = await freshSession(actor);
 					const res = await h.app.inject({ ...req, headers: { ...(cookie ? { cookie } : {}) } });
 					const what = `${route} as ${actor}${probe.scoped ? ` on ${scope}` : ''}`;
 					probes++;

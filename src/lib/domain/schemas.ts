@@ -663,6 +663,12 @@ export const signInSchema = z.object({
 	password: z.string().check(z.minLength(1), z.maxLength(500)),
 });
 
+/** `POST /api/me/password` body: the current password and a new one of 10 characters or more. */
+export const passwordChangeSchema = z.object({
+	password: z.string().check(z.minLength(1), z.maxLength(500)),
+	newPassword: z.string().check(z.minLength(10), z.maxLength(500)),
+});
+
 /** One row of `_changes` (architecture §3). Sequences are opaque. */
 export const changeRowSchema = z.object({
 	seq: z.union([z.string(), z.number()]),

@@ -2,7 +2,8 @@
  * The signed-in session and the sync status of this device, as runes state.
  * Once signed in, the device keeps working offline: the person is remembered on the device,
  * the session is checked again when the network returns, and an expired session only asks
- * to sign in again; the outbox is never cleared by a sign-out or an expiry.
+ * to sign in again; the outbox is never cleared by a sign-out or an expiry. A sign-out with
+ * nothing unsent wipes the person's database from the device (shared tablets, decision 0014).
  */
 import { AppError, meSchema, type LiveDoc, type Me, type ErrorCode } from '../domain/index.ts';
 import { openUserDb, type OutboxEntry, type StoredDoc, type TryggDb } from '../db/app-db.ts';
@@ -18,6 +19,7 @@ import {
 	saveDocs,
 	type SaveOptions,
 } from '../db/docs-repo.ts';
+import { forgetPersonIfSent, unsentCount } from '../db/sign-out.ts';
 import { BlobSync } from '../sync/blob-sync.ts';
 import { requestJson } from '../sync/http.ts';
 import { Replicator, type SyncEvent } from '../sync/replicator.ts';
@@ -183,8 +185,18 @@ export class AppState {
 		void navigator.storage?.persist?.().catch(() => false);
 	}
 
-	/** Sign out: stops syncing and forgets the person; pending changes stay in their database. */
+	/** Changes and photos of the signed-in person not accepted by the server yet (asked before sign-out). */
+	async unsentCount(): Promise<number> {
+		return this.db ? unsentCount(this.db) : 0;
+	}
+
+	/**
+	 * Sign out: stops syncing, ends the session on the server and forgets the person on this
+	 * device. With nothing unsent their database is wiped; unsent changes stay in it until they
+	 * sign in again (no one else ever opens it).
+	 */
 	async signOut(): Promise<void> {
+		const name = this.me?.name;
 		await this.#replicator?.stop();
 		this.#replicator = null;
 		await this.blobSync?.stop();
@@ -195,6 +207,7 @@ export class AppState {
 		this.#opened++;
 		localStorage.removeItem(ME_KEY);
 		await requestJson(fetch, '/db/_session', { method: 'DELETE' }).catch(() => undefined);
+		if (name) await forgetPersonIfSent(name, localStorage).catch(() => false);
 	}
 
 	/** Ask the server whether the session still holds; an expired one asks for sign-in, nothing is dropped. */

@@ -17,9 +17,18 @@ export type UserRecord = {
 	/** Scopes this user has synced, so losing one answers `revoked` rather than `forbidden`. */
 	seenScopes?: string[];
 	passwordHash: string;
+	/** Sessions made at a lower epoch are over (password change, "sign out everywhere"). */
+	sessionEpoch?: number;
+	/** Single sessions signed out, kept until they would have expired anyway. */
+	revokedSessions?: RevokedSession[];
 };
 
-export type NewUser = Omit<UserRecord, '_id' | '_rev' | 'passwordHash' | 'seenScopes'> & { password: string };
+export type RevokedSession = { id: string; until: number };
+
+export type NewUser = Omit<
+	UserRecord,
+	'_id' | '_rev' | 'passwordHash' | 'seenScopes' | 'sessionEpoch' | 'revokedSessions'
+> & { password: string };
 
 const userId = (name: string): string => `user:${name}`;
 
@@ -57,6 +66,52 @@ export class UserStore {
 	async setMemberships(name: string, memberships: Membership[]): Promise<UserRecord | undefined> {
 		await this.#update(name, (u) => ({ ...u, memberships, roles: rolesAfter(u.roles, memberships) }));
 		return this.get(name);
+	}
+
+	/** End every session of `name` (a higher epoch); false when there is no such user. */
+	async endSessions(name: string): Promise<boolean> {
+		let found = false;
+		await this.#update(name, (u) => {
+			found = true;
+			return { ...u, sessionEpoch: (u.sessionEpoch ?? 0) + 1, revokedSessions: [] };
+		});
+		return found;
+	}
+
+	/** End one session of `name`: its id is kept until `until` (its own expiry); stale ids are dropped. */
+	async revokeSession(name: string, id: string, until: number, now: number): Promise<void> {
+		await this.#update(name, (u) => {
+			const kept = (u.revokedSessions ?? []).filter((r) => r.until > now && r.id !== id);
+			return { ...u, revokedSessions: [...kept, { id, until }] };
+		});
+	}
+
+	/**
+	 * A new password for `name`; every session of theirs ends. Returns the account's new session
+	 * epoch (for the caller's fresh session), undefined when there is no such user.
+	 */
+	async setPassword(name: string, password: string): Promise<number | undefined> {
+		const passwordHash = await hashPassword(password);
+		let epoch: number | undefined;
+		await this.#update(name, (u) => {
+			epoch = (u.sessionEpoch ?? 0) + 1;
+			return { ...u, passwordHash, sessionEpoch: epoch, revokedSessions: [] };
+		});
+		return epoch;
+	}
+
+	/** Remove the account of `name` (its sessions end with it); false when there is none. */
+	async remove(name: string): Promise<boolean> {
+		for (let attempt = 0; ; attempt++) {
+			const user = await this.get(name);
+			if (!user?._rev) return false;
+			try {
+				await this.#db.remove(user._id, user._rev);
+				return true;
+			} catch (err) {
+				if ((err as { status?: number }).status !== 409 || attempt >= 4) throw err;
+			}
+		}
 	}
 
 	/** Note that `name` has synced `scope` (once; concurrent first reads may race, so retry). */

@@ -3,7 +3,8 @@
  * writes pass the app-wide cross-site check like every write. Memberships are validated with
  * the shared schema and must name units of the org tree. A removed membership takes effect on
  * the next request of that person (roles are read fresh), and a device that synced the unit
- * hears `revoked`. It never returns a password hash or the scopes a person synced.
+ * hears `revoked`. "Sign out everywhere" and removing an account end that person's sessions on
+ * their next request (decision 0014). It never returns a password hash or the scopes a person synced.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, idKey } from '../../../src/lib/domain/index.ts';
@@ -44,5 +45,22 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		const updated = await ctx.users.setMemberships(name, parsed.data);
 		if (!updated) throw new AppError('not_found', 'No such user.');
 		return view(updated);
+	});
+
+	/** End every session of `name` at once, on every device ("sign out everywhere"). */
+	app.post('/api/admin/users/:name/sign-out', async (request): Promise<{ ok: true }> => {
+		await requireAdmin(request);
+		const { name } = request.params as { name: string };
+		if (!(await ctx.users.endSessions(name))) throw new AppError('not_found', 'No such user.');
+		return { ok: true };
+	});
+
+	/** Remove an account (what they wrote stays); an admin cannot remove their own. */
+	app.delete('/api/admin/users/:name', async (request): Promise<{ ok: true }> => {
+		const admin = await requireAdmin(request);
+		const { name } = request.params as { name: string };
+		if (name === admin.name) throw new AppError('bad_request', 'You cannot remove your own account.');
+		if (!(await ctx.users.remove(name))) throw new AppError('not_found', 'No such user.');
+		return { ok: true };
 	});
 }

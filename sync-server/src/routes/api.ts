@@ -6,9 +6,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Me, OpenPrereportRound, UnitMember } from '../../../src/lib/domain/index.ts';
-import { AppError, idKey, unitScope } from '../../../src/lib/domain/index.ts';
+import { AppError, idKey, passwordChangeSchema, unitScope } from '../../../src/lib/domain/index.ts';
+import { verifyPassword } from '../auth/passwords.ts';
+import { encodeSession, newSession } from '../auth/session.ts';
 import type { ServerContext } from '../context.ts';
 import { mayRead, submitUnits } from '../policy/access.ts';
+import { setSessionCookie } from './session.ts';
 
 export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
 	app.get('/api/health', async () => ({ ok: true }));
@@ -16,6 +19,28 @@ export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promi
 	app.get('/api/me', async (request): Promise<Me> => {
 		const user = await ctx.requireUser(request);
 		return { name: user.name, displayName: user.displayName, roles: user.roles, scopes: await ctx.grants(user) };
+	});
+
+	/**
+	 * Change one's own password. Every session of the account ends (other devices answer 401 on
+	 * their next request); this device gets a new session cookie. A wrong current password is a
+	 * 403, not a 401: the session itself is still good.
+	 */
+	app.post('/api/me/password', async (request, reply): Promise<{ ok: true }> => {
+		const user = await ctx.requireUser(request);
+		const parsed = passwordChangeSchema.safeParse(request.body);
+		if (!parsed.success) {
+			throw new AppError('bad_request', 'password and a newPassword of at least 10 characters are required');
+		}
+		if (!(await verifyPassword(parsed.data.password, user.passwordHash))) {
+			throw new AppError('forbidden', 'The current password is incorrect.');
+		}
+		const epoch = await ctx.users.setPassword(user.name, parsed.data.newPassword);
+		if (epoch === undefined) throw new AppError('unauthorized', 'You are not signed in.');
+		ctx.takeRenewal(request);
+		const session = newSession(user.name, epoch, ctx.now());
+		setSessionCookie(ctx, request, reply, encodeSession(ctx.secret, session), session.expires);
+		return { ok: true };
 	});
 
 	/**

@@ -30,7 +30,8 @@ describe('POST /db/_session', () => {
 		const cookie = res.cookies.find((c) => c.name === 'AuthSession');
 		expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
 		expect(cookie?.secure).toBeFalsy();
-		expect(cookie?.maxAge).toBe(30 * 24 * 60 * 60);
+		// 12 hours: the idle window (renewed while in use, see session-end.spec.ts).
+		expect(cookie?.maxAge).toBe(12 * 60 * 60);
 	});
 
 	it('signs in with a form body, as CouchDB clients send it', async () => {
@@ -45,7 +46,7 @@ describe('POST /db/_session', () => {
 		expect(res.cookies.find((c) => c.name === 'AuthSession')?.httpOnly).toBe(true);
 	});
 
-	it('marks the cookie Secure when secureCookies is on, or behind an https proxy', async () => {
+	it('names the cookie __Host-AuthSession and marks it Secure when secureCookies is on, or behind an https proxy', async () => {
 		const secure = await startServer({ secureCookies: true });
 		try {
 			const res = await secure.app.inject({
@@ -53,7 +54,11 @@ describe('POST /db/_session', () => {
 				url: '/db/_session',
 				payload: { name: 'chef', password: 'trygg-demo' },
 			});
-			expect(res.cookies.find((c) => c.name === 'AuthSession')?.secure).toBe(true);
+			const cookie = res.cookies.find((c) => c.name === '__Host-AuthSession');
+			// `__Host-`: browsers keep it only when Secure, Path=/ and without a Domain.
+			expect(cookie).toMatchObject({ secure: true, path: '/' });
+			expect(cookie?.domain).toBeUndefined();
+			expect(res.cookies.find((c) => c.name === 'AuthSession')).toBeUndefined();
 		} finally {
 			await secure.close();
 		}
@@ -63,7 +68,7 @@ describe('POST /db/_session', () => {
 			headers: { 'x-forwarded-proto': 'https' },
 			payload: { name: 'chef', password: 'trygg-demo' },
 		});
-		expect(proxied.cookies.find((c) => c.name === 'AuthSession')?.secure).toBe(true);
+		expect(proxied.cookies.find((c) => c.name === '__Host-AuthSession')?.secure).toBe(true);
 	});
 
 	it('answers a wrong password and an unknown name with the same 401, naming neither field', async () => {

@@ -300,6 +300,8 @@ test('two devices fill in one year’s follow-up offline, link an action, both s
 	);
 	await expectAccessible(chef, 'follow-up list (en)');
 	await rep.getByRole('button', { name: 'In English' }).click();
+	// The choice is kept once the English text is drawn; leaving the page before that may lose it.
+	await expect(rep.getByRole('button', { name: 'På svenska' })).toBeVisible();
 	await rep.goto(`/follow-ups/${encodeURIComponent(`followup:a1-${year + 1}`)}`);
 	await expect(rep.getByTestId('followup-status')).toHaveText('Not started');
 	await expectAccessible(rep, 'follow-up form, empty (en)');

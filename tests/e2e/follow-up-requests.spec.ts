@@ -26,6 +26,9 @@ test('a request the safety rep filed during the year shows in the follow-up fact
 	await waitForServiceWorker(rep);
 	await rep.clock.setFixedTime(new Date(`${year}-03-02T09:00:00`));
 	await rep.goto('/requests/new');
+	// Online once on the new calendar, as a device is after its clock was set: it stamps its edits on
+	// the server's time from then on (decision 0013); a clock moved centuries while offline is refused.
+	await expect(rep.getByTestId('sync-last')).toContainText(String(year), { timeout: 30_000 });
 	await phone.setOffline(true);
 	await rep.getByRole('radio', { name: 'Begäran om åtgärder enligt 6 kap. 6 a § arbetsmiljölagen' }).check();
 	await rep.getByLabel('Ämne').fill(subject);
@@ -44,6 +47,7 @@ test('a request the safety rep filed during the year shows in the follow-up fact
 	await waitForServiceWorker(chef);
 	await chef.clock.setFixedTime(new Date(`${year}-04-01T09:00:00`));
 	await chef.goto(url);
+	await expect(chef.getByTestId('sync-last')).toContainText(String(year), { timeout: 30_000 });
 	await expect(chef.getByRole('heading', { level: 1 })).toHaveText(`Årlig uppföljning ${year} – Enhet A1`);
 	const facts = chef.getByTestId('followup-facts-requests');
 	await expect(facts).toContainText(

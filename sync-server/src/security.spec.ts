@@ -6,12 +6,13 @@
  * Every error body must be CouchDB-shaped with no stack trace or internal path.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FOLLOW_UP_QUESTIONS, followUpContentHash, followUpId } from '../../src/lib/domain/index.ts';
+import { FOLLOW_UP_QUESTIONS, REVOKED_REASON, followUpContentHash, followUpId } from '../../src/lib/domain/index.ts';
+import { HSTS } from './security-headers.ts';
 import type { Harness } from './test-harness.ts';
 import { roundDoc, startServer } from './test-harness.ts';
 
@@ -518,5 +519,243 @@ describe('sign-in under a burst of guesses', () => {
 			payload: { name: 'hr', password: 'trygg-demo' },
 		});
 		expect(owner.statusCode).toBe(200);
+	});
+});
+
+/**
+ * What someone holding an old cookie meets once its session ended (issue 10, items 4 and 7;
+ * decision 0014): after a sign-out, a password change, an admin's "sign out everywhere" and an
+ * account's removal, the cookie is refused with a 401 on every kind of request a device makes
+ * (the API, a read of a scope, a write to it), nothing it sends is stored and it is never
+ * renewed; a removed membership refuses that unit as `revoked` while the person stays signed
+ * in; several sign-ins of one account end together. And the headers that harden the pages, on
+ * the HTML page, a built asset and an API answer alike, with HSTS only behind a trusted https
+ * proxy. Each account below is used by one test only, so the tests share one server.
+ */
+describe('sessions end and pages are hardened', () => {
+	let s: Harness;
+	let built: string;
+	const SIGNED_OUT = { error: 'unauthorized', reason: 'You are not signed in.' };
+
+	beforeAll(async () => {
+		built = await mkdtemp(path.join(tmpdir(), 'trygg-static-'));
+		const page = '<!doctype html><title>Trygg</title><script>boot()</script>';
+		await writeFile(path.join(built, '200.html'), page);
+		await writeFile(path.join(built, 'index.html'), page);
+		await mkdir(path.join(built, '_app', 'immutable', 'chunks'), { recursive: true });
+		await writeFile(path.join(built, '_app', 'immutable', 'chunks', 'app.js'), 'export const x = 1;');
+		// Behind one trusted proxy (the default inject address), as a TLS-terminating deployment is.
+		s = await startServer({ staticDir: built, trustProxy: ['127.0.0.1'] });
+	});
+	afterAll(async () => {
+		await s.close();
+		await rm(built, { recursive: true, force: true });
+	});
+
+	/** A new session of `name` (its own cookie), as one more device signing in. */
+	async function device(name: string, password = 'trygg-demo', remoteAddress = '127.0.0.1'): Promise<string> {
+		const res = await s.app.inject({
+			method: 'POST',
+			url: '/db/_session',
+			remoteAddress,
+			payload: { name, password },
+		});
+		expect(res.statusCode, `sign-in as ${name}`).toBe(200);
+		return `AuthSession=${res.cookies.find((c) => c.name === 'AuthSession')?.value ?? ''}`;
+	}
+
+	/**
+	 * `cookie` is refused on the API, a scope's `_changes` (plain and longpoll) and `_bulk_docs`,
+	 * CouchDB-shaped, never renewed; the document it tried to write is not stored (read back as
+	 * `reader`, when someone may read `scope`).
+	 */
+	async function expectEnded(what: string, cookie: string, scope: string, reader?: string): Promise<void> {
+		const doc = docFor(scope) as { _id: string };
+		const requests: InjectOptions[] = [
+			{ method: 'GET', url: '/api/me' },
+			{ method: 'GET', url: '/api/prereport-rounds' },
+			{ method: 'GET', url: `/db/${scope}/_changes?include_docs=true` },
+			{ method: 'GET', url: `/db/${scope}/_changes?feed=longpoll&since=now&timeout=1000` },
+			{ method: 'POST', url: `/db/${scope}/_bulk_docs`, payload: { docs: [doc] } },
+		];
+		for (const req of requests) {
+			const res = await s.app.inject({ ...req, headers: { cookie } });
+			const label = `${req.method} ${req.url} after ${what}`;
+			expect(res.statusCode, label).toBe(401);
+			expect(res.json(), label).toEqual(SIGNED_OUT);
+			expectCleanError(label, res.body);
+			expect(res.cookies, `${label}: no renewed cookie`).toEqual([]);
+		}
+		const info = await s.call({ method: 'GET', url: '/db/_session', cookie });
+		expect(info.json(), `/db/_session after ${what}`).toMatchObject({ userCtx: { name: null, roles: [] } });
+		if (!reader) return;
+		const read = await s.call({
+			method: 'POST',
+			url: `/db/${scope}/_all_docs`,
+			cookie: await device(reader),
+			payload: { keys: [doc._id] },
+		});
+		expect(read.json(), `${doc._id} after ${what}`).toMatchObject({ rows: [{ key: doc._id, error: 'not_found' }] });
+	}
+
+	async function expectLive(cookie: string, scope: string): Promise<void> {
+		expect((await s.call({ method: 'GET', url: '/api/me', cookie })).statusCode).toBe(200);
+		expect((await s.call({ method: 'GET', url: `/db/${scope}/_changes`, cookie })).statusCode).toBe(200);
+	}
+
+	it('ends a signed-out session for every kind of request; the same person’s other device goes on', async () => {
+		const cookie = await device('chef');
+		const other = await device('chef');
+		await expectLive(cookie, 'unit-a1');
+		expect((await s.call({ method: 'DELETE', url: '/db/_session', cookie })).statusCode).toBe(200);
+		await expectEnded('sign-out', cookie, 'unit-a1', 'chef');
+		await expectLive(other, 'unit-a1');
+	});
+
+	it('ends every session at a password change, the changing one’s old cookie too; the old password is refused', async () => {
+		const phone = await device('chef2');
+		const tablet = await device('chef2');
+		await expectLive(tablet, 'unit-b1');
+		const res = await s.call({
+			method: 'POST',
+			url: '/api/me/password',
+			cookie: phone,
+			payload: { password: 'trygg-demo', newPassword: 'ett mycket längre lösenord' },
+		});
+		expect(res.statusCode).toBe(200);
+		const fresh = `AuthSession=${res.cookies.find((c) => c.name === 'AuthSession')?.value ?? ''}`;
+		expect(fresh).not.toBe(phone);
+		await expectEnded('a password change (another device)', tablet, 'unit-b1');
+		await expectEnded('a password change (the changing device’s old cookie)', phone, 'unit-b1');
+		await expectLive(fresh, 'unit-b1');
+		const old = await s.app.inject({
+			method: 'POST',
+			url: '/db/_session',
+			remoteAddress: '10.3.0.1',
+			payload: { name: 'chef2', password: 'trygg-demo' },
+		});
+		expect(old.statusCode).toBe(401);
+		expect(old.cookies).toEqual([]);
+	});
+
+	it("ends every session at an admin's sign-out everywhere", async () => {
+		const cookie = await device('skyddsombud');
+		await expectLive(cookie, 'unit-a1');
+		const admin = await device('admin');
+		const res = await s.call({ method: 'POST', url: '/api/admin/users/skyddsombud/sign-out', cookie: admin });
+		expect(res.statusCode).toBe(200);
+		await expectEnded('sign-out everywhere', cookie, 'unit-a1', 'chef');
+	});
+
+	it('ends the sessions of a removed account, which cannot sign in again', async () => {
+		const cookie = await device('medarbetare');
+		await expectLive(cookie, 'user-medarbetare');
+		const admin = await device('admin');
+		expect((await s.call({ method: 'DELETE', url: '/api/admin/users/medarbetare', cookie: admin })).statusCode).toBe(
+			200,
+		);
+		await expectEnded('account removal', cookie, 'user-medarbetare');
+		const again = await s.app.inject({
+			method: 'POST',
+			url: '/db/_session',
+			payload: { name: 'medarbetare', password: 'trygg-demo' },
+		});
+		expect(again.statusCode).toBe(401);
+		expect(again.json()).toEqual({ error: 'unauthorized', reason: 'Name or password is incorrect.' });
+	});
+
+	it('answers a unit whose membership was removed 403 revoked on reads and writes; the session goes on', async () => {
+		// The division manager reads unit A1 through Avdelning A.
+		const cookie = await device('avdchef');
+		await expectLive(cookie, 'unit-a1');
+		const admin = await device('admin');
+		const res = await s.call({
+			method: 'PUT',
+			url: '/api/admin/users/avdchef/memberships',
+			cookie: admin,
+			payload: [],
+		});
+		expect(res.statusCode).toBe(200);
+		const doc = docFor('unit-a1');
+		for (const req of [
+			{ method: 'GET', url: '/db/unit-a1/_changes?include_docs=true' },
+			{ method: 'GET', url: '/db/unit-a1' },
+			{ method: 'POST', url: '/db/unit-a1/_all_docs', payload: { keys: ['round:none'] } },
+			{ method: 'POST', url: '/db/unit-a1/_bulk_docs', payload: { docs: [doc] } },
+		] as const) {
+			const lost = await s.call({ ...req, cookie });
+			expect(lost.statusCode, req.url).toBe(403);
+			expect(lost.json(), req.url).toEqual({ error: 'revoked', reason: REVOKED_REASON });
+		}
+		const me = await s.call({ method: 'GET', url: '/api/me', cookie });
+		expect(me.statusCode).toBe(200);
+		expect((me.json() as { scopes: { scope: string }[] }).scopes.map((g) => g.scope)).not.toContain('unit-a1');
+	});
+
+	it('ends parallel sign-ins of one account together at sign-out everywhere', async () => {
+		// Two at a time from different addresses (an account has two checks running at most).
+		const cookies: string[] = [];
+		for (let batch = 0; batch < 3; batch++) {
+			cookies.push(...(await Promise.all([0, 1].map((i) => device('hr', 'trygg-demo', `10.4.${batch}.${i}`)))));
+		}
+		expect(new Set(cookies).size).toBe(6);
+		for (const cookie of cookies) await expectLive(cookie, 'org');
+		const admin = await device('admin');
+		expect((await s.call({ method: 'POST', url: '/api/admin/users/hr/sign-out', cookie: admin })).statusCode).toBe(200);
+		for (const [i, cookie] of cookies.entries()) await expectEnded(`sign-out everywhere (sign-in ${i})`, cookie, 'org');
+		await expectLive(await device('hr'), 'org');
+	});
+
+	it('sends the hardening headers on the HTML page, a built asset and API answers; HSTS only via a trusted https proxy', async () => {
+		const urls = ['/rounds/some-deep-link', '/_app/immutable/chunks/app.js', '/api/health', '/api/me'];
+		const expected = { '/rounds/some-deep-link': 200, '/_app/immutable/chunks/app.js': 200, '/api/health': 200 };
+		for (const url of urls) {
+			for (const via of ['http', 'trusted https proxy', 'untrusted https claim'] as const) {
+				const headers = via === 'http' ? {} : { 'x-forwarded-proto': 'https' };
+				const remoteAddress = via === 'untrusted https claim' ? '10.9.9.9' : '127.0.0.1';
+				const res = await s.app.inject({ method: 'GET', url, headers, remoteAddress });
+				const label = `${url} over ${via}`;
+				expect(res.statusCode, label).toBe(expected[url as keyof typeof expected] ?? 401);
+				const policy = String(res.headers['content-security-policy']);
+				expect(policy, label).toMatch(/(^|;\s*)frame-ancestors 'none'(;|$)/);
+				expect(policy, label).toMatch(/(^|;\s*)script-src 'self'/);
+				expect(policy, label).toMatch(/(^|;\s*)object-src 'none'(;|$)/);
+				expect(policy, label).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+				expect(res.headers['referrer-policy'], label).toBe('no-referrer');
+				expect(res.headers['x-frame-options'], label).toBe('DENY');
+				expect(res.headers['x-content-type-options'], label).toBe('nosniff');
+				expect(String(res.headers['permissions-policy']), label).toMatch(/(^|, )camera=\(self\)(,|$)/);
+				expect(res.headers['strict-transport-security'], label).toBe(via === 'trusted https proxy' ? HSTS : undefined);
+			}
+		}
+		// The page's own inline bootstrap is allowed by its hash, and nothing else inline.
+		const page = await s.call({ method: 'GET', url: '/' });
+		const bootHash = `'sha256-${createHash('sha256').update('boot()').digest('base64')}'`;
+		expect(String(page.headers['content-security-policy'])).toContain(bootHash);
+	});
+
+	it('names the cookie __Host-AuthSession over https, Secure and host-only, and refuses its value under the plain name', async () => {
+		const res = await s.app.inject({
+			method: 'POST',
+			url: '/db/_session',
+			headers: { 'x-forwarded-proto': 'https' },
+			payload: { name: 'chef', password: 'trygg-demo' },
+		});
+		expect(res.statusCode).toBe(200);
+		const set = res.cookies.find((c) => c.name === '__Host-AuthSession');
+		expect(set).toMatchObject({ secure: true, httpOnly: true, path: '/', sameSite: 'Lax' });
+		expect(set?.domain).toBeUndefined();
+		expect(res.cookies.map((c) => c.name)).toEqual(['__Host-AuthSession']);
+		const overHttps = { method: 'GET', url: '/api/me', headers: { 'x-forwarded-proto': 'https' } } as const;
+		const ok = await s.app.inject({
+			...overHttps,
+			headers: { ...overHttps.headers, cookie: `__Host-AuthSession=${set?.value}` },
+		});
+		expect(ok.statusCode).toBe(200);
+		const planted = await s.app.inject({
+			...overHttps,
+			headers: { ...overHttps.headers, cookie: `AuthSession=${set?.value}` },
+		});
+		expect(planted.statusCode).toBe(401);
 	});
 });

@@ -28,6 +28,12 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** The reason the server gives with `{error: 'revoked'}` (status 403). Clients act on the code, not this text. */
 export const REVOKED_REASON = 'Your access to this scope was revoked.';
 
+/** The reason of a 403 from `POST /api/me/password` when the current password is wrong (the session holds). */
+export const WRONG_CURRENT_PASSWORD_REASON = 'The current password is incorrect.';
+
+/** The reason of a 400 from `DELETE /api/admin/users/:name` for the admin's own account. */
+export const OWN_ACCOUNT_REASON = 'You cannot remove your own account.';
+
 /** CouchDB's error body. */
 export const couchErrorSchema = z.object({ error: z.string(), reason: z.string() });
 export type CouchError = z.infer<typeof couchErrorSchema>;

@@ -657,16 +657,20 @@ export const unitMemberSchema = z.object({
 export type UnitMember = z.infer<typeof unitMemberSchema>;
 export const unitMembersSchema = z.object({ members: z.array(unitMemberSchema) });
 
+/** The shortest new password the server takes, and the longest password of any kind. */
+export const NEW_PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 500;
+
 /** `POST /db/_session` body. */
 export const signInSchema = z.object({
 	name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
-	password: z.string().check(z.minLength(1), z.maxLength(500)),
+	password: z.string().check(z.minLength(1), z.maxLength(PASSWORD_MAX)),
 });
 
-/** `POST /api/me/password` body: the current password and a new one of 10 characters or more. */
+/** `POST /api/me/password` body: the current password and a new one of `NEW_PASSWORD_MIN` characters or more. */
 export const passwordChangeSchema = z.object({
-	password: z.string().check(z.minLength(1), z.maxLength(500)),
-	newPassword: z.string().check(z.minLength(10), z.maxLength(500)),
+	password: z.string().check(z.minLength(1), z.maxLength(PASSWORD_MAX)),
+	newPassword: z.string().check(z.minLength(NEW_PASSWORD_MIN), z.maxLength(PASSWORD_MAX)),
 });
 
 /** One row of `_changes` (architecture §3). Sequences are opaque. */

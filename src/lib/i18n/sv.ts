@@ -997,6 +997,50 @@ export const sv = {
 	'findingActions.csvColumn': 'Åtgärder',
 	'findingActions.csvEntry': '{action} ({status}, klart senast {date})',
 	'findingActions.csvEntryNoDate': '{action} ({status})',
+	// -- accounts and sessions: own password, admin sign-out and removal (add keys here)
+	'nav.account': 'Mitt konto',
+	'account.title': 'Mitt konto',
+	'account.signedInAs': 'Du är inloggad som {displayName} ({name}).',
+	'account.password.heading': 'Byt lösenord',
+	'account.password.intro':
+		'När du byter lösenord loggas du ut på alla dina andra enheter. Den här enheten är fortfarande inloggad och behåller allt som finns på den.',
+	'account.password.current': 'Nuvarande lösenord',
+	'account.password.new': 'Nytt lösenord',
+	'account.password.newHint': 'Minst {min} tecken. En mening med några ord är lätt att minnas och svår att gissa.',
+	'account.password.confirm': 'Upprepa det nya lösenordet',
+	'account.password.submit': 'Byt lösenord',
+	'account.password.busy': 'Byter lösenord …',
+	'account.password.done':
+		'Lösenordet är bytt. Du är utloggad på alla dina andra enheter och loggar in där med det nya lösenordet. Den här enheten är fortfarande inloggad.',
+	'account.password.offline':
+		'Du är offline. Lösenordet kan bara bytas med nät; det sparas aldrig på enheten för att skickas senare.',
+	'account.password.required.password': 'Fyll i ditt nuvarande lösenord.',
+	'account.password.required.newPassword': 'Fyll i ett nytt lösenord.',
+	'account.password.required.confirm': 'Skriv det nya lösenordet en gång till.',
+	'account.password.tooShort': 'Det nya lösenordet måste ha minst {min} tecken.',
+	'account.password.tooLong': 'Lösenordet får ha högst {max} tecken.',
+	'account.password.mismatch': 'Lösenorden är inte likadana.',
+	'error.wrongCurrentPassword': 'Det nuvarande lösenordet stämmer inte.',
+	'error.ownAccount': 'Du kan inte ta bort ditt eget konto.',
+	'error.network.onlineOnly': 'Ingen kontakt med servern. Det här kräver nät – försök igen när enheten är online.',
+	'admin.users.offline': 'Du är offline. Användare och konton kan bara ändras med nät.',
+	'admin.users.account': 'Konto',
+	'admin.users.signOut': 'Logga ut överallt',
+	'admin.users.signOutLabel': 'Logga ut överallt: {name}',
+	'admin.users.removeAccount': 'Ta bort konto',
+	'admin.users.removeAccountLabel': 'Ta bort konto: {name}',
+	'admin.users.self': 'Det här är ditt eget konto. Du loggar ut dina andra enheter genom att byta lösenord.',
+	'admin.users.selfLink': 'Byt lösenord',
+	'admin.users.confirmSignOutTitle': 'Logga ut {name} överallt?',
+	'admin.users.confirmSignOutText':
+		'{name} loggas ut på alla enheter och måste logga in igen. Inget av det som finns på enheterna försvinner; det som inte skickats än skickas efter nästa inloggning.',
+	'admin.users.confirmRemoveTitle': 'Ta bort kontot för {name}?',
+	'admin.users.confirmRemoveText':
+		'{name} loggas ut på alla enheter och kan inte logga in igen. Det personen har skrivit finns kvar. Det går inte att ångra.',
+	'admin.users.cancel': 'Avbryt',
+	'admin.users.signedOut': '{name} är utloggad på alla enheter.',
+	'admin.users.accountRemoved': 'Kontot för {name} är borttaget.',
+	'admin.users.gone': '{name} finns inte längre. Listan är uppdaterad.',
 } as const;
 
 export type MessageKey = keyof typeof sv;

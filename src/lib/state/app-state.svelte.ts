@@ -210,6 +210,16 @@ export class AppState {
 		if (name) await forgetPersonIfSent(name, localStorage).catch(() => false);
 	}
 
+	/**
+	 * This device was given a new session cookie by its own password change, which ended every
+	 * other session: a sync request that met the change half-way (401) is over, so sync goes on.
+	 */
+	resumeSession(): void {
+		if (!this.me) return;
+		this.sessionExpired = false;
+		this.retry();
+	}
+
 	/** Ask the server whether the session still holds; an expired one asks for sign-in, nothing is dropped. */
 	async checkSession(): Promise<void> {
 		try {

@@ -1,7 +1,15 @@
 /**
  * The one place where a caught error becomes a translated message for the user.
  */
-import { AppError, ERROR_CODES, type ErrorCode } from '../domain/index.ts';
+import {
+	AppError,
+	ERROR_CODES,
+	NEW_PASSWORD_MIN,
+	OWN_ACCOUNT_REASON,
+	PASSWORD_MAX,
+	WRONG_CURRENT_PASSWORD_REASON,
+	type ErrorCode,
+} from '../domain/index.ts';
 import { CLOCK_AHEAD_REASON } from '../domain/hlc.ts';
 import { BAD_REV_REASON } from '../domain/merge.ts';
 import { t } from '../i18n/i18n.svelte.ts';
@@ -23,6 +31,8 @@ export function errorCode(err: unknown): ErrorCode {
  */
 export function messageFor(err: unknown): string {
 	const code = errorCode(err);
+	if (err instanceof AppError && err.message === WRONG_CURRENT_PASSWORD_REASON) return t('error.wrongCurrentPassword');
+	if (err instanceof AppError && err.message === OWN_ACCOUNT_REASON) return t('error.ownAccount');
 	const wait = err instanceof AppError ? err.retryAfterSeconds : undefined;
 	if (code === 'rate_limited' && wait !== undefined && wait > 0) {
 		return wait < 120
@@ -49,4 +59,34 @@ export function messageForRefused(error: { code: string; reason: string }): stri
 	if (error.reason === CLOCK_AHEAD_REASON) return t('sync.queue.clockAhead');
 	if (error.reason === BAD_REV_REASON) return t('sync.queue.unknownVersion');
 	return messageForStored(error);
+}
+
+/**
+ * Message for a request that is never queued on the device (a password change, the admin's
+ * changes to people and accounts): without a network there is nothing kept to send later, so
+ * the text says to try again online; a 401 here means the session ended, not a wrong password.
+ */
+export function messageForOnlineOnly(err: unknown): string {
+	const code = errorCode(err);
+	if (code === 'network') return t('error.network.onlineOnly');
+	if (code === 'unauthorized') return t('session.expired');
+	return messageFor(err);
+}
+
+/** The fields of the password form and what the device finds wrong with them before sending. */
+export type PasswordField = 'password' | 'newPassword' | 'confirm';
+export type PasswordIssue = 'required' | 'tooShort' | 'tooLong' | 'mismatch';
+
+/** Message for a problem the device found in the password form. */
+export function messageForPasswordIssue(field: PasswordField, issue: PasswordIssue): string {
+	switch (issue) {
+		case 'required':
+			return t(`account.password.required.${field}`);
+		case 'tooShort':
+			return t('account.password.tooShort', { min: NEW_PASSWORD_MIN });
+		case 'tooLong':
+			return t('account.password.tooLong', { max: PASSWORD_MAX });
+		case 'mismatch':
+			return t('account.password.mismatch');
+	}
 }

@@ -1,5 +1,6 @@
 /**
- * The one password check behind `POST /db/_session` and the co-signer of `POST /api/rounds/sign`.
+ * The one password check behind `POST /db/_session`, the co-signer of `POST /api/rounds/sign`
+ * and the current password of `POST /api/me/password`.
  * It must never log, store or echo the password, and answers a wrong name and a wrong password
  * alike (same reason, same work).
  *
@@ -10,7 +11,9 @@
  * counted); (4) count the attempt; only then (5) read the account and hash. A success forgives the pair
  * and takes back the address's count. The limit is per account *and* address together, so a
  * stranger guessing elsewhere never slows the owner; the per-address limit is looser (offices
- * share one address) and catches a spray of names.
+ * share one address) and catches a spray of names. A check made inside a session (the current
+ * password of a password change) is also counted per session: a stolen cookie gets the pair's
+ * budget once, whatever addresses it is used from.
  */
 import { AppError } from '../../../src/lib/domain/index.ts';
 import { PoolFull, dummyVerify, hashPool, verifyPassword } from './passwords.ts';
@@ -39,6 +42,14 @@ export class SignInGuard {
 		leakMs: 2 * MINUTE,
 		maxKeys: 50_000,
 	});
+	/** Per session, for checks made with a session cookie: the same budget as a pair. */
+	readonly session = new BackoffLimiter({
+		free: 5,
+		baseMs: 15_000,
+		capMs: 15 * MINUTE,
+		leakMs: 60 * MINUTE,
+		maxKeys: 50_000,
+	});
 	readonly accountChecks = new InFlight(2);
 	readonly addressChecks = new InFlight(8);
 }
@@ -48,7 +59,10 @@ function tooMany(waitMs: number, reason: string): AppError {
 	return new AppError('rate_limited', `${reason} Try again in ${seconds} s.`, 429, seconds);
 }
 
-/** The user whose name and password these are, or an AppError (`unauthorized` or `rate_limited`). */
+/**
+ * The user whose name and password these are, or an AppError (`unauthorized` or `rate_limited`).
+ * `sessionId`: the session the check is made in, counted on its own as well.
+ */
 export async function checkPassword(
 	guard: SignInGuard,
 	users: UserStore,
@@ -56,9 +70,14 @@ export async function checkPassword(
 	password: string,
 	ip: string,
 	now: number,
+	sessionId?: string,
 ): Promise<UserRecord> {
 	const pairKey = `${name}\n${ip}`;
-	const wait = Math.max(guard.pair.waitMs(pairKey, now), guard.address.waitMs(ip, now));
+	const wait = Math.max(
+		guard.pair.waitMs(pairKey, now),
+		guard.address.waitMs(ip, now),
+		sessionId === undefined ? 0 : guard.session.waitMs(sessionId, now),
+	);
 	if (wait > 0) throw tooMany(wait, 'Too many failed sign-ins.');
 	if (!guard.accountChecks.tryEnter(name)) throw tooMany(1000, 'A sign-in for this account is being checked.');
 	if (!guard.addressChecks.tryEnter(ip)) {
@@ -77,6 +96,7 @@ export async function checkPassword(
 	}
 	guard.pair.attempt(pairKey, now);
 	guard.address.attempt(ip, now);
+	if (sessionId !== undefined) guard.session.attempt(sessionId, now);
 	try {
 		const user = await users.get(name);
 		await turn;
@@ -84,6 +104,7 @@ export async function checkPassword(
 		if (!user || !ok) throw new AppError('unauthorized', WRONG);
 		guard.pair.reset(pairKey);
 		guard.address.refund(ip, now);
+		if (sessionId !== undefined) guard.session.reset(sessionId);
 		return user;
 	} finally {
 		await turn;

@@ -7,7 +7,7 @@
  * their next request (decision 0014). It never returns a password hash or the scopes a person synced.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError, idKey } from '../../../src/lib/domain/index.ts';
+import { AppError, OWN_ACCOUNT_REASON, idKey } from '../../../src/lib/domain/index.ts';
 import type { AdminUser } from '../../../src/lib/domain/membership.ts';
 import { membershipsSchema } from '../../../src/lib/domain/membership.ts';
 import type { UserRecord } from '../auth/users.ts';
@@ -59,7 +59,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 	app.delete('/api/admin/users/:name', async (request): Promise<{ ok: true }> => {
 		const admin = await requireAdmin(request);
 		const { name } = request.params as { name: string };
-		if (name === admin.name) throw new AppError('bad_request', 'You cannot remove your own account.');
+		if (name === admin.name) throw new AppError('bad_request', OWN_ACCOUNT_REASON);
 		if (!(await ctx.users.remove(name))) throw new AppError('not_found', 'No such user.');
 		return { ok: true };
 	});

@@ -6,9 +6,16 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Me, OpenPrereportRound, UnitMember } from '../../../src/lib/domain/index.ts';
-import { AppError, idKey, passwordChangeSchema, unitScope } from '../../../src/lib/domain/index.ts';
-import { verifyPassword } from '../auth/passwords.ts';
+import {
+	AppError,
+	NEW_PASSWORD_MIN,
+	WRONG_CURRENT_PASSWORD_REASON,
+	idKey,
+	passwordChangeSchema,
+	unitScope,
+} from '../../../src/lib/domain/index.ts';
 import { encodeSession, newSession } from '../auth/session.ts';
+import { checkPassword } from '../auth/sign-in.ts';
 import type { ServerContext } from '../context.ts';
 import { mayRead, submitUnits } from '../policy/access.ts';
 import { setSessionCookie } from './session.ts';
@@ -24,22 +31,32 @@ export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promi
 	/**
 	 * Change one's own password. Every session of the account ends (other devices answer 401 on
 	 * their next request); this device gets a new session cookie. A wrong current password is a
-	 * 403, not a 401: the session itself is still good.
+	 * 403, not a 401: the session itself is still good. The current password is checked like a
+	 * sign-in (auth/sign-in.ts: counted before the hash, bounded, growing waits, one budget with
+	 * sign-in per account and address) and per session, so a stolen cookie cannot guess at it.
 	 */
 	app.post('/api/me/password', async (request, reply): Promise<{ ok: true }> => {
 		const user = await ctx.requireUser(request);
 		const parsed = passwordChangeSchema.safeParse(request.body);
 		if (!parsed.success) {
-			throw new AppError('bad_request', 'password and a newPassword of at least 10 characters are required');
+			const reason = `password and a newPassword of at least ${NEW_PASSWORD_MIN} characters are required`;
+			throw new AppError('bad_request', reason);
 		}
-		if (!(await verifyPassword(parsed.data.password, user.passwordHash))) {
-			throw new AppError('forbidden', 'The current password is incorrect.');
+		const session = ctx.sessionOf(request);
+		const now = ctx.now().getTime();
+		try {
+			await checkPassword(ctx.signIns, ctx.users, user.name, parsed.data.password, request.ip, now, session?.id);
+		} catch (err) {
+			if (err instanceof AppError && err.code === 'unauthorized') {
+				throw new AppError('forbidden', WRONG_CURRENT_PASSWORD_REASON);
+			}
+			throw err;
 		}
 		const epoch = await ctx.users.setPassword(user.name, parsed.data.newPassword);
 		if (epoch === undefined) throw new AppError('unauthorized', 'You are not signed in.');
 		ctx.takeRenewal(request);
-		const session = newSession(user.name, epoch, ctx.now());
-		setSessionCookie(ctx, request, reply, encodeSession(ctx.secret, session), session.expires);
+		const fresh = newSession(user.name, epoch, ctx.now());
+		setSessionCookie(ctx, request, reply, encodeSession(ctx.secret, fresh), fresh.expires);
 		return { ok: true };
 	});
 

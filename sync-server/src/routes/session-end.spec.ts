@@ -5,7 +5,7 @@
  * next read of that unit a 403 `revoked` while the session itself goes on.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REVOKED_REASON } from '../../../src/lib/domain/index.ts';
+import { REVOKED_REASON, WRONG_CURRENT_PASSWORD_REASON } from '../../../src/lib/domain/index.ts';
 import type { Harness } from '../test-harness.ts';
 import { startServer } from '../test-harness.ts';
 
@@ -99,6 +99,91 @@ describe('POST /api/me/password', () => {
 		expect(short.statusCode).toBe(400);
 		await expectSignedIn(cookie);
 		await session('chef');
+	});
+});
+
+/**
+ * The current-password check is a password guess like a sign-in (issue 10): whoever holds a
+ * stolen session cookie must not get unlimited guesses at the password behind it. Before, every
+ * wrong current password was hashed and answered 403 at once, without count or delay.
+ */
+describe('POST /api/me/password under guessing', () => {
+	const NEW = 'a much longer secret';
+	const change = (cookie: string, password: string, remoteAddress = '10.0.0.1') =>
+		h.app.inject({
+			method: 'POST',
+			url: '/api/me/password',
+			headers: { cookie },
+			remoteAddress,
+			payload: { password, newPassword: NEW },
+		});
+	const wait = (res: { headers: Record<string, unknown> }) => Number(res.headers['retry-after']);
+	/** The password is still the demo one: it signs in (from an address no test here guesses from). */
+	async function unchanged(): Promise<void> {
+		const res = await h.app.inject({
+			method: 'POST',
+			url: '/db/_session',
+			remoteAddress: '10.200.0.1',
+			payload: { name: 'chef', password: 'trygg-demo' },
+		});
+		expect(res.statusCode).toBe(200);
+	}
+
+	it('after 5 wrong current passwords, makes the next wait 15 s, the right one included, then doubles', async () => {
+		const cookie = await session('chef');
+		for (let i = 0; i < 5; i++) {
+			const res = await change(cookie, `wrong-${i}`);
+			expect(res.statusCode).toBe(403);
+			expect(res.json()).toEqual({ error: 'forbidden', reason: WRONG_CURRENT_PASSWORD_REASON });
+		}
+		const blocked = await change(cookie, 'trygg-demo');
+		expect(blocked.statusCode).toBe(429);
+		expect(blocked.json()).toMatchObject({ error: 'rate_limited' });
+		expect(wait(blocked)).toBe(15);
+		await unchanged();
+		clock += 15_000;
+		expect((await change(cookie, 'wrong-again')).statusCode).toBe(403);
+		expect(wait(await change(cookie, 'trygg-demo'))).toBe(30);
+		// The owner who waits gets another try; the session is good all along.
+		await expectSignedIn(cookie);
+		clock += 30_000;
+		expect((await change(cookie, 'trygg-demo')).statusCode).toBe(200);
+	});
+
+	it('counts each guess before checking it: of 30 parallel guesses, the right one among them, none gets through', async () => {
+		const cookie = await session('chef');
+		for (let i = 0; i < 4; i++) expect((await change(cookie, `wrong-${i}`)).statusCode).toBe(403);
+		const burst = await Promise.all(
+			Array.from({ length: 30 }, (_, i) => change(cookie, i === 15 ? 'trygg-demo' : `guess-${i}`)),
+		);
+		const statuses = burst.map((r) => r.statusCode);
+		expect(statuses.filter((s) => s === 200)).toEqual([]);
+		expect(statuses.filter((s) => s === 403)).toHaveLength(1);
+		expect(statuses.filter((s) => s === 429)).toHaveLength(29);
+		for (const r of burst.filter((x) => x.statusCode === 429)) expect(wait(r)).toBeGreaterThanOrEqual(1);
+		await unchanged();
+	});
+
+	it('limits one stolen cookie however many addresses it is used from', async () => {
+		const cookie = await session('chef');
+		for (let i = 0; i < 5; i++) expect((await change(cookie, `wrong-${i}`, `10.1.0.${i}`)).statusCode).toBe(403);
+		const fromNewAddress = await change(cookie, 'trygg-demo', '10.1.0.99');
+		expect(fromNewAddress.statusCode).toBe(429);
+		await unchanged();
+	});
+
+	it('shares the budget with sign-in: wrong sign-ins from an address slow the change from it', async () => {
+		const cookie = await session('chef');
+		for (let i = 0; i < 5; i++) {
+			const res = await h.app.inject({
+				method: 'POST',
+				url: '/db/_session',
+				remoteAddress: '10.0.0.1',
+				payload: { name: 'chef', password: `wrong-${i}` },
+			});
+			expect(res.statusCode).toBe(401);
+		}
+		expect((await change(cookie, 'trygg-demo')).statusCode).toBe(429);
 	});
 });
 

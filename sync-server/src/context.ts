@@ -132,11 +132,13 @@ export class ServerContext {
 		throw new AppError('forbidden', 'You are not allowed to access this db.');
 	}
 
-	/** Should cookies set on this request be `Secure`? */
+	/**
+	 * Should cookies set on this request be `Secure` (and named `__Host-`)? `request.protocol`
+	 * reads X-Forwarded-Proto only from a proxy trusted by TRUST_PROXY: a client's own header must
+	 * not choose the cookie name, or it could make the server read a planted plain cookie.
+	 */
 	isSecure(request: FastifyRequest): boolean {
-		const proto = request.headers['x-forwarded-proto'];
-		const first = (Array.isArray(proto) ? proto[0] : proto)?.split(',')[0]?.trim();
-		return this.secureCookies || request.protocol === 'https' || first === 'https';
+		return this.secureCookies || request.protocol === 'https';
 	}
 }
 

@@ -46,7 +46,7 @@ describe('POST /db/_session', () => {
 		expect(res.cookies.find((c) => c.name === 'AuthSession')?.httpOnly).toBe(true);
 	});
 
-	it('names the cookie __Host-AuthSession and marks it Secure when secureCookies is on, or behind an https proxy', async () => {
+	it('names the cookie __Host-AuthSession and marks it Secure when secureCookies is on, or behind a trusted https proxy', async () => {
 		const secure = await startServer({ secureCookies: true });
 		try {
 			const res = await secure.app.inject({
@@ -62,13 +62,23 @@ describe('POST /db/_session', () => {
 		} finally {
 			await secure.close();
 		}
-		const proxied = await h.app.inject({
+		const viaProxy = {
 			method: 'POST',
 			url: '/db/_session',
 			headers: { 'x-forwarded-proto': 'https' },
 			payload: { name: 'chef', password: 'trygg-demo' },
-		});
-		expect(proxied.cookies.find((c) => c.name === '__Host-AuthSession')?.secure).toBe(true);
+		} as const;
+		// Untrusted, the header is the client's own word: it must not choose the cookie.
+		const forged = await h.app.inject(viaProxy);
+		expect(forged.cookies.find((c) => c.name === 'AuthSession')?.secure).toBeFalsy();
+		expect(forged.cookies.find((c) => c.name === '__Host-AuthSession')).toBeUndefined();
+		const proxy = await startServer({ trustProxy: 1 });
+		try {
+			const proxied = await proxy.app.inject(viaProxy);
+			expect(proxied.cookies.find((c) => c.name === '__Host-AuthSession')?.secure).toBe(true);
+		} finally {
+			await proxy.close();
+		}
 	});
 
 	it('answers a wrong password and an unknown name with the same 401, naming neither field', async () => {

@@ -62,8 +62,8 @@ function scoped(ok: number) {
 	};
 }
 
-/** A document that belongs in `scope` (a new unit in `org`, a round elsewhere). */
-function docFor(scope: string): object {
+/** A document that belongs in `scope` (a new unit in `org`, a round elsewhere), made by `actor`. */
+function docFor(scope: string, actor: Actor): object {
 	if (scope === 'org') {
 		const now = '2026-11-23T09:00:00.000Z';
 		const id = `unit:probe-${Math.random().toString(36).slice(2, 10)}`;
@@ -79,7 +79,7 @@ function docFor(scope: string): object {
 		};
 	}
 	const unitId = scope.startsWith('unit-') ? scope.slice(5) : 'a1';
-	return { ...roundDoc(unitId), scope };
+	return { ...roundDoc(unitId, { createdBy: actor }), scope };
 }
 
 /** Like `scoped`, but a submit-only sender is let in too. */
@@ -88,7 +88,7 @@ function sendable(ok: number) {
 }
 
 type Probe = {
-	request: (scope: string) => InjectOptions;
+	request: (scope: string, actor: Actor) => InjectOptions;
 	status: (actor: Actor, scope: string) => number;
 	/** Extra checks on a successful answer. */
 	check?: (actor: Actor, scope: string, body: unknown) => void;
@@ -184,7 +184,7 @@ const ROUTES: Record<string, Probe> = {
 	},
 	'POST /db/:scope/_bulk_docs': {
 		scoped: true,
-		request: (s) => ({ url: `/db/${s}/_bulk_docs`, payload: { docs: [docFor(s)] } }),
+		request: (s, actor) => ({ url: `/db/${s}/_bulk_docs`, payload: { docs: [docFor(s, actor)] } }),
 		status: sendable(200),
 		// Readers get an answer per document: written with a write grant, else forbidden.
 		check: (actor, scope, body) => {
@@ -323,7 +323,7 @@ describe('security probe', () => {
 			const method = route.split(' ')[0] as InjectOptions['method'];
 			for (const actor of ACTORS) {
 				for (const scope of probe.scoped ? SCOPES : ['-']) {
-					const base = probe.request(scope);
+					const base = probe.request(scope, actor);
 					let req: InjectOptions = { ...base, method };
 					if (route === 'POST /db/_session') {
 						req = {

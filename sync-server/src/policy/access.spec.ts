@@ -15,15 +15,23 @@ import type {
 } from '../../../src/lib/domain/index.ts';
 import { findingIdForItem } from '../../../src/lib/domain/index.ts';
 import { DEMO_ACCOUNTS, demoUnits } from '../seed/demo.ts';
-import { actionDoc, answerDoc, assessmentDoc, findingDoc, roundDoc, signatureDoc } from '../test-harness.ts';
-import type { IncomingDoc, PolicyUser, RoundFile, StoredVersion } from './access.ts';
+import {
+	actionDoc,
+	answerDoc,
+	assessmentDoc,
+	findingDoc,
+	roundDoc,
+	signatureDoc,
+	TEST_SERVER_TIME,
+} from '../test-harness.ts';
+import type { Grantee, IncomingDoc, PolicyUser, RoundFile, StoredVersion } from './access.ts';
 import { checkWrite, grantsFor, referencedIds, roundFilesNeeded, scopeKind } from './access.ts';
 
 const units = demoUnits('2026-11-23T09:00:00.000Z').map((u) => ({ _id: u._id, name: u.name, parentId: u.parentId }));
 const demo = (name: string): PolicyUser => {
 	const a = DEMO_ACCOUNTS.find((x) => x.name === name);
 	if (!a) throw new Error(name);
-	return { name: a.name, roles: [...a.roles], memberships: [...a.memberships] };
+	return { name: a.name, displayName: a.displayName, roles: [...a.roles], memberships: [...a.memberships] };
 };
 /** `scope → 'r' | 'w'` for compact comparison. */
 const table = (grants: ScopeGrant[]) => Object.fromEntries(grants.map((g) => [g.scope, g.write ? 'w' : 'r']));
@@ -41,7 +49,7 @@ describe('grantsFor', () => {
 	});
 
 	it('lets a manager of a division read (not write) every unit below it and their reports', () => {
-		const head: PolicyUser = { name: 'head', roles: ['manager'], memberships: [{ unitId: 'avd-a', role: 'manager' }] };
+		const head: Grantee = { name: 'head', roles: ['manager'], memberships: [{ unitId: 'avd-a', role: 'manager' }] };
 		expect(table(grantsFor(head, units))).toEqual({
 			org: 'r',
 			'user-head': 'w',
@@ -57,7 +65,7 @@ describe('grantsFor', () => {
 	});
 
 	it('keeps write where a user is manager of a unit and of its ancestor', () => {
-		const both: PolicyUser = {
+		const both: Grantee = {
 			name: 'both',
 			roles: ['manager'],
 			memberships: [
@@ -71,7 +79,7 @@ describe('grantsFor', () => {
 	});
 
 	it('gives a safety rep nothing below their unit, and a membership of an unknown unit nothing', () => {
-		const rep: PolicyUser = {
+		const rep: Grantee = {
 			name: 'rep',
 			roles: ['safety_rep'],
 			memberships: [
@@ -92,7 +100,7 @@ describe('grantsFor', () => {
 			name: 'odd',
 			roles: ['constructor'],
 			memberships: [{ unitId: 'a1', role: 'toString' }],
-		} as unknown as PolicyUser;
+		} as unknown as Grantee;
 		expect(table(grantsFor(odd, units))).toEqual({ org: 'r', 'user-odd': 'w' });
 		const weird = { ...roundDoc('a1'), type: 'constructor' };
 		expect(write('chef', A1, weird)).toEqual({ ok: false, reason: 'unknown document type constructor' });
@@ -103,7 +111,7 @@ describe('grantsFor', () => {
 			{ _id: 'unit:x', name: 'X', parentId: 'unit:y' },
 			{ _id: 'unit:y', name: 'Y', parentId: 'unit:x' },
 		];
-		const m: PolicyUser = { name: 'm', roles: ['manager'], memberships: [{ unitId: 'x', role: 'manager' }] };
+		const m: Grantee = { name: 'm', roles: ['manager'], memberships: [{ unitId: 'x', role: 'manager' }] };
 		expect(table(grantsFor(m, looped))).toMatchObject({ 'unit-x': 'w', 'unit-y': 'r' });
 	});
 });
@@ -132,6 +140,7 @@ function write(
 	const verdict = checkWrite({
 		user,
 		grants: grantsFor(user, units),
+		now: TEST_SERVER_TIME,
 		scope,
 		doc: incoming,
 		stored: stored as StoredVersion | undefined,
@@ -169,7 +178,7 @@ describe('checkWrite: scopes and writers', () => {
 	it('lets managers and safety reps write their own unit, nobody else', () => {
 		const round = roundDoc('a1');
 		expect(write('chef', A1, round)).toEqual({ ok: true });
-		expect(write('skyddsombud', A1, round)).toEqual({ ok: true });
+		expect(write('skyddsombud', A1, { ...round, createdBy: 'skyddsombud' })).toEqual({ ok: true });
 		for (const name of ['chef2', 'medarbetare', 'hr', 'admin']) {
 			expect(write(name, A1, round)).toEqual({ ok: false, reason: 'no write access to unit-a1' });
 		}
@@ -226,6 +235,7 @@ describe('checkWrite: scopes and writers', () => {
 		const user = demo('hr');
 		const forged = checkWrite({
 			user,
+			now: TEST_SERVER_TIME,
 			grants: [{ scope: 'reports', unitId: null, unitName: null, role: 'hr', write: true }],
 			scope: 'reports',
 			doc: { ...doc, scope: 'reports' } as IncomingDoc,
@@ -235,7 +245,12 @@ describe('checkWrite: scopes and writers', () => {
 	});
 
 	it('lets a division manager read but not write the units below', () => {
-		const head: PolicyUser = { name: 'head', roles: ['manager'], memberships: [{ unitId: 'avd-a', role: 'manager' }] };
+		const head: PolicyUser = {
+			name: 'head',
+			displayName: 'Dora Avdelningschef',
+			roles: ['manager'],
+			memberships: [{ unitId: 'avd-a', role: 'manager' }],
+		};
 		expect(write(head, A1, roundDoc('a1')).reason).toBe('no write access to unit-a1');
 	});
 
@@ -300,7 +315,7 @@ describe('checkWrite: per-type rules', () => {
 			ok: true,
 		});
 		// The next answer to the same item is a new document, by either person, in their own name.
-		const later = answerDoc(A1, round._id, { value: 'no', answeredBy: 'skyddsombud', answeredByName: 'Sam SO' });
+		const later = answerDoc(A1, round._id, { value: 'no', answeredBy: 'skyddsombud' });
 		expect(write('skyddsombud', A1, later, undefined, [round])).toEqual({ ok: true });
 		expect(write('chef', A1, later, undefined, [round]).reason).toBe('answeredBy must be your own user name');
 	});

@@ -14,6 +14,13 @@ import type {
 	TemplateDoc,
 } from '../../../src/lib/domain/index.ts';
 import { findingIdForItem } from '../../../src/lib/domain/index.ts';
+import {
+	CREATED_BY_FIXED_REASON,
+	RECORDED_AHEAD_REASON,
+	RECORDED_NAME_REASON,
+	RECORDED_TOO_OLD_REASON,
+	SAME_SIGNER_REASON,
+} from '../../../src/lib/domain/recorded.ts';
 import { DEMO_ACCOUNTS, demoUnits } from '../seed/demo.ts';
 import {
 	actionDoc,
@@ -528,11 +535,139 @@ describe('checkWrite: signing, locking and reopening a round', () => {
 		);
 	});
 
-	it('asks the route for a round file only for signing, locking and reopening', () => {
+	it('asks the route for a round file only for signing, locking, reopening and a template change', () => {
 		const { round } = completeRound();
 		expect(roundFilesNeeded(chefSig(round) as IncomingDoc, undefined)).toEqual([round._id]);
 		expect(roundFilesNeeded(signed(round) as IncomingDoc, round)).toEqual([round._id]);
 		expect(roundFilesNeeded(round as IncomingDoc, round)).toEqual([]);
 		expect(roundFilesNeeded(answerDoc(A1, round._id) as IncomingDoc, undefined)).toEqual([]);
+		const swapped = { ...round, templateVersion: 2 };
+		expect(roundFilesNeeded(swapped as IncomingDoc, round)).toEqual([round._id]);
+	});
+});
+
+describe('checkWrite: two accounts sign a round (decision 0016)', () => {
+	/** The manager who is also made the unit's safety rep (the accounts store allows both). */
+	const both: PolicyUser = {
+		name: 'chef',
+		displayName: 'Anna Chef',
+		roles: ['manager', 'safety_rep'],
+		memberships: [
+			{ unitId: 'a1', role: 'manager' },
+			{ unitId: 'a1', role: 'safety_rep' },
+		],
+	};
+	const sig = (round: RoundDoc, role: SignatureDoc['role'], signedBy = 'chef') =>
+		signatureDoc(A1, round._id, { signedBy, role });
+	const signed = (round: RoundDoc) => ({ ...round, status: 'signed' as const });
+
+	it('refuses a signature by the account whose signature of the other role counts', () => {
+		const { round, docs } = completeRound();
+		const manager = sig(round, 'manager');
+		expect(write(both, A1, sig(round, 'safety_rep'), undefined, [...docs, manager]).reason).toBe(SAME_SIGNER_REASON);
+		expect(write(both, A1, sig(round, 'manager'), undefined, [...docs, sig(round, 'safety_rep')]).reason).toBe(
+			SAME_SIGNER_REASON,
+		);
+		// Another signature of the same role is no second role.
+		expect(write(both, A1, sig(round, 'manager'), undefined, [...docs, manager])).toEqual({ ok: true });
+		// A signature set aside by a reopening no longer counts.
+		const reopening = {
+			_id: 'reopening:r2',
+			type: 'reopening',
+			scope: A1,
+			roundId: round._id,
+			reason: 'Fel',
+			voids: [manager._id],
+			reopenedAt: '2026-11-23T10:00:00.000Z',
+			reopenedBy: 'chef',
+			reopenedByName: 'Anna Chef',
+		};
+		expect(write(both, A1, sig(round, 'safety_rep'), undefined, [...docs, manager, reopening])).toEqual({ ok: true });
+	});
+
+	it('marks a round signed only when the two roles signed from two accounts', () => {
+		const { round, docs } = completeRound();
+		// Both stored from one account (written before this rule): the round does not lock.
+		const same = [...docs, sig(round, 'manager'), sig(round, 'safety_rep')];
+		expect(write(both, A1, signed(round), round, same).reason).toBe(SAME_SIGNER_REASON);
+		// The real safety rep signs as well: their signature pairs with the manager's.
+		const rep = sig(round, 'safety_rep', 'skyddsombud');
+		expect(write(both, A1, signed(round), round, [...same, rep])).toEqual({ ok: true });
+		// Signed from one account is no complete pair, yet those signatures count: going back to in
+		// progress still needs a reopening that sets them aside.
+		const locked = signed(round);
+		expect(write(both, A1, { ...round, status: 'in_progress' }, locked, [...same, locked]).reason).toBe(
+			'reopen the round with a written reason first',
+		);
+	});
+});
+
+describe('checkWrite: records name the writer at the server’s time (decision 0016)', () => {
+	const DAY = 86_400_000;
+	const at = (offset: number) => new Date(TEST_SERVER_TIME + offset).toISOString();
+
+	it('judges names and times of every kind of record against the signed-in account and the server clock', () => {
+		const round = roundDoc('a1', { status: 'in_progress' });
+		expect(write('chef', A1, answerDoc(A1, round._id, { answeredByName: 'Bo Chef' }), undefined, [round]).reason).toBe(
+			RECORDED_NAME_REASON,
+		);
+		expect(write('chef', A1, answerDoc(A1, round._id, { answeredAt: at(-8 * DAY) }), undefined, [round]).reason).toBe(
+			RECORDED_TOO_OLD_REASON,
+		);
+		expect(write('chef', A1, answerDoc(A1, round._id, { answeredAt: at(DAY) }), undefined, [round]).reason).toBe(
+			RECORDED_AHEAD_REASON,
+		);
+		const { round: complete, docs } = completeRound();
+		expect(write('chef', A1, signatureDoc(A1, complete._id, { signedAt: at(-8 * DAY) }), undefined, docs).reason).toBe(
+			RECORDED_TOO_OLD_REASON,
+		);
+		expect(
+			write('chef', A1, signatureDoc(A1, complete._id, { signerName: 'Sara Skyddsombud' }), undefined, docs).reason,
+		).toBe(RECORDED_NAME_REASON);
+		// The server's clock decides, not the time the device claims for itself.
+		const early = signatureDoc(A1, complete._id, { signedAt: at(-6 * DAY), createdAt: at(-6 * DAY) });
+		expect(write('chef', A1, early, undefined, docs)).toEqual({ ok: true });
+		const verdict = checkWrite({
+			user: demo('chef'),
+			grants: grantsFor(demo('chef'), units),
+			scope: A1,
+			doc: early as IncomingDoc,
+			stored: undefined,
+			roundFile: (id) => fileOf(id, docs),
+			now: TEST_SERVER_TIME + 2 * DAY,
+		});
+		expect(verdict).toEqual({ ok: false, reason: RECORDED_TOO_OLD_REASON });
+	});
+
+	it('fixes createdBy: the creator’s own account at creation, never another after', () => {
+		const round = roundDoc('a1');
+		expect(write('skyddsombud', A1, round).reason).toBe('createdBy must be your own user name');
+		expect(write('skyddsombud', A1, { ...round, createdBy: 'skyddsombud' }, round).reason).toBe(
+			CREATED_BY_FIXED_REASON,
+		);
+		expect(write('skyddsombud', A1, { ...round, date: '2026-12-01' }, round)).toEqual({ ok: true });
+		const finding = findingDoc(A1);
+		expect(write('skyddsombud', A1, finding).reason).toBe('createdBy must be your own user name');
+		expect(write('chef', A1, { ...finding, createdBy: 'skyddsombud' }, finding).reason).toBe(CREATED_BY_FIXED_REASON);
+	});
+
+	it('judges an action’s history entry and a reopening like the other records', () => {
+		const action = actionDoc(A1);
+		const log = {
+			_id: 'actionlog:l1',
+			type: 'actionlog',
+			scope: A1,
+			actionId: action._id,
+			event: 'created',
+			changes: [],
+			at: at(0),
+			by: 'chef',
+			byName: 'Anna Chef',
+			createdAt: at(0),
+			updatedAt: at(0),
+		};
+		expect(write('chef', A1, log)).toEqual({ ok: true });
+		expect(write('chef', A1, { ...log, byName: 'Sara Skyddsombud' }).reason).toBe(RECORDED_NAME_REASON);
+		expect(write('chef', A1, { ...log, at: at(-8 * DAY) }).reason).toBe(RECORDED_TOO_OLD_REASON);
 	});
 });

@@ -13,6 +13,7 @@ import type { UserRecord, UserStore } from './auth/users.ts';
 import type { PolicyUnit } from './policy/access.ts';
 import { grantsFor, mayRead } from './policy/access.ts';
 import type { DocStore } from './store/doc-store.ts';
+import { ScopeWriteLock } from './store/write-lock.ts';
 
 export class ServerContext {
 	readonly store: DocStore;
@@ -22,6 +23,8 @@ export class ServerContext {
 	readonly now: () => Date;
 	readonly uuid: string;
 	readonly signIns = new SignInGuard();
+	/** Writes to one scope are judged and written one at a time (decision 0016). */
+	readonly writeLock = new ScopeWriteLock();
 	/** Aborted when the server begins to close, so longpolls answer at once. */
 	readonly closing = new AbortController();
 	#units: Promise<PolicyUnit[]> | undefined;

@@ -11,10 +11,44 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FOLLOW_UP_QUESTIONS, REVOKED_REASON, followUpContentHash, followUpId } from '../../src/lib/domain/index.ts';
+import type {
+	ActionLogDoc,
+	FollowUpDoc,
+	ReopeningDoc,
+	RequestDoc,
+	RoundDoc,
+	SignatureDoc,
+	TemplateDoc,
+} from '../../src/lib/domain/index.ts';
+import {
+	FOLLOW_UP_QUESTIONS,
+	REVOKED_REASON,
+	followUpContentHash,
+	followUpId,
+	roundItems,
+} from '../../src/lib/domain/index.ts';
+import {
+	CREATED_BY_FIXED_REASON,
+	RECORDED_AHEAD_REASON,
+	RECORDED_NAME_REASON,
+	RECORDED_TOO_OLD_REASON,
+	SAME_SIGNER_REASON,
+	TEMPLATE_ANSWERED_REASON,
+} from '../../src/lib/domain/recorded.ts';
+import { starterTemplates } from '../../src/lib/domain/starter-templates.ts';
+import { DEMO_PASSWORD } from './seed/demo.ts';
 import { HSTS } from './security-headers.ts';
 import type { Harness } from './test-harness.ts';
-import { roundDoc, startServer } from './test-harness.ts';
+import {
+	answerDoc,
+	assessmentDoc,
+	findingDoc,
+	roundDoc,
+	signatureDoc,
+	startServer,
+	TEST_SERVER_TIME,
+	testId,
+} from './test-harness.ts';
 
 type Actor = 'anon' | 'chef' | 'chef2' | 'skyddsombud' | 'medarbetare' | 'hr' | 'admin';
 const ACTORS: readonly Actor[] = ['anon', 'chef', 'chef2', 'skyddsombud', 'medarbetare', 'hr', 'admin'];
@@ -63,8 +97,8 @@ function scoped(ok: number) {
 	};
 }
 
-/** A document that belongs in `scope` (a new unit in `org`, a round elsewhere). */
-function docFor(scope: string): object {
+/** A document that belongs in `scope` (a new unit in `org`, a round elsewhere), made by `actor`. */
+function docFor(scope: string, actor: Actor): object {
 	if (scope === 'org') {
 		const now = '2026-11-23T09:00:00.000Z';
 		const id = `unit:probe-${Math.random().toString(36).slice(2, 10)}`;
@@ -80,7 +114,7 @@ function docFor(scope: string): object {
 		};
 	}
 	const unitId = scope.startsWith('unit-') ? scope.slice(5) : 'a1';
-	return { ...roundDoc(unitId), scope };
+	return { ...roundDoc(unitId, { createdBy: actor }), scope };
 }
 
 /** Like `scoped`, but a submit-only sender is let in too. */
@@ -89,7 +123,7 @@ function sendable(ok: number) {
 }
 
 type Probe = {
-	request: (scope: string) => InjectOptions;
+	request: (scope: string, actor: Actor) => InjectOptions;
 	status: (actor: Actor, scope: string) => number;
 	/** Extra checks on a successful answer. */
 	check?: (actor: Actor, scope: string, body: unknown) => void;
@@ -185,7 +219,7 @@ const ROUTES: Record<string, Probe> = {
 	},
 	'POST /db/:scope/_bulk_docs': {
 		scoped: true,
-		request: (s) => ({ url: `/db/${s}/_bulk_docs`, payload: { docs: [docFor(s)] } }),
+		request: (s, actor) => ({ url: `/db/${s}/_bulk_docs`, payload: { docs: [docFor(s, actor)] } }),
 		status: sendable(200),
 		// Readers get an answer per document: written with a write grant, else forbidden.
 		check: (actor, scope, body) => {
@@ -324,7 +358,7 @@ describe('security probe', () => {
 			const method = route.split(' ')[0] as InjectOptions['method'];
 			for (const actor of ACTORS) {
 				for (const scope of probe.scoped ? SCOPES : ['-']) {
-					const base = probe.request(scope);
+					const base = probe.request(scope, actor);
 					let req: InjectOptions = { ...base, method };
 					if (route === 'POST /db/_session') {
 						req = {
@@ -757,5 +791,378 @@ describe('sessions end and pages are hardened', () => {
 			headers: { ...overHttps.headers, cookie: `AuthSession=${set?.value}` },
 		});
 		expect(planted.statusCode).toBe(401);
+	});
+});
+
+/**
+ * Records name the real person at the real time (issue 10, item 2; decision 0016). Each case was
+ * accepted before: the server checked the account fields only, so a signed round could show
+ * another person's name beside a real signature, any record could be dated at will, `createdBy`
+ * named anyone, one account could sign a round as both manager and safety rep once it held both
+ * memberships, a lock and a finding sent at once were both judged against the round before either
+ * was written, and a round still marked planned changed template under its answers.
+ */
+describe('records name the real person at the real time', () => {
+	type Result = { id: string; ok?: boolean; rev?: string; error?: string; reason?: string };
+	const DAY = 86_400_000;
+	const A1 = 'unit-a1';
+	let s: Harness;
+	let template: TemplateDoc;
+	/** A time `offset` ms from the test server's clock (it starts at TEST_SERVER_TIME). */
+	const at = (offset: number): string => new Date(TEST_SERVER_TIME + offset).toISOString();
+	const made = (offset = 0) => ({ createdAt: at(offset), updatedAt: at(offset) });
+
+	beforeAll(async () => {
+		s = await startServer();
+		const found = starterTemplates(at(0)).find((t) => t._id === 'template:physical.v1');
+		if (!found) throw new Error('no physical template');
+		template = found;
+	});
+	afterAll(async () => {
+		await s.close();
+	});
+
+	const bulk = async (name: string, docs: object[]): Promise<Result[]> => {
+		const res = await s.call({
+			method: 'POST',
+			url: `/db/${A1}/_bulk_docs`,
+			cookie: await s.signIn(name),
+			payload: { docs },
+		});
+		expect(res.statusCode).toBe(200);
+		return res.json() as Result[];
+	};
+	const read = async (id: string): Promise<Record<string, unknown> | undefined> => {
+		const res = await s.call({
+			method: 'POST',
+			url: `/db/${A1}/_all_docs?include_docs=true`,
+			cookie: await s.signIn('chef'),
+			payload: { keys: [id] },
+		});
+		return (res.json() as { rows: { doc?: Record<string, unknown> }[] }).rows[0]?.doc;
+	};
+	const refused = (reason: string) => ({ error: 'forbidden', reason });
+	const setMemberships = async (name: string, memberships: object[]) => {
+		const res = await s.call({
+			method: 'PUT',
+			url: `/api/admin/users/${name}/memberships`,
+			cookie: await s.signIn('admin'),
+			payload: memberships,
+		});
+		expect(res.statusCode).toBe(200);
+	};
+
+	/** A round of unit a1 with every item answered (so it may be signed), stored. */
+	async function answeredRound(): Promise<RoundDoc & { _rev: string }> {
+		const round = roundDoc('a1', { templateId: template._id, status: 'in_progress', ...made() });
+		const answers = roundItems(template).map(({ item }) =>
+			answerDoc(A1, round._id, { itemId: item.id, answeredAt: at(0), ...made() }),
+		);
+		const results = await bulk('chef', [round, ...answers]);
+		expect(results.every((r) => r.ok)).toBe(true);
+		return { ...round, _rev: results[0]?.rev as string };
+	}
+
+	/** An answered round signed by both, not locked yet. */
+	async function signedByBoth(): Promise<RoundDoc & { _rev: string }> {
+		const round = await answeredRound();
+		expect(await bulk('chef', [signatureDoc(A1, round._id, { signedAt: at(0), ...made() })])).toMatchObject([
+			{ ok: true },
+		]);
+		const rep = signatureDoc(A1, round._id, {
+			signedBy: 'skyddsombud',
+			role: 'safety_rep',
+			signedAt: at(0),
+			...made(),
+		});
+		expect(await bulk('skyddsombud', [rep])).toMatchObject([{ ok: true }]);
+		return round;
+	}
+
+	const request = (overrides: Partial<RequestDoc> = {}): RequestDoc => ({
+		_id: testId('request'),
+		type: 'request',
+		scope: A1,
+		unitId: 'a1',
+		kind: 'measures',
+		subject: 'Trasig belysning i trapphus B',
+		description: 'Mörkt i trapphuset.',
+		location: '',
+		requestedMeasures: 'Byt armaturerna.',
+		replyBy: '2026-12-08',
+		filedAt: at(0),
+		filedBy: 'skyddsombud',
+		filedByName: 'Sara Skyddsombud',
+		...made(),
+		...overrides,
+	});
+
+	const followUp = (year: number): FollowUpDoc => {
+		const doc: Record<string, unknown> = {
+			_id: followUpId('a1', year),
+			type: 'followup',
+			scope: A1,
+			unitId: 'a1',
+			year,
+			conclusions: 'Arbetsmiljöarbetet fungerar.',
+			...made(),
+		};
+		for (const q of FOLLOW_UP_QUESTIONS) doc[q] = 'yes';
+		return doc as FollowUpDoc;
+	};
+
+	const actionlog = (actionId: string, overrides: Partial<ActionLogDoc> = {}): ActionLogDoc => ({
+		_id: testId('actionlog'),
+		type: 'actionlog',
+		scope: A1,
+		actionId,
+		event: 'created',
+		changes: [],
+		at: at(0),
+		by: 'chef',
+		byName: 'Anna Chef',
+		...made(),
+		...overrides,
+	});
+
+	it('refuses another person’s name beside a real account, in every kind of record', async () => {
+		const round = await answeredRound();
+		// A finding of no round, so the round stays signable.
+		const finding = findingDoc(A1, made());
+		expect(await bulk('chef', [finding])).toMatchObject([{ ok: true }]);
+		const filed = request();
+		const [filedOk] = await bulk('skyddsombud', [filed]);
+		expect(filedOk).toMatchObject({ ok: true });
+		const fu = followUp(2041);
+		const [fuOk] = await bulk('chef', [fu]);
+		const hash = followUpContentHash(fu);
+		const forged = [
+			['chef', signatureDoc(A1, round._id, { signerName: 'Sara Skyddsombud', signedAt: at(0), ...made() })],
+			['chef', answerDoc(A1, round._id, { answeredByName: 'Sara Skyddsombud', answeredAt: at(0), ...made() })],
+			['chef', assessmentDoc(A1, finding._id, { assessedByName: 'Bo Chef', assessedAt: at(0), ...made() })],
+			['chef', actionlog('action:any', { byName: 'Sara Skyddsombud' })],
+			['skyddsombud', request({ filedByName: 'Anna Chef' })],
+			['chef', { ...filed, _rev: filedOk?.rev, receipt: { at: at(0), by: 'chef', byName: 'Sara Skyddsombud' } }],
+			[
+				'chef',
+				{ ...fu, _rev: fuOk?.rev, managerSignature: { by: 'chef', name: 'Bo Chef', at: at(0), contentHash: hash } },
+			],
+		] as const;
+		for (const [name, doc] of forged) {
+			const [res] = await bulk(name, [doc]);
+			expect(res, `${doc.type} by ${name}`).toMatchObject(refused(RECORDED_NAME_REASON));
+		}
+		expect(await read(forged[0][1]._id)).toBeUndefined();
+		expect(await read(filed._id)).not.toHaveProperty('receipt');
+		expect(await read(fu._id)).not.toHaveProperty('managerSignature');
+
+		// Co-signing on another's device: the record names the co-signer's account, whatever is sent.
+		const coSigned = signatureDoc(A1, round._id, {
+			signedBy: 'skyddsombud',
+			signerName: 'Anna Chef',
+			role: 'safety_rep',
+			signedAt: at(0),
+			...made(),
+		});
+		const res = await s.call({
+			method: 'POST',
+			url: '/api/rounds/sign',
+			cookie: await s.signIn('chef'),
+			payload: { name: 'skyddsombud', password: DEMO_PASSWORD, scope: A1, signature: coSigned },
+		});
+		expect(res.statusCode).toBe(200);
+		expect(await read(coSigned._id)).toMatchObject({ signedBy: 'skyddsombud', signerName: 'Sara Skyddsombud' });
+	});
+
+	it('refuses back-dated and future-dated signatures, answers, receipts, reopenings and history entries', async () => {
+		const round = await answeredRound();
+		const late = at(-8 * DAY);
+		const ahead = at(DAY);
+		const sig = (signedAt: string) => signatureDoc(A1, round._id, { signedAt, ...made() });
+		expect(await bulk('chef', [sig(late), sig(ahead)])).toMatchObject([
+			refused(RECORDED_TOO_OLD_REASON),
+			refused(RECORDED_AHEAD_REASON),
+		]);
+		// Created at another time than it claims to be signed: the creation time is judged too.
+		expect(await bulk('chef', [{ ...sig(at(0)), createdAt: late }])).toMatchObject([refused(RECORDED_TOO_OLD_REASON)]);
+		const answer = (answeredAt: string) => answerDoc(A1, round._id, { answeredAt, ...made() });
+		expect(await bulk('chef', [answer(late), answer(ahead)])).toMatchObject([
+			refused(RECORDED_TOO_OLD_REASON),
+			refused(RECORDED_AHEAD_REASON),
+		]);
+		expect(
+			await bulk('chef', [actionlog('action:any', { at: late }), actionlog('action:any', { at: ahead })]),
+		).toMatchObject([refused(RECORDED_TOO_OLD_REASON), refused(RECORDED_AHEAD_REASON)]);
+		const filed = request();
+		const [filedOk] = await bulk('skyddsombud', [filed]);
+		const receipt = (when: string) => ({
+			...filed,
+			_rev: filedOk?.rev,
+			receipt: { at: when, by: 'chef', byName: 'Anna Chef' },
+		});
+		expect(await bulk('chef', [receipt(late)])).toMatchObject([refused(RECORDED_TOO_OLD_REASON)]);
+		expect(await bulk('chef', [receipt(ahead)])).toMatchObject([refused(RECORDED_AHEAD_REASON)]);
+		expect(await read(filed._id)).not.toHaveProperty('receipt');
+		// Work done offline over most of a week is taken.
+		expect(await bulk('chef', [sig(at(-6 * DAY))])).toMatchObject([{ ok: true }]);
+		expect(await bulk('chef', [receipt(at(-6 * DAY))])).toMatchObject([{ ok: true }]);
+
+		// A reopening of a locked round, dated back or ahead.
+		const locked = await signedByBoth();
+		const [lock] = await bulk('chef', [{ ...locked, status: 'signed' }]);
+		expect(lock).toMatchObject({ ok: true });
+		const file = await s.call({ url: `/db/${A1}/_changes?include_docs=true`, cookie: await s.signIn('chef') });
+		const voids = (file.json() as { results: { doc?: SignatureDoc }[] }).results
+			.map((r) => r.doc)
+			.filter((d): d is SignatureDoc => d?.type === 'signature' && d.roundId === locked._id)
+			.map((d) => d._id);
+		const reopening = (reopenedAt: string): ReopeningDoc => ({
+			_id: testId('reopening'),
+			type: 'reopening',
+			scope: A1,
+			roundId: locked._id,
+			reason: 'Fel datum',
+			voids,
+			reopenedAt,
+			reopenedBy: 'chef',
+			reopenedByName: 'Anna Chef',
+			...made(),
+		});
+		expect(await bulk('chef', [reopening(late), reopening(ahead)])).toMatchObject([
+			refused(RECORDED_TOO_OLD_REASON),
+			refused(RECORDED_AHEAD_REASON),
+		]);
+		expect(await bulk('chef', [{ ...reopening(at(0)), reopenedByName: 'Bo Chef' }])).toMatchObject([
+			refused(RECORDED_NAME_REASON),
+		]);
+		expect(await read(locked._id)).toMatchObject({ status: 'signed' });
+	});
+
+	it('fixes createdBy at creation: no forged creator, and never another one later', async () => {
+		const forgedRound = roundDoc('a1', { createdBy: 'skyddsombud', ...made() });
+		const forgedFinding = findingDoc(A1, { createdBy: 'skyddsombud', ...made() });
+		expect(await bulk('chef', [forgedRound, forgedFinding])).toMatchObject([
+			refused('createdBy must be your own user name'),
+			refused('createdBy must be your own user name'),
+		]);
+		const round = roundDoc('a1', made());
+		const [created] = await bulk('chef', [round]);
+		const [taken] = await bulk('skyddsombud', [{ ...round, _rev: created?.rev, createdBy: 'skyddsombud' }]);
+		expect(taken).toMatchObject(refused(CREATED_BY_FIXED_REASON));
+		// Anything else the safety rep may change, the creator stays.
+		const [edited] = await bulk('skyddsombud', [{ ...round, _rev: created?.rev, date: '2026-12-01' }]);
+		expect(edited).toMatchObject({ ok: true });
+		expect(await read(round._id)).toMatchObject({ createdBy: 'chef', date: '2026-12-01' });
+	});
+
+	it('never takes both signatures of a round or follow-up from one account, whatever its memberships become', async () => {
+		const round = await answeredRound();
+		expect(await bulk('chef', [signatureDoc(A1, round._id, { signedAt: at(0), ...made() })])).toMatchObject([
+			{ ok: true },
+		]);
+		const fu = followUp(2042);
+		const [fuOk] = await bulk('chef', [fu]);
+		const sign = () => ({ by: 'chef', name: 'Anna Chef', at: at(0), contentHash: followUpContentHash(fu) });
+		const [byManager] = await bulk('chef', [{ ...fu, _rev: fuOk?.rev, managerSignature: sign() }]);
+		expect(byManager).toMatchObject({ ok: true });
+		// After signing as manager, the account becomes the unit's safety rep.
+		await setMemberships('chef', [{ unitId: 'a1', role: 'safety_rep' }]);
+		try {
+			const asRep = signatureDoc(A1, round._id, { role: 'safety_rep', signedAt: at(0), ...made() });
+			expect(await bulk('chef', [asRep])).toMatchObject([refused(SAME_SIGNER_REASON)]);
+			expect(await bulk('chef', [{ ...round, status: 'signed' }])).toMatchObject([{ error: 'forbidden' }]);
+			const both = { ...fu, _rev: byManager?.rev, managerSignature: sign(), safetyRepSignature: sign() };
+			expect(await bulk('chef', [both])).toMatchObject([refused(SAME_SIGNER_REASON)]);
+			expect(await read(fu._id)).not.toHaveProperty('safetyRepSignature');
+		} finally {
+			await setMemberships('chef', [{ unitId: 'a1', role: 'manager' }]);
+		}
+		// The real safety rep signs: now the round locks.
+		const rep = signatureDoc(A1, round._id, {
+			signedBy: 'skyddsombud',
+			role: 'safety_rep',
+			signedAt: at(0),
+			...made(),
+		});
+		expect(await bulk('skyddsombud', [rep])).toMatchObject([{ ok: true }]);
+		expect(await bulk('chef', [{ ...round, status: 'signed' }])).toMatchObject([{ ok: true }]);
+	});
+
+	it('never accepts both a round’s lock and a new finding of it sent at the same moment, in any order', async () => {
+		const pause = () => new Promise<void>((resolve) => setTimeout(resolve, Math.floor(Math.random() * 4)));
+		let both = 0;
+		let lockFirst = 0;
+		for (let i = 0; i < 24; i++) {
+			const round = await signedByBoth();
+			// A new finding of the round has no risk assessment yet: it blocks the lock if it comes first.
+			const finding = findingDoc(A1, { roundId: round._id, ...made() });
+			const lock = async () => (await pause(), (await bulk('chef', [{ ...round, status: 'signed' }]))[0]);
+			const add = async () => (
+				await pause(),
+				(await bulk('skyddsombud', [{ ...finding, createdBy: 'skyddsombud' }]))[0]
+			);
+			const [locked, added] =
+				i % 2 === 0 ? await Promise.all([lock(), add()]) : (await Promise.all([add(), lock()])).reverse();
+			if (locked?.ok && added?.ok) both++;
+			if (locked?.ok) lockFirst++;
+			expect(Boolean(locked?.ok) || Boolean(added?.ok), 'one of them is accepted').toBe(true);
+		}
+		expect(both, 'lock and finding both accepted').toBe(0);
+		expect(lockFirst).toBeGreaterThan(0);
+	}, 120_000);
+
+	it('never writes an answer to a round after its lock, however far apart the two requests start', async () => {
+		/** Wait `ms` milliseconds: the second request starts that far into the first. */
+		const after = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+		let late = 0;
+		for (let i = 0; i < 20; i++) {
+			const round = await signedByBoth();
+			const answer = answerDoc(A1, round._id, {
+				itemId: template.sections[0]?.items[0]?.id,
+				answeredBy: 'skyddsombud',
+				answeredAt: at(0),
+				...made(),
+			});
+			const lock = async (wait: number) => (
+				await after(wait),
+				(await bulk('chef', [{ ...round, status: 'signed' }]))[0]
+			);
+			// Sent with the safety rep's signature of another round, whose whole file the server reads
+			// between judging the answer and writing it (as a device that walked one round and signed
+			// another pushes them).
+			const other = await answeredRound();
+			const signed = signatureDoc(A1, other._id, {
+				signedBy: 'skyddsombud',
+				role: 'safety_rep',
+				signedAt: at(0),
+				...made(),
+			});
+			const add = async (wait: number) => (await after(wait), (await bulk('skyddsombud', [answer, signed]))[0]);
+			// The answer starts 0–9 ms after the lock, then the lock 0–9 ms after the answer: judging either
+			// takes a few ms (each reads a round's whole file), so some land inside the other.
+			await (i < 10 ? Promise.all([lock(0), add(i)]) : Promise.all([add(0), lock(i - 10)]));
+			// In the order the store took them: nothing of the round after the write that locked it.
+			const changes = await s.call({
+				url: `/db/${A1}/_changes?include_docs=true&since=0`,
+				cookie: await s.signIn('chef'),
+			});
+			const rows = (changes.json() as { results: { id: string; doc?: Record<string, unknown> }[] }).results;
+			const lockAt = rows.findIndex((r) => r.id === round._id && r.doc?.status === 'signed');
+			const answerAt = rows.findIndex((r) => r.id === answer._id);
+			if (lockAt >= 0 && answerAt > lockAt) late++;
+		}
+		expect(late, 'answers written after the lock of their round').toBe(0);
+	}, 120_000);
+
+	it('keeps the template of a round that has answers, even while it is still marked planned', async () => {
+		const round = roundDoc('a1', { templateId: template._id, templateVersion: 1, ...made() });
+		const [created] = await bulk('chef', [round]);
+		// The answer reaches the server before the device's move of the round to in progress.
+		expect(await bulk('chef', [answerDoc(A1, round._id, { answeredAt: at(0), ...made() })])).toMatchObject([
+			{ ok: true },
+		]);
+		const swapped = { ...round, _rev: created?.rev, templateId: 'template:osa.v1' };
+		expect(await bulk('chef', [swapped])).toMatchObject([refused(TEMPLATE_ANSWERED_REASON)]);
+		expect(await read(round._id)).toMatchObject({ templateId: template._id, status: 'planned' });
 	});
 });

@@ -18,7 +18,7 @@ import type {
 } from '../../src/lib/domain/index.ts';
 import type { AppOptions } from './app.ts';
 import { buildApp } from './app.ts';
-import { DEMO_PASSWORD } from './seed/demo.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret';
 
@@ -32,9 +32,28 @@ export type Harness = {
 	close(): Promise<void>;
 };
 
+/**
+ * The server's clock in tests, unless a spec passes its own `now`: a day after the documents'
+ * `NOW`, so what the helpers below record at `NOW` (and a receipt the next morning) lies within
+ * the bound of recorded times (decision 0016) on any real date.
+ */
+export const TEST_SERVER_TIME = Date.parse('2026-11-24T09:00:00.000Z');
+
+/** A clock that starts at `TEST_SERVER_TIME` and moves on with the time the test takes. */
+export function testServerClock(start = TEST_SERVER_TIME): () => Date {
+	const began = performance.now();
+	return () => new Date(start + Math.floor(performance.now() - began));
+}
+
 export async function startServer(opts: Partial<AppOptions> = {}, dir?: string): Promise<Harness> {
 	const dataDir = dir ?? (await mkdtemp(path.join(tmpdir(), 'trygg-srv-')));
-	const app = await buildApp({ dataDir, sessionSecret: TEST_SECRET, seedDemo: true, ...opts });
+	const app = await buildApp({
+		dataDir,
+		sessionSecret: TEST_SECRET,
+		seedDemo: true,
+		now: testServerClock(),
+		...opts,
+	});
 	const cookies = new Map<string, string>();
 	const call: Harness['call'] = ({ cookie, headers, ...rest }) =>
 		app.inject({ ...rest, headers: { ...(cookie ? { cookie } : {}), ...(headers ?? {}) } });
@@ -71,6 +90,11 @@ export function tempDir(prefix = 'trygg-srv-'): Promise<string> {
 
 const NOW = '2026-11-23T09:00:00.000Z';
 let counter = 0;
+
+/** A demo account's display name: what its records must name (decision 0016). */
+export function displayNameOf(name: string): string {
+	return DEMO_ACCOUNTS.find((a) => a.name === name)?.displayName ?? name;
+}
 /** A unique id of `type` (not UUIDv7, so tests can read it). */
 export function testId(type: DocType): string {
 	counter += 1;
@@ -111,10 +135,10 @@ export function answerDoc(scope: string, roundId: string, overrides: Partial<Ans
 		stamp: '1795424400000-0000-test-device',
 		answeredAt: NOW,
 		answeredBy: 'chef',
-		answeredByName: 'Anna Chef',
 		createdAt: NOW,
 		updatedAt: NOW,
 		...overrides,
+		answeredByName: overrides.answeredByName ?? displayNameOf(overrides.answeredBy ?? 'chef'),
 	};
 }
 
@@ -147,10 +171,10 @@ export function assessmentDoc(scope: string, findingId: string, overrides: Parti
 		stamp: '1795424400000-0000-test-device',
 		assessedAt: NOW,
 		assessedBy: 'chef',
-		assessedByName: 'Anna Chef',
 		createdAt: NOW,
 		updatedAt: NOW,
 		...overrides,
+		assessedByName: overrides.assessedByName ?? displayNameOf(overrides.assessedBy ?? 'chef'),
 	};
 }
 
@@ -186,11 +210,11 @@ export function signatureDoc(scope: string, roundId: string, overrides: Partial<
 		scope,
 		roundId,
 		signedBy: 'chef',
-		signerName: 'Anna Chef',
 		role: 'manager',
 		signedAt: NOW,
 		createdAt: NOW,
 		updatedAt: NOW,
 		...overrides,
+		signerName: overrides.signerName ?? displayNameOf(overrides.signedBy ?? 'chef'),
 	};
 }

@@ -15,7 +15,8 @@ const VIEWPORTS = [
 	{ name: 'phone', width: 390, height: 844 },
 ] as const;
 
-const NOW = '2026-11-23T09:00:00.000Z';
+// Recorded now: the server takes a recorded time only near its own clock (decision 0016).
+const NOW = new Date().toISOString();
 const uuid = () => crypto.randomUUID();
 
 /** One round with answers, a long comment and an assessed finding, seeded once for every viewport. */

@@ -65,6 +65,11 @@ export async function clockOffset(db: TryggDb): Promise<number> {
 	return (await clockState(db)).offset;
 }
 
+/** How far the server's clock is ahead of this device's, live (0 until first measured). */
+export function liveClockOffset(db: TryggDb): Observable<number> {
+	return liveQuery(() => clockOffset(db));
+}
+
 /**
  * Remember how far the server's clock is ahead of this device's, from one answer: the server's
  * time as it said it when sending, and this device's when it arrived (off by the answer's

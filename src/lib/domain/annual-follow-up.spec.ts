@@ -14,6 +14,7 @@ import {
 	type FollowUpValue,
 } from './annual-follow-up.ts';
 import { mergeDocs } from './merge.ts';
+import { SAME_SIGNER_REASON } from './recorded.ts';
 import {
 	checkDoc,
 	REQUEST_DECISIONS,
@@ -166,6 +167,26 @@ describe('the server rules (followUpChangeRefusal)', () => {
 		const next = signed(stale as FollowUpDoc, 'safety_rep');
 		expect(refusal(stale, next, 'skyddsombud', ['safety_rep'])).toBeUndefined();
 		expect(followUpState(next as FollowUpDoc).locked).toBe(false);
+	});
+
+	it('never takes both signatures from one account, whatever roles it holds by then (decision 0016)', () => {
+		const doc = { ...complete(), _rev: '2-a' };
+		const byChef = signed(doc, 'manager');
+		// The manager, since made safety rep as well, signs the other role too: refused.
+		const both = signed(byChef, 'safety_rep', 'chef');
+		expect(refusal(byChef, both, 'chef', ['manager', 'safety_rep'])).toBe(SAME_SIGNER_REASON);
+		expect(refusal(doc, both, 'chef', ['manager', 'safety_rep'])).toBe(SAME_SIGNER_REASON);
+		// Stored so (before this rule): the two do not lock the record.
+		const state = followUpState(both as FollowUpDoc);
+		expect(state).toMatchObject({ sameSigner: true, locked: false, status: 'in_progress' });
+		// A signature that no longer counts (the content changed since) is no obstacle.
+		const changed = { ...byChef, policy: 'partly' as const };
+		expect(refusal(changed, signed(changed, 'safety_rep', 'chef'), 'chef', ['safety_rep'])).toBeUndefined();
+		// Two accounts lock it.
+		expect(followUpState(signed(byChef, 'safety_rep') as FollowUpDoc)).toMatchObject({
+			sameSigner: false,
+			locked: true,
+		});
 	});
 });
 

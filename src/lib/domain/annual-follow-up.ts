@@ -11,6 +11,7 @@
  * Pure: no storage, no clock.
  */
 import { canonicalJson } from './merge.ts';
+import { SAME_SIGNER_REASON } from './recorded.ts';
 import { sha256Text } from './sha256.ts';
 import { currentRisk, assessmentsByFinding, byId } from './round-state.ts';
 import { DEFAULT_RISK_BANDS, riskLevel, type RiskBands, type RiskLevel } from './risk.ts';
@@ -138,7 +139,9 @@ export type FollowUpState = {
 	blockers: FollowUpBlockers;
 	complete: boolean;
 	signatures: Record<FollowUpSignRole, RoleSignature | undefined>;
-	/** Both roles' signatures count: nothing may change any more. */
+	/** Both roles' signatures count but are from one account (which never locks the record). */
+	sameSigner: boolean;
+	/** Both roles' signatures count, from two different accounts: nothing may change any more. */
 	locked: boolean;
 };
 
@@ -156,7 +159,9 @@ export function followUpState(doc: FollowUpDoc | undefined): FollowUpState {
 			return [role, signature ? { signature, counts: signature.contentHash === hash } : undefined];
 		}),
 	) as Record<FollowUpSignRole, RoleSignature | undefined>;
-	const locked = FOLLOW_UP_SIGN_ROLES.every((role) => signatures[role]?.counts === true);
+	const counting = FOLLOW_UP_SIGN_ROLES.every((role) => signatures[role]?.counts === true);
+	const sameSigner = counting && signatures.manager?.signature.by === signatures.safety_rep?.signature.by;
+	const locked = counting && !sameSigner;
 	return {
 		status: !doc ? 'not_started' : locked ? 'signed' : 'in_progress',
 		answered: FOLLOW_UP_QUESTIONS.length - blockers.unanswered.length,
@@ -164,6 +169,7 @@ export function followUpState(doc: FollowUpDoc | undefined): FollowUpState {
 		blockers,
 		complete: blockers.unanswered.length === 0 && !blockers.noConclusions,
 		signatures,
+		sameSigner,
 		locked,
 	};
 }
@@ -175,8 +181,9 @@ const BOOKKEEPING = new Set(['_rev', 'clock', 'updatedAt']);
  * The server's rules for a change to a follow-up (the stored version to the incoming one), as
  * the writer `userName` holding `unitRoles` in the unit: never deleted; nothing changes once
  * both signatures count; a signature is given only in one's own name and in a role one holds,
- * is never taken away, and only on complete content. The server calls it only for writes based
- * on the stored revision; older ones go to the store as conflicts (STALE_TO_STORE in the policy).
+ * never by the account whose signature of the other role counts, is never taken away, and only
+ * on complete content. The server calls it for writes based on the stored revision; others are
+ * answered `conflict` (decision 0015).
  * @example followUpChangeRefusal(locked, { ...locked, conclusions: 'x' }, 'chef', ['manager']) // 'the annual follow-up is signed …'
  */
 export function followUpChangeRefusal(
@@ -206,6 +213,9 @@ export function followUpChangeRefusal(
 		if (!now || canonicalJson(now) === canonicalJson(was)) continue;
 		if (now.by !== userName) return 'you may sign only as yourself';
 		if (!unitRoles.includes(role)) return `you are not ${role} of this unit`;
+		// One account never signs as both, whatever roles it holds by then.
+		const other = after[signatureField(role === 'manager' ? 'safety_rep' : 'manager')];
+		if (other && other.by === now.by && other.contentHash === hash) return SAME_SIGNER_REASON;
 		if (now.contentHash === hash && !isComplete(after)) {
 			return 'answer every question and write the conclusions before signing';
 		}

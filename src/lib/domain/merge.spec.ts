@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { formatStamp } from './hlc.ts';
-import { compareRevs, contains, isCanonicalRev, mergeDocs, sameContent, type MergeableDoc } from './merge.ts';
+import {
+	compareRevs,
+	contains,
+	isCanonicalRev,
+	mergeDocs,
+	mergeIntoStored,
+	sameContent,
+	type MergeableDoc,
+} from './merge.ts';
 import { checkDoc, type RoundDoc } from './schemas.ts';
 
 const T0 = 1_767_225_600_000;
@@ -191,5 +199,24 @@ describe('mergeDocs', () => {
 
 	it('refuses to merge two different documents', () => {
 		expect(() => mergeDocs({ _id: 'round:a' }, { _id: 'round:b' })).toThrow();
+	});
+
+	it('merges a local edit into the stored version keeping its creator and creation time (decision 0016)', () => {
+		fc.assert(
+			fc.property(roundArb, roundArb, fc.constantFrom('chef', 'skyddsombud'), (local, stored, author) => {
+				const mine = { ...local, createdBy: author, createdAt: new Date(T0 + 5000).toISOString() };
+				const theirs = { ...stored, createdBy: 'chef', createdAt: new Date(T0).toISOString() };
+				// The local side's stamps for the creation fields are the later ones.
+				mine.clock = { ...mine.clock, createdBy: `${T0 + 9}-0000-c`, createdAt: `${T0 + 9}-0000-c` };
+				const merged = mergeIntoStored(mine as MergeableDoc, theirs as MergeableDoc);
+				expect(merged.createdBy).toBe('chef');
+				expect(merged.createdAt).toBe(theirs.createdAt);
+				// Everything else merges as ever.
+				const plain = mergeDocs(mine as MergeableDoc, theirs as MergeableDoc);
+				expect({ ...merged, createdBy: 0, createdAt: 0 }).toEqual({ ...plain, createdBy: 0, createdAt: 0 });
+			}),
+		);
+		const tomb: MergeableDoc = { _id: 'round:x', _rev: '3-a', _deleted: true };
+		expect(mergeIntoStored<MergeableDoc>({ _id: 'round:x', createdBy: 'chef' }, tomb)).toEqual(tomb);
 	});
 });

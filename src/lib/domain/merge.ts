@@ -146,6 +146,27 @@ export function mergeDocs<T extends MergeableDoc>(a: T, b: T): T {
 	return withRev(out as T, rev);
 }
 
+/**
+ * Fields set when a document is created. Once stored they are the record: the server refuses a
+ * change of `createdBy` (decision 0016), so a device's edit merged into the stored version keeps
+ * the stored ones, even where its own stamp is later (two tablets that made the same finding).
+ */
+export const CREATION_FIELDS = ['createdBy', 'createdAt'] as const;
+
+/**
+ * Merge a local edit into the version the server stores (`mergeDocs`), keeping the stored
+ * version's creation fields (`CREATION_FIELDS`).
+ * @example mergeIntoStored({ ...finding, createdBy: 'skyddsombud' }, storedByChef).createdBy // 'chef'
+ */
+export function mergeIntoStored<T extends MergeableDoc>(local: T, stored: T): T {
+	const merged = mergeDocs(local, stored);
+	if (merged._deleted) return merged;
+	for (const field of CREATION_FIELDS) {
+		if (Object.hasOwn(stored, field)) (merged as Record<string, unknown>)[field] = stored[field];
+	}
+	return merged;
+}
+
 function withRev<T extends MergeableDoc>(doc: T, rev: string | undefined): T {
 	if (rev === undefined) delete doc._rev;
 	else doc._rev = rev;

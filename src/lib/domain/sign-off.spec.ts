@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ReopeningDoc, RoundDoc, SignatureDoc } from './schemas.ts';
-import { asUnsigned, lockBlockers, reopenBlocker, signOffState } from './sign-off.ts';
+import { SAME_SIGNER_REASON } from './recorded.ts';
+import { asUnsigned, lockBlockers, reopenBlocker, signerRefusal, signOffState } from './sign-off.ts';
 
 const T = '2026-11-23T09:00:00.000Z';
 const round: RoundDoc = {
@@ -70,8 +71,42 @@ describe('signOffState', () => {
 		expect(signOffState(round._id, [m, s, again, s2], [reopening([m._id, s._id])]).complete).toBe(true);
 	});
 
+	it('locks only with the two roles signed from two accounts, pairing them when it can (decision 0016)', () => {
+		const bySame = sig('s-chef', 'safety_rep', '2026-11-23T10:30:00.000Z', {
+			signedBy: 'chef',
+			signerName: 'Anna Chef',
+		});
+		const same = signOffState(round._id, [m, bySame], []);
+		expect(same).toMatchObject({ sameSigner: true, complete: false });
+		expect(lockBlockers(same, { ok: true })).toEqual([{ kind: 'same_signer' }]);
+		// The real safety rep signs later: that signature pairs with the manager's.
+		const paired = signOffState(round._id, [m, bySame, s], []);
+		expect(paired).toMatchObject({ sameSigner: false, complete: true });
+		expect(paired.byRole.safety_rep?._id).toBe(s._id);
+		// A later manager signature by another account pairs with the earlier safety rep's.
+		const m2 = sig('m2', 'manager', '2026-11-23T12:00:00.000Z', { signedBy: 'chef-b' });
+		const repFirst = signOffState(round._id, [m, bySame, m2], []);
+		expect(repFirst).toMatchObject({ complete: true, sameSigner: false });
+		expect([repFirst.byRole.manager?._id, repFirst.byRole.safety_rep?._id]).toEqual([m2._id, bySame._id]);
+	});
+
+	it('refuses a signature by the account whose signature of the other role counts', () => {
+		const state = signOffState(round._id, [m], []);
+		expect(signerRefusal(state, { role: 'safety_rep', signedBy: 'chef' })).toBe(SAME_SIGNER_REASON);
+		expect(signerRefusal(state, { role: 'manager', signedBy: 'chef' })).toBeUndefined();
+		expect(signerRefusal(state, { role: 'safety_rep', signedBy: 'skyddsombud' })).toBeUndefined();
+		const voided = signOffState(round._id, [m], [reopening([m._id])]);
+		expect(signerRefusal(voided, { role: 'safety_rep', signedBy: 'chef' })).toBeUndefined();
+	});
+
 	it('gives the same state in any order the documents arrived', () => {
-		const docs = [m, s, sig('m2', 'manager', '2026-11-23T12:00:00.000Z'), sig('s2', 'safety_rep', T)];
+		const docs = [
+			m,
+			s,
+			sig('m2', 'manager', '2026-11-23T12:00:00.000Z'),
+			sig('s2', 'safety_rep', T),
+			sig('s3', 'safety_rep', T, { signedBy: 'chef' }),
+		];
 		fc.assert(
 			fc.property(fc.shuffledSubarray(docs, { minLength: docs.length }), (order) => {
 				expect(signOffState(round._id, order, [])).toEqual(signOffState(round._id, docs, []));

@@ -4,18 +4,24 @@
  * safety rep have signed, and whether a round may be marked signed or opened again. Pure: the
  * device's sign-off screen and the server's policy call the same functions (decision 0007).
  */
+import { SAME_SIGNER_REASON } from './recorded.ts';
 import type { SignCheck } from './round-state.ts';
 import type { ReopeningDoc, RoundDoc, SignatureDoc } from './schemas.ts';
 
 export type SignRole = SignatureDoc['role'];
 export const SIGN_ROLES: readonly SignRole[] = ['manager', 'safety_rep'];
 
-/** The signatures that count now, per role (the earliest of each role), and those set aside. */
+/**
+ * The signatures that count now, per role, and those set aside. Per role the earliest counts,
+ * paired so the two roles are signed from two accounts when the signatures allow it.
+ */
 export type SignOffState = {
 	/** Signatures not set aside by a reopening, oldest first. */
 	active: SignatureDoc[];
 	byRole: Partial<Record<SignRole, SignatureDoc>>;
-	/** Both roles have signed: the round may be (or is) locked. */
+	/** The signatures of both roles that count are from one account (which never locks a round). */
+	sameSigner: boolean;
+	/** Both roles have signed, from two different accounts: the round may be (or is) locked. */
 	complete: boolean;
 	/** Reopenings of the round, oldest first. */
 	reopenings: ReopeningDoc[];
@@ -39,23 +45,62 @@ export function signOffState(
 	const own = reopenings.filter((r) => r.roundId === roundId).sort(byTime((r) => r.reopenedAt));
 	const voided = new Set(own.flatMap((r) => r.voids));
 	const active = signatures.filter((s) => s.roundId === roundId && !voided.has(s._id)).sort(byTime((s) => s.signedAt));
+	const managers = active.filter((s) => s.role === 'manager');
+	const reps = active.filter((s) => s.role === 'safety_rep');
+	// The earliest manager's signature that has a safety rep's from another account, with the
+	// earliest such one; else simply the earliest of each (then from one account, or one missing).
+	let manager = managers[0];
+	let rep = reps[0];
+	for (const m of managers) {
+		const other = reps.find((s) => s.signedBy !== m.signedBy);
+		if (other) {
+			manager = m;
+			rep = other;
+			break;
+		}
+	}
 	const byRole: Partial<Record<SignRole, SignatureDoc>> = {};
-	for (const s of active) byRole[s.role] ??= s;
-	return { active, byRole, complete: SIGN_ROLES.every((r) => byRole[r] !== undefined), reopenings: own };
+	if (manager) byRole.manager = manager;
+	if (rep) byRole.safety_rep = rep;
+	const sameSigner = manager !== undefined && rep !== undefined && manager.signedBy === rep.signedBy;
+	return {
+		active,
+		byRole,
+		sameSigner,
+		complete: SIGN_ROLES.every((r) => byRole[r] !== undefined) && !sameSigner,
+		reopenings: own,
+	};
+}
+
+/**
+ * Why `signature` may not be added to the round now, as far as who signs goes: the signature of
+ * the other role that counts is from the same account (one person never signs as both, whatever
+ * roles they hold by then).
+ * @example signerRefusal(state, { ...sig, role: 'safety_rep', signedBy: 'chef' }) // SAME_SIGNER_REASON when chef signed as manager
+ */
+export function signerRefusal(
+	state: SignOffState,
+	signature: Pick<SignatureDoc, 'role' | 'signedBy'>,
+): string | undefined {
+	return state.active.some((s) => s.role !== signature.role && s.signedBy === signature.signedBy)
+		? SAME_SIGNER_REASON
+		: undefined;
 }
 
 /** Why a round may not be marked signed (locked). */
-export type LockBlocker = { kind: 'missing_signature'; role: SignRole } | { kind: 'incomplete'; check: SignCheck };
+export type LockBlocker =
+	{ kind: 'missing_signature'; role: SignRole } | { kind: 'same_signer' } | { kind: 'incomplete'; check: SignCheck };
 
 /**
- * May a round be marked signed? Only when both a manager's and a safety rep's signature count and
- * the round itself may be signed (`canSign` of its unsigned state: every item answered, every
- * finding assessed). `check` is that `canSign` result.
+ * May a round be marked signed? Only when both a manager's and a safety rep's signature count,
+ * from two different accounts, and the round itself may be signed (`canSign` of its unsigned
+ * state: every item answered, every finding assessed). `check` is that `canSign` result.
  * @example lockBlockers(state, { ok: true }) // [] when both have signed
  */
 export function lockBlockers(state: SignOffState, check: SignCheck): LockBlocker[] {
 	const out: LockBlocker[] = [];
 	for (const role of SIGN_ROLES) if (!state.byRole[role]) out.push({ kind: 'missing_signature', role });
+	if (state.sameSigner) out.push({ kind: 'same_signer' });
 	if (!check.ok) out.push({ kind: 'incomplete', check });
 	return out;
 }

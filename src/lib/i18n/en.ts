@@ -336,15 +336,16 @@ export const en: Record<MessageKey, string> = {
 	'signoff.why.unassessed': '{count} findings have no risk assessment. Assess them under Findings first.',
 	'signoff.signedNow': 'You have signed as {role}.',
 	'signoff.waitingFor': 'Waiting for the signature of: {roles}. The round is locked once both have signed.',
+	'signoff.sameSigner':
+		'Both signatures were made from the same account. The round is locked only once the manager and the safety representative have signed with an account each.',
 	'signoff.reservation': 'Reservation (optional)',
 	'signoff.reservationHint': 'Write here if you sign with a reservation. It is shown in the report.',
 	'signoff.signAs': 'Sign as {role}',
 	'signoff.other.title': 'Sign as another person on this device',
 	'signoff.other.intro':
-		'The other person enters their own user name and password. You stay signed in. Needs a network.',
+		'The other person enters their own user name and password. The name in the report comes from their account. You stay signed in. Needs a network.',
 	'signoff.other.offline': 'You are offline. The other person can sign on their own device, also offline.',
 	'signoff.other.name': 'User name',
-	'signoff.other.displayName': 'Name as it should appear in the report',
 	'signoff.other.password': 'Password',
 	'signoff.other.role': 'Signs as',
 	'signoff.other.reservation': 'Reservation of the person signing (optional)',
@@ -488,6 +489,18 @@ export const en: Record<MessageKey, string> = {
 	'sync.queue.deletedElsewhere': 'Someone else deleted the document while you were changing it. The delete stands.',
 	'sync.queue.unknownVersion':
 		'The server does not recognise the version this change is based on, so it cannot be sent. Discard the change and make it again.',
+	'sync.queue.recordedTooOld':
+		'The time in this change lies more than 7 days back. The server does not take signatures, answers, receipts or other entries dated that far back. Discard the change and make it again now.',
+	'sync.queue.recordedAhead':
+		"The time in this change is ahead of the server's clock. Check the device's date and time, let it sync, then make the change again.",
+	'sync.queue.recordedName':
+		"The name in this change is not your account's name. Let the device sync so it learns your account's name, then discard the change and make it again.",
+	'sync.queue.createdByFixed':
+		'Who created the document cannot be changed afterwards. Discard the change and make it again without changing that.',
+	'sync.queue.sameSigner':
+		'The manager and the safety representative sign from two different accounts. One account cannot sign for both roles, not even an account that holds both.',
+	'sync.queue.templateAnswered':
+		'The round already has answers, so its template cannot be changed. Discard the change and plan a new round if another template is needed.',
 	'sync.queue.noneWaiting': 'Nothing is waiting.',
 	'sync.queue.type.round': 'Safety round',
 	'sync.queue.type.unit': 'Unit',
@@ -757,6 +770,8 @@ export const en: Record<MessageKey, string> = {
 		'Everything is saved as you fill it in, also without a network, and sent when there is one. There is no save button.',
 	'followUp.locked':
 		'The follow-up is signed by the manager and the safety representative and therefore locked. It cannot be changed.',
+	'followUp.sameSigner':
+		'Both signatures were made from the same account. The follow-up is locked only once the manager and the safety representative have signed with an account each.',
 	'followUp.saveFailed': 'Could not save: {message}',
 	'followUp.unit': 'Unit',
 	'followUp.year': 'Year',

@@ -332,15 +332,16 @@ export const sv = {
 	'signoff.why.unassessed': '{count} iakttagelser saknar riskbedömning. Bedöm dem under Iakttagelser först.',
 	'signoff.signedNow': 'Du har signerat som {role}.',
 	'signoff.waitingFor': 'Väntar på underskrift av: {roles}. Ronden låses när båda har signerat.',
+	'signoff.sameSigner':
+		'Båda underskrifterna är gjorda från samma konto. Ronden låses först när chef och skyddsombud har signerat med var sitt konto.',
 	'signoff.reservation': 'Reservation (valfri)',
 	'signoff.reservationHint': 'Skriv här om du signerar med reservation. Den syns i protokollet.',
 	'signoff.signAs': 'Signera som {role}',
 	'signoff.other.title': 'Signera som en annan person på den här enheten',
 	'signoff.other.intro':
-		'Den andra personen skriver sitt eget användarnamn och lösenord. Du förblir inloggad. Kräver nät.',
+		'Den andra personen skriver sitt eget användarnamn och lösenord. Namnet i protokollet hämtas från deras konto. Du förblir inloggad. Kräver nät.',
 	'signoff.other.offline': 'Du är offline. Den andra personen kan signera på sin egen enhet, även offline.',
 	'signoff.other.name': 'Användarnamn',
-	'signoff.other.displayName': 'Namn som det ska stå i protokollet',
 	'signoff.other.password': 'Lösenord',
 	'signoff.other.role': 'Signerar som',
 	'signoff.other.reservation': 'Reservation från den som signerar (valfri)',
@@ -485,6 +486,18 @@ export const sv = {
 	'sync.queue.deletedElsewhere': 'Någon annan tog bort dokumentet medan du ändrade det. Borttagningen gäller.',
 	'sync.queue.unknownVersion':
 		'Servern känner inte igen versionen som ändringen bygger på, så den kan inte skickas. Kasta ändringen och gör om den.',
+	'sync.queue.recordedTooOld':
+		'Tiden i ändringen ligger mer än 7 dagar bakåt. Servern tar inte emot underskrifter, svar, kvittenser eller andra noteringar som dateras så långt tillbaka. Släng ändringen och gör om den nu.',
+	'sync.queue.recordedAhead':
+		'Tiden i ändringen ligger före serverns klocka. Kontrollera datum och tid på enheten, låt den synka och gör sedan om ändringen.',
+	'sync.queue.recordedName':
+		'Namnet i ändringen är inte namnet på ditt konto. Låt enheten synka så att den får ditt kontos namn, släng sedan ändringen och gör om den.',
+	'sync.queue.createdByFixed':
+		'Vem som skapade dokumentet kan inte ändras i efterhand. Släng ändringen och gör om den utan att ändra det.',
+	'sync.queue.sameSigner':
+		'Chef och skyddsombud signerar med två olika konton. Samma konto kan inte signera för båda rollerna, inte heller om kontot har båda rollerna.',
+	'sync.queue.templateAnswered':
+		'Ronden har redan svar, så mallen kan inte bytas. Släng ändringen och planera en ny rond om en annan mall behövs.',
 	'sync.queue.noneWaiting': 'Inget väntar.',
 	'sync.queue.type.round': 'Skyddsrond',
 	'sync.queue.type.unit': 'Enhet',
@@ -748,6 +761,8 @@ export const sv = {
 	'followUp.autosave':
 		'Allt sparas direkt medan du fyller i, även utan nät, och skickas när det finns nät. Det finns ingen spara-knapp.',
 	'followUp.locked': 'Uppföljningen är signerad av chef och skyddsombud och därmed låst. Den kan inte ändras.',
+	'followUp.sameSigner':
+		'Båda underskrifterna är gjorda från samma konto. Uppföljningen låses först när chef och skyddsombud har signerat med var sitt konto.',
 	'followUp.saveFailed': 'Det gick inte att spara: {message}',
 	'followUp.unit': 'Enhet',
 	'followUp.year': 'År',

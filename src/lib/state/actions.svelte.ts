@@ -48,7 +48,7 @@ import {
 import type { StoredDoc } from '../db/app-db.ts';
 import { requestJson } from '../sync/http.ts';
 import { app } from './app-state.svelte.ts';
-import { clock, localToday } from './clock.ts';
+import { clock, localToday, nowIso, recordNow } from './clock.ts';
 import { Live } from './live.svelte.ts';
 import { canWriteUnit, isManagerOf } from './unit-roles.ts';
 
@@ -105,7 +105,7 @@ function clean<T extends object>(doc: T): T {
 /** Create an action, with its "created" history entry in the same device transaction. */
 export async function createAction(action: ActionDoc): Promise<void> {
 	const who = me();
-	const now = clock.now();
+	const now = recordNow();
 	const doc = clean({ ...action, createdAt: now.toISOString(), updatedAt: now.toISOString() });
 	const refusal = actionMoveRefusal(undefined, doc.status);
 	if (refusal) throw new AppError('invalid', refusal);
@@ -123,7 +123,7 @@ export async function changeAction(
 	also?: (updated: ActionDoc, now: Date) => ActionDoc[],
 ): Promise<void> {
 	const who = me();
-	const now = clock.now();
+	const now = recordNow();
 	await app.saveAll(async (get) => {
 		const stored = await get(actionId);
 		if (!stored || stored.type !== 'action') throw new AppError('not_found', 'action not on this device');
@@ -199,7 +199,7 @@ export async function assessResidual(
 ): Promise<void> {
 	const who = me();
 	if (!action.findingId) throw new AppError('invalid', 'the action comes from no finding');
-	const now = clock.now();
+	const now = recordNow();
 	const seen = assessments.reduce<string | undefined>((s, a) => maxStamp(s, a.stamp), undefined);
 	await app.save(
 		{
@@ -233,7 +233,7 @@ export async function draftAction(
 	if (findingId && !finding) return undefined;
 	const unit = finding ? finding.scope.slice('unit-'.length) : unitId;
 	if (!unit) return undefined;
-	const now = clock.now().toISOString();
+	const now = nowIso();
 	return {
 		_id: newId('action'),
 		type: 'action',

@@ -11,6 +11,7 @@ import {
 	AppError,
 	commentField,
 	dueUnits,
+	followUpChangeRefusal,
 	followUpContentHash,
 	followUpFacts,
 	followUpId,
@@ -29,7 +30,7 @@ import { getDoc, liveDoc, liveDocsOfType } from '../db/docs-repo.ts';
 import { liveFollowUpUnitDocs, NO_UNIT_DOCS, type FollowUpUnitDocs } from '../db/follow-up-repo.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import { app } from './app-state.svelte.ts';
-import { clock, localToday } from './clock.ts';
+import { clock, localToday, nowIso } from './clock.ts';
 import { Live } from './live.svelte.ts';
 import { riskSettings } from './risk-settings.svelte.ts';
 import { today } from './safety-requests.svelte.ts';
@@ -144,7 +145,7 @@ export class FollowUpForm {
 		if (!app.db || !app.me) throw new AppError('unauthorized', 'not signed in');
 		const stored = await getDoc(app.db, this.id);
 		if (stored?.type === 'followup' && !stored._deleted) return stored;
-		const now = clock.now().toISOString();
+		const now = nowIso();
 		return {
 			_id: followUpId(this.unitId, this.year),
 			type: 'followup',
@@ -211,10 +212,15 @@ export class FollowUpForm {
 			if (!role || !app.me) throw new AppError('forbidden', 'you do not sign in this unit');
 			const doc = await this.#fresh();
 			if (!isComplete(doc)) throw new AppError('invalid', 'answer every question and write the conclusions first');
-			const now = clock.now().toISOString();
+			// The session's name and display name, on the server's clock as this device knows it (decision 0016).
+			const now = nowIso();
 			const signature = { by: app.me.name, name: app.me.displayName, at: now, contentHash: followUpContentHash(doc) };
+			const next = { ...doc, [signatureField(role)]: signature, updatedAt: now };
+			// The server's rules, here first: one account never signs as both roles.
+			const refusal = followUpChangeRefusal(doc, next, app.me.name, [role]);
+			if (refusal) throw new AppError('forbidden', refusal);
 			this.error = null;
-			await app.save({ ...doc, [signatureField(role)]: signature, updatedAt: now });
+			await app.save(next);
 		});
 	}
 

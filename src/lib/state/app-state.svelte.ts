@@ -24,7 +24,9 @@ import { BlobSync } from '../sync/blob-sync.ts';
 import { requestJson } from '../sync/http.ts';
 import { Replicator, type SyncEvent } from '../sync/replicator.ts';
 import { Live } from './live.svelte.ts';
+import { clock } from './clock.ts';
 import { errorCode } from './errors.ts';
+import { followServerClock, noteReading, timeTellingFetch } from './server-clock.ts';
 
 const ME_KEY = 'trygg.me';
 /** How long a local save waits before the push starts (the page updates first). */
@@ -62,6 +64,8 @@ export class AppState {
 	#refreshedFor: string[] = [];
 	/** Counts sign-ins on this page, so a deferred sync start never outlives its session. */
 	#opened = 0;
+	/** Stops the state modules' clock following this person's stored server-clock offset. */
+	#stopClock: (() => void) | undefined;
 
 	// Counts come from the device database itself, never from counters kept beside it.
 	readonly outbox = $derived(this.db ? new Live<OutboxEntry[]>(liveOutbox(this.db), []) : null);
@@ -123,6 +127,9 @@ export class AppState {
 		if (this.db?.name !== `trygg-${me.name}`) {
 			void this.#replicator?.stop();
 			this.db = openUserDb(me.name);
+			// The one place the recording clock learns the server's: from this person's database.
+			this.#stopClock?.();
+			this.#stopClock = followServerClock(this.db);
 			this.revokedScopes = [];
 			this.#refreshedFor = [];
 			this.#replicator = new Replicator({
@@ -177,10 +184,13 @@ export class AppState {
 
 	/** Sign in against the server; on success the device remembers the person for offline use. */
 	async signIn(name: string, password: string): Promise<void> {
-		await requestJson(fetch, '/db/_session', { method: 'POST', body: { name, password } });
-		const me = meSchema.parse(await requestJson(fetch, '/api/me'));
+		// The answers tell the server's clock: kept, so even the first save records on it.
+		const timed = timeTellingFetch((url, init) => fetch(url, init));
+		await requestJson(timed.fetch, '/db/_session', { method: 'POST', body: { name, password } });
+		const me = meSchema.parse(await requestJson(timed.fetch, '/api/me'));
 		localStorage.setItem(ME_KEY, JSON.stringify(me));
 		this.#open(me);
+		if (this.db) await noteReading(this.db, timed.last()).catch(() => undefined);
 		// Ask the browser not to evict unsynced work under storage pressure.
 		void navigator.storage?.persist?.().catch(() => false);
 	}
@@ -201,6 +211,9 @@ export class AppState {
 		this.#replicator = null;
 		await this.blobSync?.stop();
 		this.blobSync = null;
+		this.#stopClock?.();
+		this.#stopClock = undefined;
+		clock.serverOffsetMs = 0;
 		this.db?.close();
 		this.db = null;
 		this.me = null;

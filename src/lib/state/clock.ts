@@ -1,9 +1,27 @@
-/** The device clock for state modules, in one place so a test can replace it (pure domain code takes times as values). Not reactive. */
-export const clock = { now: (): Date => new Date() };
+/**
+ * The device clock for state modules, in one place so a test can replace it (pure domain code
+ * takes times as values). Not reactive.
+ *
+ * Two readings: `now()` is this device's own clock, its calendar ("today", overdue, the dates a
+ * person picks); `recordNow()` is the device's estimate of the server's clock (its own plus the
+ * offset learned from the server's answers, decision 0013), the time a record states as when
+ * something was done. The server accepts a recorded time only near its own clock (decision 0016),
+ * so a tablet whose clock is days off still records times the server takes.
+ */
+export const clock = {
+	now: (): Date => new Date(),
+	/** How far the server's clock is ahead of this device's, in ms (0 until measured; set by `app-state`). */
+	serverOffsetMs: 0,
+};
 
-/** Now as an ISO timestamp. */
+/** Now on the server's clock as this device estimates it: the time to record. */
+export function recordNow(): Date {
+	return new Date(clock.now().getTime() + clock.serverOffsetMs);
+}
+
+/** The time to record, as an ISO timestamp (`recordNow`). */
 export function nowIso(): string {
-	return clock.now().toISOString();
+	return recordNow().toISOString();
 }
 
 /**

@@ -1,10 +1,19 @@
 /**
- * A refused sign-in (429) shows the wait the server named in `Retry-After`, translated.
+ * A refused sign-in (429) shows the wait the server named in `Retry-After`, translated; a
+ * refusal with a fixed reason says what happened and what to do.
  */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../domain/index.ts';
 import { requestJson } from '../sync/http.ts';
-import { messageFor } from './errors.ts';
+import {
+	CREATED_BY_FIXED_REASON,
+	RECORDED_AHEAD_REASON,
+	RECORDED_NAME_REASON,
+	RECORDED_TOO_OLD_REASON,
+	SAME_SIGNER_REASON,
+	TEMPLATE_ANSWERED_REASON,
+} from '../domain/recorded.ts';
+import { messageFor, messageForRefused, messageForStored } from './errors.ts';
 
 const refused = (retryAfter: string | undefined) => async () =>
 	new Response(JSON.stringify({ error: 'rate_limited', reason: 'Too many failed sign-ins. Try again in 30 s.' }), {
@@ -29,6 +38,31 @@ describe('messageFor a 429', () => {
 		expect(messageFor(await failure(undefined))).toBe('För många försök. Vänta en stund och försök igen.');
 		expect(messageFor(await failure('Wed, 21 Oct 2026 07:28:00 GMT'))).toBe(
 			'För många försök. Vänta en stund och försök igen.',
+		);
+	});
+});
+
+describe('refusals of records (decision 0016)', () => {
+	it('explains each fixed reason in its own words, in the queue and where a command failed', () => {
+		const texts = new Set<string>();
+		for (const reason of [
+			RECORDED_TOO_OLD_REASON,
+			RECORDED_AHEAD_REASON,
+			RECORDED_NAME_REASON,
+			CREATED_BY_FIXED_REASON,
+			SAME_SIGNER_REASON,
+			TEMPLATE_ANSWERED_REASON,
+		]) {
+			const queued = messageForRefused({ code: 'forbidden', reason });
+			expect(queued).not.toBe(messageForStored({ code: 'forbidden', reason }));
+			expect(messageFor(new AppError('forbidden', reason))).toBe(queued);
+			texts.add(queued);
+		}
+		expect(texts.size).toBe(6);
+		expect(messageForRefused({ code: 'forbidden', reason: RECORDED_TOO_OLD_REASON })).toMatch(/mer än 7 dagar bakåt/);
+		// Any other reason keeps the general text of its code.
+		expect(messageForRefused({ code: 'forbidden', reason: 'you may sign only as yourself' })).toBe(
+			messageForStored({ code: 'forbidden', reason: 'x' }),
 		);
 	});
 });

@@ -12,7 +12,35 @@ import {
 } from '../domain/index.ts';
 import { CLOCK_AHEAD_REASON } from '../domain/hlc.ts';
 import { BAD_REV_REASON } from '../domain/merge.ts';
-import { t } from '../i18n/i18n.svelte.ts';
+import {
+	CREATED_BY_FIXED_REASON,
+	RECORDED_AHEAD_REASON,
+	RECORDED_NAME_REASON,
+	RECORDED_TOO_OLD_REASON,
+	SAME_SIGNER_REASON,
+	TEMPLATE_ANSWERED_REASON,
+} from '../domain/recorded.ts';
+import { t, type MessageKey } from '../i18n/i18n.svelte.ts';
+
+/** The server's fixed reasons that the device explains in its own words (they say what to do). */
+const REASON_TEXT: Readonly<Record<string, MessageKey>> = {
+	[CLOCK_AHEAD_REASON]: 'sync.queue.clockAhead',
+	[BAD_REV_REASON]: 'sync.queue.unknownVersion',
+	[RECORDED_TOO_OLD_REASON]: 'sync.queue.recordedTooOld',
+	[RECORDED_AHEAD_REASON]: 'sync.queue.recordedAhead',
+	[RECORDED_NAME_REASON]: 'sync.queue.recordedName',
+	[CREATED_BY_FIXED_REASON]: 'sync.queue.createdByFixed',
+	[SAME_SIGNER_REASON]: 'sync.queue.sameSigner',
+	[TEMPLATE_ANSWERED_REASON]: 'sync.queue.templateAnswered',
+	[WRONG_CURRENT_PASSWORD_REASON]: 'error.wrongCurrentPassword',
+	[OWN_ACCOUNT_REASON]: 'error.ownAccount',
+};
+
+/** The translated text for a fixed reason, or undefined for any other. */
+function reasonText(reason: string): string | undefined {
+	const key = Object.hasOwn(REASON_TEXT, reason) ? REASON_TEXT[reason] : undefined;
+	return key ? t(key) : undefined;
+}
 
 /** The vocabulary code for any thrown value. */
 export function errorCode(err: unknown): ErrorCode {
@@ -31,8 +59,10 @@ export function errorCode(err: unknown): ErrorCode {
  */
 export function messageFor(err: unknown): string {
 	const code = errorCode(err);
-	if (err instanceof AppError && err.message === WRONG_CURRENT_PASSWORD_REASON) return t('error.wrongCurrentPassword');
-	if (err instanceof AppError && err.message === OWN_ACCOUNT_REASON) return t('error.ownAccount');
+	// A refusal with a fixed reason (a co-signature the server refused, a signature the device
+	// refuses itself) says what to do.
+	const fixed = err instanceof AppError ? reasonText(err.message) : undefined;
+	if (fixed) return fixed;
 	const wait = err instanceof AppError ? err.retryAfterSeconds : undefined;
 	if (code === 'rate_limited' && wait !== undefined && wait > 0) {
 		return wait < 120
@@ -51,14 +81,12 @@ export function messageForStored(error: { code: string; reason: string }): strin
 /**
  * Message for a change the server refused. A refused `conflict` is the one conflict the merge
  * does not resolve: the document was deleted elsewhere (the delete wins, see domain/merge.ts).
- * A per-document `bad_request` is a `_rev` the server does not take (not a canonical revision):
- * sending it again cannot help.
+ * A fixed reason gets its own text: a `_rev` the server does not take, a stamp or recorded time
+ * beyond the server's bounds, a name that is not the account's, one account signing both roles.
  */
 export function messageForRefused(error: { code: string; reason: string }): string {
 	if (error.code === 'conflict') return t('sync.queue.deletedElsewhere');
-	if (error.reason === CLOCK_AHEAD_REASON) return t('sync.queue.clockAhead');
-	if (error.reason === BAD_REV_REASON) return t('sync.queue.unknownVersion');
-	return messageForStored(error);
+	return reasonText(error.reason) ?? messageForStored(error);
 }
 
 /**

@@ -52,7 +52,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import { KeyedState } from './keyed-state.svelte.ts';
 import { app } from './app-state.svelte.ts';
-import { clock } from './clock.ts';
+import { clock, nowIso, recordNow } from './clock.ts';
 import { Live } from './live.svelte.ts';
 import { perfMeasure, perfNow } from './perf.ts';
 import type { PhotoTarget } from './photos.svelte.ts';
@@ -393,7 +393,7 @@ export class RoundWalk {
 		if (!fields.fixedOnSite) fields.fixedNote = '';
 		if (JSON.stringify(fields) === JSON.stringify(base) && previous) return;
 		const seen = mine.reduce<string | undefined>((s, a) => maxStamp(s, a.stamp), undefined);
-		const now = clock.now();
+		const now = recordNow();
 		const answer: AnswerDoc = {
 			_id: newId('answer'),
 			type: 'answer',
@@ -519,7 +519,7 @@ export class RoundWalk {
 		const me = this.#me();
 		const round = this.round;
 		if (!round) return undefined;
-		const now = clock.now().toISOString();
+		const now = nowIso();
 		const finding: FindingDoc = {
 			_id: newId('finding'),
 			type: 'finding',
@@ -583,7 +583,7 @@ export class RoundWalk {
 				latest.consequence === consequence &&
 				latest.serious === serious;
 			if (!same) {
-				const now = clock.now();
+				const now = recordNow();
 				const seen = this.riskHistory(finding).reduce<string | undefined>((s, a) => maxStamp(s, a.stamp), undefined);
 				await app.save(
 					{
@@ -620,7 +620,7 @@ export class RoundWalk {
 			if (round?.type !== 'round') throw new AppError('not_found', 'round not on this device');
 			const id = followUpFindingId(round._id, earlier._id);
 			const stored = await getDoc(app.db!, id);
-			const now = clock.now().toISOString();
+			const now = nowIso();
 			const status = outcome === 'fixed' ? 'closed' : 'open';
 			if (stored?.type === 'finding') {
 				await app.save({ ...stored, followUp: outcome, status, updatedAt: now });

@@ -13,6 +13,7 @@ import {
 	lockBlockers,
 	newId,
 	roundReport,
+	signerRefusal,
 	signOffState,
 	type ReopeningDoc,
 	type RoundReport,
@@ -21,7 +22,7 @@ import {
 } from '../domain/index.ts';
 import { requestJson } from '../sync/http.ts';
 import { app } from './app-state.svelte.ts';
-import { clock } from './clock.ts';
+import { clock, nowIso } from './clock.ts';
 import { riskSettings } from './risk-settings.svelte.ts';
 import type { RoundWalk } from './round-walk.svelte.ts';
 
@@ -105,7 +106,7 @@ export class SignOff {
 	#signature(name: string, displayName: string, role: SignRole, reservation: string): SignatureDoc {
 		const round = this.walk.round;
 		if (!round) throw new AppError('not_found', 'round not on this device');
-		const now = clock.now().toISOString();
+		const now = nowIso();
 		const text = reservation.trim();
 		return {
 			_id: newId('signature'),
@@ -133,29 +134,34 @@ export class SignOff {
 		}
 	}
 
-	/** Sign as the signed-in person, in `role`, with an optional reservation (works offline). */
+	/**
+	 * Sign as the signed-in person, in `role`, with an optional reservation (works offline). The
+	 * session's name and display name, on the server's clock as this device knows it (decision
+	 * 0016); never the other role's signer again.
+	 */
 	sign(role: SignRole, reservation = ''): Promise<boolean> {
 		return this.#run(async () => {
 			if (!this.contentCheck?.ok) throw new AppError('invalid', 'the round cannot be signed yet');
 			const me = this.#me();
-			await app.save(this.#signature(me.name, me.displayName, role, reservation));
+			const signature = this.#signature(me.name, me.displayName, role, reservation);
+			const refusal = signerRefusal(this.state, signature);
+			if (refusal) throw new AppError('forbidden', refusal);
+			await app.save(signature);
 		});
 	}
 
 	/**
 	 * Another person signs on this device: their password is checked by the server, which
-	 * writes the signature as them; this device's sign-in stays. Needs the network.
+	 * writes the signature as them, with their account's display name; this device's sign-in
+	 * stays. Needs the network.
 	 */
-	coSign(opts: {
-		name: string;
-		displayName: string;
-		password: string;
-		role: SignRole;
-		reservation: string;
-	}): Promise<boolean> {
+	coSign(opts: { name: string; password: string; role: SignRole; reservation: string }): Promise<boolean> {
 		return this.#run(async () => {
 			if (!this.contentCheck?.ok) throw new AppError('invalid', 'the round cannot be signed yet');
-			const signature = this.#signature(opts.name.trim(), opts.displayName.trim(), opts.role, opts.reservation);
+			// The server names the co-signer from their account; the device does not know that name.
+			const signature = this.#signature(opts.name.trim(), opts.name.trim(), opts.role, opts.reservation);
+			const refusal = signerRefusal(this.state, signature);
+			if (refusal) throw new AppError('forbidden', refusal);
 			await requestJson(fetch, '/api/rounds/sign', {
 				method: 'POST',
 				body: { name: opts.name.trim(), password: opts.password, scope: signature.scope, signature },
@@ -187,7 +193,7 @@ export class SignOff {
 			if (!round || round.status !== 'signed') throw new AppError('invalid', 'only a signed round can be reopened');
 			if (text === '') throw new AppError('invalid', 'a reason is needed');
 			const me = this.#me();
-			const now = clock.now().toISOString();
+			const now = nowIso();
 			const reopening: ReopeningDoc = {
 				_id: newId('reopening'),
 				type: 'reopening',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../sync-server/src/app.ts';
-import { newId, type RoundDoc } from '../domain/index.ts';
+import { findingIdForItem, newId, type FindingDoc, type RoundDoc } from '../domain/index.ts';
 import { TryggDb } from '../db/app-db.ts';
 import { discardRefused, saveDoc } from '../db/docs-repo.ts';
 import type { OutboxEntry, StoredDoc } from '../db/app-db.ts';
@@ -282,6 +282,43 @@ describe('Replicator', () => {
 			expect(got.date).toBe('2027-01-15');
 			expect(got.participants).toEqual([{ name: 'Sam Skyddsombud', role: 'safety_rep' }]);
 			expect(got._rev).toMatch(/^3-/);
+		}
+	});
+
+	it('keeps the stored creator when two tablets made the same finding offline (decision 0016)', async () => {
+		const chefDb = new TryggDb(`f-chef-${Math.random()}`);
+		const repDb = new TryggDb(`f-rep-${Math.random()}`);
+		const chef = new Replicator({ db: chefDb, fetch: await deviceFetch('chef'), scopes: () => ['unit-a1'] });
+		const rep = new Replicator({ db: repDb, fetch: await deviceFetch('skyddsombud'), scopes: () => ['unit-a1'] });
+		// Both answered Nej to the same item offline: the finding has the same id on both tablets.
+		const now = new Date();
+		const finding = (createdBy: string, description: string): FindingDoc => ({
+			_id: findingIdForItem('round:walked-twice', 'physical-01'),
+			type: 'finding',
+			scope: 'unit-a1',
+			roundId: 'round:walked-twice',
+			itemId: 'physical-01',
+			title: 'Trasig lampa',
+			description,
+			category: 'physical',
+			location: '',
+			status: 'open',
+			createdBy,
+			createdAt: now.toISOString(),
+			updatedAt: now.toISOString(),
+		});
+		await saveDoc(chefDb, finding('chef', ''), now);
+		// The safety rep's tablet saves a second later: its stamps, createdBy's too, are the later ones.
+		await saveDoc(repDb, finding('skyddsombud', 'Lampan i förrådet'), new Date(now.getTime() + 1000));
+		await chef.syncOnce();
+		await rep.syncOnce(); // conflict: re-read, merge into the stored version, resend
+		await chef.syncOnce();
+		for (const db of [chefDb, repDb]) {
+			expect(await db.outbox.count()).toBe(0);
+			expect(await db.docs.get(finding('chef', '')._id)).toMatchObject({
+				createdBy: 'chef',
+				description: 'Lampan i förrådet',
+			});
 		}
 	});
 

@@ -16,7 +16,7 @@ import {
 	type BulkResult,
 	type ChangesResponse,
 } from '../domain/index.ts';
-import { mergeDocs, sameContent } from '../domain/merge.ts';
+import { mergeIntoStored, sameContent } from '../domain/merge.ts';
 import type { OutboxEntry, StoredDoc, TryggDb } from '../db/app-db.ts';
 import { noteServerTime, recordSync, revokeScope } from '../db/docs-repo.ts';
 import { SERVER_TIME_HEADER } from '../domain/hlc.ts';
@@ -335,7 +335,7 @@ export class Replicator {
 			});
 			return 'done';
 		}
-		const merged = { ...mergeDocs(current.doc, server), _rev: server._rev } as StoredDoc;
+		const merged = { ...mergeIntoStored(current.doc, server), _rev: server._rev } as StoredDoc;
 		if (sameContent(merged, server)) {
 			await db.outbox.delete(current.docId);
 			await db.docs.put(server);

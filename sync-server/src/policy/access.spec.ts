@@ -14,16 +14,31 @@ import type {
 	TemplateDoc,
 } from '../../../src/lib/domain/index.ts';
 import { findingIdForItem } from '../../../src/lib/domain/index.ts';
+import {
+	CREATED_BY_FIXED_REASON,
+	RECORDED_AHEAD_REASON,
+	RECORDED_NAME_REASON,
+	RECORDED_TOO_OLD_REASON,
+	SAME_SIGNER_REASON,
+} from '../../../src/lib/domain/recorded.ts';
 import { DEMO_ACCOUNTS, demoUnits } from '../seed/demo.ts';
-import { actionDoc, answerDoc, assessmentDoc, findingDoc, roundDoc, signatureDoc } from '../test-harness.ts';
-import type { IncomingDoc, PolicyUser, RoundFile, StoredVersion } from './access.ts';
+import {
+	actionDoc,
+	answerDoc,
+	assessmentDoc,
+	findingDoc,
+	roundDoc,
+	signatureDoc,
+	TEST_SERVER_TIME,
+} from '../test-harness.ts';
+import type { Grantee, IncomingDoc, PolicyUser, RoundFile, StoredVersion } from './access.ts';
 import { checkWrite, grantsFor, referencedIds, roundFilesNeeded, scopeKind } from './access.ts';
 
 const units = demoUnits('2026-11-23T09:00:00.000Z').map((u) => ({ _id: u._id, name: u.name, parentId: u.parentId }));
 const demo = (name: string): PolicyUser => {
 	const a = DEMO_ACCOUNTS.find((x) => x.name === name);
 	if (!a) throw new Error(name);
-	return { name: a.name, roles: [...a.roles], memberships: [...a.memberships] };
+	return { name: a.name, displayName: a.displayName, roles: [...a.roles], memberships: [...a.memberships] };
 };
 /** `scope → 'r' | 'w'` for compact comparison. */
 const table = (grants: ScopeGrant[]) => Object.fromEntries(grants.map((g) => [g.scope, g.write ? 'w' : 'r']));
@@ -41,7 +56,7 @@ describe('grantsFor', () => {
 	});
 
 	it('lets a manager of a division read (not write) every unit below it and their reports', () => {
-		const head: PolicyUser = { name: 'head', roles: ['manager'], memberships: [{ unitId: 'avd-a', role: 'manager' }] };
+		const head: Grantee = { name: 'head', roles: ['manager'], memberships: [{ unitId: 'avd-a', role: 'manager' }] };
 		expect(table(grantsFor(head, units))).toEqual({
 			org: 'r',
 			'user-head': 'w',
@@ -57,7 +72,7 @@ describe('grantsFor', () => {
 	});
 
 	it('keeps write where a user is manager of a unit and of its ancestor', () => {
-		const both: PolicyUser = {
+		const both: Grantee = {
 			name: 'both',
 			roles: ['manager'],
 			memberships: [
@@ -71,7 +86,7 @@ describe('grantsFor', () => {
 	});
 
 	it('gives a safety rep nothing below their unit, and a membership of an unknown unit nothing', () => {
-		const rep: PolicyUser = {
+		const rep: Grantee = {
 			name: 'rep',
 			roles: ['safety_rep'],
 			memberships: [
@@ -92,7 +107,7 @@ describe('grantsFor', () => {
 			name: 'odd',
 			roles: ['constructor'],
 			memberships: [{ unitId: 'a1', role: 'toString' }],
-		} as unknown as PolicyUser;
+		} as unknown as Grantee;
 		expect(table(grantsFor(odd, units))).toEqual({ org: 'r', 'user-odd': 'w' });
 		const weird = { ...roundDoc('a1'), type: 'constructor' };
 		expect(write('chef', A1, weird)).toEqual({ ok: false, reason: 'unknown document type constructor' });
@@ -103,7 +118,7 @@ describe('grantsFor', () => {
 			{ _id: 'unit:x', name: 'X', parentId: 'unit:y' },
 			{ _id: 'unit:y', name: 'Y', parentId: 'unit:x' },
 		];
-		const m: PolicyUser = { name: 'm', roles: ['manager'], memberships: [{ unitId: 'x', role: 'manager' }] };
+		const m: Grantee = { name: 'm', roles: ['manager'], memberships: [{ unitId: 'x', role: 'manager' }] };
 		expect(table(grantsFor(m, looped))).toMatchObject({ 'unit-x': 'w', 'unit-y': 'r' });
 	});
 });
@@ -132,6 +147,7 @@ function write(
 	const verdict = checkWrite({
 		user,
 		grants: grantsFor(user, units),
+		now: TEST_SERVER_TIME,
 		scope,
 		doc: incoming,
 		stored: stored as StoredVersion | undefined,
@@ -169,7 +185,7 @@ describe('checkWrite: scopes and writers', () => {
 	it('lets managers and safety reps write their own unit, nobody else', () => {
 		const round = roundDoc('a1');
 		expect(write('chef', A1, round)).toEqual({ ok: true });
-		expect(write('skyddsombud', A1, round)).toEqual({ ok: true });
+		expect(write('skyddsombud', A1, { ...round, createdBy: 'skyddsombud' })).toEqual({ ok: true });
 		for (const name of ['chef2', 'medarbetare', 'hr', 'admin']) {
 			expect(write(name, A1, round)).toEqual({ ok: false, reason: 'no write access to unit-a1' });
 		}
@@ -226,6 +242,7 @@ describe('checkWrite: scopes and writers', () => {
 		const user = demo('hr');
 		const forged = checkWrite({
 			user,
+			now: TEST_SERVER_TIME,
 			grants: [{ scope: 'reports', unitId: null, unitName: null, role: 'hr', write: true }],
 			scope: 'reports',
 			doc: { ...doc, scope: 'reports' } as IncomingDoc,
@@ -235,7 +252,12 @@ describe('checkWrite: scopes and writers', () => {
 	});
 
 	it('lets a division manager read but not write the units below', () => {
-		const head: PolicyUser = { name: 'head', roles: ['manager'], memberships: [{ unitId: 'avd-a', role: 'manager' }] };
+		const head: PolicyUser = {
+			name: 'head',
+			displayName: 'Dora Avdelningschef',
+			roles: ['manager'],
+			memberships: [{ unitId: 'avd-a', role: 'manager' }],
+		};
 		expect(write(head, A1, roundDoc('a1')).reason).toBe('no write access to unit-a1');
 	});
 
@@ -300,7 +322,7 @@ describe('checkWrite: per-type rules', () => {
 			ok: true,
 		});
 		// The next answer to the same item is a new document, by either person, in their own name.
-		const later = answerDoc(A1, round._id, { value: 'no', answeredBy: 'skyddsombud', answeredByName: 'Sam SO' });
+		const later = answerDoc(A1, round._id, { value: 'no', answeredBy: 'skyddsombud' });
 		expect(write('skyddsombud', A1, later, undefined, [round])).toEqual({ ok: true });
 		expect(write('chef', A1, later, undefined, [round]).reason).toBe('answeredBy must be your own user name');
 	});
@@ -513,11 +535,139 @@ describe('checkWrite: signing, locking and reopening a round', () => {
 		);
 	});
 
-	it('asks the route for a round file only for signing, locking and reopening', () => {
+	it('asks the route for a round file only for signing, locking, reopening and a template change', () => {
 		const { round } = completeRound();
 		expect(roundFilesNeeded(chefSig(round) as IncomingDoc, undefined)).toEqual([round._id]);
 		expect(roundFilesNeeded(signed(round) as IncomingDoc, round)).toEqual([round._id]);
 		expect(roundFilesNeeded(round as IncomingDoc, round)).toEqual([]);
 		expect(roundFilesNeeded(answerDoc(A1, round._id) as IncomingDoc, undefined)).toEqual([]);
+		const swapped = { ...round, templateVersion: 2 };
+		expect(roundFilesNeeded(swapped as IncomingDoc, round)).toEqual([round._id]);
+	});
+});
+
+describe('checkWrite: two accounts sign a round (decision 0016)', () => {
+	/** The manager who is also made the unit's safety rep (the accounts store allows both). */
+	const both: PolicyUser = {
+		name: 'chef',
+		displayName: 'Anna Chef',
+		roles: ['manager', 'safety_rep'],
+		memberships: [
+			{ unitId: 'a1', role: 'manager' },
+			{ unitId: 'a1', role: 'safety_rep' },
+		],
+	};
+	const sig = (round: RoundDoc, role: SignatureDoc['role'], signedBy = 'chef') =>
+		signatureDoc(A1, round._id, { signedBy, role });
+	const signed = (round: RoundDoc) => ({ ...round, status: 'signed' as const });
+
+	it('refuses a signature by the account whose signature of the other role counts', () => {
+		const { round, docs } = completeRound();
+		const manager = sig(round, 'manager');
+		expect(write(both, A1, sig(round, 'safety_rep'), undefined, [...docs, manager]).reason).toBe(SAME_SIGNER_REASON);
+		expect(write(both, A1, sig(round, 'manager'), undefined, [...docs, sig(round, 'safety_rep')]).reason).toBe(
+			SAME_SIGNER_REASON,
+		);
+		// Another signature of the same role is no second role.
+		expect(write(both, A1, sig(round, 'manager'), undefined, [...docs, manager])).toEqual({ ok: true });
+		// A signature set aside by a reopening no longer counts.
+		const reopening = {
+			_id: 'reopening:r2',
+			type: 'reopening',
+			scope: A1,
+			roundId: round._id,
+			reason: 'Fel',
+			voids: [manager._id],
+			reopenedAt: '2026-11-23T10:00:00.000Z',
+			reopenedBy: 'chef',
+			reopenedByName: 'Anna Chef',
+		};
+		expect(write(both, A1, sig(round, 'safety_rep'), undefined, [...docs, manager, reopening])).toEqual({ ok: true });
+	});
+
+	it('marks a round signed only when the two roles signed from two accounts', () => {
+		const { round, docs } = completeRound();
+		// Both stored from one account (written before this rule): the round does not lock.
+		const same = [...docs, sig(round, 'manager'), sig(round, 'safety_rep')];
+		expect(write(both, A1, signed(round), round, same).reason).toBe(SAME_SIGNER_REASON);
+		// The real safety rep signs as well: their signature pairs with the manager's.
+		const rep = sig(round, 'safety_rep', 'skyddsombud');
+		expect(write(both, A1, signed(round), round, [...same, rep])).toEqual({ ok: true });
+		// Signed from one account is no complete pair, yet those signatures count: going back to in
+		// progress still needs a reopening that sets them aside.
+		const locked = signed(round);
+		expect(write(both, A1, { ...round, status: 'in_progress' }, locked, [...same, locked]).reason).toBe(
+			'reopen the round with a written reason first',
+		);
+	});
+});
+
+describe('checkWrite: records name the writer at the server’s time (decision 0016)', () => {
+	const DAY = 86_400_000;
+	const at = (offset: number) => new Date(TEST_SERVER_TIME + offset).toISOString();
+
+	it('judges names and times of every kind of record against the signed-in account and the server clock', () => {
+		const round = roundDoc('a1', { status: 'in_progress' });
+		expect(write('chef', A1, answerDoc(A1, round._id, { answeredByName: 'Bo Chef' }), undefined, [round]).reason).toBe(
+			RECORDED_NAME_REASON,
+		);
+		expect(write('chef', A1, answerDoc(A1, round._id, { answeredAt: at(-8 * DAY) }), undefined, [round]).reason).toBe(
+			RECORDED_TOO_OLD_REASON,
+		);
+		expect(write('chef', A1, answerDoc(A1, round._id, { answeredAt: at(DAY) }), undefined, [round]).reason).toBe(
+			RECORDED_AHEAD_REASON,
+		);
+		const { round: complete, docs } = completeRound();
+		expect(write('chef', A1, signatureDoc(A1, complete._id, { signedAt: at(-8 * DAY) }), undefined, docs).reason).toBe(
+			RECORDED_TOO_OLD_REASON,
+		);
+		expect(
+			write('chef', A1, signatureDoc(A1, complete._id, { signerName: 'Sara Skyddsombud' }), undefined, docs).reason,
+		).toBe(RECORDED_NAME_REASON);
+		// The server's clock decides, not the time the device claims for itself.
+		const early = signatureDoc(A1, complete._id, { signedAt: at(-6 * DAY), createdAt: at(-6 * DAY) });
+		expect(write('chef', A1, early, undefined, docs)).toEqual({ ok: true });
+		const verdict = checkWrite({
+			user: demo('chef'),
+			grants: grantsFor(demo('chef'), units),
+			scope: A1,
+			doc: early as IncomingDoc,
+			stored: undefined,
+			roundFile: (id) => fileOf(id, docs),
+			now: TEST_SERVER_TIME + 2 * DAY,
+		});
+		expect(verdict).toEqual({ ok: false, reason: RECORDED_TOO_OLD_REASON });
+	});
+
+	it('fixes createdBy: the creator’s own account at creation, never another after', () => {
+		const round = roundDoc('a1');
+		expect(write('skyddsombud', A1, round).reason).toBe('createdBy must be your own user name');
+		expect(write('skyddsombud', A1, { ...round, createdBy: 'skyddsombud' }, round).reason).toBe(
+			CREATED_BY_FIXED_REASON,
+		);
+		expect(write('skyddsombud', A1, { ...round, date: '2026-12-01' }, round)).toEqual({ ok: true });
+		const finding = findingDoc(A1);
+		expect(write('skyddsombud', A1, finding).reason).toBe('createdBy must be your own user name');
+		expect(write('chef', A1, { ...finding, createdBy: 'skyddsombud' }, finding).reason).toBe(CREATED_BY_FIXED_REASON);
+	});
+
+	it('judges an action’s history entry and a reopening like the other records', () => {
+		const action = actionDoc(A1);
+		const log = {
+			_id: 'actionlog:l1',
+			type: 'actionlog',
+			scope: A1,
+			actionId: action._id,
+			event: 'created',
+			changes: [],
+			at: at(0),
+			by: 'chef',
+			byName: 'Anna Chef',
+			createdAt: at(0),
+			updatedAt: at(0),
+		};
+		expect(write('chef', A1, log)).toEqual({ ok: true });
+		expect(write('chef', A1, { ...log, byName: 'Sara Skyddsombud' }).reason).toBe(RECORDED_NAME_REASON);
+		expect(write('chef', A1, { ...log, at: at(-8 * DAY) }).reason).toBe(RECORDED_TOO_OLD_REASON);
 	});
 });

@@ -31,19 +31,24 @@ import {
 	reportsScope,
 	requestChangeRefusal,
 	SIGN_ROLES,
+	signerRefusal,
 	signOffState,
 	unitScope,
 	userScope,
 	workstopChangeRefusal,
 } from '../../../src/lib/domain/index.ts';
 import { sameContent, type MergeableDoc } from '../../../src/lib/domain/merge.ts';
+import { recordRefusal, SAME_SIGNER_REASON, TEMPLATE_ANSWERED_REASON } from '../../../src/lib/domain/recorded.ts';
 import { templateChangeRefusal } from '../../../src/lib/domain/templates.ts';
 
 export type MembershipRole = 'manager' | 'safety_rep' | 'staff';
 export type Membership = { unitId: string; role: MembershipRole };
 
-/** What the policy needs to know about a signed-in user. */
-export type PolicyUser = { name: string; roles: Role[]; memberships: Membership[] };
+/** What the grants need to know about a user. */
+export type Grantee = { name: string; roles: Role[]; memberships: Membership[] };
+
+/** What the write rules need to know about a signed-in user (`displayName` is what their records must name). */
+export type PolicyUser = Grantee & { displayName: string };
 
 /** What the policy needs to know about an org unit (a `unit` doc in `org`). */
 export type PolicyUnit = { _id: string; name: string; parentId: string | null };
@@ -143,6 +148,8 @@ type Change = {
 	roundFile: (roundId: string) => RoundFile | undefined;
 	/** Template versions of the org scope that `templatesNeeded` named. */
 	template: (id: string) => StoredVersion | undefined;
+	/** The server's clock (ms): recorded times are judged against it, never the device's. */
+	now: number;
 };
 
 /** A rule returns why it refuses the change, or undefined to let it pass. */
@@ -174,7 +181,8 @@ const signedRoundIsFinal: Rule = (c) => {
 	if (c.doc.status !== 'in_progress') return final;
 	const file = c.roundFile(c.doc._id);
 	if (!file) return final;
-	return signOffState(c.doc._id, file.signatures, file.reopenings).complete
+	// Any signature that still counts (not only a complete pair) is set aside by a reopening first.
+	return signOffState(c.doc._id, file.signatures, file.reopenings).active.length > 0
 		? 'reopen the round with a written reason first'
 		: undefined;
 };
@@ -197,7 +205,8 @@ function contentCheck(file: RoundFile, round: RoundDoc): string | undefined {
 
 /**
  * A round is marked signed (locked) only with a signature of both a manager and a safety rep
- * that no reopening set aside, and only when every item is answered and every finding assessed.
+ * that no reopening set aside, from two different accounts, and only when every item is answered
+ * and every finding assessed.
  */
 const signedOnlyWhenComplete: Rule = (c) => {
 	if (c.doc._deleted || c.doc.status !== 'signed' || isSigned(c.stored)) return undefined;
@@ -207,16 +216,25 @@ const signedOnlyWhenComplete: Rule = (c) => {
 	const state = signOffState(round._id, file.signatures, file.reopenings);
 	const missing = SIGN_ROLES.filter((role) => !state.byRole[role]);
 	if (missing.length > 0) return `a round is signed only when both have signed; missing: ${missing.join(', ')}`;
+	if (state.sameSigner) return SAME_SIGNER_REASON;
 	const incomplete = contentCheck(file, round);
 	return incomplete ? `the round cannot be signed: ${incomplete}` : undefined;
 };
 
-/** A new signature needs a round that is not signed and may be signed (everything answered and assessed). */
+/**
+ * A new signature needs a round that is not signed and may be signed (everything answered and
+ * assessed), and an account other than the one whose signature of the other role counts.
+ */
 const signsCompleteRound: Rule = (c) => {
 	if (c.stored || c.doc._deleted) return undefined;
 	const file = c.roundFile(String(c.doc.roundId));
 	if (!file?.round) return `round ${String(c.doc.roundId)} is not in ${c.scope}`;
 	if (isSigned(file.round)) return 'the round is already signed';
+	const signer = signerRefusal(
+		signOffState(file.round._id, file.signatures, file.reopenings),
+		c.doc as unknown as SignatureDoc,
+	);
+	if (signer) return signer;
 	const incomplete = contentCheck(file, file.round);
 	return incomplete ? `the round cannot be signed yet: ${incomplete}` : undefined;
 };
@@ -295,13 +313,24 @@ const signsAsSelf: Rule = (c) => {
 /** A template version that is published keeps its content (rounds rely on it); drafts are free (decision 0005). */
 const publishedTemplateIsFrozen: Rule = (c) => templateChangeRefusal(c.stored, c.doc);
 
-/** A round keeps the template version it was planned with once it has started. */
+/**
+ * A round keeps the template version it was planned with once it has started or has any answer
+ * (answers may reach the server before the round's own change to in progress).
+ */
 const roundKeepsTemplate: Rule = (c) => {
-	if (!c.stored || c.doc._deleted || c.stored.status === 'planned') return undefined;
-	return c.stored.templateId !== c.doc.templateId || c.stored.templateVersion !== c.doc.templateVersion
-		? 'a started round keeps its template version'
-		: undefined;
+	if (!c.stored || c.doc._deleted || !templateChanges(c.doc, c.stored)) return undefined;
+	if (c.stored.status !== 'planned') return 'a started round keeps its template version';
+	const file = c.roundFile(c.doc._id);
+	if (!file) return 'the round could not be read';
+	return file.answers.length > 0 ? TEMPLATE_ANSWERED_REASON : undefined;
 };
+
+/** Does this change of a round name another template version than the stored one? */
+function templateChanges(doc: IncomingDoc, stored: StoredVersion | undefined): boolean {
+	return (
+		stored !== undefined && (stored.templateId !== doc.templateId || stored.templateVersion !== doc.templateVersion)
+	);
+}
 
 /**
  * A round is planned on a published template version, never on a draft: a draft may still change
@@ -354,6 +383,16 @@ const workstopFieldsByRole: Rule = (c) =>
  * signatures name the current content.
  */
 const followUpRules: Rule = (c) => followUpChangeRefusal(c.stored, c.doc, c.user.name, c.unitRoles);
+
+/**
+ * Every record names the real person at the real time (decision 0016): new or changed account
+ * and name fields are the writer's own, new or changed recorded times lie within the bound of
+ * the server's clock, and `createdBy` never changes.
+ */
+const recordsTheWriter: Rule = (c) => recordRefusal(c.doc.type, c.stored, c.doc, c.user, c.now);
+
+/** Rules of every type, after the type's own TRANSITIONS (so their more specific reasons come first). */
+const EVERY_TYPE: readonly Rule[] = [recordsTheWriter];
 
 /** TRANSITIONS. Per-type rules on the change from the stored version to the incoming one. */
 const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
@@ -416,7 +455,7 @@ function descendantsOf(unitId: string, units: PolicyUnit[]): string[] {
  * Every scope `user` may sync, merged per scope (write wins, with the role that gave it).
  * @example grantsFor(chef, units) // [{scope:'org',…}, {scope:'user-chef',…}, {scope:'unit-a1', role:'manager', write:true}, {scope:'reports-a1', write:false,…}]
  */
-export function grantsFor(user: PolicyUser, units: PolicyUnit[]): ScopeGrant[] {
+export function grantsFor(user: Grantee, units: PolicyUnit[]): ScopeGrant[] {
 	const names = new Map(units.map((u) => [idKey(u._id), u.name]));
 	const grants = new Map<string, ScopeGrant>();
 	const add = (g: ScopeGrant): void => {
@@ -464,7 +503,7 @@ export function mayWrite(grants: ScopeGrant[], scope: string): boolean {
  * membership of that unit; empty for any other scope or a unit not in the org tree.
  * @example submitTypes(medarbetare, 'unit-a1', units) // ['prereport']
  */
-export function submitTypes(user: PolicyUser, scope: string, units: PolicyUnit[]): DocType[] {
+export function submitTypes(user: Grantee, scope: string, units: PolicyUnit[]): DocType[] {
 	if (scopeKind(scope) !== 'unit') return [];
 	const unitId = scope.slice('unit-'.length);
 	if (!units.some((u) => idKey(u._id) === unitId)) return [];
@@ -480,7 +519,7 @@ export function submitTypes(user: PolicyUser, scope: string, units: PolicyUnit[]
  * Unit ids (without `unit:`) where `user` may only submit (SUBMIT_ONLY) and does not read.
  * @example submitUnits(medarbetare, units) // ['a1']
  */
-export function submitUnits(user: PolicyUser, units: PolicyUnit[]): string[] {
+export function submitUnits(user: Grantee, units: PolicyUnit[]): string[] {
 	const grants = grantsFor(user, units);
 	return [
 		...new Set(
@@ -506,12 +545,15 @@ export function referencedIds(doc: IncomingDoc, stored: StoredVersion | undefine
 
 /**
  * Rounds whose whole file (see `RoundFile`) the rules need for this write: a new signature or
- * reopening, a round being marked signed, and any change to a signed round. Rare writes, so the
- * cost of reading a round's documents is paid about three times per round.
+ * reopening, a round being marked signed, any change to a signed round, and a planned round
+ * moved to another template version. Rare writes, so the cost of reading a round's documents is
+ * paid about three times per round.
  */
 export function roundFilesNeeded(doc: IncomingDoc, stored: StoredVersion | undefined): string[] {
 	if (doc._deleted) return [];
-	if (doc.type === 'round') return doc.status === 'signed' || isSigned(stored) ? [doc._id] : [];
+	if (doc.type === 'round') {
+		return doc.status === 'signed' || isSigned(stored) || templateChanges(doc, stored) ? [doc._id] : [];
+	}
 	if ((doc.type === 'signature' || doc.type === 'reopening') && !stored && typeof doc.roundId === 'string') {
 		return [doc.roundId];
 	}
@@ -551,15 +593,20 @@ function writerOf(
 	}
 }
 
-type WriteOpts = {
+type WriterOpts = {
 	user: PolicyUser;
 	grants: ScopeGrant[];
 	scope: string;
 	doc: IncomingDoc;
 	stored: StoredVersion | undefined;
-	lookup?: (id: string) => StoredVersion | undefined;
 	/** Units of the org tree, to tell submit-only writers (SUBMIT_ONLY); none means no such writers. */
 	units?: PolicyUnit[];
+};
+
+type WriteOpts = WriterOpts & {
+	/** The server's clock in milliseconds, for recorded times (decision 0016). */
+	now: number;
+	lookup?: (id: string) => StoredVersion | undefined;
 	roundFile?: (roundId: string) => RoundFile | undefined;
 	/** Template versions (org scope) named by `templatesNeeded`. */
 	template?: (id: string) => StoredVersion | undefined;
@@ -571,7 +618,7 @@ type WriteOpts = {
  * unit). The route uses it alone for an edit it will not write (a stale revision answered
  * `conflict`), so the answer never says more than a refusal would. Returns the unit roles.
  */
-export function checkWriter(opts: WriteOpts): WriteCheck & { unitRoles?: MembershipRole[] } {
+export function checkWriter(opts: WriterOpts): WriteCheck & { unitRoles?: MembershipRole[] } {
 	const { user, grants, scope, doc, stored } = opts;
 	const refuse = (reason: string): WriteCheck => ({ ok: false, reason });
 	const mayCreate = mayWrite(grants, scope) || submitTypes(user, scope, opts.units ?? []).includes(doc.type as DocType);
@@ -598,7 +645,7 @@ export function checkWriter(opts: WriteOpts): WriteCheck & { unitRoles?: Members
  * May `user` write this (already schema-valid) document to `scope`? `stored` is the current
  * live version in that scope, if any: the version the write will replace (the route sends it
  * to the store only on that revision). Every rule of the type is judged, always.
- * @example checkWrite({ user: skyddsombud, grants, scope: 'unit-a1', doc: closedAction, stored, lookup })
+ * @example checkWrite({ user: skyddsombud, grants, scope: 'unit-a1', doc: closedAction, stored, lookup, now })
  * // { ok: false, reason: 'only a manager of the unit closes an action or changes a closed one' }
  */
 export function checkWrite(opts: WriteOpts): WriteCheck {
@@ -614,8 +661,9 @@ export function checkWrite(opts: WriteOpts): WriteCheck {
 		lookup: opts.lookup ?? (() => undefined),
 		roundFile: opts.roundFile ?? (() => undefined),
 		template: opts.template ?? (() => undefined),
+		now: opts.now,
 	};
-	for (const rule of TRANSITIONS[doc.type as DocType] ?? []) {
+	for (const rule of [...(TRANSITIONS[doc.type as DocType] ?? []), ...EVERY_TYPE]) {
 		const reason = rule(change);
 		if (reason) return { ok: false, reason };
 	}

@@ -8,7 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionLogDoc } from '../../../src/lib/domain/index.ts';
 import { DEMO_ACCOUNTS, demoUnits } from '../seed/demo.ts';
 import type { Harness } from '../test-harness.ts';
-import { actionDoc, assessmentDoc, findingDoc, roundDoc, startServer, testId } from '../test-harness.ts';
+import {
+	actionDoc,
+	assessmentDoc,
+	findingDoc,
+	roundDoc,
+	startServer,
+	testId,
+	TEST_SERVER_TIME,
+} from '../test-harness.ts';
 import type { IncomingDoc, PolicyUser, StoredVersion } from './access.ts';
 import { checkWrite, grantsFor, referencedIds } from './access.ts';
 
@@ -18,7 +26,7 @@ const units = demoUnits(NOW).map((u) => ({ _id: u._id, name: u.name, parentId: u
 const demo = (name: string): PolicyUser => {
 	const a = DEMO_ACCOUNTS.find((x) => x.name === name);
 	if (!a) throw new Error(name);
-	return { name: a.name, roles: [...a.roles], memberships: [...a.memberships] };
+	return { name: a.name, displayName: a.displayName, roles: [...a.roles], memberships: [...a.memberships] };
 };
 function write(name: string, doc: object, stored?: object, others: object[] = []): { ok: boolean; reason?: string } {
 	const user = demo(name);
@@ -26,6 +34,7 @@ function write(name: string, doc: object, stored?: object, others: object[] = []
 	return checkWrite({
 		user,
 		grants: grantsFor(user, units),
+		now: TEST_SERVER_TIME,
 		scope: A1,
 		doc: doc as IncomingDoc,
 		stored: stored as StoredVersion | undefined,

@@ -13,7 +13,7 @@ import {
 } from '../../../src/lib/domain/index.ts';
 import { DEMO_ACCOUNTS, demoUnits } from '../seed/demo.ts';
 import type { Harness } from '../test-harness.ts';
-import { startServer } from '../test-harness.ts';
+import { startServer, TEST_SERVER_TIME } from '../test-harness.ts';
 import type { IncomingDoc, PolicyUser, StoredVersion } from './access.ts';
 import { checkWrite, grantsFor, mayRead } from './access.ts';
 
@@ -22,13 +22,14 @@ const units = demoUnits(NOW).map((u) => ({ _id: u._id, name: u.name, parentId: u
 const demo = (name: string): PolicyUser => {
 	const a = DEMO_ACCOUNTS.find((x) => x.name === name);
 	if (!a) throw new Error(name);
-	return { name: a.name, roles: [...a.roles], memberships: [...a.memberships] };
+	return { name: a.name, displayName: a.displayName, roles: [...a.roles], memberships: [...a.memberships] };
 };
 function write(name: string, scope: string, doc: object, stored?: object): { ok: boolean; reason?: string } {
 	const user = demo(name);
 	return checkWrite({
 		user,
 		grants: grantsFor(user, units),
+		now: TEST_SERVER_TIME,
 		scope,
 		doc: doc as IncomingDoc,
 		stored: stored as StoredVersion | undefined,

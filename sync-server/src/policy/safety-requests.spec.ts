@@ -9,7 +9,7 @@ import { mergeDocs } from '../../../src/lib/domain/merge.ts';
 import type { RequestDoc, WorkstopDoc } from '../../../src/lib/domain/index.ts';
 import { DEMO_ACCOUNTS, demoUnits } from '../seed/demo.ts';
 import type { Harness } from '../test-harness.ts';
-import { startServer, testId } from '../test-harness.ts';
+import { startServer, testId, TEST_SERVER_TIME } from '../test-harness.ts';
 import type { IncomingDoc, PolicyUser, StoredVersion } from './access.ts';
 import { checkWrite, grantsFor } from './access.ts';
 
@@ -18,13 +18,14 @@ const units = demoUnits(NOW).map((u) => ({ _id: u._id, name: u.name, parentId: u
 const demo = (name: string): PolicyUser => {
 	const a = DEMO_ACCOUNTS.find((x) => x.name === name);
 	if (!a) throw new Error(name);
-	return { name: a.name, roles: [...a.roles], memberships: [...a.memberships] };
+	return { name: a.name, displayName: a.displayName, roles: [...a.roles], memberships: [...a.memberships] };
 };
 function write(name: string, scope: string, doc: object, stored?: object): { ok: boolean; reason?: string } {
 	const user = demo(name);
 	return checkWrite({
 		user,
 		grants: grantsFor(user, units),
+		now: TEST_SERVER_TIME,
 		scope,
 		doc: doc as IncomingDoc,
 		stored: stored as StoredVersion | undefined,
@@ -73,7 +74,7 @@ function workstop(overrides: Partial<WorkstopDoc> = {}): WorkstopDoc {
 const receipt = { at: '2026-11-24T08:00:00.000Z', by: 'chef', byName: 'Anna Chef' };
 const answer = { ...receipt, decision: 'accepted' as const, text: 'Vi ser över schemat i januari.', actionIds: [] };
 const escalation = {
-	at: '2026-12-08T08:00:00.000Z',
+	at: '2026-11-24T08:30:00.000Z',
 	by: 'skyddsombud',
 	byName: 'Sara Skyddsombud',
 	note: 'Inget svar.',

@@ -4,12 +4,13 @@
  * staff send into their unit without reading it), as pure rules and over HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrereportDoc, TemplateDoc } from '../../../src/lib/domain/index.ts';
+import type { AnswerDoc, PrereportDoc, RoundDoc, TemplateDoc } from '../../../src/lib/domain/index.ts';
+import { TEMPLATE_ANSWERED_REASON } from '../../../src/lib/domain/recorded.ts';
 import { starterTemplates } from '../../../src/lib/domain/starter-templates.ts';
 import { moveItem, nextVersion } from '../../../src/lib/domain/templates.ts';
 import { DEMO_ACCOUNTS, demoUnits } from '../seed/demo.ts';
 import type { Harness } from '../test-harness.ts';
-import { roundDoc, startServer, testId } from '../test-harness.ts';
+import { answerDoc, roundDoc, startServer, testId, TEST_SERVER_TIME } from '../test-harness.ts';
 import type { IncomingDoc, PolicyUser, StoredVersion } from './access.ts';
 import { checkWrite, grantsFor, submitTypes, submitUnits } from './access.ts';
 
@@ -18,7 +19,7 @@ const units = demoUnits(NOW).map((u) => ({ _id: u._id, name: u.name, parentId: u
 const demo = (name: string): PolicyUser => {
 	const a = DEMO_ACCOUNTS.find((x) => x.name === name);
 	if (!a) throw new Error(name);
-	return { name: a.name, roles: [...a.roles], memberships: [...a.memberships] };
+	return { name: a.name, displayName: a.displayName, roles: [...a.roles], memberships: [...a.memberships] };
 };
 function write(
 	name: string,
@@ -34,11 +35,22 @@ function write(
 	return checkWrite({
 		user,
 		grants: grantsFor(user, units),
+		now: TEST_SERVER_TIME,
 		scope,
 		doc: doc as IncomingDoc,
 		stored: stored as StoredVersion | undefined,
 		lookup: (id) => byId.get(id),
 		template: (id) => templateById.get(id),
+		// A round's file: its answers among `others` (whether it has any decides a template change).
+		roundFile: (id) => ({
+			round: byId.get(id) as RoundDoc | undefined,
+			template: undefined,
+			answers: (others as AnswerDoc[]).filter((d) => d.type === 'answer' && d.roundId === id),
+			findings: [],
+			assessments: [],
+			signatures: [],
+			reopenings: [],
+		}),
 		units,
 	});
 }
@@ -104,6 +116,24 @@ describe('round header: a started round keeps its template version', () => {
 		expect(write('skyddsombud', 'unit-a1', people, started)).toEqual({ ok: true });
 	});
 
+	it('keeps the template of a round with any answer, even one still marked planned (decision 0016)', () => {
+		// Answers may reach the server before the round's own move to in progress.
+		const planned = roundDoc('a1', { templateId: 'template:physical.v1', templateVersion: 1 });
+		const answer = answerDoc('unit-a1', planned._id);
+		const v2 = { ...planned, templateId: 'template:physical.v2', templateVersion: 2 };
+		expect(write('chef', 'unit-a1', v2, planned, [planned, answer]).reason).toBe(TEMPLATE_ANSWERED_REASON);
+		expect(write('chef', 'unit-a1', { ...planned, templateVersion: 2 }, planned, [planned, answer]).reason).toBe(
+			TEMPLATE_ANSWERED_REASON,
+		);
+		// Without answers it still may change, and the answers of another round do not count.
+		const other = answerDoc('unit-a1', roundDoc('a1')._id);
+		expect(write('chef', 'unit-a1', v2, planned, [planned, other])).toEqual({ ok: true });
+		// Its date and people may change whatever it has.
+		expect(write('chef', 'unit-a1', { ...planned, date: '2026-12-02' }, planned, [planned, answer])).toEqual({
+			ok: true,
+		});
+	});
+
 	it('plans a round only on a published template version, never on a draft', () => {
 		const draft = { ...nextVersion(physical, [], NOW), status: 'draft' as const };
 		const published = { ...draft, status: 'published' as const };
@@ -141,7 +171,7 @@ describe('pre-reports: staff submit, never read', () => {
 
 	it('accepts a pre-report by its author to a planned round that asks for them', () => {
 		expect(write('medarbetare', 'unit-a1', prereport(open._id), undefined, [open])).toEqual({ ok: true });
-		const byRep = prereport(open._id, { submittedBy: 'skyddsombud', submitterName: 'Sara' });
+		const byRep = prereport(open._id, { submittedBy: 'skyddsombud', submitterName: 'Sara Skyddsombud' });
 		expect(write('skyddsombud', 'unit-a1', byRep, undefined, [open])).toEqual({ ok: true });
 	});
 

@@ -369,6 +369,8 @@ describe('_local checkpoints', () => {
 describe('clock stamps against the server clock (decision 0013)', () => {
 	const NOW = Date.parse('2031-03-10T12:00:00Z');
 	const DAY = 86_400_000;
+	// Made on that day: recorded times lie within the server's bound (decision 0016).
+	const made = { createdAt: new Date(NOW).toISOString(), updatedAt: new Date(NOW).toISOString() };
 	let timed: Harness;
 	beforeEach(async () => {
 		timed = await startServer({ now: () => new Date(NOW) });
@@ -391,9 +393,13 @@ describe('clock stamps against the server clock (decision 0013)', () => {
 
 	it('refuses a new stamp more than 8 days ahead, per document and with its reason, and keeps the rest', async () => {
 		const stampAt = (ms: number): string => `${ms}-0000-dev-1`;
-		const ahead = { ...roundDoc('a1'), clock: { date: stampAt(NOW + 9 * DAY) } };
-		const weekAhead = { ...roundDoc('a1'), clock: { date: stampAt(NOW + 7 * DAY) } };
-		const answer = answerDoc('unit-a1', weekAhead._id, { stamp: stampAt(NOW + 9 * DAY) });
+		const ahead = { ...roundDoc('a1', made), clock: { date: stampAt(NOW + 9 * DAY) } };
+		const weekAhead = { ...roundDoc('a1', made), clock: { date: stampAt(NOW + 7 * DAY) } };
+		const answer = answerDoc('unit-a1', weekAhead._id, {
+			...made,
+			answeredAt: made.createdAt,
+			stamp: stampAt(NOW + 9 * DAY),
+		});
 		const res = await send([ahead, weekAhead, answer]);
 		const body = res.json() as { id: string; ok?: boolean; error?: string; reason?: string }[];
 		expect(body.map((r) => r.error ?? 'ok')).toEqual(['bad_request', 'ok', 'bad_request']);
@@ -413,7 +419,7 @@ describe('clock stamps against the server clock (decision 0013)', () => {
 	});
 
 	it('an edit that carries over an already stored stamp is not refused for it', async () => {
-		const round = { ...roundDoc('a1'), clock: { date: `${NOW + 7 * DAY}-0000-dev-1` } };
+		const round = { ...roundDoc('a1', made), clock: { date: `${NOW + 7 * DAY}-0000-dev-1` } };
 		const first = (await send([round])).json() as { rev: string }[];
 		// Later the server's clock would see that stamp as near; here the edit only adds a new field stamp.
 		const edit = {

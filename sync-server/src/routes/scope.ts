@@ -61,6 +61,8 @@ function intParam(value: unknown, name: string, min: number, max: number): numbe
  * here by id. An edit whose `_rev` is not that version's (stale, or a generation that does not
  * exist) is answered `conflict` without going to the store, and one the rules allow goes to the
  * store on exactly the revision judged, so a write that lands in between is a store conflict.
+ * Reading, judging and writing hold the scope's write lock, so no other write to the scope lands
+ * in between: a round's lock and an answer to it are judged one after the other (decision 0016).
  */
 export async function writeDocs(
 	ctx: ServerContext,
@@ -85,7 +87,23 @@ export async function writeDocs(
 		if (!check.ok) results[index] = { id, error: 'invalid', reason: check.reason };
 		else valid.push({ index, doc: check.doc as StoredDoc });
 	}
+	if (valid.length === 0) return results as BulkResult[];
+	return ctx.writeLock.run(scope, () =>
+		judgeAndWrite(ctx, user, grants, scope, valid, results, submitOnly, opts.units),
+	);
+}
 
+/** The part of `writeDocs` under the scope's write lock: read the stored versions, judge, write. */
+async function judgeAndWrite(
+	ctx: ServerContext,
+	user: UserRecord,
+	grants: ScopeGrant[],
+	scope: string,
+	valid: { index: number; doc: StoredDoc }[],
+	results: (BulkResult | undefined)[],
+	submitOnly: boolean,
+	units: PolicyUnit[] | undefined,
+): Promise<BulkResult[]> {
 	// The current revision of every document sent (live or deleted), the live versions, then the
 	// documents the rules refer to (the round of an answer).
 	const current = new Map<string, { rev: string; deleted: boolean }>();
@@ -122,7 +140,7 @@ export async function writeDocs(
 			scope,
 			doc: item.doc,
 			stored: stored.get(item.doc._id),
-			...(opts.units ? { units: opts.units } : {}),
+			...(units ? { units } : {}),
 		});
 		results[item.index] = writer.ok
 			? { id: item.doc._id, error: 'conflict', reason: 'Document update conflict.' }
@@ -168,7 +186,8 @@ export async function writeDocs(
 			lookup: (id) => stored.get(id),
 			roundFile: (id) => files.get(id),
 			template: (id) => templates.get(id),
-			...(opts.units ? { units: opts.units } : {}),
+			now: serverNow,
+			...(units ? { units } : {}),
 		});
 		if (!verdict.ok) {
 			results[item.index] = { id: doc._id, error: 'forbidden', reason: verdict.reason };

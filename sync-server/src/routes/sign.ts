@@ -3,8 +3,9 @@
  * on (the manager's tablet passed to the safety rep). The caller's session stays as it is: the
  * co-signer's name and password are checked like a sign-in (same limiters, same answer for a
  * wrong name or password) and the signature is written as the co-signer, through the same
- * checks as `_bulk_docs` with the co-signer's own grants (decision 0007). It never sets a cookie,
- * never stores the password, and writes nothing but one signature.
+ * checks as `_bulk_docs` with the co-signer's own grants (decision 0007). The name in the record is
+ * the co-signer's account's display name (decision 0016). It never sets a cookie, never stores
+ * the password, and writes nothing but one signature.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from '../../../src/lib/domain/zod.ts';
@@ -28,7 +29,9 @@ export async function signRoutes(app: FastifyInstance, ctx: ServerContext): Prom
 		const signer = await checkPassword(ctx.signIns, ctx.users, name, password, request.ip, ctx.now().getTime());
 		if (signature.type !== 'signature') throw new AppError('bad_request', 'only a signature can be written here');
 		const grants = await ctx.readGrants(signer, scope);
-		const [result] = await writeDocs(ctx, signer, grants, scope, [signature]);
+		// The device cannot know the co-signer's display name: the record takes it from their account.
+		const named = { ...signature, signerName: signer.displayName };
+		const [result] = await writeDocs(ctx, signer, grants, scope, [named]);
 		if (result && 'error' in result) {
 			const code = result.error === 'conflict' || result.error === 'invalid' ? result.error : 'forbidden';
 			throw new AppError(code, result.reason);

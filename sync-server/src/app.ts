@@ -21,7 +21,7 @@ import { scopeRoutes } from './routes/scope.ts';
 import { builtHashes, securityHeaders } from './security-headers.ts';
 import { sessionRoutes, setSessionCookie } from './routes/session.ts';
 import { signRoutes } from './routes/sign.ts';
-import { sendAppShell, staticRoutes, wantsAppShell } from './routes/static.ts';
+import { MISSING_FILE_REASON, sendAppShell, staticRoutes, wantsAppShell, wantsFile } from './routes/static.ts';
 import { seedIfEmpty } from './seed/demo.ts';
 import type { StorageConfig } from './store/storage.ts';
 import { openStorage } from './store/storage.ts';
@@ -135,6 +135,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
 	app.setNotFoundHandler((request, reply) => {
 		if (opts.staticDir && wantsAppShell(request)) return sendAppShell(reply);
+		// An old version's chunk must fail as itself, never arrive as the app's HTML; a later
+		// deploy may add the file, so the 404 is not cached.
+		if (opts.staticDir && wantsFile(request)) {
+			return sendError(reply.header('cache-control', 'no-cache'), new AppError('not_found', MISSING_FILE_REASON));
+		}
 		return sendError(reply, new AppError('not_found', 'missing'));
 	});
 

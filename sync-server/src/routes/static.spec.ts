@@ -154,7 +154,9 @@ async function signInScripts(shell: string): Promise<string[]> {
 	const referenced = [...shell.matchAll(/(?:href="|import\(")(\/_app\/immutable\/[^"]+\.js)"/g)].map((m) => m[1]);
 	const roots = referenced.map((url) => byFile.get(url ?? '') ?? '');
 	expect(roots.every(Boolean), 'every script of the shell is in the manifest').toBe(true);
-	roots.push(await nodeOf('+layout.svelte'), await nodeOf('sign-in/+page.svelte'));
+	// Kit starts with the root layout and the root error page (node 1, Kit's own), then the page.
+	const errorPage = Object.keys(manifest).find((key) => key.endsWith('/nodes/1.js')) ?? '';
+	roots.push(await nodeOf('+layout.svelte'), errorPage, await nodeOf('sign-in/+page.svelte'));
 	// The update prompt imports workbox-window as soon as the page is there.
 	const eager = Object.keys(manifest).filter((key) => key.includes('/workbox-window/'));
 	expect(eager).toHaveLength(1);

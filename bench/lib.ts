@@ -108,7 +108,7 @@ export async function startTrygg(opts: { staticDir?: string } = {}): Promise<Tar
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			TRYGG_DATA_DIR: dir,
-			TRYGG_LOG: 'false',
+			LOG_LEVEL: 'silent',
 			...(opts.staticDir ? { TRYGG_STATIC_DIR: opts.staticDir } : {}),
 		},
 		stdio: ['ignore', 'ignore', 'inherit'],

@@ -10,13 +10,13 @@
  * first only when `build/` is missing or older than the sources (as `npm start` does).
  * Results go to stdout; docs/benchmarks.md keeps the recorded figures.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import ts from 'typescript';
 import config from '../playwright.config.ts';
+import { BUILD_DIR, buildIfStale } from '../scripts/build-fresh.ts';
 import { arg, median, percentile, startTrygg } from './lib.ts';
 
 /** What the in-page half (`round-ui.page.ts`) offers, through `tryggBenchOf()`. */
@@ -68,24 +68,6 @@ const ITEMS = 60;
 const PHOTOS = 20;
 
 const root = path.resolve(import.meta.dirname, '..');
-const build = path.join(root, 'build');
-
-/** Newest modification time under `p`, 0 when missing (as scripts/start.ts). */
-function newest(p: string): number {
-	if (!existsSync(p)) return 0;
-	const stat = statSync(p);
-	if (!stat.isDirectory()) return stat.mtimeMs;
-	return readdirSync(p).reduce((max, name) => Math.max(max, newest(path.join(p, name))), stat.mtimeMs);
-}
-
-function buildIfStale(): void {
-	const marker = path.join(build, '200.html');
-	const sources = ['src', 'static', 'vite.config.ts', 'package.json'].map((p) => newest(path.join(root, p)));
-	if (existsSync(marker) && statSync(marker).mtimeMs >= Math.max(...sources)) return;
-	process.stdout.write('Building the app (build/ is missing or stale)…\n');
-	const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-	if (result.status !== 0) throw new Error('the build failed');
-}
 
 /** The in-page half, as a classic script (its only import is a type). */
 function pageScript(): string {
@@ -292,7 +274,7 @@ function fmt(ms: number): string {
 
 async function main(): Promise<void> {
 	buildIfStale();
-	const server = await startTrygg({ staticDir: build });
+	const server = await startTrygg({ staticDir: BUILD_DIR });
 	const launch = config.use?.launchOptions ?? {};
 	const browser = await chromium.launch({ ...launch, headless: true });
 	const rows: Row[] = [];

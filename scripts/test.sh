@@ -18,6 +18,7 @@ fi
 
 echo "== lint"; npm run --silent lint
 echo "== types"; npm run --silent check
-echo "== unit"; npx vitest run
+# The build before the unit tests: the server specs of the static files read it.
 echo "== build"; npm run --silent build
+echo "== unit"; npx vitest run
 echo "== e2e"; npx playwright test

@@ -14,6 +14,8 @@ import type { TrustProxy } from './auth/trust-proxy.ts';
 import { fastifyTrustProxy } from './auth/trust-proxy.ts';
 import { UserStore } from './auth/users.ts';
 import { ServerContext, sendError } from './context.ts';
+import type { LogOptions } from './logging.ts';
+import { logAborted, loggerOptions } from './logging.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { blobRoutes } from './routes/blobs.ts';
@@ -21,7 +23,7 @@ import { scopeRoutes } from './routes/scope.ts';
 import { builtHashes, securityHeaders } from './security-headers.ts';
 import { sessionRoutes, setSessionCookie } from './routes/session.ts';
 import { signRoutes } from './routes/sign.ts';
-import { sendAppShell, staticRoutes, wantsAppShell } from './routes/static.ts';
+import { MISSING_FILE_REASON, sendAppShell, staticRoutes, wantsAppShell, wantsFile } from './routes/static.ts';
 import { seedIfEmpty } from './seed/demo.ts';
 import type { StorageConfig } from './store/storage.ts';
 import { openStorage } from './store/storage.ts';
@@ -32,7 +34,8 @@ export type AppOptions = {
 	staticDir?: string;
 	sessionSecret?: string;
 	secureCookies?: boolean;
-	logger?: boolean;
+	/** The request log's level and stream; no log without it. */
+	log?: LogOptions;
 	now?: () => Date;
 	/** Seed the demo organisation when the store is empty. */
 	seedDemo?: boolean;
@@ -49,11 +52,6 @@ declare module 'fastify' {
 		/** True when this start seeded the demo organisation. */
 		seeded: boolean;
 	}
-}
-
-/** Path for logs with user names (in `user-<name>` scopes) blanked out. */
-function logPath(url: string): string {
-	return (url.split('?')[0] ?? '').replace(/\/user-[^/]*/g, '/user-*');
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -83,15 +81,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		bodyLimit: BODY_LIMIT,
 		// `request.ip` (the sign-in limit's key) is the socket address unless proxies are trusted.
 		trustProxy: fastifyTrustProxy(opts.trustProxy ?? false),
-		logger: opts.logger
-			? {
-					level: 'info',
-					serializers: {
-						req: (req: { method: string; url: string }) => ({ method: req.method, url: logPath(req.url) }),
-						res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-					},
-				}
-			: false,
+		// One line per request, nothing personal in it (logging.ts); none at all unless asked for.
+		...(opts.log ? loggerOptions(opts.log) : { logger: false }),
 	});
 	app.decorate('seeded', seeded);
 
@@ -102,6 +93,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		done(null, Object.fromEntries(new URLSearchParams(String(body))));
 	});
 
+	// The request log's line for a request the client left before its answer (logging.ts).
+	if (opts.log) app.addHook('onRequestAbort', async (request) => logAborted(request));
 	app.addHook('onRequest', async (request, reply) => {
 		if (isCrossSite(request)) {
 			return sendError(reply, new AppError('forbidden', 'cross-origin request refused'));
@@ -135,6 +128,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
 	app.setNotFoundHandler((request, reply) => {
 		if (opts.staticDir && wantsAppShell(request)) return sendAppShell(reply);
+		// An old version's chunk must fail as itself, never arrive as the app's HTML; a later
+		// deploy may add the file, so the 404 is not cached.
+		if (opts.staticDir && wantsFile(request)) {
+			return sendError(reply.header('cache-control', 'no-cache'), new AppError('not_found', MISSING_FILE_REASON));
+		}
 		return sendError(reply, new AppError('not_found', 'missing'));
 	});
 

@@ -10,6 +10,7 @@ import type { Session } from './auth/session.ts';
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE, decodeSession, renewal } from './auth/session.ts';
 import { SignInGuard } from './auth/sign-in.ts';
 import type { UserRecord, UserStore } from './auth/users.ts';
+import { noteErrorName } from './logging.ts';
 import type { PolicyUnit } from './policy/access.ts';
 import { grantsFor, mayRead } from './policy/access.ts';
 import type { DocStore } from './store/doc-store.ts';
@@ -145,8 +146,9 @@ export class ServerContext {
 	}
 }
 
-/** Send a CouchDB-shaped error. */
+/** Send a CouchDB-shaped error (its name goes into the request's log line, its reason does not). */
 export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
+	noteErrorName(reply, err.code);
 	if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
 	return reply.code(err.status).type('application/json').send(err.toBody());
 }

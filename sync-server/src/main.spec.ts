@@ -136,6 +136,34 @@ describe('main.ts start-up', () => {
 		expectOneLine(run.stderr(), /TRUST_PROXY must be a number of proxies or a list of proxy addresses/);
 	});
 
+	it('refuses a LOG_LEVEL that is not a level', async () => {
+		const run = start({ TRYGG_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'chatty' });
+		expect(await run.exit).toBe(1);
+		expectOneLine(run.stderr(), /LOG_LEVEL chatty is not one of fatal, error, warn, info, debug, trace, silent/);
+	});
+
+	it('logs one line per request on standard output by default, and none with LOG_LEVEL=silent', async () => {
+		const requestLines = async (env: Record<string, string>): Promise<Record<string, unknown>[]> => {
+			const run = start({ TRYGG_DATA_DIR: path.join(dir, 'data'), ...env });
+			await listening(run);
+			const url = /running at (http:\/\/\S+)/.exec(run.stdout())?.[1] ?? '';
+			expect((await fetch(`${url}db/user-chef/_changes?since=0`)).status).toBe(401);
+			run.child.kill('SIGINT');
+			expect(await run.exit).toBe(0);
+			expect(run.stdout()).not.toContain('user-chef');
+			return run
+				.stdout()
+				.split('\n')
+				.filter((line) => line.startsWith('{'))
+				.map((line) => JSON.parse(line) as Record<string, unknown>)
+				.filter((line) => line.msg === 'request');
+		};
+		expect(await requestLines({})).toEqual([
+			expect.objectContaining({ method: 'GET', route: '/db/:scope/_changes', status: 401, scope: 'user' }),
+		]);
+		expect(await requestLines({ LOG_LEVEL: 'silent' })).toEqual([]);
+	}, 60_000);
+
 	it('seeds, listens, and exits 0 on a SIGINT sent right after the ready line, with nothing on stderr', async () => {
 		const data = path.join(dir, 'data');
 		await mkdir(data);

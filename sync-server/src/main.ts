@@ -11,6 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { TrustProxy } from './auth/trust-proxy.ts';
 import { parseTrustProxy } from './auth/trust-proxy.ts';
+import type { LogLevel } from './logging.ts';
+import { parseLogLevel } from './logging.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
 import { StoreOpenError } from './store/doc-store.ts';
 import { storageConfigFromEnv } from './store/storage.ts';
@@ -57,8 +59,10 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 
 	const storage = storageConfigFromEnv(process.env, dataDir);
 	let trustProxy: TrustProxy = false;
+	let logLevel: LogLevel = 'info';
 	try {
 		trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+		logLevel = parseLogLevel(process.env.LOG_LEVEL);
 	} catch (err) {
 		fail((err as Error).message);
 	}
@@ -70,7 +74,7 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 			...(staticDir ? { staticDir } : {}),
 			sessionSecret: secret,
 			secureCookies: process.env.SECURE_COOKIES === 'true',
-			logger: process.env.TRYGG_LOG === 'true',
+			log: { level: logLevel },
 			seedDemo: true,
 			trustProxy,
 		});

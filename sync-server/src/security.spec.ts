@@ -604,7 +604,8 @@ describe('sessions end and pages are hardened', () => {
 	 * `reader`, when someone may read `scope`).
 	 */
 	async function expectEnded(what: string, cookie: string, scope: string, reader?: string): Promise<void> {
-		const doc = docFor(scope) as { _id: string };
+		// Refused before any write rule runs, so whose name it carries does not matter.
+		const doc = docFor(scope, 'chef') as { _id: string };
 		const requests: InjectOptions[] = [
 			{ method: 'GET', url: '/api/me' },
 			{ method: 'GET', url: '/api/prereport-rounds' },
@@ -710,7 +711,7 @@ describe('sessions end and pages are hardened', () => {
 			payload: [],
 		});
 		expect(res.statusCode).toBe(200);
-		const doc = docFor('unit-a1');
+		const doc = docFor('unit-a1', 'chef'); // refused as revoked before any write rule runs
 		for (const req of [
 			{ method: 'GET', url: '/db/unit-a1/_changes?include_docs=true' },
 			{ method: 'GET', url: '/db/unit-a1' },

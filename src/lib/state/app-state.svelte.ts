@@ -6,27 +6,30 @@
  * nothing unsent wipes the person's database from the device (shared tablets, decision 0014).
  */
 import { AppError, meSchema, type LiveDoc, type Me, type ErrorCode } from '../domain/index.ts';
-import { openUserDb, type OutboxEntry, type StoredDoc, type TryggDb } from '../db/app-db.ts';
-import {
-	discardRefused,
-	liveLastSync,
-	liveOutbox,
-	liveOutboxIds,
-	type OutboxIds,
-	retryAllRefused,
-	retryRefused,
-	saveDoc,
-	saveDocs,
-	type SaveOptions,
-} from '../db/docs-repo.ts';
-import { forgetPersonIfSent, unsentCount } from '../db/sign-out.ts';
-import { BlobSync } from '../sync/blob-sync.ts';
+import type { OutboxEntry, StoredDoc, TryggDb } from '../db/app-db.ts';
+import type { OutboxIds, SaveOptions, saveDocs } from '../db/docs-repo.ts';
+import type { BlobSync } from '../sync/blob-sync.ts';
 import { requestJson } from '../sync/http.ts';
-import { Replicator, type SyncEvent } from '../sync/replicator.ts';
+import type { Replicator, SyncEvent } from '../sync/replicator.ts';
 import { Live } from './live.svelte.ts';
 import { clock } from './clock.ts';
 import { errorCode } from './errors.ts';
-import { followServerClock, noteReading, timeTellingFetch } from './server-clock.ts';
+import { timeTellingFetch } from './server-time-fetch.ts';
+
+type Device = typeof import('./device.ts');
+let device: Promise<Device> | undefined;
+
+/**
+ * The device's database and sync (Dexie, the replicator), loaded on first need: once someone
+ * signs in or is remembered on the device. A first visit's sign-in page never loads them.
+ */
+export function loadDevice(): Promise<Device> {
+	device ??= import('./device.ts').catch((err: unknown) => {
+		device = undefined; // offline before it was ever cached: try again next time
+		throw err;
+	});
+	return device;
+}
 
 const ME_KEY = 'trygg.me';
 /** How long a local save waits before the push starts (the page updates first). */
@@ -57,6 +60,8 @@ export class AppState {
 	/** Scopes whose access was withdrawn during this visit (their data has left the device). */
 	revokedScopes = $state<string[]>([]);
 	db = $state.raw<TryggDb | null>(null);
+	/** The loaded device module; set before `db`, so wherever `db` is set this is too. */
+	#device: Device | null = null;
 	#replicator: Replicator | null = null;
 	/** Photo uploads and lazy downloads (architecture §8), alongside document sync. */
 	blobSync: BlobSync | null = null;
@@ -68,9 +73,15 @@ export class AppState {
 	#stopClock: (() => void) | undefined;
 
 	// Counts come from the device database itself, never from counters kept beside it.
-	readonly outbox = $derived(this.db ? new Live<OutboxEntry[]>(liveOutbox(this.db), []) : null);
-	readonly #lastSync = $derived(this.db ? new Live<string | undefined>(liveLastSync(this.db)) : null);
-	readonly #outboxIds = $derived(this.db ? new Live<OutboxIds>(liveOutboxIds(this.db)) : null);
+	readonly outbox = $derived(
+		this.db && this.#device ? new Live<OutboxEntry[]>(this.#device.liveOutbox(this.db), []) : null,
+	);
+	readonly #lastSync = $derived(
+		this.db && this.#device ? new Live<string | undefined>(this.#device.liveLastSync(this.db)) : null,
+	);
+	readonly #outboxIds = $derived(
+		this.db && this.#device ? new Live<OutboxIds>(this.#device.liveOutboxIds(this.db)) : null,
+	);
 	readonly pendingCount = $derived(this.#outboxIds?.current?.pending.length ?? 0);
 	readonly refusedCount = $derived(this.#outboxIds?.current?.refused.length ?? 0);
 	readonly revokedCount = $derived(this.#outboxIds?.current?.revoked.length ?? 0);
@@ -96,12 +107,19 @@ export class AppState {
 	}
 	readonly writableUnits = $derived(this.me?.scopes.filter((s) => s.unitId !== null && s.write) ?? []);
 
-	#initialised = false;
+	#initialised: Promise<void> | null = null;
 
-	/** Called once in the browser: restore the person remembered on this device and start syncing. */
-	init(): void {
-		if (this.#initialised) return;
-		this.#initialised = true;
+	/**
+	 * Called in the browser before the first page is made (the root layout's load waits for it):
+	 * restore the person remembered on this device, their database open, and start syncing.
+	 * Later calls return the first call's promise.
+	 */
+	init(): Promise<void> {
+		this.#initialised ??= this.#init();
+		return this.#initialised;
+	}
+
+	async #init(): Promise<void> {
 		this.online = navigator.onLine;
 		addEventListener('online', () => {
 			this.online = true;
@@ -114,7 +132,16 @@ export class AppState {
 		});
 		const me = readCachedMe();
 		if (!me) return;
-		this.#open(me);
+		let loaded: Device;
+		try {
+			loaded = await loadDevice();
+		} catch {
+			// The app's files are not all on the device yet and the network is away: still signed in.
+			this.me = me;
+			this.lastError = 'network';
+			return;
+		}
+		this.#open(me, loaded);
 		// The page shows what is on the device first; the session check and sync start when the
 		// main thread is next idle, so they do not compete with that first paint.
 		whenIdle(() => {
@@ -122,24 +149,25 @@ export class AppState {
 		});
 	}
 
-	#open(me: Me): void {
+	#open(me: Me, loaded: Device): void {
 		this.me = me;
+		this.#device = loaded;
 		if (this.db?.name !== `trygg-${me.name}`) {
 			void this.#replicator?.stop();
-			this.db = openUserDb(me.name);
+			this.db = loaded.openUserDb(me.name);
 			// The one place the recording clock learns the server's: from this person's database.
 			this.#stopClock?.();
-			this.#stopClock = followServerClock(this.db);
+			this.#stopClock = loaded.followServerClock(this.db);
 			this.revokedScopes = [];
 			this.#refreshedFor = [];
-			this.#replicator = new Replicator({
+			this.#replicator = new loaded.Replicator({
 				db: this.db,
 				fetch: (url, init) => fetch(url, init),
 				scopes: () => this.me?.scopes.map((s) => s.scope) ?? [],
 				onEvent: (e) => this.#onSync(e),
 			});
 			void this.blobSync?.stop();
-			this.blobSync = new BlobSync({ db: this.db, fetch: (url, init) => fetch(url, init) });
+			this.blobSync = new loaded.BlobSync({ db: this.db, fetch: (url, init) => fetch(url, init) });
 		}
 		this.sessionExpired = false;
 		const opened = ++this.#opened;
@@ -184,20 +212,24 @@ export class AppState {
 
 	/** Sign in against the server; on success the device remembers the person for offline use. */
 	async signIn(name: string, password: string): Promise<void> {
+		// Fetched while the server checks the password; a refused sign-in leaves it unused.
+		const loading = loadDevice();
+		loading.catch(() => undefined);
 		// The answers tell the server's clock: kept, so even the first save records on it.
 		const timed = timeTellingFetch((url, init) => fetch(url, init));
 		await requestJson(timed.fetch, '/db/_session', { method: 'POST', body: { name, password } });
 		const me = meSchema.parse(await requestJson(timed.fetch, '/api/me'));
+		const loaded = await loading;
 		localStorage.setItem(ME_KEY, JSON.stringify(me));
-		this.#open(me);
-		if (this.db) await noteReading(this.db, timed.last()).catch(() => undefined);
+		this.#open(me, loaded);
+		if (this.db) await loaded.noteReading(this.db, timed.last()).catch(() => undefined);
 		// Ask the browser not to evict unsynced work under storage pressure.
 		void navigator.storage?.persist?.().catch(() => false);
 	}
 
 	/** Changes and photos of the signed-in person not accepted by the server yet (asked before sign-out). */
 	async unsentCount(): Promise<number> {
-		return this.db ? unsentCount(this.db) : 0;
+		return this.db && this.#device ? this.#device.unsentCount(this.db) : 0;
 	}
 
 	/**
@@ -220,7 +252,7 @@ export class AppState {
 		this.#opened++;
 		localStorage.removeItem(ME_KEY);
 		await requestJson(fetch, '/db/_session', { method: 'DELETE' }).catch(() => undefined);
-		if (name) await forgetPersonIfSent(name, localStorage).catch(() => false);
+		if (name && this.#device) await this.#device.forgetPersonIfSent(name, localStorage).catch(() => false);
 	}
 
 	/**
@@ -256,16 +288,16 @@ export class AppState {
 	 * share one push. The change is already in the outbox, so nothing waits on the push.
 	 */
 	async save(doc: LiveDoc, options?: SaveOptions): Promise<StoredDoc> {
-		if (!this.db) throw new AppError('unauthorized', 'not signed in');
-		const stored = await saveDoc(this.db, doc, undefined, options);
+		if (!this.db || !this.#device) throw new AppError('unauthorized', 'not signed in');
+		const stored = await this.#device.saveDoc(this.db, doc, undefined, options);
 		this.#kickSoon();
 		return stored;
 	}
 
 	/** Save several documents in one device transaction (all or none), then sync them like `save`. */
 	async saveAll(docs: Parameters<typeof saveDocs>[1]): Promise<StoredDoc[]> {
-		if (!this.db) throw new AppError('unauthorized', 'not signed in');
-		const stored = await saveDocs(this.db, docs);
+		if (!this.db || !this.#device) throw new AppError('unauthorized', 'not signed in');
+		const stored = await this.#device.saveDocs(this.db, docs);
 		this.#kickSoon();
 		return stored;
 	}
@@ -281,22 +313,22 @@ export class AppState {
 
 	/** Send one refused or revoked change again. */
 	async retryChange(docId: string): Promise<void> {
-		if (!this.db) return;
-		await retryRefused(this.db, docId);
+		if (!this.db || !this.#device) return;
+		await this.#device.retryRefused(this.db, docId);
 		this.retry();
 	}
 
 	/** Send every refused change again. */
 	async retryAllRefused(): Promise<void> {
-		if (!this.db) return;
-		await retryAllRefused(this.db);
+		if (!this.db || !this.#device) return;
+		await this.#device.retryAllRefused(this.db);
 		this.retry();
 	}
 
 	/** Give up a refused or revoked change; the server's version (if any) comes back. */
 	async discardChange(docId: string): Promise<void> {
-		if (!this.db) return;
-		await discardRefused(this.db, docId);
+		if (!this.db || !this.#device) return;
+		await this.#device.discardRefused(this.db, docId);
 		this.retry();
 	}
 

@@ -7,9 +7,10 @@
  */
 import type { TryggDb } from '../db/app-db.ts';
 import { liveClockOffset, noteServerTime } from '../db/docs-repo.ts';
-import { SERVER_TIME_HEADER } from '../domain/hlc.ts';
-import type { FetchLike } from '../sync/http.ts';
 import { clock } from './clock.ts';
+import type { ServerTime } from './server-time-fetch.ts';
+
+export { timeTellingFetch, type ServerTime } from './server-time-fetch.ts';
 
 /**
  * Keep `target.serverOffsetMs` at the offset stored in `db`, as it changes. Returns the function
@@ -25,29 +26,6 @@ export function followServerClock(db: TryggDb, target: { serverOffsetMs: number 
 		error: () => undefined,
 	});
 	return () => subscription.unsubscribe();
-}
-
-/** The server's clock as one answer told it, and this device's when the answer came. */
-export type ServerTime = { serverMs: number; receivedMs: number };
-
-/**
- * A fetch that notes the server's clock of the last answer that told it (`x-trygg-time`): sign-in
- * happens before the person's device database is open, so the reading is kept until it can be stored.
- */
-export function timeTellingFetch(
-	inner: FetchLike,
-	now: () => Date = clock.now,
-): { fetch: FetchLike; last: () => ServerTime | undefined } {
-	let last: ServerTime | undefined;
-	return {
-		fetch: async (url, init) => {
-			const response = await inner(url, init);
-			const serverMs = Number(response.headers.get(SERVER_TIME_HEADER) ?? Number.NaN);
-			if (Number.isFinite(serverMs)) last = { serverMs, receivedMs: now().getTime() };
-			return response;
-		},
-		last: () => last,
-	};
 }
 
 /** Store a reading taken before the database was open (see `timeTellingFetch`). */

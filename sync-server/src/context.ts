@@ -13,9 +13,12 @@ import type { UserRecord, UserStore } from './auth/users.ts';
 import type { PolicyUnit } from './policy/access.ts';
 import { grantsFor, mayRead } from './policy/access.ts';
 import type { DocStore } from './store/doc-store.ts';
+import { LocalDocs } from './store/local-docs.ts';
 
 export class ServerContext {
 	readonly store: DocStore;
+	/** `_local` documents with revisions checked by Trygg, whatever the store (decision 0016). */
+	readonly local: LocalDocs;
 	readonly users: UserStore;
 	readonly secret: string;
 	readonly secureCookies: boolean;
@@ -37,6 +40,7 @@ export class ServerContext {
 		uuid: string;
 	}) {
 		this.store = opts.store;
+		this.local = new LocalDocs(opts.store);
 		this.users = opts.users;
 		this.secret = opts.secret;
 		this.secureCookies = opts.secureCookies;

@@ -16,6 +16,7 @@ import { mkdir } from 'node:fs/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import PouchDB from 'pouchdb';
 import expressPouch from 'express-pouchdb';
+import { KeyedLock } from '../../sync-server/src/store/local-docs.ts';
 
 export type ReferenceCouch = { url: string; close: () => Promise<void> };
 
@@ -47,13 +48,16 @@ export async function startReferenceCouch(opts: {
 	app.put(
 		'/:db/_local/:id',
 		json,
-		couchLikely(async (req) => {
-			const path = `/${encodeURIComponent(String(req.params.db))}/_local/${encodeURIComponent(String(req.params.id))}`;
-			const current = await ask(req, path);
-			const body = req.body as Record<string, unknown>;
-			if (current.ok) body._rev = ((await current.json()) as { _rev: string })._rev;
-			else delete body._rev;
-		}),
+		couchLikely(
+			async (req) => {
+				const current = await ask(req, localPath(req));
+				const body = req.body as Record<string, unknown>;
+				if (current.ok) body._rev = ((await current.json()) as { _rev: string })._rev;
+				else delete body._rev;
+			},
+			// One write of a local document at a time, read to answer: PouchDB must not see a race.
+			(req) => localPath(req),
+		),
 	);
 	app.post(
 		'/:db/_bulk_docs',
@@ -106,14 +110,34 @@ function illFormed(value: unknown): boolean {
  * A handler that refuses what CouchDB's JSON parser refuses, lets `amend` change the parsed
  * body as CouchDB would treat it, then hands the request on to express-pouchdb.
  */
-function couchLikely(amend: (req: Request) => Promise<void>) {
+function couchLikely(amend: (req: Request) => Promise<void>, lockKey?: (req: Request) => string) {
+	const lock = new KeyedLock();
 	return (req: Request, res: Response, next: NextFunction): void => {
 		if (illFormed(req.body)) {
 			res.status(400).json({ error: 'bad_request', reason: 'invalid UTF-8 JSON' });
 			return;
 		}
-		amend(req).then(() => next(), next);
+		if (!lockKey) {
+			amend(req).then(() => next(), next);
+			return;
+		}
+		// Held until express-pouchdb has answered.
+		void lock.run(lockKey(req), async () => {
+			const answered = new Promise((resolve) => res.once('close', resolve));
+			try {
+				await amend(req);
+			} catch (err) {
+				next(err);
+				return;
+			}
+			next();
+			await answered;
+		});
 	};
+}
+
+function localPath(req: Request): string {
+	return `/${encodeURIComponent(String(req.params.db))}/_local/${encodeURIComponent(String(req.params.id))}`;
 }
 
 if (import.meta.main) {

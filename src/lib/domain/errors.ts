@@ -28,6 +28,12 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** The reason the server gives with `{error: 'revoked'}` (status 403). Clients act on the code, not this text. */
 export const REVOKED_REASON = 'Your access to this scope was revoked.';
 
+/**
+ * How a per-document reason begins when the database behind the sync server (Apache CouchDB)
+ * refused a document Trygg's rules took; the database's own reason follows after `: `.
+ */
+export const STORE_REFUSED_REASON = 'The database refused this document';
+
 /** CouchDB's error body. */
 export const couchErrorSchema = z.object({ error: z.string(), reason: z.string() });
 export type CouchError = z.infer<typeof couchErrorSchema>;

@@ -488,6 +488,8 @@ export const en: Record<MessageKey, string> = {
 	'sync.queue.deletedElsewhere': 'Someone else deleted the document while you were changing it. The delete stands.',
 	'sync.queue.unknownVersion':
 		'The server does not recognise the version this change is based on, so it cannot be sent. Discard the change and make it again.',
+	'sync.queue.storeRefused':
+		"The server's database did not take this change, although it follows the rules. The change stays here. Contact whoever runs Trygg.",
 	'sync.queue.noneWaiting': 'Nothing is waiting.',
 	'sync.queue.type.round': 'Safety round',
 	'sync.queue.type.unit': 'Unit',

@@ -1,10 +1,11 @@
 /**
- * A refused sign-in (429) shows the wait the server named in `Retry-After`, translated.
+ * A refused sign-in (429) shows the wait the server named in `Retry-After`, translated; a change
+ * the database behind the server refused is told apart from one the rules refused.
  */
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../domain/index.ts';
+import { AppError, STORE_REFUSED_REASON } from '../domain/index.ts';
 import { requestJson } from '../sync/http.ts';
-import { messageFor } from './errors.ts';
+import { messageFor, messageForRefused } from './errors.ts';
 
 const refused = (retryAfter: string | undefined) => async () =>
 	new Response(JSON.stringify({ error: 'rate_limited', reason: 'Too many failed sign-ins. Try again in 30 s.' }), {
@@ -29,6 +30,20 @@ describe('messageFor a 429', () => {
 		expect(messageFor(await failure(undefined))).toBe('För många försök. Vänta en stund och försök igen.');
 		expect(messageFor(await failure('Wed, 21 Oct 2026 07:28:00 GMT'))).toBe(
 			'För många försök. Vänta en stund och försök igen.',
+		);
+	});
+});
+
+describe('messageForRefused', () => {
+	it('names the database behind the server when it refused a change, with or without its reason', () => {
+		const text =
+			'Serverns databas tog inte emot ändringen, fast den följer reglerna. Ändringen finns kvar här. Kontakta den som förvaltar Trygg.';
+		expect(messageForRefused({ code: 'invalid', reason: `${STORE_REFUSED_REASON}: invalid UTF-8 JSON` })).toBe(text);
+		expect(messageForRefused({ code: 'too_large', reason: STORE_REFUSED_REASON })).toBe(text);
+		expect(messageForRefused({ code: 'forbidden', reason: `${STORE_REFUSED_REASON}: only admins` })).toBe(text);
+		// A refusal by Trygg's own rules keeps its own message.
+		expect(messageForRefused({ code: 'invalid', reason: 'status: Invalid option' })).toBe(
+			'Uppgifterna är inte giltiga: status: Invalid option',
 		);
 	});
 });

@@ -1,7 +1,7 @@
 /**
  * The one place where a caught error becomes a translated message for the user.
  */
-import { AppError, ERROR_CODES, type ErrorCode } from '../domain/index.ts';
+import { AppError, ERROR_CODES, STORE_REFUSED_REASON, type ErrorCode } from '../domain/index.ts';
 import { CLOCK_AHEAD_REASON } from '../domain/hlc.ts';
 import { BAD_REV_REASON } from '../domain/merge.ts';
 import { t } from '../i18n/i18n.svelte.ts';
@@ -42,10 +42,14 @@ export function messageForStored(error: { code: string; reason: string }): strin
  * Message for a change the server refused. A refused `conflict` is the one conflict the merge
  * does not resolve: the document was deleted elsewhere (the delete wins, see domain/merge.ts).
  * A per-document `bad_request` is a `_rev` the server does not take (not a canonical revision):
- * sending it again cannot help.
+ * sending it again cannot help. The database behind the server (CouchDB) may refuse a change the
+ * rules took; its own reason stays in the stored error.
  */
 export function messageForRefused(error: { code: string; reason: string }): string {
 	if (error.code === 'conflict') return t('sync.queue.deletedElsewhere');
+	if (error.reason === STORE_REFUSED_REASON || error.reason.startsWith(`${STORE_REFUSED_REASON}: `)) {
+		return t('sync.queue.storeRefused');
+	}
 	if (error.reason === CLOCK_AHEAD_REASON) return t('sync.queue.clockAhead');
 	if (error.reason === BAD_REV_REASON) return t('sync.queue.unknownVersion');
 	return messageForStored(error);

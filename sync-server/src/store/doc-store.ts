@@ -21,8 +21,15 @@ export type ChangeRow = {
 
 export type ChangesResult = { results: ChangeRow[]; last_seq: string };
 
-/** Per-document answer of a write, in request order. */
-export type WriteResult = { id: string; rev: string } | { id: string; error: 'conflict'; reason: string };
+/**
+ * Per-document answer of a write, in request order. Only CouchDB refuses a document otherwise
+ * than with a conflict (its reason after STORE_REFUSED_REASON): `invalid` for JSON it will
+ * not take (a lone surrogate), `too_large` over its `max_document_size`, `forbidden` from a
+ * `validate_doc_update` of its own.
+ */
+export type WriteResult =
+	| { id: string; rev: string }
+	| { id: string; error: 'conflict' | 'invalid' | 'too_large' | 'forbidden'; reason: string };
 
 export type AllDocsRow =
 	| { id: string; key: string; value: { rev: string; deleted?: boolean }; doc?: StoredDoc | null }

@@ -169,7 +169,8 @@ describe('sync server on CouchDB', () => {
 		const cookie = await signIn(one, 'chef');
 		const headers = { cookie, 'content-type': 'application/json' };
 		// The scope holds documents, so CouchDB 3.5 would store the edit as generation 2.
-		const doc = { ...round(), _rev: '1-0123456789abcdef0123456789abcdef' };
+		const fresh = round();
+		const doc = { ...fresh, _id: String(fresh._id), _rev: '1-0123456789abcdef0123456789abcdef' };
 		const res = await fetch(`${base(one)}/db/unit-a1/_bulk_docs`, {
 			method: 'POST',
 			headers,

@@ -14,10 +14,13 @@ import { noteErrorName } from './logging.ts';
 import type { PolicyUnit } from './policy/access.ts';
 import { grantsFor, mayRead } from './policy/access.ts';
 import type { DocStore } from './store/doc-store.ts';
+import { LocalDocs } from './store/local-docs.ts';
 import { ScopeWriteLock } from './store/write-lock.ts';
 
 export class ServerContext {
 	readonly store: DocStore;
+	/** `_local` documents with revisions checked by Trygg, whatever the store (decision 0016). */
+	readonly local: LocalDocs;
 	readonly users: UserStore;
 	readonly secret: string;
 	readonly secureCookies: boolean;
@@ -41,6 +44,7 @@ export class ServerContext {
 		uuid: string;
 	}) {
 		this.store = opts.store;
+		this.local = new LocalDocs(opts.store);
 		this.users = opts.users;
 		this.secret = opts.secret;
 		this.secureCookies = opts.secureCookies;

@@ -140,19 +140,48 @@ describe('sync server on CouchDB', () => {
 	it('stores checkpoints as local documents and refuses a stale one', async () => {
 		const cookie = await signIn(one, 'chef');
 		const headers = { cookie, 'content-type': 'application/json' };
-		const put = await fetch(`${base(one)}/db/org/_local/device-1`, {
-			method: 'PUT',
-			headers,
-			body: JSON.stringify({ since: '0' }),
-		});
-		expect(put.status).toBe(201);
-		const again = await fetch(`${base(two)}/db/org/_local/device-1`, {
-			method: 'PUT',
-			headers,
-			body: JSON.stringify({ since: '1' }),
-		});
+		const put = (app: FastifyInstance, body: object) =>
+			fetch(`${base(app)}/db/org/_local/device-1`, { method: 'PUT', headers, body: JSON.stringify(body) });
+		const first = await put(one, { since: '0' });
+		expect(first.status).toBe(201);
+		const rev1 = ((await first.json()) as { rev: string }).rev;
+		// CouchDB itself takes all three (decision 0016); the sync server refuses them.
+		const again = await put(two, { since: '1' });
 		expect(again.status).toBe(409);
+		expect(await again.json()).toEqual({ error: 'conflict', reason: 'Document update conflict.' });
+		const second = await put(two, { since: '2', _rev: rev1 });
+		expect(second.status).toBe(201);
+		const rev2 = ((await second.json()) as { rev: string }).rev;
+		expect(rev2).not.toBe(rev1);
+		expect((await put(one, { since: 'stale', _rev: rev1 })).status).toBe(409);
+		const ghost = await fetch(`${base(one)}/db/org/_local/never-written`, {
+			method: 'PUT',
+			headers,
+			body: JSON.stringify({ since: '1', _rev: '0-7' }),
+		});
+		expect(ghost.status).toBe(409);
+		expect((await fetch(`${base(two)}/db/org/_local/never-written`, { headers })).status).toBe(404);
 		const got = await fetch(`${base(two)}/db/org/_local/device-1`, { headers });
-		expect(await got.json()).toMatchObject({ since: '0' });
+		expect(await got.json()).toMatchObject({ since: '2', _rev: rev2 });
+	});
+
+	it('refuses an edit naming a revision of a document the store does not hold, and stores nothing', async () => {
+		const cookie = await signIn(one, 'chef');
+		const headers = { cookie, 'content-type': 'application/json' };
+		// The scope holds documents, so CouchDB 3.5 would store the edit as generation 2.
+		const fresh = round();
+		const doc = { ...fresh, _id: String(fresh._id), _rev: '1-0123456789abcdef0123456789abcdef' };
+		const res = await fetch(`${base(one)}/db/unit-a1/_bulk_docs`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ docs: [doc] }),
+		});
+		expect(await res.json()).toEqual([{ id: doc._id, error: 'conflict', reason: 'Document update conflict.' }]);
+		const all = await fetch(`${base(two)}/db/unit-a1/_all_docs`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ keys: [doc._id] }),
+		});
+		expect(((await all.json()) as { rows: unknown[] }).rows).toEqual([{ key: doc._id, error: 'not_found' }]);
 	});
 });

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReferenceCouch, type ReferenceCouch } from '../support/reference-couch.ts';
-import { AppError } from '../../src/lib/domain/index.ts';
+import { AppError, STORE_REFUSED_REASON } from '../../src/lib/domain/index.ts';
 import { CouchStore, parseCouchUrl } from '../../sync-server/src/store/couch-store.ts';
 import { StoreOpenError } from '../../sync-server/src/store/doc-store.ts';
 
@@ -89,6 +89,105 @@ describe('CouchStore and the service account', () => {
 		expect(JSON.stringify((err as AppError).toBody())).not.toMatch(/127\.0\.0\.1|topsecret|svc/);
 		const refused = new CouchStore({ url: withCredentials(ref.url, 'x', 'y') });
 		await expect(refused.info('org')).rejects.toMatchObject({ code: 'server', status: 500 });
+	});
+});
+
+describe('CouchStore and documents CouchDB refuses', () => {
+	type Doc = { _id: string; [k: string]: unknown };
+	/** CouchDB in front of the reference server, refusing as CouchDB 3.5 does. */
+	function refusing(refuse: (docs: Doc[]) => Response | undefined): typeof fetch {
+		return async (input, init) => {
+			if (String(input).endsWith('/_bulk_docs') && typeof init?.body === 'string') {
+				const answer = refuse((JSON.parse(init.body) as { docs: Doc[] }).docs);
+				if (answer) return answer;
+			}
+			return fetch(input, init);
+		};
+	}
+	const json = (status: number, body: unknown): Response =>
+		new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+	it('splits a request refused whole, so only the document over the size limit is answered, too_large', async () => {
+		let requests = 0;
+		const store = new CouchStore({
+			url,
+			prefix: 'size_',
+			fetch: refusing((docs) => {
+				requests++;
+				const big = docs.find((d) => d.big === true);
+				return big ? json(413, { error: 'document_too_large', reason: big._id }) : undefined;
+			}),
+		});
+		const docs: Doc[] = Array.from({ length: 8 }, (_, i) => ({ _id: `round:s${i}`, type: 'round', big: i === 5 }));
+		const results = await store.bulkDocs('unit-s', docs);
+		expect(results.map((r) => ('rev' in r ? 'ok' : r.error))).toEqual([
+			'ok',
+			'ok',
+			'ok',
+			'ok',
+			'ok',
+			'too_large',
+			'ok',
+			'ok',
+		]);
+		expect(results[5]).toEqual({
+			id: 'round:s5',
+			error: 'too_large',
+			reason: `${STORE_REFUSED_REASON}: round:s5`,
+		});
+		expect(requests).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(docs.length)) + 1);
+		const rows = await store.allDocs('unit-s', ['round:s4', 'round:s5', 'round:s6']);
+		expect(rows.map((r) => ('value' in r ? 'stored' : r.error))).toEqual(['stored', 'not_found', 'stored']);
+		await store.close();
+	});
+
+	it('answers a refusal of a validate_doc_update as forbidden with its reason, and writes the rest', async () => {
+		const store = new CouchStore({
+			url,
+			prefix: 'vdu_',
+			fetch: async (input, init) => {
+				if (!String(input).endsWith('/_bulk_docs') || typeof init?.body !== 'string') return fetch(input, init);
+				const docs = (JSON.parse(init.body) as { docs: Doc[] }).docs;
+				const res = await fetch(input, { ...init, body: JSON.stringify({ docs: docs.filter((d) => !d.refuse) }) });
+				if (res.status !== 201) return res; // no database yet: the store creates it and sends again
+				const rows = (await res.json()) as unknown[];
+				return json(
+					201,
+					docs.map((d) =>
+						d.refuse ? { id: d._id, error: 'forbidden', reason: 'only the admin writes here' } : rows.shift(),
+					),
+				);
+			},
+		});
+		const results = await store.bulkDocs('unit-v', [
+			{ _id: 'round:v1', type: 'round' },
+			{ _id: 'round:v2', type: 'round', refuse: true },
+		]);
+		expect(results[0]).toMatchObject({ id: 'round:v1', rev: expect.stringMatching(/^1-/) });
+		expect(results[1]).toEqual({
+			id: 'round:v2',
+			error: 'forbidden',
+			reason: `${STORE_REFUSED_REASON}: only the admin writes here`,
+		});
+		await store.close();
+	});
+
+	it('fails the whole request when CouchDB cannot write for now, so the device sends it again', async () => {
+		const store = new CouchStore({
+			url,
+			prefix: 'full_',
+			fetch: refusing((docs) =>
+				json(
+					201,
+					docs.map((d) => ({ id: d._id, error: 'insufficient_storage', reason: 'database_dir is too full' })),
+				),
+			),
+		});
+		await expect(store.bulkDocs('unit-f', [{ _id: 'round:f1', type: 'round' }])).rejects.toMatchObject({
+			code: 'server',
+			status: 500,
+		});
+		await store.close();
 	});
 });
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { DocStore, StoredDoc } from '../../sync-server/src/store/doc-store.ts';
 import { PouchStore } from '../../sync-server/src/store/pouch-store.ts';
 import { CouchStore } from '../../sync-server/src/store/couch-store.ts';
+import { LOCAL_REV_REASON, LocalDocs } from '../../sync-server/src/store/local-docs.ts';
 import { startCouchTarget, type CouchTarget } from './couch-target.ts';
 
 type Adapter = { name: string; open: () => Promise<{ store: DocStore; done: () => Promise<void> }> };
@@ -188,14 +189,9 @@ describe.each(adapters)('DocStore conformance: $name', (adapter) => {
 			expect(row && 'doc' in row ? row.doc : undefined).toMatchObject({ title: 'three' });
 		});
 
-		it('refuses a rev for a document that does not exist as a conflict', async () => {
-			const scope = freshScope();
-			await store.bulkDocs(scope, [doc('round:z')]);
-			const [res] = await store.bulkDocs(scope, [
-				{ ...doc('round:ghost'), _rev: '1-0123456789abcdef0123456789abcdef' },
-			]);
-			expect(res).toMatchObject({ id: 'round:ghost', error: 'conflict' });
-		});
+		// Not a store guarantee: a `_rev` for a document that does not exist is stored by CouchDB 3.5
+		// once the database holds any document. The sync server refuses it before the store
+		// (decision 0015; api-couch.spec.ts and security.spec.ts).
 
 		it('takes an empty batch without touching the store', async () => {
 			expect(await store.bulkDocs(freshScope(), [])).toEqual([]);
@@ -222,7 +218,9 @@ describe.each(adapters)('DocStore conformance: $name', (adapter) => {
 	});
 
 	describe('local documents', () => {
-		it('puts, reads, updates with its rev and refuses a stale one', async () => {
+		// What every store guarantees. A stale or missing `_rev` is not refused by CouchDB, so that
+		// check is Trygg's (LocalDocs, below).
+		it('puts, reads, and updates on its current rev with a new rev', async () => {
 			const scope = freshScope();
 			const first = await store.putLocal(scope, 'checkpoint', { since: '5' });
 			expect(first.id).toBe('_local/checkpoint');
@@ -230,12 +228,7 @@ describe.each(adapters)('DocStore conformance: $name', (adapter) => {
 			expect(got).toMatchObject({ _id: '_local/checkpoint', since: '5', _rev: first.rev });
 			const second = await store.putLocal(scope, 'checkpoint', { since: '9', _rev: first.rev });
 			expect(second.rev).not.toBe(first.rev);
-			await expect(store.putLocal(scope, 'checkpoint', { since: '1', _rev: first.rev })).rejects.toMatchObject({
-				code: 'conflict',
-				status: 409,
-			});
-			await expect(store.putLocal(scope, 'checkpoint', { since: '1' })).rejects.toMatchObject({ status: 409 });
-			expect(await store.getLocal(scope, 'checkpoint')).toMatchObject({ since: '9' });
+			expect(await store.getLocal(scope, 'checkpoint')).toMatchObject({ since: '9', _rev: second.rev });
 		});
 
 		it('keeps local documents out of changes and allDocs', async () => {
@@ -244,6 +237,55 @@ describe.each(adapters)('DocStore conformance: $name', (adapter) => {
 			await store.putLocal(scope, 'cp', { since: '1' });
 			expect((await store.changes(scope, {})).results.map((r) => r.id)).toEqual(['round:l']);
 			expect((await store.info(scope)).doc_count).toBe(1);
+		});
+	});
+
+	describe('LocalDocs above the store (decision 0016)', () => {
+		it('takes a create, then only the current rev; refuses every other rev and keeps what is stored', async () => {
+			const local = new LocalDocs(store);
+			const scope = freshScope();
+			const first = await local.put(scope, 'cp', { since: '1' });
+			expect(first.rev).toBe('0-1');
+			const second = await local.put(scope, 'cp', { since: '2', _rev: first.rev });
+			expect(second.rev).toBe('0-2');
+			for (const attempt of [
+				{ since: 'stale', _rev: first.rev },
+				{ since: 'no rev' },
+				{ since: 'future', _rev: '0-3' },
+			]) {
+				await expect(local.put(scope, 'cp', attempt)).rejects.toMatchObject({ code: 'conflict', status: 409 });
+			}
+			for (const _rev of ['x', '1-0123456789abcdef0123456789abcdef', '0-0', '00-2', 2]) {
+				await expect(local.put(scope, 'cp', { since: 'bad', _rev })).rejects.toMatchObject({
+					code: 'bad_request',
+					message: LOCAL_REV_REASON,
+				});
+			}
+			expect(await local.get(scope, 'cp')).toMatchObject({ since: '2', _rev: '0-2' });
+			expect((await local.put(scope, 'cp', { since: '3', _rev: '0-2' })).rev).toBe('0-3');
+		});
+
+		it('refuses a rev for a local document that does not exist, and stores nothing', async () => {
+			const local = new LocalDocs(store);
+			const scope = freshScope();
+			await store.bulkDocs(scope, [doc('round:here')]);
+			await expect(local.put(scope, 'ghost', { since: '1', _rev: '0-4' })).rejects.toMatchObject({
+				code: 'conflict',
+			});
+			expect(await local.get(scope, 'ghost')).toBeUndefined();
+		});
+
+		it('lets exactly one of two writes on the same rev through', async () => {
+			const local = new LocalDocs(store);
+			const scope = freshScope();
+			const { rev } = await local.put(scope, 'cp', { since: '0' });
+			const settled = await Promise.allSettled([
+				local.put(scope, 'cp', { since: 'a', _rev: rev }),
+				local.put(scope, 'cp', { since: 'b', _rev: rev }),
+			]);
+			expect(settled.map((s) => s.status).sort()).toEqual(['fulfilled', 'rejected']);
+			const won = settled.findIndex((s) => s.status === 'fulfilled');
+			expect(await local.get(scope, 'cp')).toMatchObject({ since: won === 0 ? 'a' : 'b', _rev: '0-2' });
 		});
 	});
 

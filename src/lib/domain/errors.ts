@@ -34,6 +34,12 @@ export const WRONG_CURRENT_PASSWORD_REASON = 'The current password is incorrect.
 /** The reason of a 400 from `DELETE /api/admin/users/:name` for the admin's own account. */
 export const OWN_ACCOUNT_REASON = 'You cannot remove your own account.';
 
+/**
+ * How a per-document reason begins when the database behind the sync server (Apache CouchDB)
+ * refused a document Trygg's rules took; the database's own reason follows after `: `.
+ */
+export const STORE_REFUSED_REASON = 'The database refused this document';
+
 /** CouchDB's error body. */
 export const couchErrorSchema = z.object({ error: z.string(), reason: z.string() });
 export type CouchError = z.infer<typeof couchErrorSchema>;

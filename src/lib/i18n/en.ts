@@ -501,6 +501,8 @@ export const en: Record<MessageKey, string> = {
 		'The manager and the safety representative sign from two different accounts. One account cannot sign for both roles, not even an account that holds both.',
 	'sync.queue.templateAnswered':
 		'The round already has answers, so its template cannot be changed. Discard the change and plan a new round if another template is needed.',
+	'sync.queue.storeRefused':
+		"The server's database did not take this change, although it follows the rules. The change stays here. Contact whoever runs Trygg.",
 	'sync.queue.noneWaiting': 'Nothing is waiting.',
 	'sync.queue.type.round': 'Safety round',
 	'sync.queue.type.unit': 'Unit',

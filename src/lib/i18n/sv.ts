@@ -498,6 +498,8 @@ export const sv = {
 		'Chef och skyddsombud signerar med två olika konton. Samma konto kan inte signera för båda rollerna, inte heller om kontot har båda rollerna.',
 	'sync.queue.templateAnswered':
 		'Ronden har redan svar, så mallen kan inte bytas. Släng ändringen och planera en ny rond om en annan mall behövs.',
+	'sync.queue.storeRefused':
+		'Serverns databas tog inte emot ändringen, fast den följer reglerna. Ändringen finns kvar här. Kontakta den som förvaltar Trygg.',
 	'sync.queue.noneWaiting': 'Inget väntar.',
 	'sync.queue.type.round': 'Skyddsrond',
 	'sync.queue.type.unit': 'Enhet',

@@ -1,9 +1,10 @@
 /**
  * A refused sign-in (429) shows the wait the server named in `Retry-After`, translated; a
- * refusal with a fixed reason says what happened and what to do.
+ * refusal with a fixed reason says what happened and what to do, and a change the database
+ * behind the server refused is told apart from one the rules refused.
  */
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../domain/index.ts';
+import { AppError, STORE_REFUSED_REASON } from '../domain/index.ts';
 import { requestJson } from '../sync/http.ts';
 import {
 	CREATED_BY_FIXED_REASON,
@@ -63,6 +64,20 @@ describe('refusals of records (decision 0016)', () => {
 		// Any other reason keeps the general text of its code.
 		expect(messageForRefused({ code: 'forbidden', reason: 'you may sign only as yourself' })).toBe(
 			messageForStored({ code: 'forbidden', reason: 'x' }),
+		);
+	});
+});
+
+describe('messageForRefused', () => {
+	it('names the database behind the server when it refused a change, with or without its reason', () => {
+		const text =
+			'Serverns databas tog inte emot ändringen, fast den följer reglerna. Ändringen finns kvar här. Kontakta den som förvaltar Trygg.';
+		expect(messageForRefused({ code: 'invalid', reason: `${STORE_REFUSED_REASON}: invalid UTF-8 JSON` })).toBe(text);
+		expect(messageForRefused({ code: 'too_large', reason: STORE_REFUSED_REASON })).toBe(text);
+		expect(messageForRefused({ code: 'forbidden', reason: `${STORE_REFUSED_REASON}: only admins` })).toBe(text);
+		// A refusal by Trygg's own rules keeps its own message.
+		expect(messageForRefused({ code: 'invalid', reason: 'status: Invalid option' })).toBe(
+			'Uppgifterna är inte giltiga: status: Invalid option',
 		);
 	});
 });

@@ -4,6 +4,7 @@
 import {
 	AppError,
 	ERROR_CODES,
+	STORE_REFUSED_REASON,
 	NEW_PASSWORD_MIN,
 	OWN_ACCOUNT_REASON,
 	PASSWORD_MAX,
@@ -83,9 +84,14 @@ export function messageForStored(error: { code: string; reason: string }): strin
  * does not resolve: the document was deleted elsewhere (the delete wins, see domain/merge.ts).
  * A fixed reason gets its own text: a `_rev` the server does not take, a stamp or recorded time
  * beyond the server's bounds, a name that is not the account's, one account signing both roles.
+ * The database behind the server (CouchDB) may refuse a change the rules took; its own reason
+ * stays in the stored error.
  */
 export function messageForRefused(error: { code: string; reason: string }): string {
 	if (error.code === 'conflict') return t('sync.queue.deletedElsewhere');
+	if (error.reason === STORE_REFUSED_REASON || error.reason.startsWith(`${STORE_REFUSED_REASON}: `)) {
+		return t('sync.queue.storeRefused');
+	}
 	return reasonText(error.reason) ?? messageForStored(error);
 }
 

@@ -363,6 +363,34 @@ describe('_local checkpoints', () => {
 			payload: { _rev: rev, last_seq: '8' },
 		});
 		expect(next.statusCode).toBe(201);
+		// Checked by the server whatever the store (decision 0016): a stale rev, one for a document
+		// never written, and one that is no local revision.
+		const again = await h.call({
+			method: 'PUT',
+			url: '/db/org/_local/cp',
+			cookie: chef,
+			payload: { _rev: rev, last_seq: '9' },
+		});
+		expect(again.statusCode).toBe(409);
+		const ghost = await h.call({
+			method: 'PUT',
+			url: '/db/org/_local/other',
+			cookie: chef,
+			payload: { _rev: '0-3', last_seq: '1' },
+		});
+		expect(ghost.statusCode).toBe(409);
+		const bad = await h.call({
+			method: 'PUT',
+			url: '/db/org/_local/cp',
+			cookie: chef,
+			payload: { _rev: '1-0123456789abcdef0123456789abcdef', last_seq: '1' },
+		});
+		expect(bad.statusCode).toBe(400);
+		expect(bad.json()).toEqual({ error: 'bad_request', reason: 'Invalid rev format' });
+		expect((await h.call({ method: 'GET', url: '/db/org/_local/cp', cookie: chef })).json()).toMatchObject({
+			last_seq: '8',
+			_rev: next.json().rev,
+		});
 	});
 });
 

@@ -338,7 +338,7 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 	app.get('/db/:scope/_local/:id', async (request) => {
 		const { user, scope } = await readAccess(request);
 		const id = (request.params as { id: string }).id;
-		const doc = await ctx.store.getLocal(scope, localKey(user, id));
+		const doc = await ctx.local.get(scope, localKey(user, id));
 		if (!doc) throw new AppError('not_found', 'missing');
 		return { ...doc, _id: `_local/${id}` };
 	});
@@ -352,12 +352,8 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		}
 		if (JSON.stringify(body).length > MAX_LOCAL_BYTES) throw new AppError('too_large', 'Local document too large.');
 		const id = (request.params as { id: string }).id;
-		try {
-			const res = await ctx.store.putLocal(scope, localKey(user, id), body as Record<string, unknown>);
-			return reply.code(201).send({ ok: true, id: `_local/${id}`, rev: res.rev });
-		} catch (err) {
-			if ((err as { status?: number }).status === 409) throw new AppError('conflict', 'Document update conflict.');
-			throw err;
-		}
+		// Trygg checks the revision itself: CouchDB would take a stale one (decision 0016).
+		const res = await ctx.local.put(scope, localKey(user, id), body as Record<string, unknown>);
+		return reply.code(201).send({ ok: true, id: `_local/${id}`, rev: res.rev });
 	});
 }

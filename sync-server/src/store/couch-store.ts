@@ -6,7 +6,7 @@
  * It must never put the CouchDB URL or credentials into an error, a log line or a reply:
  * callers see AppError / StoreOpenError with a reason of ours.
  */
-import { AppError, isScope } from '../../../src/lib/domain/index.ts';
+import { AppError, STORE_REFUSED_REASON, isScope } from '../../../src/lib/domain/index.ts';
 import type { AllDocsRow, ChangeRow, ChangesResult, DocStore, ScopeInfo, StoredDoc, WriteResult } from './doc-store.ts';
 import { StoreOpenError } from './doc-store.ts';
 import { WaiterLists } from './waiters.ts';
@@ -96,6 +96,12 @@ function toRow(raw: Record<string, unknown>, includeDocs: boolean): ChangeRow {
 		...(raw.deleted ? { deleted: true } : {}),
 		...(includeDocs && raw.doc ? { doc: raw.doc as StoredDoc } : {}),
 	};
+}
+
+/** A per-document reason for CouchDB's refusal: ours, then CouchDB's own when it gave one. */
+function refusedReason(body: unknown): string {
+	const reason = (body as { reason?: unknown } | undefined)?.reason;
+	return typeof reason === 'string' && reason !== '' ? `${STORE_REFUSED_REASON}: ${reason}` : STORE_REFUSED_REASON;
 }
 
 export class CouchStore implements DocStore {
@@ -273,21 +279,43 @@ export class CouchStore implements DocStore {
 
 	async bulkDocs(scope: string, docs: StoredDoc[]): Promise<WriteResult[]> {
 		if (docs.length === 0) return [];
+		const out = await this.#bulk(scope, docs);
+		if (out.some((r) => 'rev' in r)) this.#waiters.wake(scope);
+		return out;
+	}
+
+	/**
+	 * One `_bulk_docs`. CouchDB refuses a request whole, writing nothing, when one document is
+	 * JSON it will not take (400, e.g. a lone surrogate) or over `max_document_size` (413), and
+	 * its reason names no document. Then the request is split in halves until each refused
+	 * document is alone: it alone is answered with CouchDB's reason, the others are written.
+	 */
+	async #bulk(scope: string, docs: StoredDoc[]): Promise<WriteResult[]> {
 		const reply = await this.#write(scope, 'POST', '/_bulk_docs', { docs });
-		if (reply.status === 400) throw new AppError('bad_request', 'The storage refused the documents.');
-		if (reply.status === 413) throw new AppError('too_large', 'Request body is too large.');
+		if (reply.status === 400 || reply.status === 413) {
+			if (docs.length > 1) {
+				const half = Math.ceil(docs.length / 2);
+				// In order, so that an id sent twice is still taken first come, first served.
+				const first = await this.#bulk(scope, docs.slice(0, half));
+				return [...first, ...(await this.#bulk(scope, docs.slice(half)))];
+			}
+			const id = docs[0]?._id ?? '';
+			return [{ id, error: reply.status === 413 ? 'too_large' : 'invalid', reason: refusedReason(reply.body) }];
+		}
 		if ((reply.status !== 201 && reply.status !== 202) || !Array.isArray(reply.body)) throw this.#unexpected();
 		const rows = reply.body as { id?: string; rev?: string; error?: string; reason?: string }[];
 		if (rows.length !== docs.length) throw this.#unexpected();
-		const out = rows.map((r, i): WriteResult => {
+		return rows.map((r, i): WriteResult => {
 			const id = r.id ?? docs[i]?._id ?? '';
 			if (r.rev && !r.error) return { id, rev: r.rev };
 			if (r.error === 'conflict') return { id, error: 'conflict', reason: 'Document update conflict.' };
-			// Only a validate_doc_update function in the database could say anything else.
-			throw new AppError('server', 'The storage refused a document.', 500);
+			// A validate_doc_update function of the database's own refused it: final, like a rule of ours.
+			if (r.error === 'forbidden' || r.error === 'unauthorized') {
+				return { id, error: 'forbidden', reason: refusedReason(r) };
+			}
+			// Anything else (`insufficient_storage` when its disk is full) may pass: the device sends again.
+			throw new AppError('server', 'The storage did not take a document.', 500);
 		});
-		if (out.some((r) => 'rev' in r)) this.#waiters.wake(scope);
-		return out;
 	}
 
 	async allDocs(scope: string, keys: string[], opts: { includeDocs?: boolean } = {}): Promise<AllDocsRow[]> {
@@ -320,7 +348,7 @@ export class CouchStore implements DocStore {
 		const localId = `_local/${id}`;
 		const reply = await this.#write(scope, 'PUT', `/_local/${encodeURIComponent(id)}`, { ...doc, _id: localId });
 		if (reply.status === 409) throw new AppError('conflict', 'Document update conflict.');
-		if (reply.status === 400) throw new AppError('bad_request', 'The storage refused the document.');
+		if (reply.status === 400) throw new AppError('bad_request', refusedReason(reply.body));
 		const body = reply.body as { id?: string; rev?: string } | undefined;
 		if ((reply.status !== 201 && reply.status !== 202) || !body?.rev) throw this.#unexpected();
 		return { id: body.id ?? localId, rev: body.rev };

@@ -21,8 +21,15 @@ export type ChangeRow = {
 
 export type ChangesResult = { results: ChangeRow[]; last_seq: string };
 
-/** Per-document answer of a write, in request order. */
-export type WriteResult = { id: string; rev: string } | { id: string; error: 'conflict'; reason: string };
+/**
+ * Per-document answer of a write, in request order. Only CouchDB refuses a document otherwise
+ * than with a conflict (its reason after STORE_REFUSED_REASON): `invalid` for JSON it will
+ * not take (a lone surrogate), `too_large` over its `max_document_size`, `forbidden` from a
+ * `validate_doc_update` of its own.
+ */
+export type WriteResult =
+	| { id: string; rev: string }
+	| { id: string; error: 'conflict' | 'invalid' | 'too_large' | 'forbidden'; reason: string };
 
 export type AllDocsRow =
 	| { id: string; key: string; value: { rev: string; deleted?: boolean }; doc?: StoredDoc | null }
@@ -32,10 +39,20 @@ export interface DocStore {
 	info(scope: string): Promise<ScopeInfo>;
 	/** Changes after `since` (an opaque sequence from this store, or undefined for the start). */
 	changes(scope: string, opts: { since?: string; limit?: number; includeDocs?: boolean }): Promise<ChangesResult>;
-	/** Ordinary edits (new_edits=true): a stale or missing `_rev` comes back as a conflict. */
+	/**
+	 * Ordinary edits (new_edits=true): a stale `_rev` of a stored document, and a create over a
+	 * live one, come back as a conflict. A `_rev` for a document that does not exist is not
+	 * guaranteed to: CouchDB 3.5 stores it as generation 2 once its database holds any document,
+	 * so callers check it first (decision 0015).
+	 */
 	bulkDocs(scope: string, docs: StoredDoc[]): Promise<WriteResult[]>;
 	allDocs(scope: string, keys: string[], opts?: { includeDocs?: boolean }): Promise<AllDocsRow[]>;
 	getLocal(scope: string, id: string): Promise<StoredDoc | undefined>;
+	/**
+	 * Write `_local/<id>`. Named on its current `_rev` (none when absent) it is stored with a new
+	 * one. Any other `_rev` is not guaranteed to conflict: CouchDB takes it (PouchDB does not), so
+	 * compare-and-set goes through LocalDocs (local-docs.ts, decision 0016).
+	 */
 	putLocal(scope: string, id: string, doc: Record<string, unknown>): Promise<{ id: string; rev: string }>;
 	/**
 	 * Resolves at the next write to `scope`, or when `signal` aborts; never rejects. With

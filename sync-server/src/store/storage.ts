@@ -2,7 +2,7 @@
  * The store factory: picks the adapter from configuration and opens what the server keeps
  * besides scope documents (the accounts database and the server uuid). Embedded keeps them
  * in `<dataDir>/auth` and `<dataDir>/meta`; CouchDB keeps them in CouchDB (`<prefix>auth`,
- * `_local/server` of the org database, and photos in `<prefix>blobs`), so several sync servers
+ * `<prefix>meta`, and photos in `<prefix>blobs`), so several sync servers
  * are interchangeable.
  * It never prints or returns the CouchDB credentials.
  */
@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import PouchDB from 'pouchdb';
-import { AppError } from '../../../src/lib/domain/index.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
 import { CouchBlobStore } from '../blobs/couch-blob-store.ts';
 import { FsBlobStore } from '../blobs/fs-blob-store.ts';
@@ -40,6 +39,8 @@ export type Storage = {
 
 /** The database (after the prefix) that holds accounts in CouchDB; never a scope name. */
 export const ACCOUNTS_DB = 'auth';
+/** The database (after the prefix) that holds the server uuid in CouchDB; never a scope name. */
+export const META_DB = 'meta';
 
 /** The storage configuration from the environment: COUCHDB_URL picks CouchDB, else embedded. */
 export function storageConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): StorageConfig {
@@ -68,31 +69,37 @@ export function remotePouch(url: string, name: string): Db {
 	} as PouchDB.Configuration.RemoteDatabaseConfiguration);
 }
 
-async function embeddedUuid(meta: Db): Promise<string> {
-	try {
-		return String((await meta.get('server')).uuid);
-	} catch (err) {
-		if ((err as { status?: number }).status !== 404) throw err;
-		const uuid = randomUUID().replaceAll('-', '');
-		await meta.put({ _id: 'server', uuid });
-		return uuid;
-	}
-}
-
-/** The uuid in `_local/server` of org; a server starting at the same time may win the race. */
-async function sharedUuid(docs: DocStore): Promise<string> {
+/**
+ * The server uuid: an ordinary document `server` in the meta database, created once. Several
+ * servers starting on one CouchDB race to create it; the store answers all but one conflict,
+ * and they read the winner's. (Not a `_local` document: CouchDB takes every write of one,
+ * so each server would keep its own uuid; decision 0016.) `before` gives a uuid the store
+ * already had elsewhere, to keep.
+ */
+async function serverUuid(meta: Db, before: () => Promise<string | undefined>): Promise<string> {
 	for (let attempt = 0; attempt < 3; attempt++) {
-		const found = await docs.getLocal('org', 'server');
-		if (typeof found?.uuid === 'string') return found.uuid;
 		try {
-			const uuid = randomUUID().replaceAll('-', '');
-			await docs.putLocal('org', 'server', { uuid });
+			const found = await meta.get('server');
+			if (typeof found.uuid === 'string') return found.uuid;
+			throw new StoreOpenError('the stored server uuid is not a string');
+		} catch (err) {
+			if ((err as { status?: number }).status !== 404) throw err;
+		}
+		const uuid = (await before()) ?? randomUUID().replaceAll('-', '');
+		try {
+			await meta.put({ _id: 'server', uuid });
 			return uuid;
 		} catch (err) {
-			if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+			if ((err as { status?: number }).status !== 409) throw err;
 		}
 	}
 	throw new StoreOpenError('cannot agree on the server uuid');
+}
+
+/** Where CouchDB stores kept the uuid before decision 0016: `_local/server` of org. */
+async function legacyUuid(docs: DocStore): Promise<string | undefined> {
+	const found = await docs.getLocal('org', 'server');
+	return typeof found?.uuid === 'string' ? found.uuid : undefined;
 }
 
 async function openEmbedded(config: Extract<StorageConfig, { kind: 'embedded' }>): Promise<Storage> {
@@ -113,7 +120,7 @@ async function openEmbedded(config: Extract<StorageConfig, { kind: 'embedded' }>
 	};
 	try {
 		await docs.info('org'); // fail here, not on the first request, when the store is corrupt
-		const uuid = await embeddedUuid(meta);
+		const uuid = await serverUuid(meta, async () => undefined);
 		const blobs = new FsBlobStore({ dataDir: config.dataDir });
 		return { docs, blobs, accounts, uuid, shown: config.dataDir, close };
 	} catch (err) {
@@ -127,13 +134,15 @@ async function openCouch(config: Extract<StorageConfig, { kind: 'couchdb' }>): P
 	const docs = new CouchStore({ url: config.url, prefix });
 	await docs.connect();
 	const accounts = remotePouch(config.url, `${prefix}${ACCOUNTS_DB}`);
+	const meta = remotePouch(config.url, `${prefix}${META_DB}`);
 	const close = async (): Promise<void> => {
 		await docs.close();
-		await accounts.close().catch(() => undefined);
+		await Promise.all([accounts.close(), meta.close()].map((p) => p.catch(() => undefined)));
 	};
 	try {
 		await accounts.info(); // creates it on first start
-		const uuid = await sharedUuid(docs);
+		await meta.info();
+		const uuid = await serverUuid(meta, () => legacyUuid(docs));
 		const blobs = new CouchBlobStore({ url: config.url, prefix });
 		return { docs, blobs, accounts, uuid, shown: docs.shown, close };
 	} catch (err) {

@@ -14,6 +14,7 @@ import type { TrustProxy } from './auth/trust-proxy.ts';
 import { fastifyTrustProxy } from './auth/trust-proxy.ts';
 import { UserStore } from './auth/users.ts';
 import { ServerContext, sendError } from './context.ts';
+import { jsonBodyParser } from './json-body.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { blobRoutes } from './routes/blobs.ts';
@@ -98,6 +99,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	// First, so that every answer carries the headers, refusals by the hooks below included.
 	await securityHeaders(app, opts.staticDir ? await builtHashes(opts.staticDir) : { scripts: [], styleAttributes: [] });
 	await app.register(fastifyCookie);
+	jsonBodyParser(app);
 	app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
 		done(null, Object.fromEntries(new URLSearchParams(String(body))));
 	});

@@ -488,6 +488,8 @@ export const en: Record<MessageKey, string> = {
 	'sync.queue.deletedElsewhere': 'Someone else deleted the document while you were changing it. The delete stands.',
 	'sync.queue.unknownVersion':
 		'The server does not recognise the version this change is based on, so it cannot be sent. Discard the change and make it again.',
+	'sync.queue.tooDeep':
+		'The change is nested deeper than the server accepts, so it cannot be sent. Discard the change and make it again.',
 	'sync.queue.noneWaiting': 'Nothing is waiting.',
 	'sync.queue.type.round': 'Safety round',
 	'sync.queue.type.unit': 'Unit',

@@ -485,6 +485,8 @@ export const sv = {
 	'sync.queue.deletedElsewhere': 'Någon annan tog bort dokumentet medan du ändrade det. Borttagningen gäller.',
 	'sync.queue.unknownVersion':
 		'Servern känner inte igen versionen som ändringen bygger på, så den kan inte skickas. Kasta ändringen och gör om den.',
+	'sync.queue.tooDeep':
+		'Ändringen har fler nivåer än servern tar emot, så den kan inte skickas. Kasta ändringen och gör om den.',
 	'sync.queue.noneWaiting': 'Inget väntar.',
 	'sync.queue.type.round': 'Skyddsrond',
 	'sync.queue.type.unit': 'Enhet',

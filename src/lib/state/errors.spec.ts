@@ -1,10 +1,12 @@
 /**
- * A refused sign-in (429) shows the wait the server named in `Retry-After`, translated.
+ * A refused sign-in (429) shows the wait the server named in `Retry-After`, translated; a
+ * change the server refused for a fixed reason says what it means for the person.
  */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../domain/index.ts';
+import { TOO_DEEP_REASON } from '../domain/nesting.ts';
 import { requestJson } from '../sync/http.ts';
-import { messageFor } from './errors.ts';
+import { messageFor, messageForRefused } from './errors.ts';
 
 const refused = (retryAfter: string | undefined) => async () =>
 	new Response(JSON.stringify({ error: 'rate_limited', reason: 'Too many failed sign-ins. Try again in 30 s.' }), {
@@ -29,6 +31,14 @@ describe('messageFor a 429', () => {
 		expect(messageFor(await failure(undefined))).toBe('För många försök. Vänta en stund och försök igen.');
 		expect(messageFor(await failure('Wed, 21 Oct 2026 07:28:00 GMT'))).toBe(
 			'För många försök. Vänta en stund och försök igen.',
+		);
+	});
+});
+
+describe('messageForRefused', () => {
+	it('says a document nested too deep cannot be sent as it is', () => {
+		expect(messageForRefused({ code: 'bad_request', reason: TOO_DEEP_REASON })).toBe(
+			'Ändringen har fler nivåer än servern tar emot, så den kan inte skickas. Kasta ändringen och gör om den.',
 		);
 	});
 });

@@ -4,6 +4,7 @@
 import { AppError, ERROR_CODES, type ErrorCode } from '../domain/index.ts';
 import { CLOCK_AHEAD_REASON } from '../domain/hlc.ts';
 import { BAD_REV_REASON } from '../domain/merge.ts';
+import { TOO_DEEP_REASON } from '../domain/nesting.ts';
 import { t } from '../i18n/i18n.svelte.ts';
 
 /** The vocabulary code for any thrown value. */
@@ -41,12 +42,13 @@ export function messageForStored(error: { code: string; reason: string }): strin
 /**
  * Message for a change the server refused. A refused `conflict` is the one conflict the merge
  * does not resolve: the document was deleted elsewhere (the delete wins, see domain/merge.ts).
- * A per-document `bad_request` is a `_rev` the server does not take (not a canonical revision):
- * sending it again cannot help.
+ * A per-document `bad_request` is a `_rev` the server does not take (not a canonical revision)
+ * or a document nested too deep: sending it again cannot help.
  */
 export function messageForRefused(error: { code: string; reason: string }): string {
 	if (error.code === 'conflict') return t('sync.queue.deletedElsewhere');
 	if (error.reason === CLOCK_AHEAD_REASON) return t('sync.queue.clockAhead');
 	if (error.reason === BAD_REV_REASON) return t('sync.queue.unknownVersion');
+	if (error.reason === TOO_DEEP_REASON) return t('sync.queue.tooDeep');
 	return messageForStored(error);
 }

@@ -10,6 +10,7 @@ import type { BulkResult, ScopeGrant } from '../../../src/lib/domain/index.ts';
 import { AppError, checkDoc, isScope } from '../../../src/lib/domain/index.ts';
 import { CLOCK_AHEAD_REASON, stampsTooFarAhead } from '../../../src/lib/domain/hlc.ts';
 import { BAD_REV_REASON, isCanonicalRev, sameContent } from '../../../src/lib/domain/merge.ts';
+import { MAX_DOC_DEPTH, TOO_DEEP_REASON, valueTooDeep } from '../../../src/lib/domain/nesting.ts';
 import type { UserRecord } from '../auth/users.ts';
 import type { ServerContext } from '../context.ts';
 import type { IncomingDoc, PolicyUnit } from '../policy/access.ts';
@@ -54,7 +55,7 @@ function intParam(value: unknown, name: string, min: number, max: number): numbe
 
 /**
  * Validate, check and write documents to `scope` as `user`: per-document results in request
- * order (`bad_request` for a `_rev` not in canonical form, `invalid`, `forbidden`, `conflict`,
+ * order (`bad_request` for nesting too deep or a `_rev` not in canonical form, `invalid`, `forbidden`, `conflict`,
  * or the new revision). Used by `_bulk_docs` and by signing as another person (`routes/sign.ts`).
  *
  * Every document is judged against the version the store would replace: the current one, read
@@ -77,6 +78,11 @@ export async function writeDocs(
 	for (const [index, raw] of input.entries()) {
 		const id = typeof (raw as { _id?: unknown })?._id === 'string' ? (raw as { _id: string })._id : '';
 		const rev = (raw as { _rev?: unknown } | null)?._rev;
+		// Before anything walks it: the body parser lets a document nest a few levels past the limit.
+		if (valueTooDeep(raw, MAX_DOC_DEPTH)) {
+			results[index] = { id, error: 'bad_request', reason: TOO_DEEP_REASON };
+			continue;
+		}
 		if (rev !== undefined && !isCanonicalRev(rev)) {
 			results[index] = { id, error: 'bad_request', reason: BAD_REV_REASON };
 			continue;
@@ -331,6 +337,7 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		if (typeof body !== 'object' || body === null || Array.isArray(body)) {
 			throw new AppError('bad_request', 'A document must be a JSON object.');
 		}
+		if (valueTooDeep(body, MAX_DOC_DEPTH)) throw new AppError('bad_request', TOO_DEEP_REASON);
 		if (JSON.stringify(body).length > MAX_LOCAL_BYTES) throw new AppError('too_large', 'Local document too large.');
 		const id = (request.params as { id: string }).id;
 		try {

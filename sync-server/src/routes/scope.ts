@@ -119,31 +119,36 @@ export async function writeDocs(
 		return now === undefined || doc._rev !== now.rev;
 	};
 	const judged = incoming.filter((v) => !isConflict(v.doc));
-	for (const item of incoming) {
-		if (!isConflict(item.doc)) continue;
-		// Still a refusal first for a caller who may not write it, so a conflict says nothing more.
-		const writer = checkWriter({
+	const writer = (doc: IncomingDoc) =>
+		checkWriter({
 			user,
 			grants,
 			scope,
-			doc: item.doc,
-			stored: stored.get(item.doc._id),
+			doc,
+			stored: stored.get(doc._id),
 			...(opts.units ? { units: opts.units } : {}),
 		});
-		results[item.index] = writer.ok
+	for (const item of incoming) {
+		if (!isConflict(item.doc)) continue;
+		// Still a refusal first for a caller who may not write it, so a conflict says nothing more.
+		const check = writer(item.doc);
+		results[item.index] = check.ok
 			? { id: item.doc._id, error: 'conflict', reason: 'Document update conflict.' }
-			: { id: item.doc._id, error: 'forbidden', reason: writer.reason };
+			: { id: item.doc._id, error: 'forbidden', reason: check.reason };
 	}
 
-	await load(judged.flatMap((v) => referencedIds(v.doc, stored.get(v.doc._id))));
+	// Only what the caller may write at all makes the server read more: a document refused by its
+	// writer (a signature sent by staff, say) never costs a read of round files (decision 0017).
+	const writable = judged.filter((v) => writer(v.doc).ok);
+	await load(writable.flatMap((v) => referencedIds(v.doc, stored.get(v.doc._id))));
 	// Signing, marking signed and reopening need the whole round (rare writes; see round-files.ts).
 	const files = await loadRoundFiles(ctx.store, scope, [
-		...new Set(judged.flatMap((v) => roundFilesNeeded(v.doc, stored.get(v.doc._id)))),
+		...new Set(writable.flatMap((v) => roundFilesNeeded(v.doc, stored.get(v.doc._id)))),
 	]);
 
 	// The template versions new or re-planned rounds name (org scope): a draft is refused.
 	const templates = new Map<string, StoredDoc>();
-	const templateIds = [...new Set(judged.flatMap((v) => templatesNeeded(v.doc, stored.get(v.doc._id))))];
+	const templateIds = [...new Set(writable.flatMap((v) => templatesNeeded(v.doc, stored.get(v.doc._id))))];
 	if (templateIds.length > 0) {
 		for (const row of await ctx.store.allDocs('org', templateIds, { includeDocs: true })) {
 			if ('doc' in row && row.doc) templates.set(row.id, row.doc);

@@ -15,6 +15,8 @@ import { fastifyTrustProxy } from './auth/trust-proxy.ts';
 import { UserStore } from './auth/users.ts';
 import { ServerContext, sendError } from './context.ts';
 import { jsonBodyParser } from './json-body.ts';
+import type { QuotaOverrides } from './quotas.ts';
+import { QuotaKeeper, quotaLimits } from './quotas.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { blobRoutes } from './routes/blobs.ts';
@@ -41,6 +43,8 @@ export type AppOptions = {
 	storage?: StorageConfig;
 	/** Proxies allowed to name the client address (`TRUST_PROXY`); off by default. */
 	trustProxy?: TrustProxy;
+	/** Quota limits other than `QUOTAS` (src/lib/domain/quotas.ts), e.g. small ones for a test. */
+	quotas?: QuotaOverrides;
 };
 
 export const BODY_LIMIT = 8 * 1024 * 1024;
@@ -73,6 +77,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 			secureCookies: opts.secureCookies ?? false,
 			now,
 			uuid: storage.uuid,
+			quotas: new QuotaKeeper({ store, blobs: storage.blobs, now, limits: quotaLimits(opts.quotas) }),
 		});
 		if (opts.seedDemo) seeded = await seedIfEmpty(store, users, now());
 	} catch (err) {

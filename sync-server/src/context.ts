@@ -11,6 +11,7 @@ import { SECURE_SESSION_COOKIE, SESSION_COOKIE, decodeSession, renewal } from '.
 import { SignInGuard } from './auth/sign-in.ts';
 import type { UserRecord, UserStore } from './auth/users.ts';
 import type { PolicyUnit } from './policy/access.ts';
+import type { QuotaKeeper } from './quotas.ts';
 import { grantsFor, mayRead } from './policy/access.ts';
 import type { DocStore } from './store/doc-store.ts';
 
@@ -21,6 +22,8 @@ export class ServerContext {
 	readonly secureCookies: boolean;
 	readonly now: () => Date;
 	readonly uuid: string;
+	/** How much each scope holds and each person adds to it (decision 0017). */
+	readonly quotas: QuotaKeeper;
 	readonly signIns = new SignInGuard();
 	/** Aborted when the server begins to close, so longpolls answer at once. */
 	readonly closing = new AbortController();
@@ -35,6 +38,7 @@ export class ServerContext {
 		secureCookies: boolean;
 		now: () => Date;
 		uuid: string;
+		quotas: QuotaKeeper;
 	}) {
 		this.store = opts.store;
 		this.users = opts.users;
@@ -42,6 +46,7 @@ export class ServerContext {
 		this.secureCookies = opts.secureCookies;
 		this.now = opts.now;
 		this.uuid = opts.uuid;
+		this.quotas = opts.quotas;
 	}
 
 	/** The org tree, cached until the next write to `org`. */

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SHA256_RE, isScope } from '../../../src/lib/domain/index.ts';
-import type { BlobInfo, BlobStore } from './blob-store.ts';
+import type { BlobInfo, BlobStore, BlobUsage } from './blob-store.ts';
 
 /** Names of temporary files while a blob is written; never a SHA-256 (those are hex only). */
 const TEMP_PREFIX = '.tmp-';
@@ -63,6 +63,26 @@ export class FsBlobStore implements BlobStore {
 			throw err;
 		}
 		return { created: true };
+	}
+
+	async usage(scope: string): Promise<BlobUsage> {
+		if (!isScope(scope)) throw new Error('bad blob address');
+		const dir = path.join(this.#root, scope);
+		let names: string[];
+		try {
+			names = await readdir(dir);
+		} catch (err) {
+			if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { count: 0, bytes: 0 };
+			throw err;
+		}
+		const usage = { count: 0, bytes: 0 };
+		for (const name of names.filter((n) => SHA256_RE.test(n))) {
+			const info = await this.stat(scope, name);
+			if (!info) continue;
+			usage.count++;
+			usage.bytes += info.size;
+		}
+		return usage;
 	}
 
 	/**

@@ -11,6 +11,7 @@ import { AppError, checkDoc, isScope } from '../../../src/lib/domain/index.ts';
 import { CLOCK_AHEAD_REASON, stampsTooFarAhead } from '../../../src/lib/domain/hlc.ts';
 import { BAD_REV_REASON, isCanonicalRev, sameContent } from '../../../src/lib/domain/merge.ts';
 import { MAX_DOC_DEPTH, TOO_DEEP_REASON, valueTooDeep } from '../../../src/lib/domain/nesting.ts';
+import { SCOPE_DOCS_QUOTA_REASON } from '../../../src/lib/domain/quotas.ts';
 import type { UserRecord } from '../auth/users.ts';
 import type { ServerContext } from '../context.ts';
 import type { IncomingDoc, PolicyUnit } from '../policy/access.ts';
@@ -155,6 +156,16 @@ export async function writeDocs(
 		}
 	}
 
+	// Quotas (decision 0017): new documents past the scope's or the sender's room are refused before
+	// the rules judge anything, so a refused signature never counts for its round's lock.
+	const isCreate = (doc: IncomingDoc): boolean => !doc._deleted && current.get(doc._id)?.deleted !== false;
+	const creates = writable.filter((v) => isCreate(v.doc));
+	const admission = await ctx.quotas.admitDocs(scope, user.name, creates.length, submitOnly);
+	const overQuota = new Set(creates.slice(admission.allowed).map((v) => v.index));
+	for (const v of creates.slice(admission.allowed)) {
+		results[v.index] = { id: v.doc._id, error: 'forbidden', reason: admission.reason ?? SCOPE_DOCS_QUOTA_REASON };
+	}
+
 	// Signatures and reopenings are checked first, so one sent together with the round it locks or
 	// reopens counts for it, whatever the order (the device sends its outbox in id order: `round:`
 	// comes before `signature:`).
@@ -165,6 +176,7 @@ export async function writeDocs(
 	// One id twice in a request: each is judged against the stored version and names its revision, so
 	// the store takes the first and answers the others conflict.
 	for (const item of [...judged].sort((a, b) => eventsFirst(a) - eventsFirst(b))) {
+		if (overQuota.has(item.index)) continue;
 		const { doc } = item;
 		if (stampsTooFarAhead(doc, stored.get(doc._id), serverNow).length > 0) {
 			results[item.index] = { id: doc._id, error: 'bad_request', reason: CLOCK_AHEAD_REASON };
@@ -199,10 +211,17 @@ export async function writeDocs(
 	}
 
 	toWrite.sort((a, b) => a.index - b.index);
-	const written = await ctx.store.bulkDocs(
-		scope,
-		toWrite.map((w) => w.doc),
-	);
+	let written: Awaited<ReturnType<typeof ctx.store.bulkDocs>> = [];
+	try {
+		written = await ctx.store.bulkDocs(
+			scope,
+			toWrite.map((w) => w.doc),
+		);
+	} finally {
+		// What the quota admitted and the store did not take (refused by the rules, conflicts) is given back.
+		const created = written.filter((r, i) => 'rev' in r && isCreate(toWrite[i]?.doc as IncomingDoc)).length;
+		await admission.settle(created);
+	}
 	written.forEach((r, i) => {
 		const index = toWrite[i]?.index as number;
 		results[index] = 'rev' in r ? { id: r.id, rev: r.rev, ok: true } : r;
@@ -345,6 +364,7 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		if (valueTooDeep(body, MAX_DOC_DEPTH)) throw new AppError('bad_request', TOO_DEEP_REASON);
 		if (JSON.stringify(body).length > MAX_LOCAL_BYTES) throw new AppError('too_large', 'Local document too large.');
 		const id = (request.params as { id: string }).id;
+		await ctx.quotas.admitLocal(scope, user.name, id);
 		try {
 			const res = await ctx.store.putLocal(scope, localKey(user, id), body as Record<string, unknown>);
 			return reply.code(201).send({ ok: true, id: `_local/${id}`, rev: res.rev });

@@ -5,6 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../domain/index.ts';
 import { TOO_DEEP_REASON } from '../domain/nesting.ts';
+import {
+	LOCAL_DOCS_QUOTA_REASON,
+	PERSON_DOCS_QUOTA_REASON,
+	PERSON_PHOTOS_QUOTA_REASON,
+	SCOPE_DOCS_QUOTA_REASON,
+	SCOPE_PHOTOS_QUOTA_REASON,
+} from '../domain/quotas.ts';
+import { i18n } from '../i18n/i18n.svelte.ts';
 import { requestJson } from '../sync/http.ts';
 import { messageFor, messageForRefused } from './errors.ts';
 
@@ -40,5 +48,31 @@ describe('messageForRefused', () => {
 		expect(messageForRefused({ code: 'bad_request', reason: TOO_DEEP_REASON })).toBe(
 			'Ändringen har fler nivåer än servern tar emot, så den kan inte skickas. Kasta ändringen och gör om den.',
 		);
+	});
+
+	it('says which quota was reached and what to do, in Swedish and in English', async () => {
+		const refusals = [
+			{ code: 'forbidden', reason: SCOPE_DOCS_QUOTA_REASON },
+			{ code: 'forbidden', reason: PERSON_DOCS_QUOTA_REASON },
+			{ code: 'forbidden', reason: LOCAL_DOCS_QUOTA_REASON },
+			{ code: 'too_large', reason: SCOPE_PHOTOS_QUOTA_REASON },
+			{ code: 'too_large', reason: PERSON_PHOTOS_QUOTA_REASON },
+		];
+		const other = { code: 'forbidden', reason: 'some other reason' };
+		const sv = [...refusals, other].map(messageForRefused);
+		expect(sv[0]).toMatch(/gränsen för hur många dokument/);
+		expect(sv[1]).toMatch(/skicka den igen i morgon/);
+		expect(sv[3]).toMatch(/fler foton/);
+		try {
+			await i18n.set('en');
+			const en = [...refusals, other].map(messageForRefused);
+			expect(en[1]).toMatch(/send it again tomorrow/);
+			expect(en[4]).toMatch(/as many photos here as one person may/);
+			// Five different messages in each language, none of them the general refusal.
+			for (const texts of [sv, en]) expect(new Set(texts).size).toBe(6);
+			expect(en).not.toEqual(sv);
+		} finally {
+			await i18n.set('sv');
+		}
 	});
 });

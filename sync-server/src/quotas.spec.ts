@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
 	LOCAL_DOCS_QUOTA_REASON,
 	PERSON_DOCS_QUOTA_REASON,
@@ -254,6 +254,22 @@ describe('QuotaKeeper', () => {
 		const others = await Promise.all(['a', 'b', 'c', 'd'].map((name) => quotas.admitDocs('unit-a1', name, 10, false)));
 		expect(others.reduce((sum, a) => sum + a.allowed, 0)).toBe(15);
 		expect(others.some((a) => a.reason === SCOPE_DOCS_QUOTA_REASON)).toBe(true);
+	});
+
+	it('writes a counter a couple of times for fifty uploads at once, not fifty times in turn', async () => {
+		const { quotas, store } = await keeper({ photos: { unit: 40 } });
+		const writes = vi.spyOn(store, 'putLocal');
+		const results = await Promise.allSettled(
+			Array.from({ length: 50 }, () => quotas.admitPhoto('unit-a1', 'chef', 1000)),
+		);
+		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(40);
+		for (const r of results) {
+			if (r.status === 'rejected')
+				expect(r.reason).toMatchObject({ code: 'too_large', message: SCOPE_PHOTOS_QUOTA_REASON });
+		}
+		// The scope's counter and the person's: the first caller's change, then everyone else's together.
+		expect(writes.mock.calls.length).toBeLessThanOrEqual(4);
+		expect(await store.getLocal('unit-a1', 'quota.scope')).toMatchObject({ photos: 40, photoBytes: 40_000 });
 	});
 
 	it('takes defaults for every limit not overridden', () => {

@@ -7,9 +7,9 @@
  * seeded once from the blob store when it does not exist yet.
  *
  * Room is reserved before a write and given back for what was not written, so a refusal by the
- * rules, a conflict or a failed upload costs nothing. Counters are read and written under an
- * in-process lock per key, so one server never loses an update; several servers on one CouchDB
- * may overshoot a limit by what they admit at the same moment (a bound, not an account).
+ * rules, a conflict or a failed upload costs nothing. Changes of one counter are applied one
+ * batch at a time in this process, so one server never loses an update; several servers on one
+ * CouchDB may overshoot a limit by what they admit at the same moment (a bound, not an account).
  * It never checks access: routes call it for writes the caller may make.
  */
 import { AppError } from '../../src/lib/domain/index.ts';
@@ -62,6 +62,10 @@ function personUsage(doc: StoredDoc | undefined, today: string): PersonUsage {
 	};
 }
 
+type Change = (current: object) => object | undefined;
+type Read = (doc: StoredDoc | undefined, today: string) => Promise<object> | object;
+type Queued = { change: Change; resolve: () => void; reject: (err: unknown) => void };
+
 /** How many of a request's new documents may be written, and why not the rest. */
 export type DocsAdmission = {
 	allowed: number;
@@ -75,7 +79,8 @@ export class QuotaKeeper {
 	readonly #store: DocStore;
 	readonly #blobs: BlobStore;
 	readonly #now: () => Date;
-	readonly #locks = new Map<string, Promise<void>>();
+	/** Changes waiting per counter (`scope` and key); the first in a queue is being applied. */
+	readonly #queues = new Map<string, Queued[]>();
 	/** New documents admitted per scope whose write has not settled yet (not in `doc_count` yet). */
 	readonly #pending = new Map<string, number>();
 
@@ -212,43 +217,68 @@ export class QuotaKeeper {
 	}
 
 	/**
-	 * Read-modify-write one counter under its lock: `change` gets the current value and returns the
-	 * next one, or undefined to leave it, or throws to refuse. Another server writing in between
-	 * (a store conflict) makes it read again.
+	 * Read-modify-write one counter: `change` gets the current value and returns the next one, or
+	 * undefined to leave it, or throws to refuse (only its own caller hears of it). Changes of one
+	 * counter never overlap: while one read-and-write is under way, the changes that arrive wait
+	 * and are then applied together, in order, in one read and one write. So fifty uploads at once
+	 * cost about two writes of the counter, not fifty one after another. Another server writing in
+	 * between (a store conflict) makes the batch read again and apply its changes anew.
 	 */
-	async #update<T extends object>(
+	#update<T extends object>(
 		scope: string,
 		key: string,
 		read: (doc: StoredDoc | undefined, today: string) => Promise<T> | T,
 		change: (current: T) => T | undefined,
 	): Promise<void> {
-		await this.#locked(`${scope}\u0000${key}`, async () => {
-			for (let attempt = 0; ; attempt++) {
-				const doc = await this.#store.getLocal(scope, key);
-				const next = change(await read(doc, this.#today()));
-				if (!next) return;
-				try {
-					await this.#store.putLocal(scope, key, { ...next, ...(doc?._rev ? { _rev: doc._rev } : {}) });
-					return;
-				} catch (err) {
-					if (!(err instanceof AppError && err.code === 'conflict') || attempt >= 4) throw err;
-				}
+		const id = `${scope}\u0000${key}`;
+		return new Promise<void>((resolve, reject) => {
+			let queue = this.#queues.get(id);
+			if (!queue) {
+				queue = [];
+				this.#queues.set(id, queue);
 			}
+			queue.push({ change: change as Change, resolve, reject });
+			if (queue.length === 1) void this.#drain(id, scope, key, read as Read);
 		});
 	}
 
-	async #locked(key: string, fn: () => Promise<void>): Promise<void> {
-		const before = this.#locks.get(key) ?? Promise.resolve();
-		let release = (): void => undefined;
-		const mine = new Promise<void>((resolve) => (release = resolve));
-		const chain = before.then(() => mine);
-		this.#locks.set(key, chain);
-		await before;
-		try {
-			await fn();
-		} finally {
-			release();
-			if (this.#locks.get(key) === chain) this.#locks.delete(key);
+	/** Apply the queued changes of one counter, a batch at a time, until none are left. */
+	async #drain(id: string, scope: string, key: string, read: Read): Promise<void> {
+		const queue = this.#queues.get(id) as Queued[];
+		while (queue.length > 0) {
+			const batch = queue.slice();
+			let outcomes: (unknown | undefined)[] = [];
+			try {
+				for (let attempt = 0; ; attempt++) {
+					const doc = await this.#store.getLocal(scope, key);
+					let value = await read(doc, this.#today());
+					let changed = false;
+					outcomes = batch.map((item) => {
+						try {
+							const next = item.change(value);
+							if (next) {
+								value = next;
+								changed = true;
+							}
+							return undefined;
+						} catch (err) {
+							return err ?? new Error('refused');
+						}
+					});
+					if (!changed) break;
+					try {
+						await this.#store.putLocal(scope, key, { ...value, ...(doc?._rev ? { _rev: doc._rev } : {}) });
+						break;
+					} catch (err) {
+						if (!(err instanceof AppError && err.code === 'conflict') || attempt >= 4) throw err;
+					}
+				}
+				batch.forEach((item, i) => (outcomes[i] === undefined ? item.resolve() : item.reject(outcomes[i])));
+			} catch (err) {
+				for (const item of batch) item.reject(err);
+			}
+			queue.splice(0, batch.length);
 		}
+		this.#queues.delete(id);
 	}
 }

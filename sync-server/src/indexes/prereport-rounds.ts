@@ -8,10 +8,12 @@
  *
  * Works on any store of the port (embedded or CouchDB) and with several servers on one CouchDB:
  * every server catches up from its own sequence, so a round planned through another server is
- * seen on the next answer. It never checks access (the route does) and holds no document bodies.
+ * seen on the next answer; concurrent callers share catch-ups (`CatchUp`). It never checks access
+ * (the route does) and holds no document bodies.
  */
 import { AppError, idType } from '../../../src/lib/domain/index.ts';
 import type { DocStore, StoredDoc } from '../store/doc-store.ts';
+import { CatchUp } from './catch-up.ts';
 
 /** A round as the index keeps it: its header, nothing more. */
 export type PrereportRound = { roundId: string; date: string; templateId: string };
@@ -23,9 +25,7 @@ type ScopeIndex = {
 	/** The last sequence applied (opaque, from the store); undefined before the first catch-up. */
 	since: string | undefined;
 	rounds: Map<string, PrereportRound>;
-	/** The catch-up under way, and the one queued behind it for callers that came during it. */
-	running?: Promise<void>;
-	queued?: Promise<void>;
+	catchUp: CatchUp;
 };
 
 function takesPrereports(doc: StoredDoc): boolean {
@@ -44,35 +44,16 @@ export class PrereportRoundIndex {
 	async rounds(scope: string): Promise<PrereportRound[]> {
 		let index = this.#scopes.get(scope);
 		if (!index) {
-			index = { since: undefined, rounds: new Map() };
-			this.#scopes.set(scope, index);
+			const fresh: ScopeIndex = {
+				since: undefined,
+				rounds: new Map(),
+				catchUp: new CatchUp(() => this.#catchUp(scope, fresh)),
+			};
+			this.#scopes.set(scope, fresh);
+			index = fresh;
 		}
-		await this.#refresh(scope, index);
+		await index.catchUp.refresh();
 		return [...index.rounds.values()];
-	}
-
-	/**
-	 * Catch up, sharing the work between concurrent callers. Every caller waits for a catch-up that
-	 * began after it asked (so it sees every write that landed before): one under way is joined by
-	 * a single queued one, however many callers come meanwhile.
-	 */
-	#refresh(scope: string, index: ScopeIndex): Promise<void> {
-		if (index.queued) return index.queued;
-		if (!index.running) return this.#start(scope, index);
-		const next = (): Promise<void> => {
-			index.queued = undefined;
-			return this.#start(scope, index);
-		};
-		index.queued = index.running.then(next, next);
-		return index.queued;
-	}
-
-	#start(scope: string, index: ScopeIndex): Promise<void> {
-		const run = this.#catchUp(scope, index).finally(() => {
-			if (index.running === run) delete index.running;
-		});
-		index.running = run;
-		return run;
 	}
 
 	async #catchUp(scope: string, index: ScopeIndex): Promise<void> {

@@ -75,12 +75,10 @@ export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promi
 		if (!mayRead(await ctx.grants(user), unitScope(unitId))) {
 			throw new AppError('forbidden', 'You are not allowed to access this unit.');
 		}
+		// From the accounts' unit index (decision 0017), not a read of every account.
 		const members: UnitMember[] = [];
-		for (const u of await ctx.users.list()) {
-			for (const m of u.memberships) {
-				if (m.unitId !== unitId || m.role === 'staff') continue;
-				members.push({ name: u.name, displayName: u.displayName, role: m.role });
-			}
+		for (const { name, displayName, role } of await ctx.users.membersOf(unitId)) {
+			if (role === 'manager' || role === 'safety_rep') members.push({ name, displayName, role });
 		}
 		return { members };
 	});

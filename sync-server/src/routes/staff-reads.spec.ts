@@ -1,9 +1,11 @@
 /**
- * What a staff member's requests read (decision 0017): never a whole unit scope. Counted at
+ * What a staff member's requests read (decision 0017): never a whole unit scope, nor (for anyone
+ * signed in) every account. Counted at
  * the embedded store's methods (rows of `_changes`, document bodies of `_changes` and
  * `_all_docs`), so the checks say nothing about time and hold on any machine.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UserStore } from '../auth/users.ts';
 import type { ChangesResult } from '../store/doc-store.ts';
 import { PouchStore } from '../store/pouch-store.ts';
 import type { Harness } from '../test-harness.ts';
@@ -85,6 +87,13 @@ describe('what staff requests read', () => {
 			docsPerQuietCall.push(reads.changeRows + reads.docs);
 		}
 		expect(docsPerQuietCall).toEqual([0, 0]);
+	});
+
+	it('lists a unit’s members without reading every account', async () => {
+		const list = vi.spyOn(UserStore.prototype, 'list');
+		const res = await h.call({ url: '/api/units/a1/members', cookie: await h.signIn('chef') });
+		expect(res.json().members.map((m: { name: string }) => m.name)).toEqual(['chef', 'skyddsombud']);
+		expect(list).not.toHaveBeenCalled();
 	});
 
 	it('refuses a signature sent by staff without reading the round’s documents', async () => {

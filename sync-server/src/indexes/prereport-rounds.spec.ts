@@ -158,6 +158,17 @@ describe('PrereportRoundIndex', () => {
 		expect(store.docsRead).toBe(13);
 	});
 
+	it('resumes from its saved state after a restart, reading only what changed since', async () => {
+		const open = await fillUnit('unit-a1', 20, CATCH_UP_PAGE * 2);
+		await index.rounds('unit-a1'); // the very first answer reads the feed and saves the index
+		const next = round({ prereports: true });
+		await inner.bulkDocs('unit-a1', [next]);
+		const restarted = new PrereportRoundIndex(store);
+		store.reset();
+		expect(ids(await restarted.rounds('unit-a1'))).toEqual([...open, next._id].sort());
+		expect({ changeRows: store.changeRows, docsRead: store.docsRead }).toEqual({ changeRows: 1, docsRead: 1 });
+	});
+
 	it('drops a round that starts, stops taking pre-reports, or is deleted', async () => {
 		const [a, b, c] = await fillUnit('unit-a1', 0, 0);
 		expect(ids(await index.rounds('unit-a1'))).toHaveLength(3);

@@ -141,9 +141,10 @@ export class QuotaKeeper {
 				this.#unpend(scope, allowed);
 				const unused = allowed - Math.max(0, Math.min(created, allowed));
 				if (unused === 0) return;
+				// Never fails the write it follows: a counter left a little high is a bound, not an error.
 				await this.#update(scope, personKey(name), personUsage, (u) =>
 					u.day === today ? { ...u, created: Math.max(0, u.created - unused) } : undefined,
-				);
+				).catch(() => undefined);
 			},
 		};
 	}
@@ -198,12 +199,13 @@ export class QuotaKeeper {
 		return async (stored) => {
 			if (settled || stored) return;
 			settled = true;
-			await giveBackScope();
+			// Never fails the upload it follows: a counter left a little high is a bound, not an error.
+			await giveBackScope().catch(() => undefined);
 			await this.#update(scope, personKey(name), personUsage, (u) => ({
 				...u,
 				photos: Math.max(0, u.photos - 1),
 				photoBytes: Math.max(0, u.photoBytes - size),
-			}));
+			})).catch(() => undefined);
 		};
 	}
 

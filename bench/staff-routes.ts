@@ -7,7 +7,8 @@
  * server's trivial welcome route `GET /db/` under the same load, and each route on the empty
  * unit: "large/empty" near 1 says the route does not grow with the unit. Resident memory
  * (RSS, this process: server and client) is taken after a garbage collection before and after
- * each phase. Run: `npm run bench:staff-routes [-- --rounds 2000 --answers 20000 --requests 10]`.
+ * each phase. Run: `npm run bench:staff-routes [-- --rounds 2000 --answers 20000 --requests 10]`
+ * (`--only prereport,members` for some routes only).
  *
  * Left out on purpose: the routes that check a password (`POST /db/_session`,
  * `POST /api/me/password`, `POST /api/rounds/sign`), which the sign-in guard bounds by design
@@ -26,6 +27,9 @@ const ROUNDS = arg('rounds', 2_000);
 const ANSWERS = arg('answers', 20_000);
 const REQUESTS = arg('requests', 10);
 const CALLERS = 50;
+/** `--only a,b`: only the routes whose name holds one of these (the welcome reference always runs). */
+const onlyAt = process.argv.indexOf('--only');
+const ONLY = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',').filter(Boolean) : [];
 const NOW = new Date().toISOString();
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CALLERS * 2 });
@@ -283,6 +287,11 @@ const routes: Route[] = [
 		ok: (s) => s === 200,
 	},
 ];
+
+if (ONLY.length > 0) {
+	const kept = routes.filter((r, i) => i === 0 || ONLY.some((o) => r.name.includes(o)));
+	routes.splice(0, routes.length, ...kept);
+}
 
 type Figures = { p50: number; p95: number; max: number; failed: number };
 

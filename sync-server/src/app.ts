@@ -16,6 +16,9 @@ import { UserStore } from './auth/users.ts';
 import { ServerContext, sendError } from './context.ts';
 import type { LogOptions } from './logging.ts';
 import { logAborted, loggerOptions } from './logging.ts';
+import { jsonBodyParser } from './json-body.ts';
+import type { QuotaOverrides } from './quotas.ts';
+import { QuotaKeeper, quotaLimits } from './quotas.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { blobRoutes } from './routes/blobs.ts';
@@ -43,6 +46,8 @@ export type AppOptions = {
 	storage?: StorageConfig;
 	/** Proxies allowed to name the client address (`TRUST_PROXY`); off by default. */
 	trustProxy?: TrustProxy;
+	/** Quota limits other than `QUOTAS` (src/lib/domain/quotas.ts), e.g. small ones for a test. */
+	quotas?: QuotaOverrides;
 };
 
 export const BODY_LIMIT = 8 * 1024 * 1024;
@@ -70,6 +75,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 			secureCookies: opts.secureCookies ?? false,
 			now,
 			uuid: storage.uuid,
+			quotas: new QuotaKeeper({ store, blobs: storage.blobs, now, limits: quotaLimits(opts.quotas) }),
 		});
 		if (opts.seedDemo) seeded = await seedIfEmpty(store, users, now());
 	} catch (err) {
@@ -89,6 +95,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	// First, so that every answer carries the headers, refusals by the hooks below included.
 	await securityHeaders(app, opts.staticDir ? await builtHashes(opts.staticDir) : { scripts: [], styleAttributes: [] });
 	await app.register(fastifyCookie);
+	jsonBodyParser(app);
 	app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
 		done(null, Object.fromEntries(new URLSearchParams(String(body))));
 	});

@@ -12,6 +12,7 @@ import { SignInGuard } from './auth/sign-in.ts';
 import type { UserRecord, UserStore } from './auth/users.ts';
 import { noteErrorName } from './logging.ts';
 import type { PolicyUnit } from './policy/access.ts';
+import type { QuotaKeeper } from './quotas.ts';
 import { grantsFor, mayRead } from './policy/access.ts';
 import type { DocStore } from './store/doc-store.ts';
 import { LocalDocs } from './store/local-docs.ts';
@@ -26,6 +27,8 @@ export class ServerContext {
 	readonly secureCookies: boolean;
 	readonly now: () => Date;
 	readonly uuid: string;
+	/** How much each scope holds and each person adds to it (decision 0017). */
+	readonly quotas: QuotaKeeper;
 	readonly signIns = new SignInGuard();
 	/** Writes to one scope are judged and written one at a time (decision 0016). */
 	readonly writeLock = new ScopeWriteLock();
@@ -42,6 +45,7 @@ export class ServerContext {
 		secureCookies: boolean;
 		now: () => Date;
 		uuid: string;
+		quotas: QuotaKeeper;
 	}) {
 		this.store = opts.store;
 		this.local = new LocalDocs(opts.store);
@@ -50,6 +54,7 @@ export class ServerContext {
 		this.secureCookies = opts.secureCookies;
 		this.now = opts.now;
 		this.uuid = opts.uuid;
+		this.quotas = opts.quotas;
 	}
 
 	/** The org tree, cached until the next write to `org`. */

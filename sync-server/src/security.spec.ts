@@ -35,6 +35,14 @@ import {
 	SAME_SIGNER_REASON,
 	TEMPLATE_ANSWERED_REASON,
 } from '../../src/lib/domain/recorded.ts';
+import { TOO_DEEP_REASON } from '../../src/lib/domain/nesting.ts';
+import {
+	LOCAL_DOCS_QUOTA_REASON,
+	PERSON_DOCS_QUOTA_REASON,
+	PERSON_PHOTOS_QUOTA_REASON,
+	SCOPE_DOCS_QUOTA_REASON,
+	SCOPE_PHOTOS_QUOTA_REASON,
+} from '../../src/lib/domain/quotas.ts';
 import { starterTemplates } from '../../src/lib/domain/starter-templates.ts';
 import { DEMO_PASSWORD } from './seed/demo.ts';
 import { HSTS } from './security-headers.ts';
@@ -43,6 +51,7 @@ import {
 	answerDoc,
 	assessmentDoc,
 	findingDoc,
+	prereportDoc,
 	roundDoc,
 	signatureDoc,
 	startServer,
@@ -1165,5 +1174,134 @@ describe('records name the real person at the real time', () => {
 		const swapped = { ...round, _rev: created?.rev, templateId: 'template:osa.v1' };
 		expect(await bulk('chef', [swapped])).toMatchObject([refused(TEMPLATE_ANSWERED_REASON)]);
 		expect(await read(round._id)).toMatchObject({ templateId: template._id, status: 'planned' });
+	});
+});
+
+/**
+ * Bounded by design (issue 10, item 5): quotas on documents, `_local` documents and photos, per
+ * scope and per person, and nesting. Every refusal is CouchDB-shaped (per document in
+ * `_bulk_docs`), never a 500, and leaves what is stored as it was. Small limits, so the probe
+ * reaches them in a few requests; the real ones are in src/lib/domain/quotas.ts.
+ */
+describe('bounded by design', () => {
+	let b: Harness;
+	beforeAll(async () => {
+		b = await startServer({
+			quotas: {
+				docs: { unit: 4 },
+				submitOnlyDocsPerPersonDay: 1,
+				localDocsPerPerson: 2,
+				photos: { unit: 2 },
+				photosPerPerson: 1,
+			},
+		});
+	});
+	afterAll(async () => {
+		await b.close();
+	});
+
+	type Row = { id: string; ok?: boolean; error?: string; reason?: string };
+	const bulk = async (name: string, scope: string, docs: object[]): Promise<Row[]> => {
+		const res = await b.call({
+			method: 'POST',
+			url: `/db/${scope}/_bulk_docs`,
+			cookie: await b.signIn(name),
+			payload: { docs },
+		});
+		expect(res.statusCode, res.body).toBe(200);
+		return res.json() as Row[];
+	};
+	const present = async (scope: string, ids: string[]): Promise<boolean[]> => {
+		const res = await b.call({
+			method: 'POST',
+			url: `/db/${scope}/_all_docs`,
+			cookie: await b.signIn('chef'),
+			payload: { keys: ids },
+		});
+		return (res.json().rows as { error?: string }[]).map((r) => !r.error);
+	};
+	const jpeg = () => {
+		const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, ...randomBytes(64)]);
+		return { bytes, sha: createHash('sha256').update(new Uint8Array(bytes)).digest('hex') };
+	};
+	const upload = async (name: string, scope: string, p: { bytes: Buffer; sha: string }) =>
+		b.call({
+			method: 'PUT',
+			url: `/db/${scope}/_blobs/${p.sha}`,
+			cookie: await b.signIn(name),
+			headers: { 'content-type': 'image/jpeg' },
+			payload: p.bytes,
+		});
+
+	it('refuses documents past a scope’s count and a submit-only sender’s day, per document', async () => {
+		const open = roundDoc('a1', { prereports: true, date: '2027-04-01' });
+		expect(await bulk('chef', 'unit-a1', [open])).toMatchObject([{ ok: true }]);
+		// Staff send one pre-report a day here: a burst from one account cannot fill the unit.
+		const [p1, p2] = [prereportDoc(open._id), prereportDoc(open._id)];
+		expect(await bulk('medarbetare', 'unit-a1', [p1, p2])).toEqual([
+			{ id: p1._id, ok: true, rev: expect.any(String) },
+			{ id: p2._id, error: 'forbidden', reason: PERSON_DOCS_QUOTA_REASON },
+		]);
+		// The unit holds 4 documents at most, whoever sends them.
+		const rounds = [roundDoc('a1'), roundDoc('a1'), roundDoc('a1')];
+		const res = await bulk('skyddsombud', 'unit-a1', rounds);
+		expect(res.map((r) => r.ok ?? r.reason)).toEqual([true, true, SCOPE_DOCS_QUOTA_REASON]);
+		expect(await present('unit-a1', [p2._id, rounds[2]?._id ?? ''])).toEqual([false, false]);
+		// A refused write changes nothing stored: the first round is as it was.
+		const stored = await b.call({
+			method: 'POST',
+			url: '/db/unit-a1/_all_docs?include_docs=true',
+			cookie: await b.signIn('chef'),
+			payload: { keys: [open._id] },
+		});
+		expect(stored.json().rows[0].doc).toMatchObject({ _rev: expect.stringMatching(/^1-/), prereports: true });
+	});
+
+	it('refuses a person’s _local documents past their count with 403, and keeps the others', async () => {
+		const cookie = await b.signIn('skyddsombud');
+		const put = (id: string) =>
+			b.call({ method: 'PUT', url: `/db/org/_local/${id}`, cookie, payload: { last_seq: id } });
+		expect((await put('one')).statusCode).toBe(201);
+		expect((await put('two')).statusCode).toBe(201);
+		const over = await put('three');
+		expect(over.statusCode).toBe(403);
+		expectCleanError('_local over quota', over.body);
+		expect(over.json()).toEqual({ error: 'forbidden', reason: LOCAL_DOCS_QUOTA_REASON });
+		expect((await b.call({ url: '/db/org/_local/two', cookie })).json()).toMatchObject({ last_seq: 'two' });
+	});
+
+	it('refuses photos past a person’s and a scope’s count with 413', async () => {
+		const first = jpeg();
+		expect((await upload('chef', 'unit-a1', first)).statusCode).toBe(201);
+		const mine = await upload('chef', 'unit-a1', jpeg());
+		expect(mine.statusCode).toBe(413);
+		expectCleanError('photo over the person’s quota', mine.body);
+		expect(mine.json()).toEqual({ error: 'too_large', reason: PERSON_PHOTOS_QUOTA_REASON });
+		expect((await upload('skyddsombud', 'unit-a1', jpeg())).statusCode).toBe(201);
+		// The unit holds 2 photos: full, for everybody.
+		const full = await upload('skyddsombud', 'unit-a1', jpeg());
+		expect(full.statusCode).toBe(413);
+		expect(full.json()).toEqual({ error: 'too_large', reason: SCOPE_PHOTOS_QUOTA_REASON });
+		// Bytes it holds still answer, and another unit has room of its own.
+		expect((await upload('chef', 'unit-a1', first)).statusCode).toBe(200);
+		expect((await upload('chef2', 'unit-b1', jpeg())).statusCode).toBe(201);
+	});
+
+	it('refuses a body nested 100,000 deep with 400 on every JSON route, and goes on answering', async () => {
+		const hostile = '['.repeat(100_000) + ']'.repeat(100_000);
+		const cookie = await b.signIn('chef');
+		for (const [method, url, body] of [
+			['POST', '/db/_session', hostile],
+			['POST', '/db/unit-a1/_bulk_docs', `{"docs":[{"_id":"round:deep","type":"round","x":${hostile}}]}`],
+			['PUT', '/db/user-chef/_local/deep', `{"x":${hostile}}`],
+			['POST', '/api/me/password', `{"password":${hostile}}`],
+		] as const) {
+			const res = await b.call({ method, url, cookie, payload: body, headers: { 'content-type': 'application/json' } });
+			expect(res.statusCode, url).toBe(400);
+			expectCleanError(url, res.body);
+			expect(res.json(), url).toEqual({ error: 'bad_request', reason: TOO_DEEP_REASON });
+		}
+		expect((await b.call({ url: '/api/me', cookie })).statusCode).toBe(200);
+		expect(await present('unit-a1', ['round:deep'])).toEqual([false]);
 	});
 });

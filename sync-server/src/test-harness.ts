@@ -13,6 +13,7 @@ import type {
 	AssessmentDoc,
 	DocType,
 	FindingDoc,
+	PrereportDoc,
 	RoundDoc,
 	SignatureDoc,
 } from '../../src/lib/domain/index.ts';
@@ -216,5 +217,24 @@ export function signatureDoc(scope: string, roundId: string, overrides: Partial<
 		updatedAt: NOW,
 		...overrides,
 		signerName: overrides.signerName ?? displayNameOf(overrides.signedBy ?? 'chef'),
+	};
+}
+
+/** A pre-report of `medarbetare` (staff of a1) for a round of unit a1, with overrides. */
+export function prereportDoc(roundId: string, overrides: Partial<PrereportDoc> = {}): PrereportDoc {
+	return {
+		_id: testId('prereport'),
+		type: 'prereport',
+		scope: 'unit-a1',
+		unitId: 'a1',
+		roundId,
+		submittedBy: 'medarbetare',
+		submitterName: 'Mats Medarbetare',
+		title: 'Dörren till förrådet kärvar',
+		description: '',
+		location: 'Förrådet',
+		createdAt: NOW,
+		updatedAt: NOW,
+		...overrides,
 	};
 }

@@ -184,4 +184,66 @@ describe('sync server on CouchDB', () => {
 		});
 		expect(((await all.json()) as { rows: unknown[] }).rows).toEqual([{ key: doc._id, error: 'not_found' }]);
 	});
+
+	it('keeps its indexes current with writes made through the other server (decision 0017)', async () => {
+		const chef = await signIn(one, 'chef');
+		const staff = await signIn(two, 'medarbetare');
+		const plan = async (date: string): Promise<string> => {
+			const doc: Record<string, unknown> = { ...round(), prereports: true, date };
+			const res = await fetch(`${base(one)}/db/unit-a1/_bulk_docs`, {
+				method: 'POST',
+				headers: { cookie: chef, 'content-type': 'application/json' },
+				body: JSON.stringify({ docs: [doc] }),
+			});
+			expect(res.status).toBe(200);
+			return doc._id as string;
+		};
+		const listed = async (): Promise<string[]> => {
+			const res = await fetch(`${base(two)}/api/prereport-rounds`, { headers: { cookie: staff } });
+			return ((await res.json()) as { rounds: { roundId: string }[] }).rounds.map((r) => r.roundId);
+		};
+		const first = await plan('2027-05-01');
+		expect(await listed()).toContain(first);
+		const second = await plan('2027-05-02');
+		expect(await listed()).toEqual(expect.arrayContaining([first, second]));
+
+		const admin = await signIn(one, 'admin');
+		const members = async (): Promise<string[]> => {
+			const res = await fetch(`${base(two)}/api/units/b1/members`, { headers: { cookie: await signIn(two, 'chef2') } });
+			return ((await res.json()) as { members: { name: string }[] }).members.map((m) => m.name);
+		};
+		expect(await members()).toEqual(['chef2']);
+		const moved = await fetch(`${base(one)}/api/admin/users/skyddsombud/memberships`, {
+			method: 'PUT',
+			headers: { cookie: admin, 'content-type': 'application/json' },
+			body: JSON.stringify([
+				{ unitId: 'a1', role: 'safety_rep' },
+				{ unitId: 'b1', role: 'safety_rep' },
+			]),
+		});
+		expect(moved.status).toBe(200);
+		expect(await members()).toEqual(['chef2', 'skyddsombud']);
+	});
+
+	it('keeps quota counters in CouchDB too (_local documents of the scope)', async () => {
+		const dataDir = await mkdtemp(join(tmpdir(), 'trygg-api-couch-'));
+		dirs.push(dataDir);
+		const small = await buildApp({
+			dataDir,
+			sessionSecret: secret,
+			storage: { kind: 'couchdb', url: target.url, prefix: target.prefix },
+			quotas: { localDocsPerPerson: 1 },
+		});
+		try {
+			const cookie = await signIn(one, 'hr');
+			const put = (app: FastifyInstance, id: string) =>
+				app.inject({ method: 'PUT', url: `/db/org/_local/${id}`, headers: { cookie }, payload: { since: '0' } });
+			expect((await put(small, 'quota-one')).statusCode).toBe(201);
+			const over = await put(small, 'quota-two');
+			expect(over.statusCode).toBe(403);
+			expect(over.json()).toMatchObject({ error: 'forbidden', reason: expect.stringMatching(/^quota: /) });
+		} finally {
+			await small.close();
+		}
+	});
 });

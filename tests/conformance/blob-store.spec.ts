@@ -84,6 +84,21 @@ for (const adapter of adapters) {
 			expect(await store.stat('unit-c1', sha)).toEqual({ size: bytes.length });
 		});
 
+		it('counts the blobs of one scope and their bytes, and no other scope’s', async () => {
+			expect(await store.usage('unit-u1')).toEqual({ count: 0, bytes: 0 });
+			const a = photo(1000);
+			const b = photo(3000);
+			const other = photo(500);
+			await store.put('unit-u1', a.sha, a.bytes);
+			await store.put('unit-u1', b.sha, b.bytes);
+			await store.put('unit-u1', a.sha, a.bytes); // the same bytes again: still one blob
+			await store.put('unit-u10', other.sha, other.bytes); // a name that extends this one
+			await store.put('unit-u', other.sha, other.bytes); // and one this name extends
+			expect(await store.usage('unit-u1')).toEqual({ count: 2, bytes: 4000 });
+			expect(await store.usage('unit-u10')).toEqual({ count: 1, bytes: 500 });
+			await expect(store.usage('../auth')).rejects.toThrow();
+		});
+
 		it('refuses an address that is not a scope and a digest', async () => {
 			const { bytes, sha } = photo();
 			await expect(store.put('../auth', sha, bytes)).rejects.toThrow();

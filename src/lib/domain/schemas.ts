@@ -6,6 +6,7 @@
 import { z } from './zod.ts';
 import type { DocType } from './ids.ts';
 import { DOC_TYPES, idType, isScope } from './ids.ts';
+import { MAX_DOC_DEPTH, TOO_DEEP_REASON, valueTooDeep } from './nesting.ts';
 import { MAX_PHOTOS_PER_DOC, photoRefSchema } from './photo.ts';
 import { riskBandsSchema } from './risk.ts';
 import {
@@ -606,13 +607,15 @@ export const MAX_DOC_BYTES = 1024 * 1024;
 export type DocCheck = { ok: true; doc: LiveDoc | z.infer<typeof tombstoneSchema> } | { ok: false; reason: string };
 
 /**
- * Check one incoming document against the wire format: schema, id prefix matches type, size.
+ * Check one incoming document against the wire format: nesting, size, schema, id prefix matches type.
  * @example checkDoc({ _id: 'round:1', type: 'unit' }) // { ok: false, reason: 'id round:1 does not match type unit' }
  */
 export function checkDoc(input: unknown): DocCheck {
 	if (typeof input !== 'object' || input === null || Array.isArray(input)) {
 		return { ok: false, reason: 'a document must be a JSON object' };
 	}
+	// First: measuring the size walks the document recursively, which a deep one would overflow.
+	if (valueTooDeep(input, MAX_DOC_DEPTH)) return { ok: false, reason: TOO_DEEP_REASON };
 	// Bytes, not characters: å, ä and ö take two.
 	const size = new TextEncoder().encode(JSON.stringify(input)).length;
 	if (size > MAX_DOC_BYTES) return { ok: false, reason: `document is ${size} bytes, over the 1 MB limit` };

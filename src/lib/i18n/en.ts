@@ -503,6 +503,17 @@ export const en: Record<MessageKey, string> = {
 		'The round already has answers, so its template cannot be changed. Discard the change and plan a new round if another template is needed.',
 	'sync.queue.storeRefused':
 		"The server's database did not take this change, although it follows the rules. The change stays here. Contact whoever runs Trygg.",
+	'sync.queue.tooDeep':
+		'The change is nested deeper than the server accepts, so it cannot be sent. Discard the change and make it again.',
+	'sync.queue.quotaScope':
+		'The server takes no more documents here: the limit on how many may be stored is reached. The change is kept on this device. Contact your administrator.',
+	'sync.queue.quotaPerson':
+		'You have created as many documents here today as one person may. The change is kept on this device: send it again tomorrow.',
+	'sync.queue.quotaLocal': 'You keep as many sync checkpoints here as one person may. Contact your administrator.',
+	'sync.queue.quotaPhotosScope':
+		'The server takes no more photos here: the limit on their number or size is reached. The photo is kept on this device. Contact your administrator.',
+	'sync.queue.quotaPhotosPerson':
+		'You have uploaded as many photos here as one person may. The photo is kept on this device. Contact your administrator.',
 	'sync.queue.noneWaiting': 'Nothing is waiting.',
 	'sync.queue.type.round': 'Safety round',
 	'sync.queue.type.unit': 'Unit',

@@ -500,6 +500,18 @@ export const sv = {
 		'Ronden har redan svar, så mallen kan inte bytas. Släng ändringen och planera en ny rond om en annan mall behövs.',
 	'sync.queue.storeRefused':
 		'Serverns databas tog inte emot ändringen, fast den följer reglerna. Ändringen finns kvar här. Kontakta den som förvaltar Trygg.',
+	'sync.queue.tooDeep':
+		'Ändringen har fler nivåer än servern tar emot, så den kan inte skickas. Kasta ändringen och gör om den.',
+	'sync.queue.quotaScope':
+		'Servern tar inte emot fler dokument här: gränsen för hur många dokument som får sparas är nådd. Ändringen finns kvar på den här enheten. Kontakta administratören.',
+	'sync.queue.quotaPerson':
+		'Du har skapat så många dokument här i dag som en person får. Ändringen finns kvar på den här enheten: skicka den igen i morgon.',
+	'sync.queue.quotaLocal':
+		'Du har så många kontrollpunkter för synkning här som en person får. Kontakta administratören.',
+	'sync.queue.quotaPhotosScope':
+		'Servern tar inte emot fler foton här: gränsen för antal foton eller deras storlek är nådd. Fotot finns kvar på den här enheten. Kontakta administratören.',
+	'sync.queue.quotaPhotosPerson':
+		'Du har laddat upp så många foton här som en person får. Fotot finns kvar på den här enheten. Kontakta administratören.',
 	'sync.queue.noneWaiting': 'Inget väntar.',
 	'sync.queue.type.round': 'Skyddsrond',
 	'sync.queue.type.unit': 'Enhet',

@@ -1,10 +1,20 @@
 /**
  * A refused sign-in (429) shows the wait the server named in `Retry-After`, translated; a
  * refusal with a fixed reason says what happened and what to do, and a change the database
- * behind the server refused is told apart from one the rules refused.
+ * behind the server refused is told apart from one the rules refused, and a quota or a document
+ * nested too deep says what it means for the person.
  */
 import { describe, expect, it } from 'vitest';
 import { AppError, STORE_REFUSED_REASON } from '../domain/index.ts';
+import { TOO_DEEP_REASON } from '../domain/nesting.ts';
+import {
+	LOCAL_DOCS_QUOTA_REASON,
+	PERSON_DOCS_QUOTA_REASON,
+	PERSON_PHOTOS_QUOTA_REASON,
+	SCOPE_DOCS_QUOTA_REASON,
+	SCOPE_PHOTOS_QUOTA_REASON,
+} from '../domain/quotas.ts';
+import { i18n } from '../i18n/i18n.svelte.ts';
 import { requestJson } from '../sync/http.ts';
 import {
 	CREATED_BY_FIXED_REASON,
@@ -79,5 +89,39 @@ describe('messageForRefused', () => {
 		expect(messageForRefused({ code: 'invalid', reason: 'status: Invalid option' })).toBe(
 			'Uppgifterna är inte giltiga: status: Invalid option',
 		);
+	});
+});
+
+describe('messageForRefused', () => {
+	it('says a document nested too deep cannot be sent as it is', () => {
+		expect(messageForRefused({ code: 'bad_request', reason: TOO_DEEP_REASON })).toBe(
+			'Ändringen har fler nivåer än servern tar emot, så den kan inte skickas. Kasta ändringen och gör om den.',
+		);
+	});
+
+	it('says which quota was reached and what to do, in Swedish and in English', async () => {
+		const refusals = [
+			{ code: 'forbidden', reason: SCOPE_DOCS_QUOTA_REASON },
+			{ code: 'forbidden', reason: PERSON_DOCS_QUOTA_REASON },
+			{ code: 'forbidden', reason: LOCAL_DOCS_QUOTA_REASON },
+			{ code: 'too_large', reason: SCOPE_PHOTOS_QUOTA_REASON },
+			{ code: 'too_large', reason: PERSON_PHOTOS_QUOTA_REASON },
+		];
+		const other = { code: 'forbidden', reason: 'some other reason' };
+		const sv = [...refusals, other].map(messageForRefused);
+		expect(sv[0]).toMatch(/gränsen för hur många dokument/);
+		expect(sv[1]).toMatch(/skicka den igen i morgon/);
+		expect(sv[3]).toMatch(/fler foton/);
+		try {
+			await i18n.set('en');
+			const en = [...refusals, other].map(messageForRefused);
+			expect(en[1]).toMatch(/send it again tomorrow/);
+			expect(en[4]).toMatch(/as many photos here as one person may/);
+			// Five different messages in each language, none of them the general refusal.
+			for (const texts of [sv, en]) expect(new Set(texts).size).toBe(6);
+			expect(en).not.toEqual(sv);
+		} finally {
+			await i18n.set('sv');
+		}
 	});
 });

@@ -13,6 +13,14 @@ import {
 } from '../domain/index.ts';
 import { CLOCK_AHEAD_REASON } from '../domain/hlc.ts';
 import { BAD_REV_REASON } from '../domain/merge.ts';
+import { TOO_DEEP_REASON } from '../domain/nesting.ts';
+import {
+	LOCAL_DOCS_QUOTA_REASON,
+	PERSON_DOCS_QUOTA_REASON,
+	PERSON_PHOTOS_QUOTA_REASON,
+	SCOPE_DOCS_QUOTA_REASON,
+	SCOPE_PHOTOS_QUOTA_REASON,
+} from '../domain/quotas.ts';
 import {
 	CREATED_BY_FIXED_REASON,
 	RECORDED_AHEAD_REASON,
@@ -35,6 +43,13 @@ const REASON_TEXT: Readonly<Record<string, MessageKey>> = {
 	[TEMPLATE_ANSWERED_REASON]: 'sync.queue.templateAnswered',
 	[WRONG_CURRENT_PASSWORD_REASON]: 'error.wrongCurrentPassword',
 	[OWN_ACCOUNT_REASON]: 'error.ownAccount',
+	[TOO_DEEP_REASON]: 'sync.queue.tooDeep',
+	// Quotas (decision 0017): which limit, and what the person can do.
+	[SCOPE_DOCS_QUOTA_REASON]: 'sync.queue.quotaScope',
+	[PERSON_DOCS_QUOTA_REASON]: 'sync.queue.quotaPerson',
+	[LOCAL_DOCS_QUOTA_REASON]: 'sync.queue.quotaLocal',
+	[SCOPE_PHOTOS_QUOTA_REASON]: 'sync.queue.quotaPhotosScope',
+	[PERSON_PHOTOS_QUOTA_REASON]: 'sync.queue.quotaPhotosPerson',
 };
 
 /** The translated text for a fixed reason, or undefined for any other. */
@@ -83,7 +98,9 @@ export function messageForStored(error: { code: string; reason: string }): strin
  * Message for a change the server refused. A refused `conflict` is the one conflict the merge
  * does not resolve: the document was deleted elsewhere (the delete wins, see domain/merge.ts).
  * A fixed reason gets its own text: a `_rev` the server does not take, a stamp or recorded time
- * beyond the server's bounds, a name that is not the account's, one account signing both roles.
+ * beyond the server's bounds, a name that is not the account's, one account signing both roles,
+ * a document nested too deep, a quota reached (which limit, and what to do; a photo's refusal is
+ * shown the same way).
  * The database behind the server (CouchDB) may refuse a change the rules took; its own reason
  * stays in the stored error.
  */

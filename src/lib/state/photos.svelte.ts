@@ -17,7 +17,7 @@ import { liveBlobStates, storeLocalBlob, type BlobState } from '../db/blobs-repo
 import { compressPhoto } from '../media/compress.ts';
 import { t } from '../i18n/i18n.svelte.ts';
 import { app } from './app-state.svelte.ts';
-import { errorCode, messageFor, messageForStored } from './errors.ts';
+import { errorCode, messageFor, messageForRefused } from './errors.ts';
 import { Live } from './live.svelte.ts';
 import { perfMeasure, perfNow } from './perf.ts';
 
@@ -124,6 +124,6 @@ export function livePhotoStates(shas: string[]): Live<BlobState[]> | null {
 /** A short upload status for one photo, or null when there is nothing to say. */
 export function uploadStatus(state: BlobState | undefined): string | null {
 	if (!state || state.state !== 'pending') return null;
-	if (state.error) return t('photos.uploadRefused', { message: messageForStored(state.error) });
+	if (state.error) return t('photos.uploadRefused', { message: messageForRefused(state.error) });
 	return t('photos.notUploaded');
 }

@@ -4,7 +4,8 @@
  */
 import type { Role } from '../../../src/lib/domain/index.ts';
 import { rolesAfter } from '../../../src/lib/domain/membership.ts';
-import type { Membership } from '../policy/access.ts';
+import { CatchUp } from '../indexes/catch-up.ts';
+import type { Membership, MembershipRole } from '../policy/access.ts';
 import { hashPassword } from './passwords.ts';
 
 export type UserRecord = {
@@ -32,11 +33,66 @@ export type NewUser = Omit<
 
 const userId = (name: string): string => `user:${name}`;
 
+/** Someone with a membership of a unit: name, display name and role there, nothing more. */
+export type UnitPerson = { name: string; displayName: string; role: MembershipRole };
+
+/** Changes of the accounts read per request while the unit index catches up. */
+const ROSTER_PAGE = 500;
+
 export class UserStore {
 	readonly #db: PouchDB.Database<Record<string, unknown>>;
+	/**
+	 * Who belongs to which unit, kept from the accounts' changes feed (decision 0017): the units of
+	 * each person, and the people of each unit. No hashes, no other fields.
+	 */
+	readonly #roster = {
+		since: 0 as string | number,
+		unitsOf: new Map<string, string[]>(),
+		byUnit: new Map<string, Map<string, UnitPerson>>(),
+	};
+	readonly #rosterCatchUp = new CatchUp(() => this.#readRoster());
 
 	constructor(db: PouchDB.Database<Record<string, unknown>>) {
 		this.#db = db;
+	}
+
+	/**
+	 * Everyone with a membership of `unitId`, by name: from the index, brought up to date first by
+	 * reading only the accounts changed since the last call (never every account per call).
+	 */
+	async membersOf(unitId: string): Promise<UnitPerson[]> {
+		await this.#rosterCatchUp.refresh();
+		const people = [...(this.#roster.byUnit.get(unitId)?.values() ?? [])];
+		return people.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+	}
+
+	async #readRoster(): Promise<void> {
+		const roster = this.#roster;
+		for (;;) {
+			const page = await this.#db.changes({ since: roster.since, limit: ROSTER_PAGE, include_docs: true });
+			for (const row of page.results) {
+				if (!row.id.startsWith('user:')) continue;
+				const name = row.id.slice('user:'.length);
+				for (const unitId of roster.unitsOf.get(name) ?? []) roster.byUnit.get(unitId)?.delete(name);
+				roster.unitsOf.delete(name);
+				const user = row.deleted ? undefined : (row.doc as unknown as UserRecord | undefined);
+				if (!user || !Array.isArray(user.memberships)) continue;
+				roster.unitsOf.set(
+					name,
+					user.memberships.map((m) => m.unitId),
+				);
+				for (const m of user.memberships) {
+					let people = roster.byUnit.get(m.unitId);
+					if (!people) {
+						people = new Map();
+						roster.byUnit.set(m.unitId, people);
+					}
+					people.set(name, { name, displayName: user.displayName, role: m.role });
+				}
+			}
+			roster.since = page.last_seq;
+			if (page.results.length < ROSTER_PAGE) return;
+		}
 	}
 
 	async get(name: string): Promise<UserRecord | undefined> {

@@ -6,6 +6,9 @@
 
 export type BlobInfo = { size: number };
 
+/** How many blobs one scope holds, and their bytes. */
+export type BlobUsage = { count: number; bytes: number };
+
 export interface BlobStore {
 	/** Size of the stored blob, or undefined when this scope has no such blob. */
 	stat(scope: string, sha256: string): Promise<BlobInfo | undefined>;
@@ -13,4 +16,9 @@ export interface BlobStore {
 	get(scope: string, sha256: string): Promise<Buffer | undefined>;
 	/** Store bytes already verified to hash to `sha256`; `created` is false when they were there. */
 	put(scope: string, sha256: string, bytes: Uint8Array): Promise<{ created: boolean }>;
+	/**
+	 * Every blob of `scope` counted: a pass over the scope's blobs, so only for seeding a counter
+	 * once (quotas keep their own count after that), never per request.
+	 */
+	usage(scope: string): Promise<BlobUsage>;
 }

@@ -17,7 +17,7 @@
  */
 import { AppError, SHA256_RE, isScope } from '../../../src/lib/domain/index.ts';
 import { parseCouchUrl, type CouchEndpoint } from '../store/couch-store.ts';
-import type { BlobInfo, BlobStore } from './blob-store.ts';
+import type { BlobInfo, BlobStore, BlobUsage } from './blob-store.ts';
 
 /** The database (after the prefix) that holds every blob; never a scope name. */
 export const BLOBS_DB = 'blobs';
@@ -120,5 +120,34 @@ export class CouchBlobStore implements BlobStore {
 		if (res.status === 201 || res.status === 202) return { created: true };
 		if (res.status === 409) return { created: false };
 		throw UNAVAILABLE();
+	}
+
+	async usage(scope: string): Promise<BlobUsage> {
+		if (!isScope(scope)) throw new Error('bad blob address');
+		await this.#ensure();
+		// The scope's documents are one key range (`<scope>:<sha256>`); a scope name never holds `:`.
+		const range = new URLSearchParams({
+			startkey: JSON.stringify(`${scope}:`),
+			endkey: JSON.stringify(`${scope}:\ufff0`),
+			include_docs: 'true',
+		});
+		const res = await this.#send('GET', `/${this.#db}/_all_docs?${range.toString()}`);
+		if (res.status !== 200) {
+			await res.body?.cancel();
+			throw UNAVAILABLE();
+		}
+		const body = (await res.json()) as {
+			rows?: { id?: string; doc?: { _attachments?: Record<string, { length?: number }> } }[];
+		};
+		const usage = { count: 0, bytes: 0 };
+		for (const row of body.rows ?? []) {
+			// Collation is CouchDB's (ICU), not by code point: keep the range to its exact prefix.
+			if (!row.id?.startsWith(`${scope}:`)) continue;
+			const length = row.doc?._attachments?.[ATTACHMENT]?.length;
+			if (typeof length !== 'number') continue;
+			usage.count++;
+			usage.bytes += length;
+		}
+		return usage;
 	}
 }

@@ -1,14 +1,18 @@
 /**
  * Blob store on the local file system: `<dataDir>/blobs/<scope>/<sha256>`. A write goes to a
  * temporary file in the same folder and is renamed into place, so a crash never leaves a
- * half-written blob under a hash name, and a reader never sees one. It trusts its caller to
- * pass a valid scope name and a lowercase hex digest (both are checked again, as path safety).
+ * half-written blob under a hash name, and a reader never sees one; the temporary files a crash
+ * leaves are removed at the next start (`removeTemporaryFiles`). It trusts its caller to pass a
+ * valid scope name and a lowercase hex digest (both are checked again, as path safety).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SHA256_RE, isScope } from '../../../src/lib/domain/index.ts';
-import type { BlobInfo, BlobStore } from './blob-store.ts';
+import type { BlobInfo, BlobStore, BlobUsage } from './blob-store.ts';
+
+/** Names of temporary files while a blob is written; never a SHA-256 (those are hex only). */
+const TEMP_PREFIX = '.tmp-';
 
 export class FsBlobStore implements BlobStore {
 	readonly #root: string;
@@ -46,7 +50,10 @@ export class FsBlobStore implements BlobStore {
 		const file = this.#file(scope, sha256);
 		if (await this.stat(scope, sha256)) return { created: false };
 		await mkdir(path.dirname(file), { recursive: true });
-		const temp = path.join(path.dirname(file), `.tmp-${sha256.slice(0, 16)}-${randomBytes(6).toString('hex')}`);
+		const temp = path.join(
+			path.dirname(file),
+			`${TEMP_PREFIX}${sha256.slice(0, 16)}-${randomBytes(6).toString('hex')}`,
+		);
 		try {
 			await writeFile(temp, bytes, { flag: 'wx', mode: 0o600 });
 			// Two uploads of the same bytes may race here: both renames put identical content in place.
@@ -56,5 +63,50 @@ export class FsBlobStore implements BlobStore {
 			throw err;
 		}
 		return { created: true };
+	}
+
+	async usage(scope: string): Promise<BlobUsage> {
+		if (!isScope(scope)) throw new Error('bad blob address');
+		const dir = path.join(this.#root, scope);
+		let names: string[];
+		try {
+			names = await readdir(dir);
+		} catch (err) {
+			if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { count: 0, bytes: 0 };
+			throw err;
+		}
+		const usage = { count: 0, bytes: 0 };
+		for (const name of names.filter((n) => SHA256_RE.test(n))) {
+			const info = await this.stat(scope, name);
+			if (!info) continue;
+			usage.count++;
+			usage.bytes += info.size;
+		}
+		return usage;
+	}
+
+	/**
+	 * Remove the temporary files of writes a crash cut short. Only at start, before any upload:
+	 * the data folder is this process's alone (the stores' locks say so), so no write is under way.
+	 * Returns how many were removed.
+	 */
+	async removeTemporaryFiles(): Promise<number> {
+		let removed = 0;
+		let scopes: string[];
+		try {
+			scopes = await readdir(this.#root);
+		} catch (err) {
+			if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+			throw err;
+		}
+		for (const scope of scopes.filter(isScope)) {
+			const dir = path.join(this.#root, scope);
+			const names = await readdir(dir).catch(() => [] as string[]);
+			for (const name of names.filter((n) => n.startsWith(TEMP_PREFIX))) {
+				await rm(path.join(dir, name), { force: true });
+				removed++;
+			}
+		}
+		return removed;
 	}
 }

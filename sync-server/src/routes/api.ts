@@ -17,6 +17,7 @@ import {
 import { encodeSession, newSession } from '../auth/session.ts';
 import { checkPassword } from '../auth/sign-in.ts';
 import type { ServerContext } from '../context.ts';
+import { PrereportRoundIndex } from '../indexes/prereport-rounds.ts';
 import { mayRead, submitUnits } from '../policy/access.ts';
 import { setSessionCookie } from './session.ts';
 
@@ -62,29 +63,22 @@ export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promi
 
 	/**
 	 * Planned rounds that ask for pre-reports, in the units where the caller may only submit
-	 * (staff). Managers and safety reps see these rounds through sync instead.
+	 * (staff). Managers and safety reps see these rounds through sync instead. Read from the
+	 * index (decision 0017): an answer reads what changed since the last one, never the whole unit.
 	 */
+	const prereportRounds = new PrereportRoundIndex(ctx.store);
 	app.get('/api/prereport-rounds', async (request): Promise<{ rounds: OpenPrereportRound[] }> => {
 		const user = await ctx.requireUser(request);
 		const units = await ctx.units();
 		const names = new Map(units.map((u) => [idKey(u._id), u.name]));
 		const rounds: OpenPrereportRound[] = [];
 		for (const unitId of submitUnits(user, units)) {
-			const { results } = await ctx.store.changes(unitScope(unitId), { includeDocs: true });
-			for (const row of results) {
-				const doc = row.doc;
-				if (row.deleted || !doc || doc.type !== 'round' || doc.status !== 'planned' || doc.prereports !== true)
-					continue;
-				rounds.push({
-					roundId: doc._id,
-					unitId,
-					unitName: names.get(unitId) ?? unitId,
-					date: String(doc.date),
-					templateId: String(doc.templateId),
-				});
+			for (const round of await prereportRounds.rounds(unitScope(unitId))) {
+				rounds.push({ ...round, unitId, unitName: names.get(unitId) ?? unitId });
 			}
 		}
-		return { rounds: rounds.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)) };
+		const order = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+		return { rounds: rounds.sort((a, b) => order(a.date, b.date) || order(a.roundId, b.roundId)) };
 	});
 
 	/**
@@ -98,12 +92,10 @@ export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promi
 		if (!mayRead(await ctx.grants(user), unitScope(unitId))) {
 			throw new AppError('forbidden', 'You are not allowed to access this unit.');
 		}
+		// From the accounts' unit index (decision 0017), not a read of every account.
 		const members: UnitMember[] = [];
-		for (const u of await ctx.users.list()) {
-			for (const m of u.memberships) {
-				if (m.unitId !== unitId || m.role === 'staff') continue;
-				members.push({ name: u.name, displayName: u.displayName, role: m.role });
-			}
+		for (const { name, displayName, role } of await ctx.users.membersOf(unitId)) {
+			if (role === 'manager' || role === 'safety_rep') members.push({ name, displayName, role });
 		}
 		return { members };
 	});

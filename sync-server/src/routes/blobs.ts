@@ -3,7 +3,8 @@
  * scope: the URL names the SHA-256 of the bytes, the server verifies it, keeps only JPEG, PNG and
  * WebP (by magic bytes, never by the declared type) up to MAX_PHOTO_BYTES, and stores each blob
  * once. Access is the scope's, through the policy module: writing needs a write grant, reading a
- * read grant, so a blob of one unit is never readable or writable from another.
+ * read grant, so a blob of one unit is never readable or writable from another. A new blob must fit
+ * the scope's and the uploader's photo quota (413 with a fixed reason; decision 0017).
  * It never decodes an image and never logs bytes.
  */
 import { createHash } from 'node:crypto';
@@ -26,9 +27,13 @@ const IMMUTABLE = 'private, max-age=31536000, immutable';
 export async function blobRoutes(app: FastifyInstance, opts: { ctx: ServerContext; blobs: BlobStore }): Promise<void> {
 	const { ctx, blobs } = opts;
 
+	/** Who is uploading, from the access check before the body was read (for their quota). */
+	const uploaders = new WeakMap<FastifyRequest, string>();
+
 	/** Signed in (401), a scope name (404), a grant (403), a digest (400), in that order. */
 	async function access(request: FastifyRequest, write: boolean): Promise<BlobParams> {
 		const user = await ctx.requireUser(request);
+		uploaders.set(request, user.name);
 		const { scope, sha256 } = request.params as BlobParams;
 		if (!isScope(scope)) throw new AppError('not_found', 'Database does not exist.');
 		const grants = await ctx.grants(user);
@@ -71,7 +76,15 @@ export async function blobRoutes(app: FastifyInstance, opts: { ctx: ServerContex
 			}
 			const actual = createHash('sha256').update(bytes).digest('hex');
 			if (actual !== sha256) throw new AppError('bad_request', 'The bytes do not match the SHA-256 in the URL.');
-			const { created } = await blobs.put(scope, sha256, bytes);
+			// Bytes already held take no more room: no quota for them.
+			if (await blobs.stat(scope, sha256)) return reply.code(200).send({ ok: true, id: sha256, size: body.length });
+			const settle = await ctx.quotas.admitPhoto(scope, uploaders.get(request) ?? '', body.length);
+			let created = false;
+			try {
+				({ created } = await blobs.put(scope, sha256, bytes));
+			} finally {
+				await settle(created);
+			}
 			return reply.code(created ? 201 : 200).send({ ok: true, id: sha256, size: body.length });
 		},
 	);

@@ -10,6 +10,8 @@ import type { BulkResult, ScopeGrant } from '../../../src/lib/domain/index.ts';
 import { AppError, checkDoc, isScope } from '../../../src/lib/domain/index.ts';
 import { CLOCK_AHEAD_REASON, stampsTooFarAhead } from '../../../src/lib/domain/hlc.ts';
 import { BAD_REV_REASON, isCanonicalRev, sameContent } from '../../../src/lib/domain/merge.ts';
+import { MAX_DOC_DEPTH, TOO_DEEP_REASON, valueTooDeep } from '../../../src/lib/domain/nesting.ts';
+import { SCOPE_DOCS_QUOTA_REASON } from '../../../src/lib/domain/quotas.ts';
 import type { UserRecord } from '../auth/users.ts';
 import type { ServerContext } from '../context.ts';
 import type { IncomingDoc, PolicyUnit } from '../policy/access.ts';
@@ -54,7 +56,7 @@ function intParam(value: unknown, name: string, min: number, max: number): numbe
 
 /**
  * Validate, check and write documents to `scope` as `user`: per-document results in request
- * order (`bad_request` for a `_rev` not in canonical form, `invalid`, `forbidden`, `conflict`,
+ * order (`bad_request` for nesting too deep or a `_rev` not in canonical form, `invalid`, `forbidden`, `conflict`,
  * or the new revision). Used by `_bulk_docs` and by signing as another person (`routes/sign.ts`).
  *
  * Every document is judged against the version the store would replace: the current one, read
@@ -79,6 +81,11 @@ export async function writeDocs(
 	for (const [index, raw] of input.entries()) {
 		const id = typeof (raw as { _id?: unknown })?._id === 'string' ? (raw as { _id: string })._id : '';
 		const rev = (raw as { _rev?: unknown } | null)?._rev;
+		// Before anything walks it: the body parser lets a document nest a few levels past the limit.
+		if (valueTooDeep(raw, MAX_DOC_DEPTH)) {
+			results[index] = { id, error: 'bad_request', reason: TOO_DEEP_REASON };
+			continue;
+		}
 		if (rev !== undefined && !isCanonicalRev(rev)) {
 			results[index] = { id, error: 'bad_request', reason: BAD_REV_REASON };
 			continue;
@@ -131,35 +138,50 @@ async function judgeAndWrite(
 		return now === undefined || doc._rev !== now.rev;
 	};
 	const judged = incoming.filter((v) => !isConflict(v.doc));
-	for (const item of incoming) {
-		if (!isConflict(item.doc)) continue;
-		// Still a refusal first for a caller who may not write it, so a conflict says nothing more.
-		const writer = checkWriter({
+	const writer = (doc: IncomingDoc) =>
+		checkWriter({
 			user,
 			grants,
 			scope,
-			doc: item.doc,
-			stored: stored.get(item.doc._id),
+			doc,
+			stored: stored.get(doc._id),
 			...(units ? { units } : {}),
 		});
-		results[item.index] = writer.ok
+	for (const item of incoming) {
+		if (!isConflict(item.doc)) continue;
+		// Still a refusal first for a caller who may not write it, so a conflict says nothing more.
+		const check = writer(item.doc);
+		results[item.index] = check.ok
 			? { id: item.doc._id, error: 'conflict', reason: 'Document update conflict.' }
-			: { id: item.doc._id, error: 'forbidden', reason: writer.reason };
+			: { id: item.doc._id, error: 'forbidden', reason: check.reason };
 	}
 
-	await load(judged.flatMap((v) => referencedIds(v.doc, stored.get(v.doc._id))));
+	// Only what the caller may write at all makes the server read more: a document refused by its
+	// writer (a signature sent by staff, say) never costs a read of round files (decision 0017).
+	const writable = judged.filter((v) => writer(v.doc).ok);
+	await load(writable.flatMap((v) => referencedIds(v.doc, stored.get(v.doc._id))));
 	// Signing, marking signed and reopening need the whole round (rare writes; see round-files.ts).
 	const files = await loadRoundFiles(ctx.store, scope, [
-		...new Set(judged.flatMap((v) => roundFilesNeeded(v.doc, stored.get(v.doc._id)))),
+		...new Set(writable.flatMap((v) => roundFilesNeeded(v.doc, stored.get(v.doc._id)))),
 	]);
 
 	// The template versions new or re-planned rounds name (org scope): a draft is refused.
 	const templates = new Map<string, StoredDoc>();
-	const templateIds = [...new Set(judged.flatMap((v) => templatesNeeded(v.doc, stored.get(v.doc._id))))];
+	const templateIds = [...new Set(writable.flatMap((v) => templatesNeeded(v.doc, stored.get(v.doc._id))))];
 	if (templateIds.length > 0) {
 		for (const row of await ctx.store.allDocs('org', templateIds, { includeDocs: true })) {
 			if ('doc' in row && row.doc) templates.set(row.id, row.doc);
 		}
+	}
+
+	// Quotas (decision 0017): new documents past the scope's or the sender's room are refused before
+	// the rules judge anything, so a refused signature never counts for its round's lock.
+	const isCreate = (doc: IncomingDoc): boolean => !doc._deleted && current.get(doc._id)?.deleted !== false;
+	const creates = writable.filter((v) => isCreate(v.doc));
+	const admission = await ctx.quotas.admitDocs(scope, user.name, creates.length, submitOnly);
+	const overQuota = new Set(creates.slice(admission.allowed).map((v) => v.index));
+	for (const v of creates.slice(admission.allowed)) {
+		results[v.index] = { id: v.doc._id, error: 'forbidden', reason: admission.reason ?? SCOPE_DOCS_QUOTA_REASON };
 	}
 
 	// Signatures and reopenings are checked first, so one sent together with the round it locks or
@@ -172,6 +194,7 @@ async function judgeAndWrite(
 	// One id twice in a request: each is judged against the stored version and names its revision, so
 	// the store takes the first and answers the others conflict.
 	for (const item of [...judged].sort((a, b) => eventsFirst(a) - eventsFirst(b))) {
+		if (overQuota.has(item.index)) continue;
 		const { doc } = item;
 		if (stampsTooFarAhead(doc, stored.get(doc._id), serverNow).length > 0) {
 			results[item.index] = { id: doc._id, error: 'bad_request', reason: CLOCK_AHEAD_REASON };
@@ -207,10 +230,17 @@ async function judgeAndWrite(
 	}
 
 	toWrite.sort((a, b) => a.index - b.index);
-	const written = await ctx.store.bulkDocs(
-		scope,
-		toWrite.map((w) => w.doc),
-	);
+	let written: Awaited<ReturnType<typeof ctx.store.bulkDocs>> = [];
+	try {
+		written = await ctx.store.bulkDocs(
+			scope,
+			toWrite.map((w) => w.doc),
+		);
+	} finally {
+		// What the quota admitted and the store did not take (refused by the rules, conflicts) is given back.
+		const created = written.filter((r, i) => 'rev' in r && isCreate(toWrite[i]?.doc as IncomingDoc)).length;
+		await admission.settle(created);
+	}
 	written.forEach((r, i) => {
 		const index = toWrite[i]?.index as number;
 		results[index] = 'rev' in r ? { id: r.id, rev: r.rev, ok: true } : r;
@@ -350,8 +380,10 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		if (typeof body !== 'object' || body === null || Array.isArray(body)) {
 			throw new AppError('bad_request', 'A document must be a JSON object.');
 		}
+		if (valueTooDeep(body, MAX_DOC_DEPTH)) throw new AppError('bad_request', TOO_DEEP_REASON);
 		if (JSON.stringify(body).length > MAX_LOCAL_BYTES) throw new AppError('too_large', 'Local document too large.');
 		const id = (request.params as { id: string }).id;
+		await ctx.quotas.admitLocal(scope, user.name, id);
 		// Trygg checks the revision itself: CouchDB would take a stale one (decision 0016).
 		const res = await ctx.local.put(scope, localKey(user, id), body as Record<string, unknown>);
 		return reply.code(201).send({ ok: true, id: `_local/${id}`, rev: res.rev });

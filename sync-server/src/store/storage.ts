@@ -122,6 +122,8 @@ async function openEmbedded(config: Extract<StorageConfig, { kind: 'embedded' }>
 		await docs.info('org'); // fail here, not on the first request, when the store is corrupt
 		const uuid = await serverUuid(meta, async () => undefined);
 		const blobs = new FsBlobStore({ dataDir: config.dataDir });
+		// After the accounts and meta stores are open: their locks say no other process uses this folder.
+		await blobs.removeTemporaryFiles();
 		return { docs, blobs, accounts, uuid, shown: config.dataDir, close };
 	} catch (err) {
 		await close();

@@ -193,6 +193,22 @@ const ROUTES: Record<string, Probe> = {
 			expect(row, `${actor} writing ${scope}`).toMatchObject(expected);
 		},
 	},
+	// The multi-scope feed names its scopes in the body: every probed scope at once, each answered
+	// on its own, read exactly where the actor may read and refused alike everywhere else.
+	'POST /db/_trygg/changes': {
+		request: () => ({
+			url: '/db/_trygg/changes',
+			payload: { scopes: Object.fromEntries(SCOPES.filter((s) => s !== 'Not_A_Scope').map((s) => [s, '0'])) },
+		}),
+		status: (actor) => (actor === 'anon' ? 401 : 200),
+		check: (actor, _scope, body) => {
+			const results = (body as { results: Record<string, { error?: string; results?: unknown[] }> }).results;
+			for (const scope of SCOPES.filter((s) => s !== 'Not_A_Scope')) {
+				const expected = access(actor, scope) ? { results: expect.any(Array) } : { error: 'forbidden' };
+				expect(results[scope], `${actor} reading ${scope} through the feed`).toMatchObject(expected);
+			}
+		},
+	},
 	'GET /db/:scope/_local/:id': {
 		scoped: true,
 		request: (s) => ({ url: `/db/${s}/_local/never-written` }),

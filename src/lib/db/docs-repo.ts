@@ -423,3 +423,17 @@ export async function revokeScope(db: TryggDb, scope: string, reason: string): P
 			});
 	});
 }
+
+/**
+ * Stop keeping `scope` on this device without a revocation: its documents and checkpoint go, quietly,
+ * unless changes to it still wait in the outbox (then nothing is removed). For a scope the person may
+ * still read but is no longer handed to sync (decision 0018). Returns whether it was removed.
+ */
+export async function forgetScope(db: TryggDb, scope: string): Promise<boolean> {
+	return db.transaction('rw', db.docs, db.outbox, db.checkpoints, async () => {
+		if ((await db.outbox.where('scope').equals(scope).count()) > 0) return false;
+		await db.docs.where('scope').equals(scope).delete();
+		await db.checkpoints.delete(scope);
+		return true;
+	});
+}

@@ -596,6 +596,7 @@ export class Replicator {
 			this.#wake = new AbortController();
 			const signal = AbortSignal.any([this.#wake.signal, this.#stopped.signal]);
 			try {
+				if (this.#failure) throw this.#failure;
 				if (full || this.#resync) {
 					this.#resync = false;
 					await this.syncOnce();

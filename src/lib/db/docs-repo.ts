@@ -93,11 +93,15 @@ function latestStamp(clock: Record<string, string> | undefined): string | undefi
  */
 class SaveClock {
 	changed = false;
-	constructor(
-		readonly device: string,
-		public last: string | undefined,
-		readonly now: number,
-	) {}
+	readonly device: string;
+	last: string | undefined;
+	readonly now: number;
+	// Plain fields, not parameter properties: Node runs this module as is (type stripping), as the benches do.
+	constructor(device: string, last: string | undefined, now: number) {
+		this.device = device;
+		this.last = last;
+		this.now = now;
+	}
 
 	/** A new stamp, later than `seen` (when given) and than every stamp made before. */
 	next(seen: string | undefined): string {

@@ -22,6 +22,7 @@ import { QuotaKeeper, quotaLimits } from './quotas.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { blobRoutes } from './routes/blobs.ts';
+import { feedRoutes } from './routes/feed.ts';
 import { scopeRoutes } from './routes/scope.ts';
 import { builtHashes, securityHeaders } from './security-headers.ts';
 import { sessionRoutes, setSessionCookie } from './routes/session.ts';
@@ -147,6 +148,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	await apiRoutes(app, ctx);
 	await adminRoutes(app, ctx);
 	await scopeRoutes(app, ctx);
+	await feedRoutes(app, ctx);
 	await signRoutes(app, ctx);
 	await app.register(blobRoutes, { ctx, blobs: storage.blobs });
 	if (opts.staticDir) await staticRoutes(app, opts.staticDir);

@@ -162,10 +162,13 @@ const ROUTES: Record<string, Probe> = {
 	'GET /api/me': {
 		request: () => ({ url: '/api/me' }),
 		status: (actor) => (actor === 'anon' ? 401 : 200),
+		// Every scope the actor may read, except report scopes: readable, but not handed out to sync
+		// until something writes them (decision 0018).
 		check: (actor, _scope, body) => {
 			const scopes = (body as { scopes: { scope: string; write: boolean }[] }).scopes;
 			const listed = Object.fromEntries(scopes.map((s) => [s.scope, s.write ? 'w' : 'r']));
-			expect(listed, `${actor}'s /api/me`).toEqual(ACCESS[actor as Exclude<Actor, 'anon'>]);
+			const synced = Object.entries(ACCESS[actor as Exclude<Actor, 'anon'>]).filter(([s]) => !s.startsWith('reports'));
+			expect(listed, `${actor}'s /api/me`).toEqual(Object.fromEntries(synced));
 		},
 	},
 	'GET /api/prereport-rounds': {
@@ -235,6 +238,22 @@ const ROUTES: Record<string, Probe> = {
 			const [row] = body as { ok?: boolean; error?: string }[];
 			const expected = access(actor, scope) === 'w' ? { ok: true } : { error: 'forbidden' };
 			expect(row, `${actor} writing ${scope}`).toMatchObject(expected);
+		},
+	},
+	// The multi-scope feed names its scopes in the body: every probed scope at once, each answered
+	// on its own, read exactly where the actor may read and refused alike everywhere else.
+	'POST /db/_trygg/changes': {
+		request: () => ({
+			url: '/db/_trygg/changes',
+			payload: { scopes: Object.fromEntries(SCOPES.filter((s) => s !== 'Not_A_Scope').map((s) => [s, '0'])) },
+		}),
+		status: (actor) => (actor === 'anon' ? 401 : 200),
+		check: (actor, _scope, body) => {
+			const results = (body as { results: Record<string, { error?: string; results?: unknown[] }> }).results;
+			for (const scope of SCOPES.filter((s) => s !== 'Not_A_Scope')) {
+				const expected = access(actor, scope) ? { results: expect.any(Array) } : { error: 'forbidden' };
+				expect(results[scope], `${actor} reading ${scope} through the feed`).toMatchObject(expected);
+			}
 		},
 	},
 	'GET /db/:scope/_local/:id': {

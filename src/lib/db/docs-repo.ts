@@ -98,11 +98,15 @@ function latestStamp(clock: Record<string, string> | undefined): string | undefi
  */
 class SaveClock {
 	changed = false;
-	constructor(
-		readonly device: string,
-		public last: string | undefined,
-		readonly now: number,
-	) {}
+	readonly device: string;
+	last: string | undefined;
+	readonly now: number;
+	// Plain fields, not parameter properties: Node runs this module as is (type stripping), as the benches do.
+	constructor(device: string, last: string | undefined, now: number) {
+		this.device = device;
+		this.last = last;
+		this.now = now;
+	}
 
 	/** A new stamp, later than `seen` (when given) and than every stamp made before. */
 	next(seen: string | undefined): string {
@@ -426,5 +430,19 @@ export async function revokeScope(db: TryggDb, scope: string, reason: string): P
 				entry.state = 'revoked';
 				entry.error = { code: 'revoked', reason };
 			});
+	});
+}
+
+/**
+ * Stop keeping `scope` on this device without a revocation: its documents and checkpoint go, quietly,
+ * unless changes to it still wait in the outbox (then nothing is removed). For a scope the person may
+ * still read but is no longer handed to sync (decision 0018). Returns whether it was removed.
+ */
+export async function forgetScope(db: TryggDb, scope: string): Promise<boolean> {
+	return db.transaction('rw', db.docs, db.outbox, db.checkpoints, async () => {
+		if ((await db.outbox.where('scope').equals(scope).count()) > 0) return false;
+		await db.docs.where('scope').equals(scope).delete();
+		await db.checkpoints.delete(scope);
+		return true;
 	});
 }

@@ -124,7 +124,7 @@ export class AppState {
 		addEventListener('online', () => {
 			this.online = true;
 			void this.checkSession();
-			this.#replicator?.kick();
+			this.#replicator?.resync();
 			this.blobSync?.kick();
 		});
 		addEventListener('offline', () => {
@@ -205,7 +205,7 @@ export class AppState {
 				// then sync again; an unlisted scope that is still refused is then treated as revoked.
 				if (this.#refreshedFor.includes(event.scope)) break;
 				this.#refreshedFor.push(event.scope);
-				void this.checkSession().then(() => this.#replicator?.kick());
+				void this.checkSession().then(() => this.#replicator?.resync());
 				break;
 		}
 	}
@@ -336,7 +336,7 @@ export class AppState {
 	retry(): void {
 		if (this.sessionExpired) return;
 		this.#replicator?.start();
-		this.#replicator?.kick();
+		this.#replicator?.resync();
 		this.blobSync?.kick();
 	}
 }

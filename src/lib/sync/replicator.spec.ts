@@ -14,6 +14,7 @@ import { discardRefused, saveDoc } from '../db/docs-repo.ts';
 import type { OutboxEntry, StoredDoc } from '../db/app-db.ts';
 import { pushPhases, Replicator, SERVER_UUID_KEY, type SyncEvent } from './replicator.ts';
 import type { FetchLike } from './http.ts';
+import { FEED_PATH, type FeedRequest } from '../domain/feed.ts';
 
 let dir: string;
 let app: FastifyInstance;
@@ -50,6 +51,11 @@ async function deviceFetch(name: string, at = base): Promise<FetchLike & { fail:
 	expect(res.status).toBe(200);
 	cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 	return fn;
+}
+
+/** The body of a feed request. */
+function feedBody(init: RequestInit | undefined): FeedRequest {
+	return JSON.parse(String(init?.body)) as FeedRequest;
 }
 
 function round(overrides: Partial<RoundDoc> = {}): RoundDoc {
@@ -216,10 +222,10 @@ describe('Replicator', () => {
 		const db = new TryggDb(`discard-race-${Math.random()}`);
 		const f = await deviceFetch('chef');
 		let during: (() => Promise<void>) | undefined;
-		// The discard happens after the `_changes` request left and before its answer is applied.
+		// The discard happens after the feed request left and before its answer is applied.
 		const racing = (async (url: string, init?: RequestInit) => {
 			const response = await f(url, init);
-			if (url.includes('/_changes') && during) {
+			if (url === FEED_PATH && during) {
 				const run = during;
 				during = undefined;
 				await run();
@@ -419,6 +425,158 @@ describe('Replicator', () => {
 	});
 });
 
+/** How long a device may take to sync in full and go live on a busy machine. */
+const LIVE = { timeout: 20_000 };
+
+/** Every request a device makes, with whether it is still open. */
+type Seen = { url: string; longpoll: boolean; pull: boolean; open: boolean };
+
+/** A fetch that notes every request: a long-lived one (a longpoll) or a pull (a read of changes). */
+function watching(f: FetchLike): FetchLike & { seen: Seen[]; openLongpolls: () => number; most: number } {
+	const fn = (async (url: string, init?: RequestInit) => {
+		const feed = url === FEED_PATH ? feedBody(init).feed : undefined;
+		const longpoll = feed === 'longpoll' || url.includes('feed=longpoll');
+		const entry: Seen = {
+			url,
+			longpoll,
+			pull: !longpoll && (url === FEED_PATH || url.includes('/_changes')),
+			open: true,
+		};
+		fn.seen.push(entry);
+		fn.most = Math.max(fn.most, fn.openLongpolls());
+		try {
+			const response = await f(url, init);
+			// Open until its body has arrived, as a browser counts a connection.
+			const body = await response.arrayBuffer();
+			return new Response(body, { status: response.status, headers: response.headers });
+		} finally {
+			entry.open = false;
+		}
+	}) as FetchLike & { seen: Seen[]; openLongpolls: () => number; most: number };
+	fn.seen = [];
+	fn.most = 0;
+	fn.openLongpolls = () => fn.seen.filter((e) => e.longpoll && e.open).length;
+	return fn;
+}
+
+/** Count the writes to one table of a device database (put, add, delete), below every Dexie API. */
+function countWrites(db: TryggDb, table: string): { rows: number } {
+	const counter = { rows: 0 };
+	db.use({
+		stack: 'dbcore',
+		name: `count-writes-${table}`,
+		create: (down) => ({
+			...down,
+			table: (name) => {
+				const inner = down.table(name);
+				if (name !== table) return inner;
+				return {
+					...inner,
+					mutate: (req) => {
+						counter.rows += 'values' in req ? req.values.length : 'keys' in req ? req.keys.length : 1;
+						return inner.mutate(req);
+					},
+				};
+			},
+		}),
+	});
+	return counter;
+}
+
+describe('Replicator on the one changes feed', () => {
+	/** The scopes `/api/me` lists for the person behind `f`, as the app reads them. */
+	async function listed(f: FetchLike): Promise<string[]> {
+		const me = (await (await f('/api/me')).json()) as { scopes: { scope: string }[] };
+		return me.scopes.map((s) => s.scope);
+	}
+
+	it('holds exactly one long-lived request whatever the number of scopes, and gets a change through it', async () => {
+		const db = new TryggDb(`one-feed-${Math.random()}`);
+		const f = watching(await deviceFetch('avdchef'));
+		const scopes = await listed(f);
+		expect(scopes.length).toBeGreaterThanOrEqual(6);
+		const r = new Replicator({ db, fetch: f, scopes: () => scopes });
+		r.start();
+		try {
+			await expect.poll(() => f.openLongpolls(), LIVE).toBe(1);
+			// A change in one of the scopes, from another device: it wakes the one feed.
+			const writer = new TryggDb(`one-feed-writer-${Math.random()}`);
+			const doc = round();
+			await saveDoc(writer, doc);
+			await new Replicator({ db: writer, fetch: await deviceFetch('chef'), scopes: () => [] }).push();
+			expect(await writer.outbox.count()).toBe(0);
+			await expect.poll(async () => (await db.docs.get(doc._id))?.type, LIVE).toBe('round');
+			await expect.poll(() => f.openLongpolls(), LIVE).toBe(1);
+			expect(f.most).toBe(1);
+			expect(f.seen.filter((e) => e.longpoll).every((e) => e.url === FEED_PATH)).toBe(true);
+		} finally {
+			await r.stop();
+		}
+	});
+
+	it('pushes a local change beside the open feed without pulling any scope again', async () => {
+		const db = new TryggDb(`no-storm-${Math.random()}`);
+		const f = watching(await deviceFetch('avdchef'));
+		const scopes = await listed(f);
+		const r = new Replicator({ db, fetch: f, scopes: () => scopes });
+		r.start();
+		try {
+			await expect.poll(() => f.openLongpolls(), LIVE).toBe(1);
+			const before = f.seen.length;
+			const doc = round({ scope: 'unit-avd-a', unitId: 'avd-a', createdBy: 'avdchef' });
+			await saveDoc(db, doc);
+			r.kick();
+			await expect.poll(() => db.outbox.count(), LIVE).toBe(0);
+			// The feed, woken by the push, answers and is asked for again: live once more.
+			await expect.poll(() => f.seen.slice(before).filter((e) => e.longpoll).length, LIVE).toBe(1);
+			await expect.poll(() => f.openLongpolls(), LIVE).toBe(1);
+			const after = f.seen.slice(before);
+			expect(after.filter((e) => e.url.endsWith('/_bulk_docs'))).toHaveLength(1);
+			expect(after.filter((e) => e.pull)).toEqual([]);
+			expect(after).toHaveLength(2);
+			expect((await db.docs.get(doc._id))?._rev).toMatch(/^1-/);
+		} finally {
+			await r.stop();
+		}
+	});
+
+	it('writes nothing for rows whose revision the device already stores', async () => {
+		const db = new TryggDb(`same-rev-${Math.random()}`);
+		const writes = countWrites(db, 'docs');
+		const f = await deviceFetch('chef');
+		const r = new Replicator({ db, fetch: f, scopes: () => ['org', 'unit-a1'] });
+		await saveDoc(db, round());
+		await r.syncOnce();
+		const stored = await db.docs.count();
+		expect(stored).toBeGreaterThan(3);
+
+		// Every row again, from the start: all of them already stored at their revision.
+		writes.rows = 0;
+		await db.checkpoints.bulkPut([
+			{ scope: 'org', since: '0' },
+			{ scope: 'unit-a1', since: '0' },
+		]);
+		await r.pull('org', 'unit-a1');
+		expect(writes.rows).toBe(0);
+		expect(await db.docs.count()).toBe(stored);
+	});
+
+	it('forgets, without a revocation, a scope it synced that is no longer listed but still readable', async () => {
+		const db = new TryggDb(`unlisted-${Math.random()}`);
+		const f = await deviceFetch('chef');
+		const events: SyncEvent[] = [];
+		let scopes = ['org', 'unit-a1', 'reports-a1'];
+		const r = new Replicator({ db, fetch: f, scopes: () => scopes, onEvent: (e) => events.push(e) });
+		await r.syncOnce();
+		expect(await db.checkpoints.get('reports-a1')).toBeDefined();
+		scopes = ['org', 'unit-a1'];
+		await r.syncOnce();
+		expect(await db.checkpoints.get('reports-a1')).toBeUndefined();
+		expect(events.filter((e) => e.type === 'revoked' || e.type === 'forbidden')).toEqual([]);
+		expect(await db.checkpoints.get('unit-a1')).toBeDefined();
+	});
+});
+
 describe('Replicator after a move to another server', () => {
 	let otherDir: string;
 	let other: FastifyInstance;
@@ -446,10 +604,11 @@ describe('Replicator after a move to another server', () => {
 		return docs;
 	}
 
-	/** A fetch that records the `since` of every `_changes` call. */
+	/** A fetch that records the `since` of every scope in every changes request (feed or per scope). */
 	function recording(f: FetchLike, sinces: string[]): FetchLike {
 		return (url, init) => {
 			if (url.includes('/_changes')) sinces.push(new URL(url, 'http://x').searchParams.get('since') ?? '');
+			if (url === FEED_PATH) sinces.push(...Object.values(feedBody(init).scopes));
 			return f(url, init);
 		};
 	}
@@ -482,7 +641,7 @@ describe('Replicator after a move to another server', () => {
 		expect(sinces.some((s) => s === '0')).toBe(false);
 	});
 
-	it('pulls a scope again from the start when _changes refuses its since', async () => {
+	it('pulls a scope again from the start when the feed refuses its since', async () => {
 		const db = new TryggDb(`badsince-${Math.random()}`);
 		const f = await deviceFetch('chef');
 		const [doc] = await writeRounds(f, 1);

@@ -1,24 +1,30 @@
 /**
- * The replicator (architecture §3): pushes the outbox with `_bulk_docs`, pulls `_changes`
- * per scope from a checkpoint, and goes live with longpoll. It never retries 401/403, halves
- * a batch on 413, backs off on network errors, and resolves a stale `_rev` by re-reading the
- * server version and merging field by field (hybrid logical clock, `domain/merge.ts`). It never
- * drops a change: what the server refuses stays in the outbox, marked refused with the reason,
- * and what could not be delivered because access was withdrawn stays marked revoked.
+ * The replicator (architecture §3, decision 0018): pushes the outbox with `_bulk_docs`, pulls every
+ * scope through the one changes feed (`POST /db/_trygg/changes`) from per-scope checkpoints, and
+ * stays live on one longpoll of that feed for all scopes: a device holds one long-lived connection
+ * whatever its number of scopes. A local change is pushed while the feed stays open; the feed
+ * brings back what the push changed, so no scope is pulled again for it, and a row whose revision
+ * is already stored is not written again. It never retries 401/403, halves a batch on 413, backs
+ * off on network errors, and resolves a stale `_rev` by re-reading the server version and merging
+ * field by field (hybrid logical clock, `domain/merge.ts`). It never drops a change: what the
+ * server refuses stays in the outbox, marked refused with the reason, and what could not be
+ * delivered because access was withdrawn stays marked revoked.
  * Checkpoints belong to one server (its `GET /db/` uuid): after a move to another store (say,
  * embedded to CouchDB) they mean nothing there, so every scope is pulled again from the start.
  */
 import {
 	AppError,
 	bulkResultsSchema,
-	changesResponseSchema,
 	checkDoc,
+	ERROR_CODES,
 	type BulkResult,
 	type ChangesResponse,
+	type ErrorCode,
 } from '../domain/index.ts';
+import { FEED_MAX_SCOPES, FEED_PATH, feedResponseSchema, type FeedScopeResult } from '../domain/feed.ts';
 import { mergeIntoStored, sameContent } from '../domain/merge.ts';
 import type { OutboxEntry, StoredDoc, TryggDb } from '../db/app-db.ts';
-import { noteServerTime, recordSync, revokeScope } from '../db/docs-repo.ts';
+import { forgetScope, noteServerTime, recordSync, revokeScope } from '../db/docs-repo.ts';
 import { SERVER_TIME_HEADER } from '../domain/hlc.ts';
 import { requestJson, type FetchLike } from './http.ts';
 import { defaultBackoff, wait } from './backoff.ts';
@@ -71,6 +77,18 @@ function isBadSince(err: unknown, since: string): boolean {
 	return err instanceof AppError && err.code === 'bad_request' && since !== '0';
 }
 
+/** One scope's refusal in the feed's answer as an AppError (an unknown code reads as a server error). */
+function scopeError(result: Extract<FeedScopeResult, { error: string }>): AppError {
+	const known = (ERROR_CODES as readonly string[]).includes(result.error);
+	return new AppError(known ? (result.error as ErrorCode) : 'server', result.reason);
+}
+
+function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+	return a.length === b.length && a.every((scope) => b.includes(scope));
+}
+
+type FeedOptions = { feed: 'normal' | 'longpoll'; limit: number; timeout?: number };
+
 /**
  * The order one scope's outbox is pushed in: two phases, each its own requests. The server checks
  * a write against what it has stored before the request, except that it counts signatures and
@@ -102,6 +120,15 @@ export class Replicator {
 	#forbidden = new Set<string>();
 	/** The server's uuid was checked since the last failure (a server swap shows as a failure first). */
 	#serverChecked = false;
+	/** The scopes listed when the open feed longpoll was asked for; undefined while none is open. */
+	#live: string[] | undefined;
+	/** A full sync is wanted at the next turn of the loop (network back, scopes changed, asked for). */
+	#resync = false;
+	/** A push made beside the open feed failed: the loop takes it as its own failure. */
+	#failure: unknown;
+	/** Pushes go one at a time: the latest, and whether one waits to start behind it. */
+	#pushing: Promise<void> = Promise.resolve();
+	#pushQueued = false;
 
 	constructor(options: ReplicatorOptions) {
 		this.#o = {
@@ -137,19 +164,22 @@ export class Replicator {
 	}
 
 	/**
-	 * Check scopes the device synced before but that are no longer listed, push every
-	 * pending change, then pull every listed scope once. Throws AppError on failure.
+	 * A full sync: check scopes the device synced before but that are no longer listed, push every
+	 * pending change, then pull every listed scope (one feed request, more only to page). Throws
+	 * AppError on failure.
 	 */
 	async syncOnce(): Promise<void> {
 		this.#emit({ type: 'active' });
 		this.#forbidden.clear();
 		if (!this.#serverChecked) await this.#checkServer();
-		const listed = new Set(this.#o.scopes());
-		for (const scope of await this.#knownScopes()) {
-			if (!listed.has(scope)) await this.#pullGuarded(scope);
-		}
-		await this.push();
-		for (const scope of listed) await this.#pullGuarded(scope);
+		const listed = this.#o.scopes();
+		await this.#checkUnlisted((await this.#knownScopes()).filter((scope) => !listed.includes(scope)));
+		await this.#pushInTurn();
+		await this.#pull(listed);
+		await this.#idle();
+	}
+
+	async #idle(): Promise<void> {
 		const at = this.#o.now().toISOString();
 		await recordSync(this.#o.db, at);
 		this.#emit({ type: 'idle', at });
@@ -188,27 +218,35 @@ export class Replicator {
 		return (await this.#o.db.checkpoints.toArray()).map((c) => c.scope);
 	}
 
-	/** Pull one scope; a refusal of access is handled here (revoked or stale list), not thrown. */
-	async #pullGuarded(scope: string, signal?: AbortSignal): Promise<void> {
-		try {
-			await this.pull(scope, signal);
-		} catch (err) {
-			if (!isAccessError(err)) throw err;
-			await this.#accessRefused(scope, err);
+	/**
+	 * Scopes this device synced before that its person's scopes no longer list. The server says
+	 * whether access was withdrawn (the scope's data leaves, undelivered changes stay as revoked) or
+	 * the scope is only no longer handed out to sync (decision 0018: report scopes, until something
+	 * writes them); then its data leaves quietly, unless changes to it still wait to be sent.
+	 */
+	async #checkUnlisted(scopes: string[]): Promise<void> {
+		if (scopes.length === 0) return;
+		const sinces = await this.#sinces(scopes);
+		const page = await this.#feed(sinces, { feed: 'normal', limit: 1 });
+		for (const scope of scopes) {
+			const result = page[scope];
+			if (result && 'error' in result) await this.#take(scope, result, sinces[scope] as string);
+			else if (result) await forgetScope(this.#o.db, scope);
 		}
 	}
 
 	/**
 	 * The server refused a scope. If the person's scopes no longer list it (or the server says
 	 * revoked), access was withdrawn: the scope's data leaves the device, its undelivered changes
-	 * stay visible as revoked. If it is still listed, the list is stale: skip it and say so.
+	 * stay visible as revoked. If it is still listed, the list is stale: skip it and say so. Either
+	 * way the scope is skipped until the next full sync.
 	 */
 	async #accessRefused(scope: string, err: AppError): Promise<void> {
+		this.#forbidden.add(scope);
 		if (err.code === 'revoked' || !this.#o.scopes().includes(scope)) {
 			await revokeScope(this.#o.db, scope, err.message);
 			this.#emit({ type: 'revoked', scope });
 		} else {
-			this.#forbidden.add(scope);
 			this.#emit({ type: 'forbidden', scope });
 		}
 	}
@@ -277,7 +315,7 @@ export class Replicator {
 		await db.transaction('rw', db.docs, db.outbox, async () => {
 			const current = await db.outbox.get(entry.docId);
 			const doc = await db.docs.get(entry.docId);
-			if (doc) await db.docs.put({ ...doc, _rev: rev });
+			if (doc && doc._rev !== rev) await db.docs.put({ ...doc, _rev: rev });
 			if (current && current.edit === entry.edit) await db.outbox.delete(entry.docId);
 			else if (current) await db.outbox.put({ ...current, doc: { ...current.doc, _rev: rev } });
 		});
@@ -357,48 +395,111 @@ export class Replicator {
 		await this.#o.db.outbox.update(entry.docId, { state: 'refused', error: { code, reason } });
 	}
 
-	/** Pull one scope from its checkpoint until nothing is left. */
-	async pull(scope: string, signal?: AbortSignal): Promise<void> {
-		let restarted = false;
-		for (;;) {
-			const since = (await this.#o.db.checkpoints.get(scope))?.since ?? '0';
-			let page: ChangesResponse;
-			try {
-				page = await this.#changes(
-					scope,
-					`since=${encodeURIComponent(since)}&limit=${PULL_LIMIT}&include_docs=true`,
-					signal,
-				);
-			} catch (err) {
-				// Once per pull: a second refusal from the start is a real error.
-				if (restarted || !isBadSince(err, since)) throw err;
-				restarted = true;
-				await this.#restartPull(scope);
-				continue;
+	/** Pull these scopes from their checkpoints until nothing is left (refusals handled as in a sync). */
+	async pull(...scopes: string[]): Promise<void> {
+		await this.#pull(scopes);
+	}
+
+	/** Pull through the feed, one request for all scopes, again only for scopes with more to read. */
+	async #pull(scopes: readonly string[], signal?: AbortSignal): Promise<void> {
+		let todo = [...scopes];
+		while (todo.length > 0) {
+			const sinces = await this.#sinces(todo);
+			const page = await this.#feed(sinces, { feed: 'normal', limit: PULL_LIMIT }, signal);
+			const more: string[] = [];
+			for (const scope of todo) {
+				const result = page[scope];
+				if (!result) throw new AppError('server', `the changes feed did not answer ${scope}`);
+				if ((await this.#take(scope, result, sinces[scope] as string)) === 'more') more.push(scope);
 			}
-			// A page that lost a race with a checkpoint reset is dropped: the loop reads again from there.
-			if ((await this.#apply(scope, page, since)) && page.results.length < PULL_LIMIT) return;
+			todo = more;
 		}
 	}
 
-	async #changes(scope: string, query: string, signal?: AbortSignal): Promise<ChangesResponse> {
-		const raw = await requestJson(this.#o.fetch, this.#url(scope, `/_changes?${query}`), { signal });
-		return changesResponseSchema.parse(raw);
+	/** The checkpoint of each scope (`'0'`: from the start). */
+	async #sinces(scopes: readonly string[]): Promise<Record<string, string>> {
+		const rows = await this.#o.db.checkpoints.bulkGet([...scopes]);
+		return Object.fromEntries(scopes.map((scope, i) => [scope, rows[i]?.since ?? '0']));
+	}
+
+	/**
+	 * Ask the feed about every scope, one request per `FEED_MAX_SCOPES` (so one for all but the
+	 * largest device). A longpoll over several requests answers with the first to answer; the
+	 * others are cut off, their scopes asked again next time.
+	 */
+	async #feed(
+		sinces: Record<string, string>,
+		opts: FeedOptions,
+		signal?: AbortSignal,
+	): Promise<Record<string, FeedScopeResult>> {
+		const scopes = Object.keys(sinces);
+		const chunks: string[][] = [];
+		for (let i = 0; i < scopes.length; i += FEED_MAX_SCOPES) chunks.push(scopes.slice(i, i + FEED_MAX_SCOPES));
+		const ask = async (chunk: string[], cut?: AbortSignal) => {
+			const body = { ...opts, scopes: Object.fromEntries(chunk.map((scope) => [scope, sinces[scope]])) };
+			const raw = await requestJson(this.#o.fetch, `${this.#o.baseUrl}${FEED_PATH}`, {
+				method: 'POST',
+				body,
+				...(cut ? { signal: cut } : {}),
+			});
+			return feedResponseSchema.parse(raw).results;
+		};
+		if (opts.feed === 'normal' || chunks.length === 1) {
+			const results: Record<string, FeedScopeResult> = {};
+			for (const chunk of chunks) Object.assign(results, await ask(chunk, signal));
+			return results;
+		}
+		const first = new AbortController();
+		const cut = signal ? AbortSignal.any([signal, first.signal]) : first.signal;
+		try {
+			return await Promise.race(chunks.map((chunk) => ask(chunk, cut)));
+		} finally {
+			first.abort();
+		}
+	}
+
+	/**
+	 * Take one scope's answer from the feed: its changes applied ('more' when a full page came, or
+	 * the page was dropped), a refusal of access handled (revoked or a stale list), a checkpoint the
+	 * server does not know restarted from the beginning ('more'). Anything else is thrown.
+	 */
+	async #take(scope: string, result: FeedScopeResult, since: string): Promise<'done' | 'more'> {
+		if ('error' in result) {
+			const err = scopeError(result);
+			if (isAccessError(err)) {
+				await this.#accessRefused(scope, err);
+				return 'done';
+			}
+			// Once: from the start, a second refusal is a real error.
+			if (!isBadSince(err, since)) throw err;
+			await this.#restartPull(scope);
+			return 'more';
+		}
+		// A page that lost a race with a checkpoint reset is dropped: read again from there.
+		const applied = await this.#apply(scope, result, since);
+		return applied && result.results.length < PULL_LIMIT ? 'done' : 'more';
 	}
 
 	/**
 	 * Apply a page of changes read from checkpoint `since`. A pulled document with a pending local
 	 * edit is merged with it, never overwritten; a refused or revoked edit stays as the person left
-	 * it until discarded. When the checkpoint moved while the page was on its way (a discarded change
-	 * reset it so the server's version comes back), the page is not applied and false is returned:
-	 * writing its `last_seq` would skip the very document the reset asked for.
+	 * it until discarded. A revision already stored (this device's own push coming back through the
+	 * feed, a page read again) is not written again, so nothing on the page re-renders for it.
+	 * When the checkpoint moved while the page was on its way (a discarded change reset it so the
+	 * server's version comes back), the page is not applied and false is returned: writing its
+	 * `last_seq` would skip the very document the reset asked for.
 	 */
 	async #apply(scope: string, page: ChangesResponse, since: string): Promise<boolean> {
 		const { db } = this.#o;
 		return db.transaction('rw', db.docs, db.outbox, db.checkpoints, async () => {
-			if (((await db.checkpoints.get(scope))?.since ?? '0') !== since) return false;
-			for (const row of page.results) {
-				const local = await db.outbox.get(row.id);
+			const checkpoint = await db.checkpoints.get(scope);
+			if ((checkpoint?.since ?? '0') !== since) return false;
+			const ids = page.results.map((row) => row.id);
+			const [queued, stored] = await Promise.all([db.outbox.bulkGet(ids), db.docs.bulkGet(ids)]);
+			const puts: StoredDoc[] = [];
+			const deletes: string[] = [];
+			for (const [i, row] of page.results.entries()) {
+				const local = queued[i];
 				if (local && local.state !== 'pending') continue;
 				if (local) {
 					const server = row.deleted
@@ -409,28 +510,49 @@ export class Replicator {
 					if (server) await this.#settle(local, server, true);
 					continue;
 				}
+				const have = stored[i];
 				if (row.deleted) {
-					await db.docs.delete(row.id);
+					if (have) deletes.push(row.id);
 					continue;
 				}
+				if (have && have._rev === (row.doc?._rev ?? row.changes[0]?.rev)) continue;
 				// A document from the server is parsed too: an unknown or damaged one is skipped, never crashes the app.
-				if (row.doc && checkDoc(row.doc).ok) await db.docs.put(row.doc as StoredDoc);
+				if (row.doc && checkDoc(row.doc).ok) puts.push(row.doc as StoredDoc);
 			}
-			await db.checkpoints.put({ scope, since: String(page.last_seq) });
+			if (puts.length > 0) await db.docs.bulkPut(puts);
+			if (deletes.length > 0) await db.docs.bulkDelete(deletes);
+			const last = String(page.last_seq);
+			if (checkpoint?.since !== last) await db.checkpoints.put({ scope, since: last });
 			return true;
 		});
 	}
 
-	/** Start syncing: once now, then live with longpoll, until stop(). */
+	/** Start syncing: a full sync now, then live on the feed, until stop(). */
 	start(): void {
 		if (this.#running) return;
 		this.#running = true;
 		this.#stopped = new AbortController();
+		this.#failure = undefined;
 		this.#loop = this.#run();
 	}
 
-	/** Something changed locally or the network came back: sync now instead of waiting. */
+	/**
+	 * A local change waits: push it now. With the feed open it stays open (the feed brings back what
+	 * the push changed, no scope is pulled again); otherwise the loop stops waiting and pushes.
+	 */
 	kick(): void {
+		if (this.#live && sameScopes(this.#live, this.#o.scopes())) {
+			void this.#pushBeside();
+			return;
+		}
+		// The person's scopes changed since the feed was asked for: start over with them.
+		if (this.#live) this.#resync = true;
+		this.#wake?.abort();
+	}
+
+	/** Sync everything now (the network came back, the scopes changed, the person asked): push, then pull every scope. */
+	resync(): void {
+		this.#resync = true;
 		this.#wake?.abort();
 	}
 
@@ -439,19 +561,60 @@ export class Replicator {
 		this.#stopped.abort();
 		this.#wake?.abort();
 		await this.#loop?.catch(() => undefined);
+		await this.#pushing.catch(() => undefined);
+	}
+
+	/** Push, one at a time: one asked for while another runs goes after it, and reads the outbox then. */
+	#pushInTurn(): Promise<void> {
+		if (this.#pushQueued) return this.#pushing;
+		this.#pushQueued = true;
+		this.#pushing = this.#pushing
+			.catch(() => undefined)
+			.then(() => {
+				this.#pushQueued = false;
+				return this.push();
+			});
+		return this.#pushing;
+	}
+
+	/** Push beside the open feed; a failure ends the feed, and the loop backs off and syncs in full. */
+	async #pushBeside(): Promise<void> {
+		try {
+			this.#emit({ type: 'active' });
+			await this.#pushInTurn();
+			await this.#idle();
+		} catch (err) {
+			this.#failure = err;
+			this.#wake?.abort();
+		}
 	}
 
 	async #run(): Promise<void> {
 		let attempt = 0;
+		let full = true;
 		while (this.#running) {
 			this.#wake = new AbortController();
 			const signal = AbortSignal.any([this.#wake.signal, this.#stopped.signal]);
 			try {
-				await this.syncOnce();
+				if (this.#failure) throw this.#failure;
+				if (full || this.#resync) {
+					this.#resync = false;
+					await this.syncOnce();
+					full = false;
+				} else if ((await this.#o.db.outbox.where('state').equals('pending').count()) > 0) {
+					this.#emit({ type: 'active' });
+					await this.#pushInTurn();
+					await this.#idle();
+				}
 				attempt = 0;
-				await this.#live(signal);
-			} catch (err) {
+				await this.#listen(signal);
+				if (this.#failure) throw this.#failure;
+				await this.#idle();
+			} catch (caught) {
+				const err = this.#failure ?? caught;
+				this.#failure = undefined;
 				if ((err as Error)?.name === 'AbortError') continue;
+				full = true;
 				this.#serverChecked = false;
 				const code = err instanceof AppError ? err.code : 'server';
 				if (code === 'unauthorized') {
@@ -460,39 +623,33 @@ export class Replicator {
 					return;
 				}
 				this.#emit({ type: 'error', code });
-				await wait(this.#o.backoff(attempt++), signal);
+				// A wait of its own: the failure may have come by cutting the feed short.
+				this.#wake = new AbortController();
+				await wait(this.#o.backoff(attempt++), AbortSignal.any([this.#wake.signal, this.#stopped.signal]));
 			}
 		}
 	}
 
-	/** Wait on every scope's longpoll; return as soon as one has news (or on wake). */
-	async #live(signal: AbortSignal): Promise<void> {
-		const scopes = this.#o.scopes().filter((s) => !this.#forbidden.has(s));
-		if (scopes.length === 0) return wait(this.#o.longpollTimeoutMs, signal);
-		const local = new AbortController();
-		const both = AbortSignal.any([signal, local.signal]);
+	/** Wait on the one feed for every listed scope (one long-lived request); apply what it brings. */
+	async #listen(signal: AbortSignal): Promise<void> {
+		const listed = this.#o.scopes();
+		const scopes = listed.filter((scope) => !this.#forbidden.has(scope));
+		this.#live = listed;
 		try {
-			await Promise.race(
-				scopes.map(async (scope) => {
-					const since = (await this.#o.db.checkpoints.get(scope))?.since ?? '0';
-					let page: ChangesResponse;
-					try {
-						page = await this.#changes(
-							scope,
-							`feed=longpoll&since=${encodeURIComponent(since)}&include_docs=true&timeout=${this.#o.longpollTimeoutMs}`,
-							both,
-						);
-					} catch (err) {
-						// The next sync pulls this scope from the start.
-						if (isBadSince(err, since)) return this.#restartPull(scope);
-						if (!isAccessError(err)) throw err;
-						return this.#accessRefused(scope, err);
-					}
-					await this.#apply(scope, page, since);
-				}),
+			if (scopes.length === 0) return await wait(this.#o.longpollTimeoutMs, signal);
+			const sinces = await this.#sinces(scopes);
+			const page = await this.#feed(
+				sinces,
+				{ feed: 'longpoll', limit: PULL_LIMIT, timeout: this.#o.longpollTimeoutMs },
+				signal,
 			);
+			for (const scope of scopes) {
+				const result = page[scope];
+				if (result) await this.#take(scope, result, sinces[scope] as string);
+			}
 		} finally {
-			local.abort();
+			this.#live = undefined;
 		}
+		if (!sameScopes(listed, this.#o.scopes())) this.#resync = true;
 	}
 }

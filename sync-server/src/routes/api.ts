@@ -1,5 +1,5 @@
 /**
- * `/api/*`: health, the signed-in user's profile with the scopes they may sync, the rounds
+ * `/api/*`: health, the signed-in user's profile with the scopes they sync, the rounds
  * that take pre-reports from staff who do not sync their unit, and the people of a unit who can
  * be responsible for its actions. It must never return a password hash or more of another user
  * than name, display name and role in that unit, and never more of a round than its header.
@@ -19,6 +19,7 @@ import { checkPassword } from '../auth/sign-in.ts';
 import type { ServerContext } from '../context.ts';
 import { PrereportRoundIndex } from '../indexes/prereport-rounds.ts';
 import { mayRead, submitUnits } from '../policy/access.ts';
+import { syncedGrants } from '../policy/synced.ts';
 import { setSessionCookie } from './session.ts';
 
 export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
@@ -26,7 +27,9 @@ export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promi
 
 	app.get('/api/me', async (request): Promise<Me> => {
 		const user = await ctx.requireUser(request);
-		return { name: user.name, displayName: user.displayName, roles: user.roles, scopes: await ctx.grants(user) };
+		// The scopes to sync: those something writes (policy/synced.ts).
+		const scopes = syncedGrants(await ctx.grants(user));
+		return { name: user.name, displayName: user.displayName, roles: user.roles, scopes };
 	});
 
 	/**

@@ -28,8 +28,10 @@ import { loadRoundFiles } from './round-files.ts';
 
 export const MAX_BULK_DOCS = 1000;
 const MAX_KEYS = 10_000;
-const LONGPOLL_DEFAULT_MS = 30_000;
-const LONGPOLL_MAX_MS = 60_000;
+export const LONGPOLL_DEFAULT_MS = 30_000;
+export const LONGPOLL_MAX_MS = 60_000;
+/** Most rows one `_changes` read returns (a larger `limit` is capped). */
+export const MAX_CHANGES_LIMIT = 10_000;
 const MAX_LOCAL_BYTES = 64 * 1024;
 
 type ScopeParams = { scope: string };
@@ -249,9 +251,33 @@ async function judgeAndWrite(
 	return results as BulkResult[];
 }
 
+/** `_changes` reads in progress per server, by scope and parameters (shared, never mutated). */
+const inFlight = new WeakMap<ServerContext, Map<string, Promise<ChangesResult>>>();
+
+/**
+ * One page of `scope`'s changes. Devices woken by the same write ask for the same page: it is read
+ * once for all of them, whether they wait on `_changes` or on the multi-scope feed (`feed.ts`).
+ */
+export function readChanges(
+	ctx: ServerContext,
+	scope: string,
+	opts: { since: string | undefined; limit: number | undefined; includeDocs: boolean },
+): Promise<ChangesResult> {
+	const reads = inFlight.get(ctx) ?? new Map<string, Promise<ChangesResult>>();
+	inFlight.set(ctx, reads);
+	const { since, limit, includeDocs } = opts;
+	const key = `${scope}\u0000${since ?? ''}\u0000${limit ?? ''}\u0000${includeDocs}`;
+	let pending = reads.get(key);
+	if (!pending) {
+		pending = ctx.store.changes(scope, { since, ...(limit ? { limit } : {}), includeDocs });
+		reads.set(key, pending);
+		const forget = (): void => void reads.delete(key);
+		pending.then(forget, forget);
+	}
+	return pending;
+}
+
 export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-	/** `_changes` reads in progress, by scope and parameters (shared, never mutated). */
-	const inFlight = new Map<string, Promise<ChangesResult>>();
 	setMaxListeners(0, ctx.closing.signal); // one listener per waiting longpoll
 
 	/** Signed in (401), a scope name (404), a read grant (403 forbidden, or revoked), in that order. */
@@ -288,7 +314,7 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 	app.get('/db/:scope/_changes', async (request, reply) => {
 		const { scope } = await readAccess(request);
 		const q = request.query as Record<string, unknown>;
-		const limit = intParam(q.limit, 'limit', 1, 10_000);
+		const limit = intParam(q.limit, 'limit', 1, MAX_CHANGES_LIMIT);
 		const includeDocs = flag(q.include_docs);
 		let since = typeof q.since === 'string' ? q.since : undefined;
 		if (since === 'now') since = (await ctx.store.info(scope)).update_seq;
@@ -299,18 +325,7 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		const feed = q.feed ?? 'normal';
 		if (feed !== 'normal' && feed !== 'longpoll') throw new AppError('bad_request', 'feed must be normal or longpoll');
 
-		// Devices woken by the same write ask for the same page: read it once for all of them.
-		const read = () => {
-			const key = `${scope}\u0000${since ?? ''}\u0000${limit ?? ''}\u0000${includeDocs}`;
-			let pending = inFlight.get(key);
-			if (!pending) {
-				pending = ctx.store.changes(scope, { since, ...(limit ? { limit } : {}), includeDocs });
-				inFlight.set(key, pending);
-				const forget = (): void => void inFlight.delete(key);
-				pending.then(forget, forget);
-			}
-			return pending;
-		};
+		const read = () => readChanges(ctx, scope, { since, limit, includeDocs });
 		let result = await read();
 		if (feed === 'longpoll' && result.results.length === 0) {
 			const timeout = intParam(q.timeout, 'timeout', 0, LONGPOLL_MAX_MS) ?? LONGPOLL_DEFAULT_MS;

@@ -20,7 +20,7 @@ import { ScopeWriteLock } from './store/write-lock.ts';
 
 export class ServerContext {
 	readonly store: DocStore;
-	/** `_local` documents with revisions checked by Trygg, whatever the store (decision 0016). */
+	/** `_local` documents with revisions checked by Trygg, whatever the store (decision 0021). */
 	readonly local: LocalDocs;
 	readonly users: UserStore;
 	readonly secret: string;

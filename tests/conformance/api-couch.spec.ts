@@ -145,7 +145,7 @@ describe('sync server on CouchDB', () => {
 		const first = await put(one, { since: '0' });
 		expect(first.status).toBe(201);
 		const rev1 = ((await first.json()) as { rev: string }).rev;
-		// CouchDB itself takes all three (decision 0016); the sync server refuses them.
+		// CouchDB itself takes all three (decision 0021); the sync server refuses them.
 		const again = await put(two, { since: '1' });
 		expect(again.status).toBe(409);
 		expect(await again.json()).toEqual({ error: 'conflict', reason: 'Document update conflict.' });

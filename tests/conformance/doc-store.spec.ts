@@ -240,7 +240,7 @@ describe.each(adapters)('DocStore conformance: $name', (adapter) => {
 		});
 	});
 
-	describe('LocalDocs above the store (decision 0016)', () => {
+	describe('LocalDocs above the store (decision 0021)', () => {
 		it('takes a create, then only the current rev; refuses every other rev and keeps what is stored', async () => {
 			const local = new LocalDocs(store);
 			const scope = freshScope();

@@ -1,7 +1,7 @@
 /**
  * The server uuid on one CouchDB (reference server, or COUCHDB_URL): servers that open an
  * empty store at the same moment agree on one uuid, since CouchDB takes any write of a
- * `_local` document (decision 0016); a store that kept it in `_local/server` keeps it.
+ * `_local` document (decision 0021); a store that kept it in `_local/server` keeps it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CouchStore } from '../../sync-server/src/store/couch-store.ts';

@@ -4,7 +4,7 @@
  * reference. It is CI's stand-in for Apache CouchDB 3; docs/deployment.md shows how to run
  * the same suites against a real CouchDB 3.5 built from source.
  * Where PouchDB is stricter than CouchDB 3.5.0, the stand-in answers as CouchDB does, so
- * that CI cannot pass on a guarantee only PouchDB gives (decision 0016):
+ * that CI cannot pass on a guarantee only PouchDB gives (decision 0021):
  * - a `_local` document is written whatever `_rev` it names (none, stale, or for a document
  *   that does not exist), last write wins;
  * - an edit naming a `_rev` of a document that does not exist is stored, not a conflict;

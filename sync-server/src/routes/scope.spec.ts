@@ -363,7 +363,7 @@ describe('_local checkpoints', () => {
 			payload: { _rev: rev, last_seq: '8' },
 		});
 		expect(next.statusCode).toBe(201);
-		// Checked by the server whatever the store (decision 0016): a stale rev, one for a document
+		// Checked by the server whatever the store (decision 0021): a stale rev, one for a document
 		// never written, and one that is no local revision.
 		const again = await h.call({
 			method: 'PUT',

@@ -399,7 +399,7 @@ export async function scopeRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 		if (JSON.stringify(body).length > MAX_LOCAL_BYTES) throw new AppError('too_large', 'Local document too large.');
 		const id = (request.params as { id: string }).id;
 		await ctx.quotas.admitLocal(scope, user.name, id);
-		// Trygg checks the revision itself: CouchDB would take a stale one (decision 0016).
+		// Trygg checks the revision itself: CouchDB would take a stale one (decision 0021).
 		const res = await ctx.local.put(scope, localKey(user, id), body as Record<string, unknown>);
 		return reply.code(201).send({ ok: true, id: `_local/${id}`, rev: res.rev });
 	});

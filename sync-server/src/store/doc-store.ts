@@ -51,7 +51,7 @@ export interface DocStore {
 	/**
 	 * Write `_local/<id>`. Named on its current `_rev` (none when absent) it is stored with a new
 	 * one. Any other `_rev` is not guaranteed to conflict: CouchDB takes it (PouchDB does not), so
-	 * compare-and-set goes through LocalDocs (local-docs.ts, decision 0016).
+	 * compare-and-set goes through LocalDocs (local-docs.ts, decision 0021).
 	 */
 	putLocal(scope: string, id: string, doc: Record<string, unknown>): Promise<{ id: string; rev: string }>;
 	/**

@@ -1,5 +1,5 @@
 /**
- * Compare-and-set for `_local` documents, above any store (decision 0016). Apache CouchDB does
+ * Compare-and-set for `_local` documents, above any store (decision 0021). Apache CouchDB does
  * not check the `_rev` of a local document: it takes any `0-N` and answers `0-(N+1)`, and a
  * write without `_rev` replaces the document with `0-1`. PouchDB answers conflict for both. So
  * Trygg checks here, the same for every store: a create names no revision, an update names the

@@ -73,7 +73,7 @@ export function remotePouch(url: string, name: string): Db {
  * The server uuid: an ordinary document `server` in the meta database, created once. Several
  * servers starting on one CouchDB race to create it; the store answers all but one conflict,
  * and they read the winner's. (Not a `_local` document: CouchDB takes every write of one,
- * so each server would keep its own uuid; decision 0016.) `before` gives a uuid the store
+ * so each server would keep its own uuid; decision 0021.) `before` gives a uuid the store
  * already had elsewhere, to keep.
  */
 async function serverUuid(meta: Db, before: () => Promise<string | undefined>): Promise<string> {
@@ -96,7 +96,7 @@ async function serverUuid(meta: Db, before: () => Promise<string | undefined>): 
 	throw new StoreOpenError('cannot agree on the server uuid');
 }
 
-/** Where CouchDB stores kept the uuid before decision 0016: `_local/server` of org. */
+/** Where CouchDB stores kept the uuid before decision 0021: `_local/server` of org. */
 async function legacyUuid(docs: DocStore): Promise<string | undefined> {
 	const found = await docs.getLocal('org', 'server');
 	return typeof found?.uuid === 'string' ? found.uuid : undefined;

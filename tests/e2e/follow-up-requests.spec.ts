@@ -15,7 +15,7 @@ import { expectAccessible, signIn, waitForServiceWorker, test } from './fixtures
 const DAY = 24 * 60 * 60 * 1000;
 
 /** The year's request facts as the page shows them once everything is pulled: each count by name. */
-async function requestFacts(page: Page): Promise<Record<string, number>> {
+async function requestFacts(page: Page) {
 	await expect(page.getByTestId('sync-active')).toHaveCount(0, { timeout: 30_000 });
 	const facts = page.getByTestId('followup-facts-requests');
 	await expect(facts).toContainText('Begäranden enligt 6 kap. 6 a § AML under året', { timeout: 30_000 });

@@ -15,15 +15,13 @@ import { expectAccessible, signIn, waitForServiceWorker, test } from './fixtures
 const DAY = 24 * 60 * 60 * 1000;
 
 /** The year's request facts as the page shows them once everything is pulled: each count by name. */
-type Fact = 'total' | 'measures' | 'investigations' | 'answered' | 'unanswered' | 'overdue' | 'escalated' | 'workstops';
-
-async function requestFacts(page: Page): Promise<Record<Fact, number>> {
+async function requestFacts(page: Page) {
 	await expect(page.getByTestId('sync-active')).toHaveCount(0, { timeout: 30_000 });
 	const facts = page.getByTestId('followup-facts-requests');
 	await expect(facts).toContainText('Begäranden enligt 6 kap. 6 a § AML under året', { timeout: 30_000 });
 	const text = (await facts.textContent()) ?? '';
 	const count = (re: RegExp): number => Number(re.exec(text)?.[1] ?? Number.NaN);
-	const counts: Record<Fact, number> = {
+	const counts = {
 		total: count(/under året: (\d+) \(/),
 		measures: count(/(\d+) om åtgärder/),
 		investigations: count(/(\d+) om undersökning/),

@@ -62,6 +62,7 @@ type Network = 'online' | 'offline' | 'lossy';
 
 interface Device {
 	label: string;
+	user: string;
 	db: TryggDb;
 	replicator: Replicator;
 	network: Network;
@@ -100,7 +101,7 @@ async function makeDevice(label: string, user: string, skewMs: number): Promise<
 		// The device's own clock: the simulated real time plus its error.
 		now: () => new Date(simNow + (holder.device?.skewMs ?? 0)),
 	});
-	holder.device = { label, db, replicator, network: 'online', skewMs };
+	holder.device = { label, user, db, replicator, network: 'online', skewMs };
 	return holder.device;
 }
 
@@ -128,6 +129,10 @@ function randomValue(rand: () => number, field: Field): unknown {
 	}
 }
 
+/**
+ * A new round by `createdBy`, recorded at `at`: on the server's clock as the device knows it (its
+ * own plus the offset learned when it synced), as the app records (decision 0016).
+ */
 function newRound(createdBy: string, at: Date): RoundDoc {
 	return {
 		_id: newId('round'),
@@ -207,10 +212,7 @@ async function simulate(seed: number, steps: number): Promise<void> {
 	for (const d of devices) await trySync(d);
 	const first = devices[0] as Device;
 	for (let i = 0; i < 3; i++) {
-		recordNew(
-			await saveDoc(first.db, newRound('chef', new Date(simNow + first.skewMs)), new Date(simNow + first.skewMs)),
-			simNow,
-		);
+		recordNew(await saveDoc(first.db, newRound('chef', new Date(simNow)), new Date(simNow + first.skewMs)), simNow);
 	}
 	for (const d of devices) await trySync(d);
 
@@ -226,7 +228,7 @@ async function simulate(seed: number, steps: number): Promise<void> {
 			const field = FIELDS[Math.floor(rand() * FIELDS.length)] as Field;
 			record(await saveDoc(device.db, { ...doc, [field]: randomValue(rand, field) } as RoundDoc, now), simNow);
 		} else if (roll < 0.55) {
-			recordNew(await saveDoc(device.db, newRound(device.label, now), now), simNow);
+			recordNew(await saveDoc(device.db, newRound(device.user, new Date(simNow)), now), simNow);
 		} else if (roll < 0.85) {
 			await trySync(device);
 		} else {

@@ -160,7 +160,7 @@ describe('sync server on CouchDB', () => {
 		const chef = await signIn(one, 'chef');
 		const staff = await signIn(two, 'medarbetare');
 		const plan = async (date: string): Promise<string> => {
-			const doc = { ...round(), prereports: true, date };
+			const doc: Record<string, unknown> = { ...round(), prereports: true, date };
 			const res = await fetch(`${base(one)}/db/unit-a1/_bulk_docs`, {
 				method: 'POST',
 				headers: { cookie: chef, 'content-type': 'application/json' },

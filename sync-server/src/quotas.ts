@@ -192,7 +192,7 @@ export class QuotaKeeper {
 				return { ...u, photos: u.photos + 1, photoBytes: u.photoBytes + size };
 			});
 		} catch (err) {
-			await giveBackScope();
+			await giveBackScope().catch(() => undefined);
 			throw err;
 		}
 		let settled = false;

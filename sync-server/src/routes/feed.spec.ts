@@ -61,7 +61,7 @@ describe('the feed through the whole server', () => {
 	}
 
 	it('answers every scope from its own checkpoint, with documents, in the shared schema', async () => {
-		const round = roundDoc('a1');
+		const round = roundDoc('a1', { createdBy: 'chef' });
 		await write('chef', 'unit-a1', [round]);
 		const first = await feed('chef', { scopes: { org: '0', 'unit-a1': '0', 'user-chef': '0' } });
 		expect(first.status).toBe(200);
@@ -89,7 +89,11 @@ describe('the feed through the whole server', () => {
 	});
 
 	it('pages each scope by limit', async () => {
-		await write('chef', 'unit-a1', [roundDoc('a1'), roundDoc('a1'), roundDoc('a1')]);
+		await write('chef', 'unit-a1', [
+			roundDoc('a1', { createdBy: 'chef' }),
+			roundDoc('a1', { createdBy: 'chef' }),
+			roundDoc('a1', { createdBy: 'chef' }),
+		]);
 		const page = await feed('chef', { scopes: { 'unit-a1': '0' }, limit: 2 });
 		const first = page.body.results['unit-a1'];
 		expect(first?.results).toHaveLength(2);
@@ -100,7 +104,7 @@ describe('the feed through the whole server', () => {
 	it('refuses a scope the caller may not read on its own, the same for one that exists and one that does not', async () => {
 		const secret = roundDoc('b1', { createdBy: 'chef2' });
 		await write('chef2', 'unit-b1', [secret]);
-		await write('chef2', 'user-chef2', [{ ...roundDoc('b1'), scope: 'user-chef2' }]);
+		await write('chef2', 'user-chef2', [{ ...roundDoc('b1', { createdBy: 'chef2' }), scope: 'user-chef2' }]);
 		const res = await feed('chef', {
 			scopes: { 'unit-a1': '0', 'unit-b1': '0', 'unit-zz9': '0', 'user-chef2': '0', reports: '0', 'reports-b1': '0' },
 		});
@@ -319,7 +323,7 @@ describe('the feed as a longpoll', () => {
 			const doc =
 				target === 'org'
 					? { _id: 'unit:feed-probe', type: 'unit', scope: 'org', name: 'Probe', parentId: null, level: 'unit' }
-					: { ...roundDoc('a1'), scope: target };
+					: { ...roundDoc('a1', { createdBy: 'chef' }), scope: target };
 			const written = await s.call(`/db/${target}/_bulk_docs`, {
 				cookie: target === 'org' ? await s.cookie('hr') : cookie,
 				body: { docs: [{ createdAt: now, updatedAt: now, ...doc }] },

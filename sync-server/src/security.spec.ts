@@ -1262,7 +1262,8 @@ describe('bounded by design', () => {
 			{ id: p2._id, error: 'forbidden', reason: PERSON_DOCS_QUOTA_REASON },
 		]);
 		// The unit holds 4 documents at most, whoever sends them.
-		const rounds = [roundDoc('a1'), roundDoc('a1'), roundDoc('a1')];
+		const so = { createdBy: 'skyddsombud' };
+		const rounds = [roundDoc('a1', so), roundDoc('a1', so), roundDoc('a1', so)];
 		const res = await bulk('skyddsombud', 'unit-a1', rounds);
 		expect(res.map((r) => r.ok ?? r.reason)).toEqual([true, true, SCOPE_DOCS_QUOTA_REASON]);
 		expect(await present('unit-a1', [p2._id, rounds[2]?._id ?? ''])).toEqual([false, false]);

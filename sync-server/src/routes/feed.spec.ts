@@ -19,7 +19,7 @@ import { seedIfEmpty } from '../seed/demo.ts';
 import type { PouchStore } from '../store/pouch-store.ts';
 import { openStorage, type Storage } from '../store/storage.ts';
 import type { Harness } from '../test-harness.ts';
-import { roundDoc, startServer, tempDir, TEST_SECRET } from '../test-harness.ts';
+import { roundDoc, startServer, tempDir, TEST_SECRET, testServerClock } from '../test-harness.ts';
 import { feedRoutes } from './feed.ts';
 import { scopeRoutes } from './scope.ts';
 import { sessionRoutes } from './session.ts';
@@ -241,18 +241,19 @@ async function storeServer(): Promise<{
 	const dir = await tempDir('trygg-feed-');
 	const storage: Storage = await openStorage({ kind: 'embedded', dataDir: dir });
 	const users = new UserStore(storage.accounts);
+	const clock = testServerClock();
 	await seedIfEmpty(storage.docs, users, new Date('2026-11-23T09:00:00.000Z'));
 	const ctx = new ServerContext({
 		store: storage.docs,
 		users,
 		secret: TEST_SECRET,
 		secureCookies: false,
-		now: () => new Date(),
+		now: clock,
 		uuid: storage.uuid,
 		quotas: new QuotaKeeper({
 			store: storage.docs,
 			blobs: storage.blobs,
-			now: () => new Date(),
+			now: clock,
 			limits: quotaLimits(),
 		}),
 	});

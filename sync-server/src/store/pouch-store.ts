@@ -6,7 +6,7 @@
  * scope and never hold a database open. It never stores a conflict branch (only ordinary
  * edits) and never logs document contents.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import PouchDB from 'pouchdb';
 import { AppError, isScope } from '../../../src/lib/domain/index.ts';
@@ -51,11 +51,23 @@ export async function openPouch(dir: string, lower?: LevelDownFactory): Promise<
 	} as PouchDB.Configuration.DatabaseConfiguration);
 	try {
 		await db.info();
+		// LevelDB syncs the files in its folder, not the folder's entry in its parent: a database
+		// created for a first write must not vanish in a crash after the write was answered.
+		await syncDir(path.dirname(dir));
 	} catch (err) {
 		await db.close().catch(() => undefined);
 		throw new StoreOpenError(`cannot open the store at ${dir}`, { cause: err });
 	}
 	return db;
+}
+
+async function syncDir(dir: string): Promise<void> {
+	const handle = await open(dir, 'r');
+	try {
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
 }
 
 /** PouchDB's embedded sequences are integers; on the wire they are opaque strings. */

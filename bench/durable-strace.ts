@@ -1,6 +1,6 @@
 /**
  * Proof that the sync server's ok for a pushed document leaves only after the document is on
- * disk (decision 0017): Trygg's server on the embedded store runs under Debian's strace, one
+ * disk (decision 0023): Trygg's server on the embedded store runs under Debian's strace, one
  * document is pushed, and the trace must show, in this order, LevelDB's write of the document
  * to its log, the fdatasync of that log returning, and only then the HTTP answer carrying the
  * document's new revision. Prints the three syscalls and exits 1 if the order is not so.

@@ -1,5 +1,5 @@
 /**
- * LevelDB that ends a write only once it is on disk (decision 0017). leveldown writes with
+ * LevelDB that ends a write only once it is on disk (decision 0023). leveldown writes with
  * `sync: false` unless told otherwise: the write is in the OS page cache when its callback
  * runs, and a power cut after the sync server's ok loses it. Here every write PouchDB makes
  * (put, del, batch, chained batch) goes to LevelDB with `sync: true`, so LevelDB appends it to

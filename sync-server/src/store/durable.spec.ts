@@ -1,5 +1,5 @@
 /**
- * An acknowledged write is on disk (decision 0017). A layer injected under the store, where
+ * An acknowledged write is on disk (decision 0023). A layer injected under the store, where
  * leveldown's native code takes over, sees every write the embedded store makes and holds
  * back the answer LevelDB gives once its fdatasync has returned: the store answers only after
  * it, every write asks for `sync`, and concurrent writes to one scope share one write (group

@@ -68,7 +68,7 @@ async function freePort(): Promise<number> {
 }
 
 async function waitUp(url: string, proc: ChildProcess): Promise<void> {
-	for (let i = 0; i < 300; i++) {
+	for (let i = 0; i < 1200; i++) {
 		if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
 		try {
 			const res = await request(url);
@@ -99,7 +99,7 @@ const root = path.resolve(import.meta.dirname, '..');
  * Trygg's sync server on the embedded store, signed in as `chef` (manager of Enhet A1);
  * with `staticDir` it also serves the built PWA from there (as `npm start` does).
  */
-export async function startTrygg(opts: { staticDir?: string } = {}): Promise<Target> {
+export async function startTrygg(opts: { staticDir?: string; env?: Record<string, string> } = {}): Promise<Target> {
 	const dir = await mkdtemp(path.join(tmpdir(), 'trygg-bench-'));
 	const port = await freePort();
 	const proc = spawn(process.execPath, [path.join(root, 'sync-server/src/main.ts')], {
@@ -110,6 +110,7 @@ export async function startTrygg(opts: { staticDir?: string } = {}): Promise<Tar
 			TRYGG_DATA_DIR: dir,
 			LOG_LEVEL: 'silent',
 			...(opts.staticDir ? { TRYGG_STATIC_DIR: opts.staticDir } : {}),
+			...opts.env,
 		},
 		stdio: ['ignore', 'ignore', 'inherit'],
 	});

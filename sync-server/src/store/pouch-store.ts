@@ -6,13 +6,14 @@
  * scope and never hold a database open. It never stores a conflict branch (only ordinary
  * edits) and never logs document contents.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import PouchDB from 'pouchdb';
 import { AppError, isScope } from '../../../src/lib/domain/index.ts';
 import type { AllDocsRow, ChangesResult, DocStore, ScopeInfo, StoredDoc, WriteResult } from './doc-store.ts';
 import { StoreOpenError } from './doc-store.ts';
 import { WaiterLists } from './waiters.ts';
+import { durableLeveldown, type LevelDownFactory } from './durable-leveldown.ts';
 
 type Db = PouchDB.Database<Record<string, unknown>>;
 type Entry = { db: Db; users: number; lastUsed: number };
@@ -25,23 +26,48 @@ export type PouchStoreOptions = {
 	idleMs?: number;
 	/** Milliseconds now, for the idle clock (tests pass a fake). */
 	now?: () => number;
+	/** What LevelDB writes through, under the sync of every write (tests pass a layer over leveldown). */
+	leveldown?: LevelDownFactory;
 };
+
+/** At most this many documents go to the store as one grouped write. */
+const MAX_GROUP_DOCS = 2000;
+
+type Queued = { docs: StoredDoc[]; done: (results: WriteResult[]) => void; failed: (err: unknown) => void };
 
 /** Each open LevelDB holds a few file handles; 100 stays far below the usual limit of 1024. */
 export const DEFAULT_MAX_OPEN = 100;
 export const DEFAULT_IDLE_MS = 60_000;
 
-/** Open (and touch) a PouchDB at `dir`, turning open failures into StoreOpenError. */
-export async function openPouch(dir: string): Promise<Db> {
+/**
+ * Open (and touch) a PouchDB at `dir` whose writes end only once on disk (durable-leveldown.ts),
+ * turning open failures into StoreOpenError. `lower` replaces leveldown under it (tests).
+ */
+export async function openPouch(dir: string, lower?: LevelDownFactory): Promise<Db> {
 	await mkdir(path.dirname(dir), { recursive: true });
-	const db: Db = new PouchDB(dir, { auto_compaction: true });
+	const db: Db = new PouchDB(dir, {
+		auto_compaction: true,
+		db: durableLeveldown(lower),
+	} as PouchDB.Configuration.DatabaseConfiguration);
 	try {
 		await db.info();
+		// LevelDB syncs the files in its folder, not the folder's entry in its parent: a database
+		// created for a first write must not vanish in a crash after the write was answered.
+		await syncDir(path.dirname(dir));
 	} catch (err) {
 		await db.close().catch(() => undefined);
 		throw new StoreOpenError(`cannot open the store at ${dir}`, { cause: err });
 	}
 	return db;
+}
+
+async function syncDir(dir: string): Promise<void> {
+	const handle = await open(dir, 'r');
+	try {
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
 }
 
 /** PouchDB's embedded sequences are integers; on the wire they are opaque strings. */
@@ -69,6 +95,10 @@ export class PouchStore implements DocStore {
 	readonly #waiters = new WaiterLists();
 	readonly #sweeper: NodeJS.Timeout;
 	readonly #now: () => number;
+	readonly #leveldown: LevelDownFactory | undefined;
+	/** Writes waiting per scope while one is being written (group commit). */
+	readonly #queues = new Map<string, Queued[]>();
+	#groupedWrites = 0;
 	#closed = false;
 
 	constructor(opts: PouchStoreOptions) {
@@ -76,6 +106,7 @@ export class PouchStore implements DocStore {
 		this.#maxOpen = Math.max(1, opts.maxOpen ?? DEFAULT_MAX_OPEN);
 		this.#idleMs = Math.max(1, opts.idleMs ?? DEFAULT_IDLE_MS);
 		this.#now = opts.now ?? Date.now;
+		this.#leveldown = opts.leveldown;
 		this.#sweeper = setInterval(() => void this.closeIdle(), Math.max(50, Math.min(this.#idleMs, 30_000)));
 		this.#sweeper.unref();
 	}
@@ -83,6 +114,11 @@ export class PouchStore implements DocStore {
 	/** How many scope databases are open now. */
 	get openCount(): number {
 		return this.#open.size;
+	}
+
+	/** How many writes went to the databases, each possibly grouping several requests (for tests). */
+	get groupedWrites(): number {
+		return this.#groupedWrites;
 	}
 
 	/** How many longpolls wait on `scope` (for tests and metrics). */
@@ -117,7 +153,11 @@ export class PouchStore implements DocStore {
 
 	async #openEntry(scope: string): Promise<Entry> {
 		await this.#closing.get(scope);
-		const entry = { db: await openPouch(path.join(this.#root, scope)), users: 0, lastUsed: this.#now() };
+		const entry = {
+			db: await openPouch(path.join(this.#root, scope), this.#leveldown),
+			users: 0,
+			lastUsed: this.#now(),
+		};
 		this.#open.set(scope, entry);
 		return entry;
 	}
@@ -190,9 +230,60 @@ export class PouchStore implements DocStore {
 		});
 	}
 
+	/**
+	 * Answers once the documents are on disk (every write is synced, durable-leveldown.ts). Writes
+	 * to a scope that arrive while one is being written wait and then go as one write, in arrival
+	 * order, so one fdatasync covers them all (group commit); each caller gets its own results.
+	 */
 	async bulkDocs(scope: string, docs: StoredDoc[]): Promise<WriteResult[]> {
 		if (docs.length === 0) return [];
-		const out = await this.#with(scope, async (db) => {
+		const out = await new Promise<WriteResult[]>((done, failed) => {
+			const queue = this.#queues.get(scope);
+			if (queue) queue.push({ docs, done, failed });
+			else {
+				this.#queues.set(scope, [{ docs, done, failed }]);
+				void this.#drain(scope);
+			}
+		});
+		if (out.some((r) => 'rev' in r)) this.#waiters.wake(scope);
+		return out;
+	}
+
+	/** Write the scope's queue in groups until it is empty. */
+	async #drain(scope: string): Promise<void> {
+		const queue = this.#queues.get(scope) ?? [];
+		while (queue.length > 0) {
+			const group: Queued[] = [];
+			let size = 0;
+			while (queue.length > 0 && (group.length === 0 || size + (queue[0]?.docs.length ?? 0) <= MAX_GROUP_DOCS)) {
+				const next = queue.shift() as Queued;
+				group.push(next);
+				size += next.docs.length;
+			}
+			try {
+				const results = await this.#write(
+					scope,
+					group.flatMap((q) => q.docs),
+				);
+				let at = 0;
+				for (const q of group) {
+					q.done(results.slice(at, at + q.docs.length));
+					at += q.docs.length;
+				}
+			} catch (err) {
+				// One caller's failure must not be another's: write them one by one to find out.
+				if (group.length === 1) group[0]?.failed(err);
+				else {
+					for (const q of group) await this.#write(scope, q.docs).then(q.done, q.failed);
+				}
+			}
+		}
+		this.#queues.delete(scope);
+	}
+
+	#write(scope: string, docs: StoredDoc[]): Promise<WriteResult[]> {
+		this.#groupedWrites++;
+		return this.#with(scope, async (db) => {
 			const res = await db.bulkDocs(docs as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
 			return res.map((r, i): WriteResult => {
 				const id = r.id ?? docs[i]?._id ?? '';
@@ -201,8 +292,6 @@ export class PouchStore implements DocStore {
 				return { id, error: 'conflict', reason: 'Document update conflict.' };
 			});
 		});
-		if (out.some((r) => 'rev' in r)) this.#waiters.wake(scope);
-		return out;
 	}
 
 	allDocs(scope: string, keys: string[], opts: { includeDocs?: boolean } = {}): Promise<AllDocsRow[]> {

@@ -1,0 +1,57 @@
+/**
+ * LevelDB that ends a write only once it is on disk (decision 0023). leveldown writes with
+ * `sync: false` unless told otherwise: the write is in the OS page cache when its callback
+ * runs, and a power cut after the sync server's ok loses it. Here every write PouchDB makes
+ * (put, del, batch, chained batch) goes to LevelDB with `sync: true`, so LevelDB appends it to
+ * its log and calls fdatasync before the callback, and PouchDB answers only after that.
+ * The store groups concurrent writes to one database into one write (pouch-store.ts), so one
+ * fdatasync covers them all.
+ */
+import { createRequire } from 'node:module';
+
+type Callback = (err?: Error | null) => void;
+type Options = Record<string, unknown>;
+type ChainedBatch = { _write(options: Options, callback: Callback): void };
+
+/** The leveldown methods this wrapper touches (abstract-leveldown's private write hooks). */
+export type LevelDown = {
+	_put(key: unknown, value: unknown, options: Options, callback: Callback): void;
+	_del(key: unknown, options: Options, callback: Callback): void;
+	_batch(operations: unknown[], options: Options, callback: Callback): void;
+	_chainedBatch(): ChainedBatch;
+};
+
+export type LevelDownFactory = (location: string) => LevelDown;
+
+/** The leveldown PouchDB itself loads (a dependency of pouchdb, not of ours). */
+export const pouchLeveldown: LevelDownFactory = createRequire(createRequire(import.meta.url).resolve('pouchdb'))(
+	'leveldown',
+) as LevelDownFactory;
+
+const synced = (options: Options | undefined): Options => ({ ...options, sync: true });
+
+/** `db` with every write made `sync: true`. */
+export function syncWrites(db: LevelDown): LevelDown {
+	const { _put: put, _del: del, _batch: batch, _chainedBatch: chained } = db;
+	db._put = (key, value, options, callback) => put.call(db, key, value, synced(options), callback);
+	db._del = (key, options, callback) => del.call(db, key, synced(options), callback);
+	db._batch = (operations, options, callback) => batch.call(db, operations, synced(options), callback);
+	db._chainedBatch = () => {
+		const b = chained.call(db);
+		const write = b._write;
+		b._write = (options, callback) => write.call(b, synced(options), callback);
+		return b;
+	};
+	return db;
+}
+
+/**
+ * A leveldown constructor for PouchDB's `db` option: `lower` (leveldown, or a test's layer
+ * over it) with every write synced. PouchDB caches open databases by the function's name, so
+ * it is always the same name.
+ */
+export function durableLeveldown(lower: LevelDownFactory = pouchLeveldown): LevelDownFactory {
+	return function durableLeveldown(location: string): LevelDown {
+		return syncWrites(lower(location));
+	};
+}

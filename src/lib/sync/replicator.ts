@@ -401,11 +401,11 @@ export class Replicator {
 	}
 
 	/** Pull through the feed, one request for all scopes, again only for scopes with more to read. */
-	async #pull(scopes: readonly string[], signal?: AbortSignal): Promise<void> {
+	async #pull(scopes: readonly string[]): Promise<void> {
 		let todo = [...scopes];
 		while (todo.length > 0) {
 			const sinces = await this.#sinces(todo);
-			const page = await this.#feed(sinces, { feed: 'normal', limit: PULL_LIMIT }, signal);
+			const page = await this.#feed(sinces, { feed: 'normal', limit: PULL_LIMIT });
 			const more: string[] = [];
 			for (const scope of todo) {
 				const result = page[scope];

@@ -563,6 +563,8 @@ export const en: Record<MessageKey, string> = {
 	'error.unsupported_media': 'The file is not a picture. Choose a photo (JPEG, PNG or WebP).',
 	'error.unreadable': 'The picture could not be read. The file may be damaged or in a format this device cannot open.',
 	// -- access and security (add keys here)
+	'error.page': 'The page could not be shown. What is saved on this device is still there.',
+	'error.page.title': 'Something went wrong',
 	'notFound.back': 'To the overview',
 	// -- safety rep requests and work stops (add keys here)
 	'nav.requests': 'Requests and stops',

@@ -560,6 +560,8 @@ export const sv = {
 	'error.unsupported_media': 'Filen är inte en bild. Välj ett foto (JPEG, PNG eller WebP).',
 	'error.unreadable': 'Bilden kunde inte läsas. Filen kan vara skadad eller i ett format som enheten inte kan öppna.',
 	// -- access and security (add keys here)
+	'error.page': 'Sidan kunde inte visas. Det som sparats på enheten finns kvar.',
+	'error.page.title': 'Något gick fel',
 	'notFound.back': 'Till översikten',
 	// -- safety rep requests and work stops (add keys here)
 	'nav.requests': 'Begäranden och stopp',

@@ -59,7 +59,9 @@ async function exhaust(srv: Harness, forwarded: string): Promise<void> {
 	expect((await attempt(srv, 'spray-last', forwarded)).statusCode).toBe(429);
 }
 
-describe('sign-in limit behind a proxy', () => {
+// Each case hashes 30+ wrong passwords with scrypt (32 MiB each): minutes on a busy 2-core machine, so
+// the hang guard is wider than the default. No case measures time.
+describe('sign-in limit behind a proxy', { timeout: 180_000 }, () => {
 	it('off (the default): every client behind the proxy shares the proxy’s address', async () => {
 		const srv = await server(false);
 		await exhaust(srv, '203.0.113.5');

@@ -98,7 +98,8 @@ describe('POST /db/_session', () => {
 	});
 });
 
-describe('sign-in rate limits', () => {
+// Dozens of scrypt hashes per case: a wide hang guard for a busy machine; no case measures time.
+describe('sign-in rate limits', { timeout: 180_000 }, () => {
 	const wait = (res: { headers: Record<string, unknown> }) => Number(res.headers['retry-after']);
 
 	it('after 5 failures of one account from one address, makes it wait 15 s, then twice as long each time', async () => {

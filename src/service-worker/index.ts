@@ -31,6 +31,10 @@ if (prerendered.length > 0) {
 	);
 }
 
+// Take over the page that installed this worker: without it the first visit stays uncontrolled
+// until a reload, and going offline right after signing in left every not-yet-loaded page broken.
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
 self.addEventListener('message', (event) => {
 	if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
 });

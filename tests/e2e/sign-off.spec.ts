@@ -99,7 +99,7 @@ test('manager signs offline, safety rep signs with a reservation, the round lock
 	const signoff = chef.getByTestId('sign-off');
 	await signoff.getByRole('button', { name: 'Signera som chef' }).click();
 	await expect(signoff.getByTestId('sign-told')).toHaveText(
-		'Ronden kan inte signeras än. 1 iakttagelser saknar riskbedömning. Bedöm dem under Iakttagelser först.',
+		'Ronden kan inte signeras än. 1 iakttagelse saknar riskbedömning. Bedöm den under Iakttagelser först.',
 	);
 	await expect(signoff.getByTestId('signatures')).toHaveCount(0);
 	await expectAccessible(chef, 'sign-off told why not (sv)');

@@ -334,6 +334,8 @@ export const en: Record<MessageKey, string> = {
 	'signoff.cannotYet': 'The round cannot be signed yet.',
 	'signoff.why.unanswered': '{count} items are unanswered.',
 	'signoff.why.unassessed': '{count} findings have no risk assessment. Assess them under Findings first.',
+	'signoff.why.unansweredOne': '1 item is unanswered.',
+	'signoff.why.unassessedOne': '1 finding has no risk assessment. Assess it under Findings first.',
 	'signoff.signedNow': 'You have signed as {role}.',
 	'signoff.waitingFor': 'Waiting for the signature of: {roles}. The round is locked once both have signed.',
 	'signoff.sameSigner':

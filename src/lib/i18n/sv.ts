@@ -330,6 +330,8 @@ export const sv = {
 	'signoff.cannotYet': 'Ronden kan inte signeras än.',
 	'signoff.why.unanswered': '{count} frågor är obesvarade.',
 	'signoff.why.unassessed': '{count} iakttagelser saknar riskbedömning. Bedöm dem under Iakttagelser först.',
+	'signoff.why.unansweredOne': '1 fråga är obesvarad.',
+	'signoff.why.unassessedOne': '1 iakttagelse saknar riskbedömning. Bedöm den under Iakttagelser först.',
 	'signoff.signedNow': 'Du har signerat som {role}.',
 	'signoff.waitingFor': 'Väntar på underskrift av: {roles}. Ronden låses när båda har signerat.',
 	'signoff.sameSigner':

@@ -142,11 +142,16 @@ function queueWrite(ctx: ServerContext, scope: string, req: WriteRequest): Promi
 }
 
 /** Judge and write the scope's queue, a group at a time, until it is empty. */
-async function drain(ctx: ServerContext, scope: string, queue: Queued[], byScope: Map<string, Queued[]>): Promise<void> {
+async function drain(
+	ctx: ServerContext,
+	scope: string,
+	queue: Queued[],
+	byScope: Map<string, Queued[]>,
+): Promise<void> {
 	try {
 		while (queue.length > 0) {
-			const waiting = [...queue];
-			const taken = await ctx.writeLock.run(scope, () => writeGroupOrEach(ctx, scope, waiting));
+			// Everything queued by the time the lock is ours goes into the group.
+			const taken = await ctx.writeLock.run(scope, () => writeGroupOrEach(ctx, scope, [...queue]));
 			queue.splice(0, taken);
 		}
 	} catch (err) {

@@ -68,6 +68,7 @@ function intParam(value: unknown, name: string, min: number, max: number): numbe
  * store on exactly the revision judged, so a write that lands in between is a store conflict.
  * Reading, judging and writing hold the scope's write lock, so no other write to the scope lands
  * in between: a round's lock and an answer to it are judged one after the other (decision 0016).
+ * Requests that arrive together are judged in turn and written as one (`queueWrite`, decision 0024).
  */
 export async function writeDocs(
 	ctx: ServerContext,

@@ -30,7 +30,7 @@ export class ServerContext {
 	/** How much each scope holds and each person adds to it (decision 0017). */
 	readonly quotas: QuotaKeeper;
 	readonly signIns = new SignInGuard();
-	/** Writes to one scope are judged and written one at a time (decision 0016). */
+	/** Writes to one scope are judged and written one group at a time (decisions 0016, 0024). */
 	readonly writeLock = new ScopeWriteLock();
 	/** Aborted when the server begins to close, so longpolls answer at once. */
 	readonly closing = new AbortController();

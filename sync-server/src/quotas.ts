@@ -74,6 +74,23 @@ export type DocsAdmission = {
 	settle(created: number): Promise<void>;
 };
 
+/**
+ * New documents of requests judged one after another on one scope and written together (a group
+ * commit, decision 0024). Each request is admitted as if those before it were already written:
+ * the scope's count moves by what they create and delete, the person's day by what they create.
+ * Only for requests under the scope's write lock, so no other admission of the scope overlaps.
+ */
+export type DocsLedger = {
+	/** How many of `creates` new documents `name` may write now, and why not the rest. */
+	admit(name: string, creates: number, submitOnly: boolean): Promise<{ allowed: number; reason: string | undefined }>;
+	/** What an admitted request will write: new documents, and live documents it deletes. */
+	take(name: string, created: number, deleted: number): void;
+	/** Before the write: count what was taken in each person's counter (once per person). */
+	reserve(): Promise<void>;
+	/** After the write: give back what was taken and not written (`created` per person). */
+	settle(created: ReadonlyMap<string, number>): Promise<void>;
+};
+
 export class QuotaKeeper {
 	readonly limits: QuotaLimits;
 	readonly #store: DocStore;
@@ -145,6 +162,81 @@ export class QuotaKeeper {
 				await this.#update(scope, personKey(name), personUsage, (u) =>
 					u.day === today ? { ...u, created: Math.max(0, u.created - unused) } : undefined,
 				).catch(() => undefined);
+			},
+		};
+	}
+
+	/** A ledger for a group of requests to `scope` (see `DocsLedger`). */
+	docsLedger(scope: string): DocsLedger {
+		const today = this.#today();
+		const scopeLimit = this.#limit(this.limits.docs, scope);
+		let docCount: number | undefined;
+		let scopeDelta = 0;
+		/** Each person's count of today as stored, read once, and what the group took since. */
+		const people = new Map<string, { stored: number; taken: number }>();
+		let reserved = new Map<string, number>();
+		const person = async (name: string) => {
+			let p = people.get(name);
+			if (!p) {
+				const u = personUsage(await this.#store.getLocal(scope, personKey(name)), today);
+				p = { stored: u.day === today ? u.created : 0, taken: 0 };
+				people.set(name, p);
+			}
+			return p;
+		};
+		return {
+			admit: async (name, creates, submitOnly) => {
+				if (creates === 0) return { allowed: 0, reason: undefined };
+				docCount ??= (await this.#store.info(scope)).doc_count;
+				const p = await person(name);
+				const scopeRoom = Math.max(0, scopeLimit - docCount - scopeDelta);
+				const personLimit = submitOnly ? this.limits.submitOnlyDocsPerPersonDay : this.limits.docsPerPersonDay;
+				const personRoom = Math.max(0, personLimit - p.stored - p.taken);
+				const allowed = Math.min(creates, scopeRoom, personRoom);
+				const reason =
+					allowed === creates
+						? undefined
+						: scopeRoom <= personRoom
+							? SCOPE_DOCS_QUOTA_REASON
+							: PERSON_DOCS_QUOTA_REASON;
+				return { allowed, reason };
+			},
+			take: (name, created, deleted) => {
+				scopeDelta += created - deleted;
+				if (created === 0) return;
+				const p = people.get(name) ?? { stored: 0, taken: 0 };
+				p.taken += created;
+				people.set(name, p);
+			},
+			reserve: async () => {
+				const taking = [...people].filter(([, p]) => p.taken > 0);
+				const outcomes = await Promise.allSettled(
+					taking.map(([name, p]) =>
+						this.#update(scope, personKey(name), personUsage, (u) => ({
+							...u,
+							day: today,
+							created: (u.day === today ? u.created : 0) + p.taken,
+						})),
+					),
+				);
+				// What was counted is given back by `settle`, also when another counter failed.
+				reserved = new Map(taking.filter((_, i) => outcomes[i]?.status === 'fulfilled').map(([n, p]) => [n, p.taken]));
+				const failed = outcomes.find((o) => o.status === 'rejected');
+				if (failed) throw failed.reason;
+			},
+			settle: async (created) => {
+				const giving = [...reserved].map(([name, n]) => [name, n - Math.min(n, created.get(name) ?? 0)] as const);
+				reserved = new Map();
+				// Never fails the write it follows: a counter left a little high is a bound, not an error.
+				await Promise.all(
+					giving
+						.filter(([, unused]) => unused > 0)
+						.map(([name, unused]) =>
+							this.#update(scope, personKey(name), personUsage, (u) =>
+								u.day === today ? { ...u, created: Math.max(0, u.created - unused) } : undefined,
+							).catch(() => undefined),
+						),
+				);
 			},
 		};
 	}

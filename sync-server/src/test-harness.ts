@@ -19,7 +19,17 @@ import type {
 } from '../../src/lib/domain/index.ts';
 import type { AppOptions } from './app.ts';
 import { buildApp } from './app.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
+import type { ScopeGrant } from '../../src/lib/domain/index.ts';
+import { starterTemplates } from '../../src/lib/domain/starter-templates.ts';
+import type { UserRecord } from './auth/users.ts';
+import { UserStore } from './auth/users.ts';
+import { FsBlobStore } from './blobs/fs-blob-store.ts';
+import { ServerContext } from './context.ts';
+import type { QuotaOverrides } from './quotas.ts';
+import { QuotaKeeper, quotaLimits } from './quotas.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoUnits } from './seed/demo.ts';
+import type { DocStore } from './store/doc-store.ts';
+import { openPouch } from './store/pouch-store.ts';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret';
 
@@ -237,4 +247,46 @@ export function prereportDoc(roundId: string, overrides: Partial<PrereportDoc> =
 		updatedAt: NOW,
 		...overrides,
 	};
+}
+
+/**
+ * A server context over `store` without HTTP, for specs that call route functions such as
+ * `writeDocs` directly: the demo units and starter templates in `org`, the demo accounts as
+ * records (no password), quotas as `quotas` says, the server clock at `TEST_SERVER_TIME`.
+ */
+export async function directContext(
+	store: DocStore,
+	dir: string,
+	quotas: QuotaOverrides = {},
+): Promise<{
+	ctx: ServerContext;
+	user(name: string): UserRecord;
+	grants(user: UserRecord): Promise<ScopeGrant[]>;
+	close(): Promise<void>;
+}> {
+	const iso = new Date(TEST_SERVER_TIME).toISOString();
+	await store.bulkDocs('org', [...demoUnits(iso), ...starterTemplates(iso)]);
+	const now = () => new Date(TEST_SERVER_TIME);
+	const accounts = await openPouch(path.join(dir, 'auth'));
+	const ctx = new ServerContext({
+		store,
+		users: new UserStore(accounts),
+		secret: TEST_SECRET,
+		secureCookies: false,
+		now,
+		uuid: 'test',
+		quotas: new QuotaKeeper({ store, blobs: new FsBlobStore({ dataDir: dir }), now, limits: quotaLimits(quotas) }),
+	});
+	const user = (name: string): UserRecord => {
+		const account = DEMO_ACCOUNTS.find((a) => a.name === name);
+		if (!account) throw new Error(`no demo account ${name}`);
+		return {
+			...account,
+			roles: [...account.roles],
+			memberships: [...account.memberships],
+			_id: `org.couchdb.user:${name}`,
+			passwordHash: '',
+		};
+	};
+	return { ctx, user, grants: (u) => ctx.grants(u), close: () => accounts.close() };
 }

@@ -23,7 +23,8 @@ import {
 	submitTypes,
 	templatesNeeded,
 } from '../policy/access.ts';
-import type { ChangesResult, StoredDoc } from '../store/doc-store.ts';
+import type { ChangesResult, StoredDoc, WriteResult } from '../store/doc-store.ts';
+import type { DocsLedger } from '../quotas.ts';
 import { loadRoundFiles } from './round-files.ts';
 
 export const MAX_BULK_DOCS = 1000;
@@ -67,6 +68,7 @@ function intParam(value: unknown, name: string, min: number, max: number): numbe
  * store on exactly the revision judged, so a write that lands in between is a store conflict.
  * Reading, judging and writing hold the scope's write lock, so no other write to the scope lands
  * in between: a round's lock and an answer to it are judged one after the other (decision 0016).
+ * Requests that arrive together are judged in turn and written as one (`queueWrite`, decision 0024).
  */
 export async function writeDocs(
 	ctx: ServerContext,
@@ -97,34 +99,221 @@ export async function writeDocs(
 		else valid.push({ index, doc: check.doc as StoredDoc });
 	}
 	if (valid.length === 0) return results as BulkResult[];
-	return ctx.writeLock.run(scope, () =>
-		judgeAndWrite(ctx, user, grants, scope, valid, results, submitOnly, opts.units),
-	);
+	return queueWrite(ctx, scope, { user, grants, submitOnly, units: opts.units, valid, results });
 }
 
-/** The part of `writeDocs` under the scope's write lock: read the stored versions, judge, write. */
-async function judgeAndWrite(
+/** A request's valid documents, waiting to be judged and written with its scope's next group. */
+type WriteRequest = {
+	user: UserRecord;
+	grants: ScopeGrant[];
+	submitOnly: boolean;
+	units: PolicyUnit[] | undefined;
+	valid: { index: number; doc: StoredDoc }[];
+	/** Filled in place: the validation refusals are there already. */
+	results: (BulkResult | undefined)[];
+};
+type Queued = { req: WriteRequest; done: (results: BulkResult[]) => void; failed: (err: unknown) => void };
+
+/** At most this many documents are judged and written as one group (a larger request goes alone). */
+const MAX_GROUP_DOCS = 2000;
+
+/** Requests waiting per server and scope while a group of the scope is judged and written. */
+const queues = new WeakMap<ServerContext, Map<string, Queued[]>>();
+
+/**
+ * Group commit (decision 0024): requests to a scope that arrive while one of its groups is being
+ * judged and written wait, and then go together as the next group: judged one after another, in
+ * arrival order, each as if those before it were written, and written as one store write, so one
+ * fdatasync covers them all (decision 0023).
+ */
+function queueWrite(ctx: ServerContext, scope: string, req: WriteRequest): Promise<BulkResult[]> {
+	let scopes = queues.get(ctx);
+	if (!scopes) {
+		scopes = new Map();
+		queues.set(ctx, scopes);
+	}
+	const byScope = scopes;
+	return new Promise<BulkResult[]>((done, failed) => {
+		const queue = byScope.get(scope);
+		if (queue) return void queue.push({ req, done, failed });
+		const fresh = [{ req, done, failed }];
+		byScope.set(scope, fresh);
+		void drain(ctx, scope, fresh, byScope);
+	});
+}
+
+/** Judge and write the scope's queue, a group at a time, until it is empty. */
+async function drain(
 	ctx: ServerContext,
-	user: UserRecord,
-	grants: ScopeGrant[],
 	scope: string,
-	valid: { index: number; doc: StoredDoc }[],
-	results: (BulkResult | undefined)[],
-	submitOnly: boolean,
-	units: PolicyUnit[] | undefined,
-): Promise<BulkResult[]> {
+	queue: Queued[],
+	byScope: Map<string, Queued[]>,
+): Promise<void> {
+	try {
+		while (queue.length > 0) {
+			// Everything queued by the time the lock is ours goes into the group.
+			const taken = await ctx.writeLock.run(scope, () => writeGroupOrEach(ctx, scope, [...queue]));
+			queue.splice(0, taken);
+		}
+	} catch (err) {
+		for (const q of queue.splice(0)) q.failed(err);
+	}
+	// In the same turn as the last check: a request that comes later starts a new queue.
+	byScope.delete(scope);
+}
+
+/**
+ * Write the first requests of `waiting` as a group; returns how many were settled. If the group
+ * fails, nothing of it was written (one store write), and its requests are judged and written
+ * again one by one, so one request's failure stays its own.
+ */
+async function writeGroupOrEach(ctx: ServerContext, scope: string, waiting: Queued[]): Promise<number> {
+	const plan = { taken: 0 };
+	try {
+		await writeGroup(ctx, scope, waiting, plan);
+		return plan.taken;
+	} catch (err) {
+		const group = waiting.slice(0, Math.max(1, plan.taken));
+		if (group.length === 1) group[0]?.failed(err);
+		else {
+			for (const q of group) await writeGroup(ctx, scope, [q], { taken: 0 }).catch(q.failed);
+		}
+		return group.length;
+	}
+}
+
+type StoredRow = { rev: string; deleted: boolean; doc: StoredDoc | undefined };
+
+/**
+ * The stored versions a group reads, each id once. A request sees only the ids it asks for, as it
+ * would alone, and never one the group is writing (such a request waits for the next group).
+ */
+class GroupReads {
+	readonly #rows = new Map<string, StoredRow | null>();
+	readonly #ctx: ServerContext;
+	readonly #scope: string;
+
+	constructor(ctx: ServerContext, scope: string) {
+		this.#ctx = ctx;
+		this.#scope = scope;
+	}
+
+	async fetch(ids: string[]): Promise<void> {
+		const missing = [...new Set(ids)].filter((id) => !this.#rows.has(id));
+		if (missing.length === 0) return;
+		for (const id of missing) this.#rows.set(id, null);
+		for (const row of await this.#ctx.store.allDocs(this.#scope, missing, { includeDocs: true })) {
+			if (!('value' in row)) continue;
+			const deleted = row.value.deleted === true;
+			this.#rows.set(row.id, { rev: row.value.rev, deleted, doc: row.doc && !deleted ? row.doc : undefined });
+		}
+	}
+
+	get(id: string): StoredRow | null | undefined {
+		return this.#rows.get(id);
+	}
+}
+
+/**
+ * Judge the first requests of `waiting` one after another and write what they may as one store
+ * write; `plan.taken` counts the requests of the group (also when it fails).
+ */
+async function writeGroup(
+	ctx: ServerContext,
+	scope: string,
+	waiting: Queued[],
+	plan: { taken: number },
+): Promise<void> {
+	const candidates: Queued[] = [];
+	let size = 0;
+	for (const q of waiting) {
+		if (candidates.length > 0 && size + q.req.valid.length > MAX_GROUP_DOCS) break;
+		candidates.push(q);
+		size += q.req.valid.length;
+	}
+	const reads = new GroupReads(ctx, scope);
+	// One read of the documents sent, for the whole group.
+	await reads.fetch(candidates.flatMap((q) => q.req.valid.map((v) => v.doc._id)));
+	const ledger = ctx.quotas.docsLedger(scope);
+	const pending = new Set<string>();
+	const judged: { q: Queued; toWrite: ToWrite[] }[] = [];
+	for (const q of candidates) {
+		plan.taken++;
+		const toWrite = await judgeRequest(ctx, scope, q.req, reads, ledger, pending);
+		if (!toWrite) {
+			plan.taken--;
+			break;
+		}
+		judged.push({ q, toWrite });
+		for (const w of toWrite) pending.add(w.doc._id);
+	}
+	const docs = judged.flatMap((j) => j.toWrite.map((w) => w.doc));
+	let written: WriteResult[] = [];
+	try {
+		if (docs.length > 0) {
+			await ledger.reserve();
+			written = await ctx.store.bulkDocs(scope, docs);
+		}
+	} finally {
+		// What was counted for the quotas and not written (a failure, a store conflict) is given back.
+		const created = new Map<string, number>();
+		let at = 0;
+		for (const { q, toWrite } of judged) {
+			for (const w of toWrite) {
+				const r = written[at++];
+				if (r && 'rev' in r && w.create) created.set(q.req.user.name, (created.get(q.req.user.name) ?? 0) + 1);
+			}
+		}
+		await ledger.settle(created);
+	}
+	let at = 0;
+	for (const { q, toWrite } of judged) {
+		for (const w of toWrite) {
+			const r = written[at++] as WriteResult;
+			q.req.results[w.index] = 'rev' in r ? { id: r.id, rev: r.rev, ok: true } : r;
+		}
+	}
+	if (scope === 'org' && written.some((r) => 'rev' in r)) ctx.orgChanged();
+	for (const { q } of judged) q.done(q.req.results as BulkResult[]);
+}
+
+type ToWrite = { index: number; doc: StoredDoc; create: boolean };
+
+/**
+ * Judge one request of a group: against the stored versions, and the quotas as left by the
+ * requests judged before it in the group. Undefined (and nothing decided) when it depends on what
+ * the group is writing: a document sent, or one its rules read, is one of them, or it needs round
+ * files (a read of the whole scope). It is then the first of the next group, judged once they
+ * are written, exactly as if the requests had come one after another.
+ *
+ * Every document is judged against the version the store would replace: the current one, read
+ * by id. An edit whose `_rev` is not that version's (stale, or a generation that does not exist)
+ * is answered `conflict` without going to the store, and one the rules allow goes to the store on
+ * exactly the revision judged. Groups of a scope are judged and written under its write lock, so
+ * no other write to the scope lands in between (decision 0016).
+ */
+async function judgeRequest(
+	ctx: ServerContext,
+	scope: string,
+	req: WriteRequest,
+	reads: GroupReads,
+	ledger: DocsLedger,
+	pending: ReadonlySet<string>,
+): Promise<ToWrite[] | undefined> {
+	const { user, grants, submitOnly, units, valid, results } = req;
+	const dependsOnGroup = (ids: string[]): boolean => pending.size > 0 && ids.some((id) => pending.has(id));
+	if (dependsOnGroup(valid.map((v) => v.doc._id))) return undefined;
 	// The current revision of every document sent (live or deleted), the live versions, then the
 	// documents the rules refer to (the round of an answer).
 	const current = new Map<string, { rev: string; deleted: boolean }>();
 	const stored = new Map<string, StoredDoc>();
 	const load = async (ids: string[]): Promise<void> => {
-		const missing = [...new Set(ids)].filter((id) => !stored.has(id) && !current.has(id));
-		if (missing.length === 0) return;
-		const rows = await ctx.store.allDocs(scope, missing, { includeDocs: true });
-		for (const row of rows) {
-			if (!('value' in row)) continue;
-			current.set(row.id, { rev: row.value.rev, deleted: row.value.deleted === true });
-			if (row.doc && !row.value.deleted) stored.set(row.id, row.doc);
+		await reads.fetch(ids);
+		for (const id of ids) {
+			const row = reads.get(id);
+			if (!row) continue;
+			current.set(id, { rev: row.rev, deleted: row.deleted });
+			if (row.doc) stored.set(id, row.doc);
 		}
 	};
 	await load(valid.map((v) => v.doc._id));
@@ -149,6 +338,21 @@ async function judgeAndWrite(
 			stored: stored.get(doc._id),
 			...(units ? { units } : {}),
 		});
+
+	// Only what the caller may write at all makes the server read more: a document refused by its
+	// writer (a signature sent by staff, say) never costs a read of round files (decision 0017).
+	const writable = judged.filter((v) => writer(v.doc).ok);
+	const referenced = writable.flatMap((v) => referencedIds(v.doc, stored.get(v.doc._id)));
+	if (dependsOnGroup(referenced)) return undefined;
+	await load(referenced);
+	// Signing, marking signed and reopening need the whole round (rare writes; see round-files.ts).
+	const fileIds = [...new Set(writable.flatMap((v) => roundFilesNeeded(v.doc, stored.get(v.doc._id))))];
+	if (fileIds.length > 0 && pending.size > 0) return undefined;
+	// The template versions new or re-planned rounds name (org scope): a draft is refused.
+	const templateIds = [...new Set(writable.flatMap((v) => templatesNeeded(v.doc, stored.get(v.doc._id))))];
+	if (scope === 'org' && dependsOnGroup(templateIds)) return undefined;
+
+	// Judged in this group from here on.
 	for (const item of incoming) {
 		if (!isConflict(item.doc)) continue;
 		// Still a refusal first for a caller who may not write it, so a conflict says nothing more.
@@ -157,19 +361,8 @@ async function judgeAndWrite(
 			? { id: item.doc._id, error: 'conflict', reason: 'Document update conflict.' }
 			: { id: item.doc._id, error: 'forbidden', reason: check.reason };
 	}
-
-	// Only what the caller may write at all makes the server read more: a document refused by its
-	// writer (a signature sent by staff, say) never costs a read of round files (decision 0017).
-	const writable = judged.filter((v) => writer(v.doc).ok);
-	await load(writable.flatMap((v) => referencedIds(v.doc, stored.get(v.doc._id))));
-	// Signing, marking signed and reopening need the whole round (rare writes; see round-files.ts).
-	const files = await loadRoundFiles(ctx.store, scope, [
-		...new Set(writable.flatMap((v) => roundFilesNeeded(v.doc, stored.get(v.doc._id)))),
-	]);
-
-	// The template versions new or re-planned rounds name (org scope): a draft is refused.
+	const files = await loadRoundFiles(ctx.store, scope, fileIds);
 	const templates = new Map<string, StoredDoc>();
-	const templateIds = [...new Set(writable.flatMap((v) => templatesNeeded(v.doc, stored.get(v.doc._id))))];
 	if (templateIds.length > 0) {
 		for (const row of await ctx.store.allDocs('org', templateIds, { includeDocs: true })) {
 			if ('doc' in row && row.doc) templates.set(row.id, row.doc);
@@ -180,7 +373,7 @@ async function judgeAndWrite(
 	// the rules judge anything, so a refused signature never counts for its round's lock.
 	const isCreate = (doc: IncomingDoc): boolean => !doc._deleted && current.get(doc._id)?.deleted !== false;
 	const creates = writable.filter((v) => isCreate(v.doc));
-	const admission = await ctx.quotas.admitDocs(scope, user.name, creates.length, submitOnly);
+	const admission = await ledger.admit(user.name, creates.length, submitOnly);
 	const overQuota = new Set(creates.slice(admission.allowed).map((v) => v.index));
 	for (const v of creates.slice(admission.allowed)) {
 		results[v.index] = { id: v.doc._id, error: 'forbidden', reason: admission.reason ?? SCOPE_DOCS_QUOTA_REASON };
@@ -191,7 +384,7 @@ async function judgeAndWrite(
 	// comes before `signature:`).
 	const eventsFirst = (v: { doc: IncomingDoc }): number =>
 		v.doc.type === 'signature' || v.doc.type === 'reopening' ? 0 : 1;
-	const toWrite: { index: number; doc: StoredDoc }[] = [];
+	const toWrite: ToWrite[] = [];
 	const serverNow = ctx.now().getTime();
 	// One id twice in a request: each is judged against the stored version and names its revision, so
 	// the store takes the first and answers the others conflict.
@@ -224,31 +417,18 @@ async function judgeAndWrite(
 			results[item.index] = { id: doc._id, rev: existing._rev, ok: true };
 			continue;
 		}
-		toWrite.push(item);
+		toWrite.push({ index: item.index, doc, create: isCreate(doc) });
 		// A signature or reopening of the same request counts for the round's line.
 		const file = typeof doc.roundId === 'string' ? files.get(doc.roundId) : undefined;
 		if (file && doc.type === 'signature') file.signatures.push(doc as never);
 		if (file && doc.type === 'reopening') file.reopenings.push(doc as never);
 	}
-
 	toWrite.sort((a, b) => a.index - b.index);
-	let written: Awaited<ReturnType<typeof ctx.store.bulkDocs>> = [];
-	try {
-		written = await ctx.store.bulkDocs(
-			scope,
-			toWrite.map((w) => w.doc),
-		);
-	} finally {
-		// What the quota admitted and the store did not take (refused by the rules, conflicts) is given back.
-		const created = written.filter((r, i) => 'rev' in r && isCreate(toWrite[i]?.doc as IncomingDoc)).length;
-		await admission.settle(created);
-	}
-	written.forEach((r, i) => {
-		const index = toWrite[i]?.index as number;
-		results[index] = 'rev' in r ? { id: r.id, rev: r.rev, ok: true } : r;
-	});
-	if (scope === 'org' && written.some((r) => 'rev' in r)) ctx.orgChanged();
-	return results as BulkResult[];
+	// What the store will take: the first of each id (a second names the revision the first replaces).
+	const first = [...new Map(toWrite.map((w) => [w.doc._id, w] as const).reverse()).values()];
+	const deletes = first.filter((w) => w.doc._deleted === true && current.get(w.doc._id)?.deleted === false);
+	ledger.take(user.name, first.filter((w) => w.create).length, deletes.length);
+	return toWrite;
 }
 
 /** `_changes` reads in progress per server, by scope and parameters (shared, never mutated). */

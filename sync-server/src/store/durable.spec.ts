@@ -14,6 +14,8 @@ import type { LevelDown } from './durable-leveldown.ts';
 import { pouchLeveldown } from './durable-leveldown.ts';
 import type { StoredDoc, WriteResult } from './doc-store.ts';
 import { PouchStore } from './pouch-store.ts';
+import { writeDocs } from '../routes/scope.ts';
+import { directContext, roundDoc } from '../test-harness.ts';
 
 type Callback = (err?: Error | null) => void;
 type Write = { kind: 'put' | 'del' | 'batch' | 'chained'; sync: boolean; values: string };
@@ -165,5 +167,40 @@ describe('embedded store durability', () => {
 		await first;
 		await expect(bad).rejects.toThrow();
 		expect(await good).toEqual([{ id: 'round:p2', rev: expect.stringMatching(/^1-/) }]);
+	});
+});
+
+describe('route writes to one scope (group commit, decision 0024)', () => {
+	it('judges requests that arrive during a write together and writes them with one sync', async () => {
+		const direct = await directContext(store, dir);
+		try {
+			const { ctx } = direct;
+			const chef = direct.user('chef');
+			const grants = await direct.grants(chef);
+			await writeDocs(ctx, chef, grants, 'unit-a1', [roundDoc('a1')]); // the database and counter exist
+			disk.hold = true;
+			const first = writeDocs(ctx, chef, grants, 'unit-a1', [roundDoc('a1', { _id: 'round:first' })]);
+			await until(() => disk.heldCount > 0);
+			const before = disk.writes.length;
+			const docs = Array.from({ length: 20 }, (_, i) => roundDoc('a1', { _id: `round:grouped-${i}` }));
+			const rest = docs.map((d) => writeDocs(ctx, chef, grants, 'unit-a1', [d]));
+			// A create over a stored id, in the same group: a conflict, as alone.
+			const taken = writeDocs(ctx, chef, grants, 'unit-a1', [roundDoc('a1', { _id: 'round:first' })]);
+			disk.release();
+			expect(await first).toEqual([{ id: 'round:first', rev: expect.stringMatching(/^1-/), ok: true }]);
+			const results = await Promise.all(rest);
+			results.forEach((r, i) =>
+				expect(r).toEqual([{ id: `round:grouped-${i}`, rev: expect.stringMatching(/^1-/), ok: true }]),
+			);
+			expect(await taken).toEqual([{ id: 'round:first', error: 'conflict', reason: 'Document update conflict.' }]);
+			const group = disk.writes.slice(before).filter((w) => !w.values.includes('round:first'));
+			// Twenty saves, two synced writes: the person's quota counter once, then all twenty documents.
+			expect(group.map((w) => w.sync)).toEqual([true, true]);
+			expect(group[0]?.values).toContain('"created":22');
+			for (const d of docs) expect(group[1]?.values).toContain(d._id);
+			expect((await store.info('unit-a1')).doc_count).toBe(22);
+		} finally {
+			await direct.close();
+		}
 	});
 });

@@ -84,6 +84,22 @@ function conflict(): AppError {
 	return new AppError('conflict', 'Document update conflict.');
 }
 
+/** `_all_docs` with `keys` as the wire has it, through PouchDB. */
+async function rowsOf(db: Db, keys: string[], includeDocs: boolean): Promise<AllDocsRow[]> {
+	const res = await db.allDocs({ keys, include_docs: includeDocs });
+	return res.rows.map((row): AllDocsRow => {
+		const r = row as unknown as Record<string, unknown>;
+		if ('error' in r) return { key: String(r.key), error: 'not_found' };
+		const value = r.value as { rev: string; deleted?: boolean };
+		return {
+			id: String(r.id),
+			key: String(r.key),
+			value: { rev: value.rev, ...(value.deleted ? { deleted: true } : {}) },
+			...(includeDocs ? { doc: (r.doc as StoredDoc | null | undefined) ?? null } : {}),
+		};
+	});
+}
+
 export class PouchStore implements DocStore {
 	readonly #root: string;
 	readonly #maxOpen: number;
@@ -296,18 +312,24 @@ export class PouchStore implements DocStore {
 
 	allDocs(scope: string, keys: string[], opts: { includeDocs?: boolean } = {}): Promise<AllDocsRow[]> {
 		return this.#with(scope, async (db) => {
-			const res = await db.allDocs({ keys, include_docs: opts.includeDocs === true });
-			return res.rows.map((row): AllDocsRow => {
-				const r = row as unknown as Record<string, unknown>;
-				if ('error' in r) return { key: String(r.key), error: 'not_found' };
-				const value = r.value as { rev: string; deleted?: boolean };
-				return {
-					id: String(r.id),
-					key: String(r.key),
-					value: { rev: value.rev, ...(value.deleted ? { deleted: true } : {}) },
-					...(opts.includeDocs ? { doc: (r.doc as StoredDoc | null | undefined) ?? null } : {}),
-				};
-			});
+			if (opts.includeDocs !== true) return rowsOf(db, keys, false);
+			// PouchDB reads every key of `keys` with a LevelDB iterator of its own; `get` is one point read
+			// for a missing document and two for a live one. Every save reads its stored versions first, so
+			// this is on the write path. A deleted one (`get` gives no revision) is read by key.
+			const live = await Promise.all(
+				keys.map((key) =>
+					// `get` would read `_local` documents, which `_all_docs` never shows.
+					(key.startsWith('_') ? Promise.reject(new Error('by key')) : db.get(key)).then(
+						(doc): AllDocsRow => ({ id: key, key, value: { rev: doc._rev }, doc: doc as StoredDoc }),
+						(err: { status?: number; reason?: string }): AllDocsRow | undefined =>
+							err.status === 404 && err.reason === 'missing' ? { key, error: 'not_found' } : undefined,
+					),
+				),
+			);
+			const rest = keys.filter((_, i) => live[i] === undefined);
+			const more = rest.length > 0 ? await rowsOf(db, rest, true) : [];
+			let at = 0;
+			return live.map((row) => row ?? (more[at++] as AllDocsRow));
 		});
 	}
 

@@ -1,6 +1,6 @@
 /**
  * One write at a time per scope, in this server process: `writeDocs` reads the stored versions,
- * judges the request against them and writes, with awaits in between. Two requests on one scope
+ * judges a group of requests against them and writes (decision 0024), with awaits in between. Two requests on one scope
  * could otherwise both be judged against the state before either wrote: a round locked by one and
  * an answer to it added by the other, both accepted (decision 0016). Writes to different scopes
  * never wait for each other; reads never wait at all.

@@ -237,6 +237,11 @@ describe.each(adapters)('DocStore conformance: $name', (adapter) => {
 			await store.putLocal(scope, 'cp', { since: '1' });
 			expect((await store.changes(scope, {})).results.map((r) => r.id)).toEqual(['round:l']);
 			expect((await store.info(scope)).doc_count).toBe(1);
+			// Asked for by key, a local document is as absent as one never written: checkpoints and
+			// quota counters are not the readers' to see (CouchDB itself would answer them).
+			const rows = await store.allDocs(scope, ['_local/cp', 'round:l'], { includeDocs: true });
+			expect(rows[0]).toEqual({ key: '_local/cp', error: 'not_found' });
+			expect(rows[1]).toMatchObject({ id: 'round:l', doc: { _id: 'round:l' } });
 		});
 	});
 

@@ -320,6 +320,13 @@ export class CouchStore implements DocStore {
 
 	async allDocs(scope: string, keys: string[], opts: { includeDocs?: boolean } = {}): Promise<AllDocsRow[]> {
 		if (keys.length === 0) return [];
+		// CouchDB answers `_local/…` keys with the local document (checkpoints, quota counters);
+		// Trygg's readers must never see them, so such keys are not asked for at all.
+		if (keys.some((key) => key.startsWith('_'))) {
+			const asked = keys.filter((key) => !key.startsWith('_'));
+			const found = new Map((await this.allDocs(scope, asked, opts)).map((row) => [row.key, row]));
+			return keys.map((key) => found.get(key) ?? { key, error: 'not_found' });
+		}
 		const query: Record<string, string> = opts.includeDocs ? { include_docs: 'true' } : {};
 		const reply = await this.#request('POST', this.#path(scope, '/_all_docs'), { body: { keys }, query });
 		if (reply.status === 404) return keys.map((key) => ({ key, error: 'not_found' }));

@@ -75,6 +75,8 @@ test('a round walked offline with the keyboard: answers, a finding with its risk
 	browser,
 	baseURL,
 }) => {
+	// Long: two languages with axe scans, a photo, a reload, on a shared 2-core machine.
+	test.setTimeout(180_000);
 	// An earlier, signed round with an open, assessed finding; and this year's planned round.
 	const chefApi = await api(baseURL, 'chef');
 	const earlier = round('2029-04-02', 'signed');

@@ -316,6 +316,7 @@ export const en: Record<MessageKey, string> = {
 	'update.available': 'A new version of Trygg is available.',
 	'update.apply': 'Update now',
 	'update.later': 'Later',
+	'update.applying': 'Saving and updating …',
 	'home.title': 'Overview',
 	'home.welcome': 'Welcome, {name}',
 	'home.yourUnits': 'Your units',

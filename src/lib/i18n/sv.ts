@@ -313,6 +313,7 @@ export const sv = {
 	'update.available': 'En ny version av Trygg finns.',
 	'update.apply': 'Uppdatera nu',
 	'update.later': 'Senare',
+	'update.applying': 'Sparar och uppdaterar …',
 	'home.title': 'Översikt',
 	'home.welcome': 'Välkommen, {name}',
 	'home.yourUnits': 'Dina enheter',

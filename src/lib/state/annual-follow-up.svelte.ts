@@ -34,6 +34,7 @@ import { clock, localToday, nowIso } from './clock.ts';
 import { Live } from './live.svelte.ts';
 import { riskSettings } from './risk-settings.svelte.ts';
 import { today } from './safety-requests.svelte.ts';
+import { unsaved } from './unsaved.ts';
 
 /** How long typing may pause before the text is saved (as in the round walk). */
 export const TEXT_SAVE_DELAY_MS = 700;
@@ -232,7 +233,10 @@ export class FollowUpForm {
 		};
 		addEventListener('pagehide', flush);
 		document.addEventListener('visibilitychange', hidden);
+		// The update's reload waits for these writes.
+		const release = unsaved.hold(() => this.flushAll());
 		return () => {
+			release();
 			removeEventListener('pagehide', flush);
 			document.removeEventListener('visibilitychange', hidden);
 			flush();

@@ -56,6 +56,7 @@ import { clock, nowIso, recordNow } from './clock.ts';
 import { Live } from './live.svelte.ts';
 import { perfMeasure, perfNow } from './perf.ts';
 import type { PhotoTarget } from './photos.svelte.ts';
+import { unsaved } from './unsaved.ts';
 
 /** How long typing may pause before the text is saved. */
 export const TEXT_SAVE_DELAY_MS = 700;
@@ -687,7 +688,13 @@ export class RoundWalk {
 		};
 		addEventListener('pagehide', flush);
 		document.addEventListener('visibilitychange', hidden);
+		// The update's reload waits for these writes (the backup stays for a reload it does not make).
+		const release = unsaved.hold(() => {
+			this.#backUp();
+			return this.flushAll();
+		});
 		return () => {
+			release();
 			removeEventListener('pagehide', flush);
 			document.removeEventListener('visibilitychange', hidden);
 			flush();

@@ -26,7 +26,8 @@ cleanupOutdatedCaches();
 if (prerendered.length > 0) {
 	registerRoute(
 		new NavigationRoute(createHandlerBoundToURL(FALLBACK), {
-			denylist: [/^\/db(\/|$)/, /^\/api(\/|$)/, /^\/anon(\/|$)/],
+			// `/_app/` holds built files: one an older page asks for that is gone answers 404, not the app.
+			denylist: [/^\/db(\/|$)/, /^\/api(\/|$)/, /^\/anon(\/|$)/, /^\/_app\//],
 		}),
 	);
 }

@@ -13,6 +13,12 @@ test('an unknown page says so in Swedish and English, offline too, with a way ba
 	await expect(page.getByText('Det du söker finns inte.')).toBeVisible();
 	await expect(page).toHaveTitle('Sidan finns inte – Trygg');
 	await expectAccessible(page, 'unknown page (sv)');
+	// A built file that no longer exists is a 404 from the server, never the app's page, also
+	// when opened as a page through the service worker.
+	const gone = await page.goto('/_app/immutable/chunks/gone-0000.js');
+	expect(gone?.status()).toBe(404);
+	expect(gone?.headers()['content-type']).toContain('application/json');
+	await page.goto('/no-such-page');
 
 	await page.getByRole('button', { name: 'In English' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');

@@ -7,7 +7,8 @@
 import { setMaxListeners } from 'node:events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BulkResult, ScopeGrant } from '../../../src/lib/domain/index.ts';
-import { AppError, checkDoc, isScope } from '../../../src/lib/domain/index.ts';
+import { AppError, checkDoc, isOlderAppReason, isScope } from '../../../src/lib/domain/index.ts';
+import { upgradeIncoming } from '../migrations/migrations.ts';
 import { CLOCK_AHEAD_REASON, stampsTooFarAhead } from '../../../src/lib/domain/hlc.ts';
 import { BAD_REV_REASON, isCanonicalRev, sameContent } from '../../../src/lib/domain/merge.ts';
 import { MAX_DOC_DEPTH, TOO_DEEP_REASON, valueTooDeep } from '../../../src/lib/domain/nesting.ts';
@@ -92,7 +93,13 @@ export async function writeDocs(
 			results[index] = { id, error: 'bad_request', reason: BAD_REV_REASON };
 			continue;
 		}
-		const check = checkDoc(raw);
+		// A document from an app one version older, in today's shape (decision 0024).
+		const upgraded = upgradeIncoming(raw, scope, user);
+		if ('refused' in upgraded) {
+			results[index] = { id, error: 'invalid', reason: upgraded.refused };
+			continue;
+		}
+		const check = checkDoc(upgraded.doc);
 		if (!check.ok) results[index] = { id, error: 'invalid', reason: check.reason };
 		else valid.push({ index, doc: check.doc as StoredDoc });
 	}
@@ -215,7 +222,9 @@ async function judgeAndWrite(
 			...(units ? { units } : {}),
 		});
 		if (!verdict.ok) {
-			results[item.index] = { id: doc._id, error: 'forbidden', reason: verdict.reason };
+			// A rule that finds an older version's document says so as a document problem, not a permission.
+			const error = isOlderAppReason(verdict.reason) ? 'invalid' : 'forbidden';
+			results[item.index] = { id: doc._id, error, reason: verdict.reason };
 			continue;
 		}
 		// A submit-only sender cannot read back to settle a lost answer: the same document again is taken as sent.

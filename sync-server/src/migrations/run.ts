@@ -60,7 +60,11 @@ async function migrateDoc(
 	pending: readonly Migration[],
 ): Promise<{ changed: boolean; left?: string }> {
 	const out = upgradeDoc(doc, scope, pending);
-	if (!out) return { changed: false };
+	if (!out) {
+		// No migration knows it: named in the record if today's schema refuses it all the same.
+		const check = checkDoc(doc);
+		return check.ok ? { changed: false } : { changed: false, left: check.reason };
+	}
 	for (const next of out) {
 		if (next._deleted) continue;
 		const check = checkDoc(next);

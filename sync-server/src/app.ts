@@ -28,7 +28,7 @@ import { builtHashes, securityHeaders } from './security-headers.ts';
 import { sessionRoutes, setSessionCookie } from './routes/session.ts';
 import { signRoutes } from './routes/sign.ts';
 import { MISSING_FILE_REASON, sendAppShell, staticRoutes, wantsAppShell, wantsFile } from './routes/static.ts';
-import type { DataVersionRecord } from './migrations/run.ts';
+import type { DataVersionRecord, MigrationRun } from './migrations/run.ts';
 import { addMissingStarterTemplates, migrateStore } from './migrations/run.ts';
 import { seedIfEmpty } from './seed/demo.ts';
 import type { StorageConfig } from './store/storage.ts';
@@ -61,6 +61,8 @@ declare module 'fastify' {
 		seeded: boolean;
 		/** The store's data version record after this start's migrations (decision 0024). */
 		dataVersion: DataVersionRecord;
+		/** What this start's migrations did; none when the store was at the data version already. */
+		migrated: MigrationRun | undefined;
 	}
 }
 
@@ -72,7 +74,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	const users = new UserStore(storage.accounts);
 	let ctx: ServerContext;
 	let seeded = false;
-	let dataVersion: DataVersionRecord;
+	let migration: { record: DataVersionRecord; run?: MigrationRun };
 	try {
 		ctx = new ServerContext({
 			store,
@@ -85,7 +87,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		});
 		// Before serving: every document in today's shape, then the starter templates an older
 		// version never wrote (decision 0024).
-		dataVersion = await migrateStore(store, now());
+		migration = await migrateStore(store, now());
 		if (opts.seedDemo) seeded = await seedIfEmpty(store, users, now());
 		await addMissingStarterTemplates(store, now());
 	} catch (err) {
@@ -101,7 +103,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		...(opts.log ? loggerOptions(opts.log) : { logger: false }),
 	});
 	app.decorate('seeded', seeded);
-	app.decorate('dataVersion', dataVersion);
+	app.decorate('dataVersion', migration.record);
+	app.decorate('migrated', migration.run);
 
 	// First, so that every answer carries the headers, refusals by the hooks below included.
 	await securityHeaders(app, opts.staticDir ? await builtHashes(opts.staticDir) : { scripts: [], styleAttributes: [] });

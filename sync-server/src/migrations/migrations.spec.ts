@@ -72,7 +72,7 @@ describe.each(OLDER_SCHEMAS)('a data folder of the %s schema', (schema) => {
 
 		const first = await start(dir);
 		expect(first.app.dataVersion.version).toBe(DATA_VERSION);
-		const run = first.app.dataVersion.runs.at(-1);
+		const run = first.app.migrated;
 		expect(run).toMatchObject({ from: 0, to: DATA_VERSION, left: [] });
 		expect(run?.changed).toBeGreaterThan(0);
 		await stop(first);
@@ -103,6 +103,7 @@ describe.each(OLDER_SCHEMAS)('a data folder of the %s schema', (schema) => {
 
 		const second = await start(dir);
 		expect(second.app.dataVersion.runs).toHaveLength(1);
+		expect(second.app.migrated).toBeUndefined();
 		await stop(second);
 		const again = await readFolder(dir);
 		expect(again.seqs).toEqual(after.seqs);
@@ -173,11 +174,11 @@ describe('migrations', () => {
 		const storage = await openStorage({ kind: 'embedded', dataDir: dir });
 		try {
 			const [old] = foundationTemplates() as [StoredDoc];
-			const [today] = starterTemplates('2026-11-24T09:00:00.000Z');
+			const [today] = starterTemplates('2026-11-24T09:00:00.000Z') as [TemplateDoc];
 			const edited = { ...today, title: { sv: 'Egen rond', en: 'Own round' } };
 			expect((await storage.docs.bulkDocs('org', [old, edited])).every((r) => 'rev' in r)).toBe(true);
-			const record = await migrateStore(storage.docs, new Date('2026-11-24T09:00:00.000Z'));
-			expect(record.runs.at(-1)?.left).toEqual([
+			const { run } = await migrateStore(storage.docs, new Date('2026-11-24T09:00:00.000Z'));
+			expect(run?.left).toEqual([
 				{ scope: 'org', id: 'template:physical', reason: 'template:physical.v1 exists with other content' },
 			]);
 			const rows = await storage.docs.allDocs('org', ['template:physical', 'template:physical.v1'], {

@@ -103,7 +103,7 @@ describe('a document an older app pushes', () => {
 	});
 
 	it('records the never-migrated template in the data version record', () => {
-		expect(server.app.dataVersion.runs.at(-1)?.left).toEqual([
+		expect(server.app.migrated?.left).toEqual([
 			{ scope: 'org', id: 'template:Egen_rond', reason: expect.stringMatching(/^family/) as unknown as string },
 		]);
 	});

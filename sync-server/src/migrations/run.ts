@@ -27,11 +27,6 @@ export type DataVersionRecord = { version: number; runs: MigrationRun[] };
 const MAX_LEFT_NAMED = 100;
 const PAGE = 200;
 
-export async function readDataVersion(store: DocStore): Promise<DataVersionRecord | undefined> {
-	const doc = await store.getLocal('org', DATA_VERSION_DOC);
-	return doc && typeof doc.version === 'number' ? (doc as unknown as DataVersionRecord) : undefined;
-}
-
 /** Every unit scope the org tree has named, deleted units too (their scopes keep their documents). */
 async function unitScopes(store: DocStore): Promise<string[]> {
 	const scopes: string[] = [];
@@ -130,11 +125,14 @@ async function migrateScope(
  * Bring the store to DATA_VERSION: run the migrations it has not had, over `org` and every unit
  * scope, then record the version. A store already at DATA_VERSION is not read at all.
  */
-export async function migrateStore(store: DocStore, now: Date): Promise<DataVersionRecord> {
+export async function migrateStore(
+	store: DocStore,
+	now: Date,
+): Promise<{ record: DataVersionRecord; run?: MigrationRun }> {
 	const before = await store.getLocal('org', DATA_VERSION_DOC);
 	const record = before && typeof before.version === 'number' ? (before as unknown as DataVersionRecord) : undefined;
 	const from = record?.version ?? 0;
-	if (from >= DATA_VERSION) return record as DataVersionRecord;
+	if (record && from >= DATA_VERSION) return { record };
 	const pending = MIGRATIONS.filter((m) => m.version > from);
 	const run: MigrationRun = { from, to: DATA_VERSION, at: now.toISOString(), changed: 0, left: [] };
 	// org first: rounds in the units name the template versions it moves to.
@@ -142,7 +140,7 @@ export async function migrateStore(store: DocStore, now: Date): Promise<DataVers
 	const kept: MigrationRun = { ...run, left: run.left.slice(0, MAX_LEFT_NAMED) };
 	const next: DataVersionRecord = { version: DATA_VERSION, runs: [...(record?.runs ?? []), kept] };
 	await store.putLocal('org', DATA_VERSION_DOC, { ...next, ...(before?._rev ? { _rev: before._rev } : {}) });
-	return { ...next, runs: [...next.runs.slice(0, -1), run] };
+	return { record: next, run };
 }
 
 /**

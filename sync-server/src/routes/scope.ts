@@ -80,7 +80,7 @@ export async function writeDocs(
 	const submitOnly = opts.submitOnly === true;
 	const results: (BulkResult | undefined)[] = new Array(input.length);
 
-	const valid: { index: number; doc: StoredDoc }[] = [];
+	const valid: ValidDoc[] = [];
 	for (const [index, raw] of input.entries()) {
 		const id = typeof (raw as { _id?: unknown })?._id === 'string' ? (raw as { _id: string })._id : '';
 		const rev = (raw as { _rev?: unknown } | null)?._rev;
@@ -101,7 +101,7 @@ export async function writeDocs(
 		}
 		const check = checkDoc(upgraded.doc);
 		if (!check.ok) results[index] = { id, error: 'invalid', reason: check.reason };
-		else valid.push({ index, doc: check.doc as StoredDoc });
+		else valid.push({ index, doc: check.doc as StoredDoc, upgraded: upgraded.doc !== raw });
 	}
 	if (valid.length === 0) return results as BulkResult[];
 	return ctx.writeLock.run(scope, () =>
@@ -109,13 +109,16 @@ export async function writeDocs(
 	);
 }
 
+/** A document that passed the schema; `upgraded` when the server brought it up from an older app's shape. */
+type ValidDoc = { index: number; doc: StoredDoc; upgraded: boolean };
+
 /** The part of `writeDocs` under the scope's write lock: read the stored versions, judge, write. */
 async function judgeAndWrite(
 	ctx: ServerContext,
 	user: UserRecord,
 	grants: ScopeGrant[],
 	scope: string,
-	valid: { index: number; doc: StoredDoc }[],
+	valid: ValidDoc[],
 	results: (BulkResult | undefined)[],
 	submitOnly: boolean,
 	units: PolicyUnit[] | undefined,
@@ -198,7 +201,7 @@ async function judgeAndWrite(
 	// comes before `signature:`).
 	const eventsFirst = (v: { doc: IncomingDoc }): number =>
 		v.doc.type === 'signature' || v.doc.type === 'reopening' ? 0 : 1;
-	const toWrite: { index: number; doc: StoredDoc }[] = [];
+	const toWrite: ValidDoc[] = [];
 	const serverNow = ctx.now().getTime();
 	// One id twice in a request: each is judged against the stored version and names its revision, so
 	// the store takes the first and answers the others conflict.
@@ -256,6 +259,13 @@ async function judgeAndWrite(
 		const index = toWrite[i]?.index as number;
 		results[index] = 'rev' in r ? { id: r.id, rev: r.rev, ok: true } : r;
 	});
+	// The sender keeps its own (older) content under the revision answered, and its feed skips a
+	// revision it holds: one more revision of the upgraded content brings that to it (decision 0024).
+	const upgraded = toWrite.flatMap((w, i) => {
+		const r = written[i];
+		return w.upgraded && r && 'rev' in r ? [{ ...w.doc, _rev: r.rev }] : [];
+	});
+	if (upgraded.length > 0) await ctx.store.bulkDocs(scope, upgraded);
 	if (scope === 'org' && written.some((r) => 'rev' in r)) ctx.orgChanged();
 	return results as BulkResult[];
 }

@@ -91,7 +91,7 @@ const actionPlanFields: Migration = {
 				// The only sources the earlier schema knew: a finding, or none named.
 				source: typeof doc.findingId === 'string' ? 'finding' : 'other',
 				comment: typeof doc.comment === 'string' ? doc.comment : '',
-				estimatedCost: null,
+				estimatedCost: 'estimatedCost' in doc ? doc.estimatedCost : null,
 			},
 		];
 	},
@@ -111,15 +111,16 @@ const appendOnlyRecords: Migration = {
 		if (doc.type === 'answer' && !('stamp' in doc)) {
 			const stamp = stampOf(doc.updatedAt);
 			if (!stamp) return undefined;
+			// Only what the earlier schema did not have: a field the document carries is kept as it is.
 			return [
 				{
-					...doc,
 					fixedNote: '',
 					photos: [],
 					stamp,
 					answeredAt: doc.updatedAt,
 					answeredBy: UNKNOWN_AUTHOR.account,
 					answeredByName: UNKNOWN_AUTHOR.name,
+					...doc,
 				},
 			];
 		}

@@ -28,6 +28,8 @@ import { builtHashes, securityHeaders } from './security-headers.ts';
 import { sessionRoutes, setSessionCookie } from './routes/session.ts';
 import { signRoutes } from './routes/sign.ts';
 import { MISSING_FILE_REASON, sendAppShell, staticRoutes, wantsAppShell, wantsFile } from './routes/static.ts';
+import type { DataVersionRecord, MigrationRun } from './migrations/run.ts';
+import { addMissingStarterTemplates, migrateStore } from './migrations/run.ts';
 import { seedIfEmpty } from './seed/demo.ts';
 import type { StorageConfig } from './store/storage.ts';
 import { openStorage } from './store/storage.ts';
@@ -57,6 +59,10 @@ declare module 'fastify' {
 	interface FastifyInstance {
 		/** True when this start seeded the demo organisation. */
 		seeded: boolean;
+		/** The store's data version record after this start's migrations (decision 0026). */
+		dataVersion: DataVersionRecord;
+		/** What this start's migrations did; none when the store was at the data version already. */
+		migrated: MigrationRun | undefined;
 	}
 }
 
@@ -68,6 +74,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	const users = new UserStore(storage.accounts);
 	let ctx: ServerContext;
 	let seeded = false;
+	let migration: { record: DataVersionRecord; run?: MigrationRun };
 	try {
 		ctx = new ServerContext({
 			store,
@@ -78,7 +85,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 			uuid: storage.uuid,
 			quotas: new QuotaKeeper({ store, blobs: storage.blobs, now, limits: quotaLimits(opts.quotas) }),
 		});
+		// Before serving: every document in today's shape, then the starter templates an older
+		// version never wrote (decision 0026).
+		migration = await migrateStore(store, now());
 		if (opts.seedDemo) seeded = await seedIfEmpty(store, users, now());
+		await addMissingStarterTemplates(store, now());
 	} catch (err) {
 		await closeStores();
 		throw err;
@@ -92,6 +103,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		...(opts.log ? loggerOptions(opts.log) : { logger: false }),
 	});
 	app.decorate('seeded', seeded);
+	app.decorate('dataVersion', migration.record);
+	app.decorate('migrated', migration.run);
 
 	// First, so that every answer carries the headers, refusals by the hooks below included.
 	await securityHeaders(app, opts.staticDir ? await builtHashes(opts.staticDir) : { scripts: [], styleAttributes: [] });

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DATA_VERSION } from './migrations/migrations.ts';
 import { tempDir } from './test-harness.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -176,6 +177,8 @@ describe('main.ts start-up', () => {
 		run.child.kill('SIGINT');
 		expect(await run.exit).toBe(0);
 		expect(run.stdout()).toContain('Seeded the demo organisation');
+		// An empty store is at the data version from its first start (decision 0026).
+		expect(run.stdout()).toContain(`Data version ${DATA_VERSION}.`);
 		expect(run.stderr()).toBe('');
 	});
 });

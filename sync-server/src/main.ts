@@ -13,6 +13,7 @@ import type { TrustProxy } from './auth/trust-proxy.ts';
 import { parseTrustProxy } from './auth/trust-proxy.ts';
 import type { LogLevel } from './logging.ts';
 import { parseLogLevel } from './logging.ts';
+import { DATA_VERSION_DOC } from './migrations/run.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo.ts';
 import { StoreOpenError } from './store/doc-store.ts';
 import { storageConfigFromEnv } from './store/storage.ts';
@@ -118,6 +119,17 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 	// PORT=0 picks a free port: show the one we got.
 	const actual = typeof address === 'object' && address ? address.port : port;
 	process.stdout.write(`Trygg is running at http://${shown}:${actual}/\n`);
+	// What the operator checks after an upgrade (docs/deployment.md, decision 0026).
+	const run = app.migrated;
+	if (run) {
+		process.stdout.write(`Data migrated from version ${run.from} to ${run.to}: ${run.changed} documents rewritten.\n`);
+		if (run.left.length > 0) {
+			process.stdout.write(
+				`${run.left.length} documents could not be migrated and are kept as they were; see _local/${DATA_VERSION_DOC} in org.\n`,
+			);
+		}
+	}
+	process.stdout.write(`Data version ${app.dataVersion.version}.\n`);
 	if (app.seeded) {
 		process.stdout.write(`Seeded the demo organisation. Demo accounts (password "${DEMO_PASSWORD}"):\n`);
 		for (const a of DEMO_ACCOUNTS) process.stdout.write(`  ${a.name.padEnd(12)} ${a.roles.join(', ')}\n`);

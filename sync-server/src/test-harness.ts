@@ -119,7 +119,7 @@ export function roundDoc(unitId: string, overrides: Partial<RoundDoc> = {}): Rou
 		type: 'round',
 		scope: `unit-${unitId}`,
 		unitId,
-		templateId: 'template:physical',
+		templateId: 'template:physical.v1',
 		templateVersion: 1,
 		date: '2026-11-23',
 		status: 'planned',

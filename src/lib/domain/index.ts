@@ -12,3 +12,4 @@ export * from './safety-requests.ts';
 export * from './annual-follow-up.ts';
 export * from './actions.ts';
 export * from './finding-actions.ts';
+export * from './older-app.ts';

@@ -506,6 +506,10 @@ export const en: Record<MessageKey, string> = {
 		'The round already has answers, so its template cannot be changed. Discard the change and plan a new round if another template is needed.',
 	'sync.queue.storeRefused':
 		"The server's database did not take this change, although it follows the rules. The change stays here. Contact whoever runs Trygg.",
+	'sync.queue.olderApp':
+		'The change was made in an older version of the app, and the server cannot bring it over to the new one. The change stays here. Contact whoever runs Trygg.',
+	'sync.queue.templateNotPublished':
+		'The round is planned on a template version that is not published, or on another version than the round names. Choose a published template for the round.',
 	'sync.queue.tooDeep':
 		'The change is nested deeper than the server accepts, so it cannot be sent. Discard the change and make it again.',
 	'sync.queue.quotaScope':

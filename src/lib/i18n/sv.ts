@@ -503,6 +503,10 @@ export const sv = {
 		'Ronden har redan svar, så mallen kan inte bytas. Släng ändringen och planera en ny rond om en annan mall behövs.',
 	'sync.queue.storeRefused':
 		'Serverns databas tog inte emot ändringen, fast den följer reglerna. Ändringen finns kvar här. Kontakta den som förvaltar Trygg.',
+	'sync.queue.olderApp':
+		'Ändringen gjordes i en äldre version av appen, och servern kan inte föra över den till den nya. Ändringen finns kvar här. Kontakta den som förvaltar Trygg.',
+	'sync.queue.templateNotPublished':
+		'Ronden bygger på en mallversion som inte är publicerad, eller på en annan version än ronden anger. Välj en publicerad mall för ronden.',
 	'sync.queue.tooDeep':
 		'Ändringen har fler nivåer än servern tar emot, så den kan inte skickas. Kasta ändringen och gör om den.',
 	'sync.queue.quotaScope':

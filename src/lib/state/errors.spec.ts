@@ -5,7 +5,7 @@
  * nested too deep says what it means for the person.
  */
 import { describe, expect, it } from 'vitest';
-import { AppError, STORE_REFUSED_REASON } from '../domain/index.ts';
+import { AppError, OLDER_APP_REASON, PUBLISHED_TEMPLATE_REASON, STORE_REFUSED_REASON } from '../domain/index.ts';
 import { TOO_DEEP_REASON } from '../domain/nesting.ts';
 import {
 	LOCAL_DOCS_QUOTA_REASON,
@@ -120,6 +120,24 @@ describe('messageForRefused', () => {
 			// Five different messages in each language, none of them the general refusal.
 			for (const texts of [sv, en]) expect(new Set(texts).size).toBe(6);
 			expect(en).not.toEqual(sv);
+		} finally {
+			await i18n.set('sv');
+		}
+	});
+});
+
+describe('messageForRefused (decision 0026)', () => {
+	it('says a change from an older app version or on an unpublished template is not a permission problem', async () => {
+		const older = { code: 'invalid', reason: `${OLDER_APP_REASON}: a finding keeps its risk in an assessment` };
+		const template = { code: 'forbidden', reason: PUBLISHED_TEMPLATE_REASON };
+		const forbidden = messageForRefused({ code: 'forbidden', reason: 'some other reason' });
+		expect(messageForRefused(older)).toMatch(/äldre version av appen/);
+		expect(messageForRefused(template)).toMatch(/inte är publicerad/);
+		expect([messageForRefused(older), messageForRefused(template)]).not.toContain(forbidden);
+		try {
+			await i18n.set('en');
+			expect(messageForRefused(older)).toMatch(/older version of the app/);
+			expect(messageForRefused(template)).toMatch(/not published/);
 		} finally {
 			await i18n.set('sv');
 		}

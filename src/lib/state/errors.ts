@@ -4,6 +4,8 @@
 import {
 	AppError,
 	ERROR_CODES,
+	isOlderAppReason,
+	PUBLISHED_TEMPLATE_REASON,
 	STORE_REFUSED_REASON,
 	NEW_PASSWORD_MIN,
 	OWN_ACCOUNT_REASON,
@@ -44,6 +46,7 @@ const REASON_TEXT: Readonly<Record<string, MessageKey>> = {
 	[WRONG_CURRENT_PASSWORD_REASON]: 'error.wrongCurrentPassword',
 	[OWN_ACCOUNT_REASON]: 'error.ownAccount',
 	[TOO_DEEP_REASON]: 'sync.queue.tooDeep',
+	[PUBLISHED_TEMPLATE_REASON]: 'sync.queue.templateNotPublished',
 	// Quotas (decision 0017): which limit, and what the person can do.
 	[SCOPE_DOCS_QUOTA_REASON]: 'sync.queue.quotaScope',
 	[PERSON_DOCS_QUOTA_REASON]: 'sync.queue.quotaPerson',
@@ -100,7 +103,8 @@ export function messageForStored(error: { code: string; reason: string }): strin
  * A fixed reason gets its own text: a `_rev` the server does not take, a stamp or recorded time
  * beyond the server's bounds, a name that is not the account's, one account signing both roles,
  * a document nested too deep, a quota reached (which limit, and what to do; a photo's refusal is
- * shown the same way).
+ * shown the same way), a round on a template version that is not published, a document an older
+ * app version wrote that the server cannot bring up to date.
  * The database behind the server (CouchDB) may refuse a change the rules took; its own reason
  * stays in the stored error.
  */
@@ -109,6 +113,8 @@ export function messageForRefused(error: { code: string; reason: string }): stri
 	if (error.reason === STORE_REFUSED_REASON || error.reason.startsWith(`${STORE_REFUSED_REASON}: `)) {
 		return t('sync.queue.storeRefused');
 	}
+	// Written by an older app version and not brought up to date on the server (decision 0026).
+	if (isOlderAppReason(error.reason)) return t('sync.queue.olderApp');
 	return reasonText(error.reason) ?? messageForStored(error);
 }
 

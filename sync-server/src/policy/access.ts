@@ -40,6 +40,7 @@ import {
 import { sameContent, type MergeableDoc } from '../../../src/lib/domain/merge.ts';
 import { recordRefusal, SAME_SIGNER_REASON, TEMPLATE_ANSWERED_REASON } from '../../../src/lib/domain/recorded.ts';
 import { templateChangeRefusal } from '../../../src/lib/domain/templates.ts';
+import { OLDER_APP_REASON, PUBLISHED_TEMPLATE_REASON } from '../../../src/lib/domain/older-app.ts';
 
 export type MembershipRole = 'manager' | 'safety_rep' | 'staff';
 export type Membership = { unitId: string; role: MembershipRole };
@@ -344,8 +345,10 @@ const roundOnPublishedTemplate: Rule = (c) => {
 	}
 	const template = typeof c.doc.templateId === 'string' ? c.template(c.doc.templateId) : undefined;
 	if (!template || template._deleted) return undefined;
+	// A template an older version wrote and the start's migration left (decision 0026).
+	if (!('family' in template)) return `${OLDER_APP_REASON}: ${String(c.doc.templateId)} is a template without versions`;
 	return template.status !== 'published' || template.version !== c.doc.templateVersion
-		? 'a round needs a published template version'
+		? PUBLISHED_TEMPLATE_REASON
 		: undefined;
 };
 

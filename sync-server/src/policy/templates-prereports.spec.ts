@@ -241,7 +241,13 @@ describe('over HTTP', () => {
 		expect(listed.statusCode).toBe(200);
 		expect(listed.json()).toEqual({
 			rounds: [
-				{ roundId: open._id, unitId: 'a1', unitName: 'Enhet A1', date: '2027-02-03', templateId: 'template:physical' },
+				{
+					roundId: open._id,
+					unitId: 'a1',
+					unitName: 'Enhet A1',
+					date: '2027-02-03',
+					templateId: 'template:physical.v1',
+				},
 			],
 		});
 		// Those who sync the unit get nothing here, and the anonymous get 401.

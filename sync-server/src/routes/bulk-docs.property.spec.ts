@@ -45,6 +45,15 @@ const OPTIONAL = new Set([
 	'postponeReason',
 	'reservation',
 ]);
+/**
+ * Fields an app one version older does not write: a document without them is that app's, which the
+ * server brings to today's shape on the way in (decision 0026), not a broken one. So is a `draft` finding.
+ */
+const OLDER_APP_FIELDS: Readonly<Record<string, readonly string[]>> = {
+	action: ['source'],
+	answer: ['stamp'],
+	finding: ['createdBy'],
+};
 const NULLABLE = new Set(['start', 'due', 'done', 'followUp', 'parentId', 'value']);
 
 const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
@@ -72,7 +81,9 @@ const MUTATIONS: Record<string, Mutation> = {
 			.map(([key, value]) => ({ ...doc, [key]: value })),
 	missingField: (doc) =>
 		fc
-			.constantFrom(...Object.keys(doc).filter((k) => !OPTIONAL.has(k)))
+			.constantFrom(
+				...Object.keys(doc).filter((k) => !OPTIONAL.has(k) && !OLDER_APP_FIELDS[String(doc.type)]?.includes(k)),
+			)
 			.map((key) => Object.fromEntries(Object.entries(doc).filter(([k]) => k !== key))),
 	wrongIdPrefix: (doc) =>
 		fc
@@ -108,6 +119,7 @@ const MUTATIONS: Record<string, Mutation> = {
 				fc.string({ maxLength: 12 }),
 			)
 			.filter(([, value]) => !['planned', 'yes', 'physical', 'manager', 'open'].includes(value))
+			.filter(([key, value]) => !(doc.type === 'finding' && key === 'status' && value === 'draft'))
 			.map(([key, value]) => ({ ...doc, [key]: value })),
 	oversized: (doc) => fc.constant({ ...doc, _pad: 'x'.repeat(MAX_DOC_BYTES) }),
 	asTombstoneWithFields: (doc) => fc.constant({ ...doc, _deleted: true }),

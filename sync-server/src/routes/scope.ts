@@ -7,7 +7,8 @@
 import { setMaxListeners } from 'node:events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BulkResult, ScopeGrant } from '../../../src/lib/domain/index.ts';
-import { AppError, checkDoc, isScope } from '../../../src/lib/domain/index.ts';
+import { AppError, checkDoc, isOlderAppReason, isScope } from '../../../src/lib/domain/index.ts';
+import { upgradeIncoming } from '../migrations/migrations.ts';
 import { CLOCK_AHEAD_REASON, stampsTooFarAhead } from '../../../src/lib/domain/hlc.ts';
 import { BAD_REV_REASON, isCanonicalRev, sameContent } from '../../../src/lib/domain/merge.ts';
 import { MAX_DOC_DEPTH, TOO_DEEP_REASON, valueTooDeep } from '../../../src/lib/domain/nesting.ts';
@@ -81,7 +82,7 @@ export async function writeDocs(
 	const submitOnly = opts.submitOnly === true;
 	const results: (BulkResult | undefined)[] = new Array(input.length);
 
-	const valid: { index: number; doc: StoredDoc }[] = [];
+	const valid: ValidDoc[] = [];
 	for (const [index, raw] of input.entries()) {
 		const id = typeof (raw as { _id?: unknown })?._id === 'string' ? (raw as { _id: string })._id : '';
 		const rev = (raw as { _rev?: unknown } | null)?._rev;
@@ -94,13 +95,22 @@ export async function writeDocs(
 			results[index] = { id, error: 'bad_request', reason: BAD_REV_REASON };
 			continue;
 		}
-		const check = checkDoc(raw);
+		// A document from an app one version older, in today's shape (decision 0026).
+		const upgraded = upgradeIncoming(raw, scope, user);
+		if ('refused' in upgraded) {
+			results[index] = { id, error: 'invalid', reason: upgraded.refused };
+			continue;
+		}
+		const check = checkDoc(upgraded.doc);
 		if (!check.ok) results[index] = { id, error: 'invalid', reason: check.reason };
-		else valid.push({ index, doc: check.doc as StoredDoc });
+		else valid.push({ index, doc: check.doc as StoredDoc, upgraded: upgraded.doc !== raw });
 	}
 	if (valid.length === 0) return results as BulkResult[];
 	return queueWrite(ctx, scope, { user, grants, submitOnly, units: opts.units, valid, results });
 }
+
+/** A document that passed the schema; `upgraded` when the server brought it up from an older app's shape. */
+type ValidDoc = { index: number; doc: StoredDoc; upgraded: boolean };
 
 /** A request's valid documents, waiting to be judged and written with its scope's next group. */
 type WriteRequest = {
@@ -108,7 +118,7 @@ type WriteRequest = {
 	grants: ScopeGrant[];
 	submitOnly: boolean;
 	units: PolicyUnit[] | undefined;
-	valid: { index: number; doc: StoredDoc }[];
+	valid: ValidDoc[];
 	/** Filled in place: the validation refusals are there already. */
 	results: (BulkResult | undefined)[];
 };
@@ -273,11 +283,22 @@ async function writeGroup(
 			q.req.results[w.index] = 'rev' in r ? { id: r.id, rev: r.rev, ok: true } : r;
 		}
 	}
+	// The sender keeps its own (older) content under the revision answered, and its feed skips a
+	// revision it holds: one more revision of the upgraded content brings that to it (decision 0026).
+	// Its failure is not the group's: what was answered is stored, only in an older revision's shape.
+	at = 0;
+	const upgraded = judged.flatMap(({ toWrite }) =>
+		toWrite.flatMap((w) => {
+			const r = written[at++];
+			return w.upgraded && r && 'rev' in r ? [{ ...w.doc, _rev: r.rev }] : [];
+		}),
+	);
+	if (upgraded.length > 0) await ctx.store.bulkDocs(scope, upgraded).catch(() => undefined);
 	if (scope === 'org' && written.some((r) => 'rev' in r)) ctx.orgChanged();
 	for (const { q } of judged) q.done(q.req.results as BulkResult[]);
 }
 
-type ToWrite = { index: number; doc: StoredDoc; create: boolean };
+type ToWrite = { index: number; doc: StoredDoc; create: boolean; upgraded: boolean };
 
 /**
  * Judge one request of a group: against the stored versions, and the quotas as left by the
@@ -408,7 +429,9 @@ async function judgeRequest(
 			...(units ? { units } : {}),
 		});
 		if (!verdict.ok) {
-			results[item.index] = { id: doc._id, error: 'forbidden', reason: verdict.reason };
+			// A rule that finds an older version's document says so as a document problem, not a permission.
+			const error = isOlderAppReason(verdict.reason) ? 'invalid' : 'forbidden';
+			results[item.index] = { id: doc._id, error, reason: verdict.reason };
 			continue;
 		}
 		// A submit-only sender cannot read back to settle a lost answer: the same document again is taken as sent.
@@ -417,7 +440,7 @@ async function judgeRequest(
 			results[item.index] = { id: doc._id, rev: existing._rev, ok: true };
 			continue;
 		}
-		toWrite.push({ index: item.index, doc, create: isCreate(doc) });
+		toWrite.push({ index: item.index, doc, create: isCreate(doc), upgraded: item.upgraded });
 		// A signature or reopening of the same request counts for the round's line.
 		const file = typeof doc.roundId === 'string' ? files.get(doc.roundId) : undefined;
 		if (file && doc.type === 'signature') file.signatures.push(doc as never);

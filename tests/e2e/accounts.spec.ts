@@ -10,15 +10,12 @@
  * test, like faults.spec.ts) instead of the shared one the other specs use.
  */
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expectAccessible, PASSWORD, signIn, test, waitForServiceWorker } from './fixtures.ts';
+import { OwnServer } from './own-server.ts';
 
-const PORT = Number(process.env.E2E_PORT ?? 8181) + 2;
-const BASE = `http://localhost:${PORT}`;
-const root = path.resolve(import.meta.dirname, '../..');
 const NEW_PASSWORD = 'tre ord och en siffra 7';
 const PHONE = { width: 390, height: 844 };
 const TABLET = { width: 800, height: 1280 };
@@ -26,35 +23,19 @@ const TABLET_SIDEWAYS = { width: 1280, height: 800 };
 const EXPIRED = 'Din inloggning har gått ut. Logga in igen – inget av det du gjort går förlorat.';
 
 let dataDir = '';
-let server: ChildProcess | undefined;
+const server = new OwnServer(2);
+const BASE = server.base;
 
 test.describe.configure({ mode: 'serial' });
 test.use({ baseURL: BASE });
 
 test.beforeEach(async () => {
 	dataDir = mkdtempSync(path.join(tmpdir(), 'trygg-accounts-'));
-	server = spawn(process.execPath, [path.join(root, 'sync-server/src/main.ts')], {
-		env: { ...process.env, PORT: String(PORT), TRYGG_DATA_DIR: dataDir, TRYGG_STATIC_DIR: path.join(root, 'build') },
-		stdio: ['ignore', 'ignore', 'inherit'],
-	});
-	for (let i = 0; i < 200; i++) {
-		try {
-			if ((await fetch(`${BASE}/api/health`)).ok) return;
-		} catch {
-			// not up yet
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error('the sync server did not start');
+	await server.start(dataDir);
 });
 
 test.afterEach(async () => {
-	const proc = server;
-	if (proc && proc.exitCode === null) {
-		const exited = new Promise((r) => proc.once('exit', r));
-		proc.kill('SIGTERM');
-		await exited;
-	}
+	await server.stop();
 	rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -5,41 +5,17 @@
  * closed mid-push, and the device's storage quota exceeded.
  */
 import { expect, type BrowserContext, type Page, type APIRequestContext } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signIn, waitForServiceWorker, PASSWORD, test } from './fixtures.ts';
+import { OwnServer } from './own-server.ts';
 
-const PORT = Number(process.env.E2E_PORT ?? 8181) + 1;
-const BASE = `http://localhost:${PORT}`;
-const root = path.resolve(import.meta.dirname, '../..');
 let dataDir = '';
-let server: ChildProcess | undefined;
-
-async function startServer(): Promise<void> {
-	server = spawn(process.execPath, [path.join(root, 'sync-server/src/main.ts')], {
-		env: { ...process.env, PORT: String(PORT), TRYGG_DATA_DIR: dataDir, TRYGG_STATIC_DIR: path.join(root, 'build') },
-		stdio: ['ignore', 'ignore', 'inherit'],
-	});
-	for (let i = 0; i < 200; i++) {
-		try {
-			if ((await fetch(`${BASE}/api/health`)).ok) return;
-		} catch {
-			// not up yet
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error('the sync server did not start');
-}
-
-async function killServer(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-	const proc = server;
-	if (!proc || proc.exitCode !== null) return;
-	const exited = new Promise((r) => proc.once('exit', r));
-	proc.kill(signal);
-	await exited;
-}
+const server = new OwnServer(1);
+const BASE = server.base;
+const startServer = (): Promise<void> => server.start(dataDir);
+const killServer = (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => server.stop(signal);
 
 test.describe.configure({ mode: 'serial' });
 test.use({ baseURL: BASE });

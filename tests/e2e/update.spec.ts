@@ -12,15 +12,13 @@
  * an older build is a 404 through the worker, never the app's HTML.
  */
 import { expect, request as playwrightRequest, type BrowserContext, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { expectAccessible, PASSWORD, signIn, test, waitForServiceWorker } from './fixtures.ts';
+import { OwnServer } from './own-server.ts';
 
-const PORT = Number(process.env.E2E_PORT ?? 8181) + 3;
-const BASE = `http://localhost:${PORT}`;
 const root = path.resolve(import.meta.dirname, '../..');
 const NOW = new Date().toISOString();
 
@@ -32,7 +30,8 @@ self.addEventListener('message', (event) => {
 `;
 
 let work = '';
-let server: ChildProcess | undefined;
+const server = new OwnServer(3);
+const BASE = server.base;
 
 test.describe.configure({ mode: 'serial' });
 test.use({ baseURL: BASE });
@@ -40,33 +39,11 @@ test.use({ baseURL: BASE });
 test.beforeEach(async () => {
 	work = mkdtempSync(path.join(tmpdir(), 'trygg-update-'));
 	cpSync(path.join(root, 'build'), path.join(work, 'build'), { recursive: true });
-	server = spawn(process.execPath, [path.join(root, 'sync-server/src/main.ts')], {
-		env: {
-			...process.env,
-			PORT: String(PORT),
-			TRYGG_DATA_DIR: path.join(work, 'data'),
-			TRYGG_STATIC_DIR: path.join(work, 'build'),
-		},
-		stdio: ['ignore', 'ignore', 'inherit'],
-	});
-	for (let i = 0; i < 200; i++) {
-		try {
-			if ((await fetch(`${BASE}/api/health`)).ok) return;
-		} catch {
-			// not up yet
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error('the sync server did not start');
+	await server.start(path.join(work, 'data'), path.join(work, 'build'));
 });
 
 test.afterEach(async () => {
-	const proc = server;
-	if (proc && proc.exitCode === null) {
-		const exited = new Promise((r) => proc.once('exit', r));
-		proc.kill('SIGTERM');
-		await exited;
-	}
+	await server.stop();
 	rmSync(work, { recursive: true, force: true });
 });
 

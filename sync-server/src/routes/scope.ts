@@ -276,23 +276,18 @@ async function writeGroup(
 		}
 		await ledger.settle(created);
 	}
+	// The sender keeps its own (older) content under the revision answered, and its feed skips a
+	// revision it holds: one more revision of the upgraded content brings that to it (decision 0026).
+	const upgraded: StoredDoc[] = [];
 	let at = 0;
 	for (const { q, toWrite } of judged) {
 		for (const w of toWrite) {
 			const r = written[at++] as WriteResult;
 			q.req.results[w.index] = 'rev' in r ? { id: r.id, rev: r.rev, ok: true } : r;
+			if (w.upgraded && 'rev' in r) upgraded.push({ ...w.doc, _rev: r.rev });
 		}
 	}
-	// The sender keeps its own (older) content under the revision answered, and its feed skips a
-	// revision it holds: one more revision of the upgraded content brings that to it (decision 0026).
 	// Its failure is not the group's: what was answered is stored, only in an older revision's shape.
-	at = 0;
-	const upgraded = judged.flatMap(({ toWrite }) =>
-		toWrite.flatMap((w) => {
-			const r = written[at++];
-			return w.upgraded && r && 'rev' in r ? [{ ...w.doc, _rev: r.rev }] : [];
-		}),
-	);
 	if (upgraded.length > 0) await ctx.store.bulkDocs(scope, upgraded).catch(() => undefined);
 	if (scope === 'org' && written.some((r) => 'rev' in r)) ctx.orgChanged();
 	for (const { q } of judged) q.done(q.req.results as BulkResult[]);

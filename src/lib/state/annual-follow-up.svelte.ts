@@ -2,11 +2,11 @@
  * The annual follow-up (årlig uppföljning) on this device, for its pages: the follow-up of one
  * unit and year read live, its state (domain `annual-follow-up`), the year's facts from the
  * unit's documents (the safety rep's requests and work stops among them), the actions that may be linked, and the commands that record what is
- * entered. Saved as typed, like the round walk: a choice at once, text after a short pause and at
- * once when the field is left or the page hidden. Each write reads the stored document first and
+ * entered. Saved as typed, like the round walk: a choice at once, text through the one autosave
+ * (after a short pause, at once when the field is left or the page hidden, kept if not stored). Each write reads the stored document first and
  * changes only its own fields, so the field merge keeps what another device wrote (decision 0010).
  */
-import { SvelteMap } from 'svelte/reactivity';
+import { untrack } from 'svelte';
 import {
 	AppError,
 	commentField,
@@ -30,14 +30,12 @@ import { getDoc, liveDoc, liveDocsOfType } from '../db/docs-repo.ts';
 import { liveFollowUpUnitDocs, NO_UNIT_DOCS, type FollowUpUnitDocs } from '../db/follow-up-repo.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import { app } from './app-state.svelte.ts';
-import { clock, localToday, nowIso } from './clock.ts';
+import { Autosave, AUTOSAVE_DELAY_MS, type PageEvents } from './autosave.svelte.ts';
+import { localToday, nowIso } from './clock.ts';
+import type { Collaborators } from './collaborators.ts';
 import { Live } from './live.svelte.ts';
 import { riskSettings } from './risk-settings.svelte.ts';
 import { today } from './safety-requests.svelte.ts';
-import { unsaved } from './unsaved.ts';
-
-/** How long typing may pause before the text is saved (as in the round walk). */
-export const TEXT_SAVE_DELAY_MS = 700;
 
 /** A text field of the follow-up: a question's comment or the conclusions. */
 export type FollowUpTextField = ReturnType<typeof commentField> | 'conclusions';
@@ -61,23 +59,37 @@ export class FollowUpForm {
 	readonly unitId: string;
 	readonly year: number;
 	readonly scope: string;
+	readonly #with: Collaborators;
 	readonly #doc: Live<unknown> | null;
 	readonly #unit: Live<FollowUpUnitDocs> | null;
-	/** Unsaved text, by field. */
-	readonly drafts = new SvelteMap<FollowUpTextField, string>();
-	readonly #timers: Partial<Record<FollowUpTextField, ReturnType<typeof setTimeout>>> = {};
+	/** Unsaved text, by field: the one autosave of every form (kept on failure, backed up when the page goes). */
+	readonly drafts: Autosave;
 	#queue: Promise<unknown> = Promise.resolve();
-	/** The last error of a write, for the page to show. */
-	error = $state<unknown>(null);
+	#error = $state<unknown>(null);
 
-	constructor(id: string) {
+	constructor(id: string, collaborators: Collaborators) {
 		const parsed = parseFollowUpId(id);
 		this.id = id;
+		this.#with = collaborators;
 		this.unitId = parsed?.unitId ?? '';
 		this.year = parsed?.year ?? 0;
 		this.scope = unitScope(this.unitId);
-		this.#doc = parsed && app.db ? new Live(liveDoc(app.db, id)) : null;
-		this.#unit = parsed && app.db ? new Live(liveFollowUpUnitDocs(app.db, this.scope), NO_UNIT_DOCS) : null;
+		const { db } = collaborators;
+		this.#doc = parsed && db ? new Live(liveDoc(db, id)) : null;
+		this.#unit = parsed && db ? new Live(liveFollowUpUnitDocs(db, this.scope), NO_UNIT_DOCS) : null;
+		this.drafts = new Autosave({
+			save: (field, text) => this.#write(() => ({ [field]: text })),
+			// Not tracked: the page makes its form in a `$derived`, and the session check replaces the person.
+			backupKey: () => `trygg.unsaved.${untrack(() => collaborators.person()?.name) ?? ''}|${id}`,
+			storage: collaborators.storage,
+			timers: collaborators.timers,
+			delayMs: AUTOSAVE_DELAY_MS,
+		});
+	}
+
+	/** The last error of a write (a choice, a link, a signature or typed text), for the page to show. */
+	get error(): unknown {
+		return this.#error ?? this.drafts.error;
 	}
 
 	/** The id names a unit and a year. */
@@ -109,12 +121,16 @@ export class FollowUpForm {
 	readonly actions = $derived.by(() =>
 		[...this.unitDocs.actions].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)),
 	);
-	readonly unitName = $derived.by(() => app.me?.scopes.find((s) => s.unitId === this.unitId)?.unitName ?? this.unitId);
+	readonly unitName = $derived.by(
+		() => this.#with.person()?.scopes.find((s) => s.unitId === this.unitId)?.unitName ?? this.unitId,
+	);
 	/** The signed-in person writes in this unit (manager or safety rep). */
-	readonly canWrite = $derived.by(() => app.me?.scopes.some((s) => s.scope === this.scope && s.write) ?? false);
+	readonly canWrite = $derived.by(
+		() => this.#with.person()?.scopes.some((s) => s.scope === this.scope && s.write) ?? false,
+	);
 	/** The role the signed-in person may sign in here. */
 	readonly myRole = $derived.by((): FollowUpSignRole | null => {
-		const grant = app.me?.scopes.find((s) => s.scope === this.scope && s.write);
+		const grant = this.#with.person()?.scopes.find((s) => s.scope === this.scope && s.write);
 		return grant?.role === 'manager' || grant?.role === 'safety_rep' ? grant.role : null;
 	});
 	readonly writable = $derived.by(() => this.canWrite && !this.state.locked);
@@ -132,21 +148,32 @@ export class FollowUpForm {
 		return this.doc?.actionIds?.includes(actionId) ?? false;
 	}
 
-	/** Run writes one after another; a failure is kept for the page. */
+	/** Run writes one after another; the returned promise fails with the write (typed text stays a draft). */
 	#enqueue(write: () => Promise<void>): Promise<void> {
-		const next = this.#queue.then(write).catch((err: unknown) => {
-			this.error = err;
-		});
-		this.#queue = next;
-		return next;
+		const run = this.#queue.then(write);
+		this.#queue = run.catch(() => undefined);
+		return run;
+	}
+
+	/** A command of the page: its failure is kept for the page to show. */
+	#command(run: Promise<void>): Promise<void> {
+		return run.then(
+			() => {
+				this.#error = null;
+			},
+			(err: unknown) => {
+				this.#error = err;
+			},
+		);
 	}
 
 	/** The stored follow-up, or a new one with nothing but its unit and year. */
 	async #fresh(): Promise<FollowUpDoc> {
-		if (!app.db || !app.me) throw new AppError('unauthorized', 'not signed in');
-		const stored = await getDoc(app.db, this.id);
+		const { db } = this.#with;
+		if (!db || !this.#with.person()) throw new AppError('unauthorized', 'not signed in');
+		const stored = await getDoc(db, this.id);
 		if (stored?.type === 'followup' && !stored._deleted) return stored;
-		const now = nowIso();
+		const now = nowIso(this.#with.clock);
 		return {
 			_id: followUpId(this.unitId, this.year),
 			type: 'followup',
@@ -163,84 +190,70 @@ export class FollowUpForm {
 		return this.#enqueue(async () => {
 			const doc = await this.#fresh();
 			if (followUpState(doc).locked) throw new AppError('forbidden', 'the annual follow-up is signed and locked');
-			const next = { ...doc, ...patch(doc), updatedAt: clock.now().toISOString() };
+			const next = { ...doc, ...patch(doc), updatedAt: this.#with.clock.now().toISOString() };
 			if (JSON.stringify(next) === JSON.stringify({ ...doc, updatedAt: next.updatedAt })) return;
-			this.error = null;
-			await app.save(next);
+			await this.#with.writer.save(next);
 		});
 	}
 
 	/** Answer a question: saved at once. */
 	choose(question: FollowUpQuestion, value: FollowUpValue): Promise<void> {
-		return this.#write(() => ({ [question]: value }));
+		return this.#command(this.#write(() => ({ [question]: value })));
 	}
 
 	/** Text typed into a comment or the conclusions: saved after a pause. */
 	type(field: FollowUpTextField, text: string): void {
 		this.drafts.set(field, text);
-		clearTimeout(this.#timers[field]);
-		this.#timers[field] = setTimeout(() => void this.flush(field), TEXT_SAVE_DELAY_MS);
 	}
 
-	/** Save a field's typed text now (on leaving it). */
-	flush(field: FollowUpTextField): Promise<void> {
-		clearTimeout(this.#timers[field]);
-		delete this.#timers[field];
-		const text = this.drafts.get(field);
-		if (text === undefined) return Promise.resolve();
-		return this.#write(() => ({ [field]: text })).finally(() => {
-			if (this.drafts.get(field) === text) this.drafts.delete(field);
-		});
+	/** Save a field's typed text now (on leaving it); the text stays if it cannot be stored. */
+	flush(field: FollowUpTextField): Promise<boolean> {
+		return this.drafts.flush(field);
 	}
 
-	flushAll(): Promise<unknown> {
-		return Promise.all([...this.drafts.keys()].map((f) => this.flush(f)));
+	flushAll(): Promise<boolean> {
+		return this.drafts.flushAll();
 	}
 
 	/** Link an action to the follow-up, or unlink it. */
 	link(actionId: string, on: boolean): Promise<void> {
-		return this.#write((doc) => {
-			const others = (doc.actionIds ?? []).filter((x) => x !== actionId);
-			return { actionIds: (on ? [...others, actionId] : others).sort() };
-		});
+		return this.#command(
+			this.#write((doc) => {
+				const others = (doc.actionIds ?? []).filter((x) => x !== actionId);
+				return { actionIds: (on ? [...others, actionId] : others).sort() };
+			}),
+		);
 	}
 
 	/** Sign as the signed-in person in their role: the signature names the content as it is now. */
 	async sign(): Promise<void> {
 		await this.flushAll();
 		const role = this.myRole;
-		await this.#enqueue(async () => {
-			if (!role || !app.me) throw new AppError('forbidden', 'you do not sign in this unit');
-			const doc = await this.#fresh();
-			if (!isComplete(doc)) throw new AppError('invalid', 'answer every question and write the conclusions first');
-			// The session's name and display name, on the server's clock as this device knows it (decision 0016).
-			const now = nowIso();
-			const signature = { by: app.me.name, name: app.me.displayName, at: now, contentHash: followUpContentHash(doc) };
-			const next = { ...doc, [signatureField(role)]: signature, updatedAt: now };
-			// The server's rules, here first: one account never signs as both roles.
-			const refusal = followUpChangeRefusal(doc, next, app.me.name, [role]);
-			if (refusal) throw new AppError('forbidden', refusal);
-			this.error = null;
-			await app.save(next);
-		});
+		await this.#command(
+			this.#enqueue(async () => {
+				const me = this.#with.person();
+				if (!role || !me) throw new AppError('forbidden', 'you do not sign in this unit');
+				const doc = await this.#fresh();
+				if (!isComplete(doc)) throw new AppError('invalid', 'answer every question and write the conclusions first');
+				// The session's name and display name, on the server's clock as this device knows it (decision 0016).
+				const now = nowIso(this.#with.clock);
+				const signature = { by: me.name, name: me.displayName, at: now, contentHash: followUpContentHash(doc) };
+				const next = { ...doc, [signatureField(role)]: signature, updatedAt: now };
+				// The server's rules, here first: one account never signs as both roles.
+				const refusal = followUpChangeRefusal(doc, next, me.name, [role]);
+				if (refusal) throw new AppError('forbidden', refusal);
+				await this.#with.writer.save(next);
+			}),
+		);
 	}
 
-	/** Save anything still being typed when the page goes away or is hidden. */
-	attach(): () => void {
-		const flush = (): void => void this.flushAll();
-		const hidden = (): void => {
-			if (document.visibilityState === 'hidden') flush();
-		};
-		addEventListener('pagehide', flush);
-		document.addEventListener('visibilitychange', hidden);
-		// The update's reload waits for these writes.
-		const release = unsaved.hold(() => this.flushAll());
-		return () => {
-			release();
-			removeEventListener('pagehide', flush);
-			document.removeEventListener('visibilitychange', hidden);
-			flush();
-		};
+	/**
+	 * Show again and save what was typed when the page last went away, then save anything still
+	 * being typed when the page goes away or is hidden (and back it up to `localStorage`).
+	 */
+	attach(page: PageEvents): () => void {
+		this.drafts.restore();
+		return this.drafts.attach(page);
 	}
 }
 

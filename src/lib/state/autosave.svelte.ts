@@ -15,6 +15,7 @@
  * (a form with structured content stores JSON). Collaborators come in as arguments, so a spec
  * drives it with fake timers and a fake storage.
  */
+import { untrack } from 'svelte';
 import type { UnsavedWork } from './unsaved.ts';
 import { KeyedState } from './keyed-state.svelte.ts';
 
@@ -184,6 +185,11 @@ export class Autosave {
 	 * restored keys.
 	 */
 	restore(): string[] {
+		// Not tracked: pages call this from an effect, which must not re-run on the drafts it sets.
+		return untrack(() => this.#restore());
+	}
+
+	#restore(): string[] {
 		if (this.#restored || !this.#storage) return [];
 		this.#restored = true;
 		let entries: [string, string][];
@@ -223,7 +229,7 @@ export class Autosave {
 			release?.();
 			page.window.removeEventListener('pagehide', flush);
 			page.document.removeEventListener('visibilitychange', hidden);
-			flush();
+			untrack(flush);
 		};
 	}
 }

@@ -8,20 +8,25 @@
  * something was done. The server accepts a recorded time only near its own clock (decision 0016),
  * so a tablet whose clock is days off still records times the server takes.
  */
-export const clock = {
-	now: (): Date => new Date(),
+export type Clock = {
+	now: () => Date;
 	/** How far the server's clock is ahead of this device's, in ms (0 until measured; set by `app-state`). */
+	serverOffsetMs: number;
+};
+
+export const clock: Clock = {
+	now: (): Date => new Date(),
 	serverOffsetMs: 0,
 };
 
 /** Now on the server's clock as this device estimates it: the time to record. */
-export function recordNow(): Date {
-	return new Date(clock.now().getTime() + clock.serverOffsetMs);
+export function recordNow(c: Clock = clock): Date {
+	return new Date(c.now().getTime() + c.serverOffsetMs);
 }
 
 /** The time to record, as an ISO timestamp (`recordNow`). */
-export function nowIso(): string {
-	return recordNow().toISOString();
+export function nowIso(c: Clock = clock): string {
+	return recordNow(c).toISOString();
 }
 
 /**

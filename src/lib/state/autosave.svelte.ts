@@ -51,6 +51,8 @@ export type AutosaveOptions = {
 	storage: DraftStorage | null;
 	timers?: Timers;
 	delayMs?: number;
+	/** Other pending work of the form to store with the drafts when the page goes (a risk being chosen). */
+	flushOthers?: () => Promise<unknown>;
 };
 
 /** Where `attach` listens: the window and document in the app, fakes in specs. */
@@ -68,6 +70,7 @@ export class Autosave {
 	readonly #storage: DraftStorage | null;
 	readonly #timers: Timers;
 	readonly #delayMs: number;
+	readonly #flushOthers: () => Promise<unknown>;
 	readonly #pending = new Map<string, unknown>();
 	/** A backup was written and must follow what is still unsaved (a stale one would bring old text back). */
 	#backedUp = false;
@@ -81,6 +84,7 @@ export class Autosave {
 		this.#storage = options.storage;
 		this.#timers = options.timers ?? browserTimers;
 		this.#delayMs = options.delayMs ?? AUTOSAVE_DELAY_MS;
+		this.#flushOthers = options.flushOthers ?? (() => Promise.resolve());
 	}
 
 	/** The draft of a field, or undefined when what is stored is what shows. */
@@ -162,7 +166,9 @@ export class Autosave {
 
 	/** Save every draft now (the page is hidden or left, or the form is submitted). True when all are stored. */
 	async flushAll(): Promise<boolean> {
+		const others = this.#flushOthers();
 		const results = await Promise.all(this.#drafts.keys().map((key) => this.flush(key)));
+		await others;
 		return results.every(Boolean);
 	}
 

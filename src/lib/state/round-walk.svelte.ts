@@ -51,15 +51,15 @@ import { untrack } from 'svelte';
 import { SvelteMap } from 'svelte/reactivity';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import { KeyedState } from './keyed-state.svelte.ts';
-import { app } from './app-state.svelte.ts';
-import { clock, nowIso, recordNow } from './clock.ts';
+import { Autosave, AUTOSAVE_DELAY_MS, type PageEvents } from './autosave.svelte.ts';
+import { nowIso, recordNow } from './clock.ts';
+import type { Collaborators } from './collaborators.ts';
 import { Live } from './live.svelte.ts';
 import { perfMeasure, perfNow } from './perf.ts';
 import type { PhotoTarget } from './photos.svelte.ts';
-import { unsaved } from './unsaved.ts';
 
 /** How long typing may pause before the text is saved. */
-export const TEXT_SAVE_DELAY_MS = 700;
+export const TEXT_SAVE_DELAY_MS = AUTOSAVE_DELAY_MS;
 /**
  * How long an answer choice waits before it is written: arrow keys move through Ja, Delvis, Nej
  * one by one, and passing Delvis on the way to Nej must not record Delvis (and make a finding).
@@ -85,44 +85,43 @@ const blank = (): AnswerFields => ({ value: null, comment: '', fixedOnSite: fals
 
 export class RoundWalk {
 	readonly roundId: string;
+	readonly #with: Collaborators;
 	readonly #live: Live<RoundBundle> | null;
-	/** Unsaved text, keyed `answer|itemId|field` or `finding|id|field`. */
-	readonly drafts = new KeyedState<string>();
+	/**
+	 * Unsaved text and choices, keyed `answer|itemId|field` or `finding|id|field`: the one autosave
+	 * of every form. A write that is not stored is also kept in localStorage when the page is hidden
+	 * or left (the browser aborts a device transaction still running when the page goes: a reload
+	 * right after leaving a field lost the text in 2 of 6 tries), shown again and saved when the
+	 * round is next opened.
+	 */
+	readonly drafts: Autosave;
 	/** An unsaved risk choice per finding (saved after a pause, or when the matrix is left). */
 	readonly riskDrafts = new KeyedState<Partial<RiskAssessment>>();
-	readonly #timers: Record<string, ReturnType<typeof setTimeout>> = {};
+	readonly #timers: Record<string, unknown> = {};
 	#queue: Promise<unknown> = Promise.resolve();
 	/** The last error of a background write, for the page to show. */
 	error = $state<unknown>(null);
 
-	constructor(roundId: string) {
+	constructor(roundId: string, collaborators: Collaborators) {
 		this.roundId = roundId;
-		this.#live = app.db ? new Live(liveRoundBundle(app.db, roundId), EMPTY_ROUND_BUNDLE) : null;
+		this.#with = collaborators;
+		const { db } = collaborators;
+		this.#live = db ? new Live(liveRoundBundle(db, roundId), EMPTY_ROUND_BUNDLE) : null;
+		this.drafts = new Autosave({
+			save: (key) => this.#saveDraft(key),
+			// Not tracked: the page makes its walk in a `$derived`, and the session check replaces the
+			// person, which would make the page a new walk (and draw everything again).
+			backupKey: () => `trygg.unsaved.${untrack(() => collaborators.person()?.name) ?? ''}|${roundId}`,
+			storage: collaborators.storage,
+			timers: collaborators.timers,
+			flushOthers: () => this.#flushRisks(),
+		});
 	}
 
-	/*
-	 * A write started on pagehide may not finish: the browser aborts a device-database transaction
-	 * still running when the page goes (a reload right after leaving a field lost the text in 2 of 6
-	 * tries). So what is not stored yet is also kept in localStorage, written synchronously when the
-	 * page is hidden or left, and shown again and saved when the round is next opened.
-	 */
-	get #backupKey(): string {
-		// Not tracked: the page makes its walk in a `$derived`, and `app.me` is replaced on every
-		// session check, which would make the page a new walk (and draw everything again).
-		return `trygg.unsaved.${untrack(() => app.me?.name) ?? ''}|${this.roundId}`;
-	}
-	#restoreDone = false;
-	#backedUp = false;
-
-	#backUp(): void {
-		const keys = this.drafts.keys();
-		this.#backedUp = keys.length > 0;
-		try {
-			if (keys.length === 0) localStorage.removeItem(this.#backupKey);
-			else localStorage.setItem(this.#backupKey, JSON.stringify(keys.map((k) => [k, this.drafts.get(k)])));
-		} catch {
-			// Storage full or private mode: the device database write is still under way.
-		}
+	/** Store a draft: an item's answer (with all its drafts) or a finding's field. Fails with the write. */
+	#saveDraft(key: string): Promise<unknown> {
+		const [kind, id, field] = key.split('|') as [string, string, string];
+		return kind === 'answer' ? this.#writeWithDrafts(id, {}, true) : this.#saveFinding(id, field as FindingText);
 	}
 
 	/**
@@ -130,24 +129,8 @@ export class RoundWalk {
 	 * this once the round is read (other pages that read a round leave the backup alone).
 	 */
 	saveRestored(): Promise<unknown> {
-		if (this.#restoreDone) return Promise.resolve();
-		this.#restoreDone = true;
-		try {
-			const saved = localStorage.getItem(this.#backupKey);
-			if (saved === null) return Promise.resolve();
-			for (const [key, text] of JSON.parse(saved) as [string, string][]) this.drafts.set(key, text);
-			localStorage.removeItem(this.#backupKey);
-		} catch {
-			// A damaged backup: nothing to show again.
-			return Promise.resolve();
-		}
-		// Not tracked: the page's effect that calls this must not re-run on what the saves read.
-		return untrack(() => this.flushAll());
-	}
-
-	/** A backup, once written, follows what is still unsaved: a stale one must not bring old text back. */
-	#stored(): void {
-		if (this.#backedUp) this.#backUp();
+		this.drafts.restore();
+		return Promise.resolve();
 	}
 
 	/**
@@ -170,8 +153,8 @@ export class RoundWalk {
 
 	readonly #scope = $derived.by(() => this.#live?.current?.round?.scope);
 	readonly #other = $derived.by(() =>
-		this.#scope && app.db
-			? new Live<OtherFindings>(liveOtherRoundsFindings(app.db, this.#scope, this.roundId), {
+		this.#scope && this.#with.db
+			? new Live<OtherFindings>(liveOtherRoundsFindings(this.#with.db, this.#scope, this.roundId), {
 					findings: [],
 					assessments: [],
 				})
@@ -179,8 +162,8 @@ export class RoundWalk {
 	);
 	readonly round = $derived(this.bundle.round);
 	/** The unit's rounds, read apart from the bundle (an answer never re-reads hundreds of rounds). */
-	readonly #unitRounds = $derived(
-		this.#scope && app.db ? new Live<RoundDoc[]>(liveScopeRounds(app.db, this.#scope), []) : null,
+	readonly #unitRounds = $derived.by(() =>
+		this.#scope && this.#with.db ? new Live<RoundDoc[]>(liveScopeRounds(this.#with.db, this.#scope), []) : null,
 	);
 	readonly template = $derived(this.bundle.template);
 	/*
@@ -277,24 +260,27 @@ export class RoundWalk {
 
 	/** Run writes one after another; a failure is kept for the page and does not stop later writes. */
 	#enqueue<T>(write: () => Promise<T>): Promise<T | undefined> {
+		return this.#run(write).catch(() => undefined);
+	}
+
+	/** Like `#enqueue`, but the returned promise fails with the write (so a draft stays). */
+	#run<T>(write: () => Promise<T>): Promise<T> {
 		// With nothing queued the write starts now, so the device database works on it while the page
 		// draws the choice (a `then` would wait for that drawing first).
 		const run = this.#busy === 0 ? write() : this.#queue.then(write);
 		this.#busy++;
-		const next = run
-			.catch((err: unknown) => {
-				this.error = err;
-				return undefined;
-			})
-			.finally(() => this.#busy--);
-		this.#queue = next;
-		return next;
+		const settled = run.finally(() => this.#busy--);
+		this.#queue = settled.catch((err: unknown) => {
+			this.error = err;
+		});
+		return settled;
 	}
 	#busy = 0;
 
 	#me(): { name: string; displayName: string } {
-		if (!app.me || !app.db) throw new AppError('unauthorized', 'not signed in');
-		return app.me;
+		const me = this.#with.person();
+		if (!me || !this.#with.db) throw new AppError('unauthorized', 'not signed in');
+		return me;
 	}
 
 	/**
@@ -312,13 +298,13 @@ export class RoundWalk {
 	 * the same), and stay if it fails: dropping them first showed the old text for a moment, and a
 	 * key typed in that moment went into the old text, losing the new.
 	 */
-	#writeWithDrafts(itemId: string, patch: Partial<AnswerFields>): Promise<unknown> {
+	#writeWithDrafts(itemId: string, patch: Partial<AnswerFields>, strict = false): Promise<unknown> {
 		const taken: [string, string][] = [];
 		for (const field of ['comment', 'fixedNote', 'value', 'fixedOnSite'] as const) {
 			const key = `answer|${itemId}|${field}`;
 			const text = this.drafts.get(key);
 			if (text === undefined) continue;
-			this.#cancel(key);
+			this.drafts.cancel(key);
 			if (!(field in patch)) {
 				if (field === 'value') patch.value = text === '' ? null : (text as AnswerValue);
 				else if (field === 'fixedOnSite') patch.fixedOnSite = text === 'true';
@@ -328,12 +314,12 @@ export class RoundWalk {
 		}
 		if (patch.fixedOnSite === false) patch.fixedNote = '';
 		if (taken.length === 0 && Object.keys(patch).length === 0) return Promise.resolve();
-		return this.#enqueue(async () => {
+		const write = async (): Promise<void> => {
 			await this.#writeAnswer(itemId, patch);
 			// Typed on since: that text is still to be saved, and shown.
-			for (const [key, text] of taken) if (this.drafts.get(key) === text) this.drafts.delete(key);
-			this.#stored();
-		});
+			for (const [key, text] of taken) this.drafts.settle(key, text);
+		};
+		return strict ? this.#run(write) : this.#enqueue(write);
 	}
 
 	/** The value shown for an item: the choice being made, else the current answer's. */
@@ -355,15 +341,13 @@ export class RoundWalk {
 	 * to the box must not make the note field vanish under the focus.
 	 */
 	chooseFixed(itemId: string, checked: boolean): Promise<unknown> {
-		this.drafts.set(`answer|${itemId}|fixedOnSite`, String(checked));
+		this.drafts.hold(`answer|${itemId}|fixedOnSite`, String(checked));
 		return this.flushAnswer(itemId);
 	}
 
 	/** Choose an answer value: shown at once, written after a moment or when the group is left. */
 	chooseValue(itemId: string, value: AnswerValue): void {
-		const key = `answer|${itemId}|value`;
-		this.drafts.set(key, value);
-		this.#schedule(key, () => this.flushAnswer(itemId), CHOICE_SAVE_DELAY_MS);
+		this.drafts.set(`answer|${itemId}|value`, value, CHOICE_SAVE_DELAY_MS);
 	}
 
 	async #writeAnswer(itemId: string, patch: Partial<AnswerFields>): Promise<void> {
@@ -394,7 +378,7 @@ export class RoundWalk {
 		if (!fields.fixedOnSite) fields.fixedNote = '';
 		if (JSON.stringify(fields) === JSON.stringify(base) && previous) return;
 		const seen = mine.reduce<string | undefined>((s, a) => maxStamp(s, a.stamp), undefined);
-		const now = recordNow();
+		const now = recordNow(this.#with.clock);
 		const answer: AnswerDoc = {
 			_id: newId('answer'),
 			type: 'answer',
@@ -412,7 +396,7 @@ export class RoundWalk {
 		// One device transaction: the answer (stamped inside it), its finding and the round's status,
 		// the last two from what is stored now, are saved together or not at all, and the page's live
 		// query runs once for them.
-		const [stored] = await app.saveAll(async (get) => {
+		const [stored] = await this.#with.writer.saveAll(async (get) => {
 			const [storedRound, storedFinding] = await Promise.all([
 				get(round._id),
 				get(findingIdForItem(round._id, itemId)),
@@ -440,9 +424,7 @@ export class RoundWalk {
 
 	/** Text typed into an item's comment or "what was done": saved after a pause. */
 	typeAnswer(itemId: string, field: AnswerText, text: string): void {
-		const key = `answer|${itemId}|${field}`;
-		this.drafts.set(key, text);
-		this.#schedule(key, () => this.flushAnswer(itemId));
+		this.drafts.set(`answer|${itemId}|${field}`, text);
 	}
 
 	/** Save an item's typed text now (on leaving the field). */
@@ -481,38 +463,35 @@ export class RoundWalk {
 	 * once stored, undefined when refused (the page shows `error`).
 	 */
 	updateFinding(id: string, patch: Partial<FindingDoc>): Promise<true | undefined> {
-		return this.#enqueue(async () => {
-			const stored = await getDoc(app.db!, id);
-			if (stored?.type !== 'finding') throw new AppError('not_found', `no finding ${id}`);
-			await app.save({ ...stored, ...patch, updatedAt: clock.now().toISOString() });
-			return true as const;
-		});
+		return this.#enqueue(() => this.#updateFinding(id, patch));
+	}
+
+	async #updateFinding(id: string, patch: Partial<FindingDoc>): Promise<true> {
+		const stored = await getDoc(this.#with.db!, id);
+		if (stored?.type !== 'finding') throw new AppError('not_found', `no finding ${id}`);
+		await this.#with.writer.save({ ...stored, ...patch, updatedAt: this.#with.clock.now().toISOString() });
+		return true;
 	}
 
 	typeFinding(finding: FindingDoc, field: FindingText, text: string): void {
-		const key = `finding|${finding._id}|${field}`;
-		this.drafts.set(key, text);
-		this.#schedule(key, () => this.flushFinding(finding._id, field));
+		this.drafts.set(`finding|${finding._id}|${field}`, text);
 	}
 
 	flushFinding(id: string, field: FindingText): Promise<unknown> {
-		const key = `finding|${id}|${field}`;
-		const text = this.drafts.get(key);
-		this.#cancel(key);
-		if (text === undefined) return Promise.resolve();
-		if (this.#findingsById.get(id)?.[field] === text) {
-			this.drafts.delete(key);
-			return Promise.resolve();
-		}
+		return this.drafts.flush(`finding|${id}|${field}`);
+	}
+
+	/**
+	 * Store a finding's typed field (the autosave's save). Text that could not be stored stays in
+	 * the field, beside the error, like an answer's.
+	 */
+	#saveFinding(id: string, field: FindingText): Promise<unknown> {
+		const text = this.drafts.get(`finding|${id}|${field}`);
+		if (text === undefined || this.#findingsById.get(id)?.[field] === text) return Promise.resolve();
 		// A title cannot be empty: an emptied title keeps the stored one (the field shows it again).
 		const value = field === 'title' ? text.trim() : text;
-		const write =
-			field === 'title' && value === '' ? Promise.resolve(true) : this.updateFinding(id, { [field]: value });
-		// Text that could not be stored stays in the field, beside the error, like an answer's.
-		return write.then((stored) => {
-			if (stored && this.drafts.get(key) === text) this.drafts.delete(key);
-			this.#stored();
-		});
+		if (field === 'title' && value === '') return Promise.resolve();
+		return this.#run(() => this.#updateFinding(id, { [field]: value }));
 	}
 
 	/** Add a finding of one's own (not from an item); it starts as a draft without risk. */
@@ -520,7 +499,7 @@ export class RoundWalk {
 		const me = this.#me();
 		const round = this.round;
 		if (!round) return undefined;
-		const now = nowIso();
+		const now = nowIso(this.#with.clock);
 		const finding: FindingDoc = {
 			_id: newId('finding'),
 			type: 'finding',
@@ -536,9 +515,11 @@ export class RoundWalk {
 			updatedAt: now,
 		};
 		await this.#enqueue(async () => {
-			await app.save(finding);
-			const fresh = await getDoc(app.db!, round._id);
-			if (fresh?.type === 'round' && fresh.status === 'planned') await app.save({ ...fresh, status: 'in_progress' });
+			await this.#with.writer.save(finding);
+			const fresh = await getDoc(this.#with.db!, round._id);
+			if (fresh?.type === 'round' && fresh.status === 'planned') {
+				await this.#with.writer.save({ ...fresh, status: 'in_progress' });
+			}
 		});
 		return finding._id;
 	}
@@ -584,9 +565,9 @@ export class RoundWalk {
 				latest.consequence === consequence &&
 				latest.serious === serious;
 			if (!same) {
-				const now = recordNow();
+				const now = recordNow(this.#with.clock);
 				const seen = this.riskHistory(finding).reduce<string | undefined>((s, a) => maxStamp(s, a.stamp), undefined);
-				await app.save(
+				await this.#with.writer.save(
 					{
 						_id: newId('assessment'),
 						type: 'assessment',
@@ -617,16 +598,16 @@ export class RoundWalk {
 	followUp(earlier: FindingDoc, outcome: FollowUp): Promise<unknown> {
 		return this.#enqueue(async () => {
 			const me = this.#me();
-			const round = await getDoc(app.db!, this.roundId);
+			const round = await getDoc(this.#with.db!, this.roundId);
 			if (round?.type !== 'round') throw new AppError('not_found', 'round not on this device');
 			const id = followUpFindingId(round._id, earlier._id);
-			const stored = await getDoc(app.db!, id);
-			const now = nowIso();
+			const stored = await getDoc(this.#with.db!, id);
+			const now = nowIso(this.#with.clock);
 			const status = outcome === 'fixed' ? 'closed' : 'open';
 			if (stored?.type === 'finding') {
-				await app.save({ ...stored, followUp: outcome, status, updatedAt: now });
+				await this.#with.writer.save({ ...stored, followUp: outcome, status, updatedAt: now });
 			} else {
-				await app.save({
+				await this.#with.writer.save({
 					_id: id,
 					type: 'finding',
 					scope: round.scope,
@@ -644,61 +625,36 @@ export class RoundWalk {
 					updatedAt: now,
 				});
 			}
-			if (round.status === 'planned') await app.save({ ...round, status: 'in_progress' });
+			if (round.status === 'planned') await this.#with.writer.save({ ...round, status: 'in_progress' });
 		});
 	}
 
+	/** A risk choice waits a moment before it is saved (typed text goes through `drafts`). */
 	#schedule(key: string, run: () => Promise<unknown>, delay = TEXT_SAVE_DELAY_MS): void {
 		this.#cancel(key);
-		this.#timers[key] = setTimeout(() => {
+		this.#timers[key] = this.#with.timers.set(() => {
 			delete this.#timers[key];
 			void run();
 		}, delay);
 	}
 
 	#cancel(key: string): void {
-		const timer = this.#timers[key];
-		if (timer !== undefined) clearTimeout(timer);
+		if (key in this.#timers) this.#with.timers.clear(this.#timers[key]);
 		delete this.#timers[key];
+	}
+
+	#flushRisks(): Promise<unknown> {
+		return Promise.all(this.riskDrafts.keys().map((findingId) => this.flushRisk(findingId)));
 	}
 
 	/** Save everything still being typed or chosen, now (the page is hidden or left). */
 	flushAll(): Promise<unknown> {
-		const items: string[] = [];
-		const writes: Promise<unknown>[] = [];
-		for (const key of this.drafts.keys()) {
-			const [kind, id, field] = key.split('|') as [string, string, string];
-			if (kind === 'answer') {
-				if (!items.includes(id)) items.push(id);
-			} else writes.push(this.flushFinding(id, field as FindingText));
-		}
-		for (const itemId of items) writes.push(this.flushAnswer(itemId));
-		for (const findingId of this.riskDrafts.keys()) writes.push(this.flushRisk(findingId));
-		return Promise.all(writes);
+		return this.drafts.flushAll();
 	}
 
-	/** Save on pagehide and when the tab is hidden; returns the cleanup. */
-	attach(): () => void {
-		const flush = (): void => {
-			this.#backUp();
-			void this.flushAll();
-		};
-		const hidden = (): void => {
-			if (document.visibilityState === 'hidden') flush();
-		};
-		addEventListener('pagehide', flush);
-		document.addEventListener('visibilitychange', hidden);
-		// The update's reload waits for these writes (the backup stays for a reload it does not make).
-		const release = unsaved.hold(() => {
-			this.#backUp();
-			return this.flushAll();
-		});
-		return () => {
-			release();
-			removeEventListener('pagehide', flush);
-			document.removeEventListener('visibilitychange', hidden);
-			flush();
-		};
+	/** Save (and back up) on pagehide and when the tab is hidden; returns the cleanup. */
+	attach(page: PageEvents): () => void {
+		return this.drafts.attach(page);
 	}
 }
 

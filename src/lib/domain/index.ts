@@ -2,6 +2,7 @@
 export * from './ids.ts';
 export * from './errors.ts';
 export * from './schemas.ts';
+export * from './localized.ts';
 export * from './photo.ts';
 export * from './risk.ts';
 export * from './risk-bands.ts';

@@ -7,6 +7,7 @@
  */
 import { compareStamps } from './hlc.ts';
 import { idKey } from './ids.ts';
+import { localizedText } from './localized.ts';
 import type { AnswerDoc, AssessmentDoc, FindingCategory, FindingDoc, RoundDoc, TemplateDoc } from './schemas.ts';
 
 type TemplateItem = TemplateDoc['sections'][number]['items'][number];
@@ -132,7 +133,7 @@ export function findingAfterAnswer(opts: {
 			roundId: round._id,
 			itemId: item.id,
 			// A title is at most 200 characters; the question is the natural title.
-			title: item.text[opts.locale].slice(0, 200),
+			title: localizedText(item.text, opts.locale).slice(0, 200),
 			description: answer.comment,
 			category: CATEGORY_OF_KIND[template.kind],
 			location: '',

@@ -21,10 +21,13 @@ export const ROLES = ['staff', 'manager', 'safety_rep', 'hr', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
-/** Text in both product languages (Swedish is the source). */
+/**
+ * Text in the product languages: Swedish required (the source), English optional. An empty
+ * English text is shown in Swedish (`localizedText`).
+ */
 export const localizedSchema = z.object({
 	sv: z.string().check(z.minLength(1), z.maxLength(2000)),
-	en: z.string().check(z.minLength(1), z.maxLength(2000)),
+	en: z.string().check(z.maxLength(2000)),
 });
 export type Localized = z.infer<typeof localizedSchema>;
 

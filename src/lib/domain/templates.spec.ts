@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkDoc, type TemplateDoc } from './schemas.ts';
+import { localizedText } from './localized.ts';
+import { checkDoc, templateDocSchema, type TemplateDoc } from './schemas.ts';
 import { starterTemplates } from './starter-templates.ts';
 import {
 	blankTemplate,
@@ -183,5 +184,16 @@ describe('templateChangeRefusal', () => {
 						)
 					: v;
 		expect(templateChangeRefusal(physical, reversed(physical) as Record<string, unknown>)).toBe(undefined);
+	});
+});
+
+describe('English is optional (issue 12)', () => {
+	it('takes a template without English text, shown in Swedish where English is empty', () => {
+		const [t] = starterTemplates('2026-11-23T09:00:00.000Z') as [TemplateDoc];
+		const swedishOnly = { ...t, title: { sv: 'Rond', en: '' } };
+		expect(templateDocSchema.safeParse(swedishOnly).success).toBe(true);
+		expect(templateDocSchema.safeParse({ ...t, title: { sv: '', en: 'Round' } }).success).toBe(false);
+		expect(localizedText(swedishOnly.title, 'en')).toBe('Rond');
+		expect(localizedText({ sv: 'Golv', en: 'Floor' }, 'en')).toBe('Floor');
 	});
 });

@@ -89,7 +89,11 @@ export function copyTemplate(base: TemplateDoc, prefix: Localized, now: string):
 		version: 1,
 		status: 'draft',
 		retired: false,
-		title: { sv: `${prefix.sv} ${base.title.sv}`.slice(0, 2000), en: `${prefix.en} ${base.title.en}`.slice(0, 2000) },
+		title: {
+			sv: `${prefix.sv} ${base.title.sv}`.slice(0, 2000),
+			// English is optional: a copy of a template without it stays without it.
+			en: base.title.en ? `${prefix.en} ${base.title.en}`.slice(0, 2000) : '',
+		},
 		createdAt: now,
 		updatedAt: now,
 	};
@@ -200,4 +204,63 @@ export function templateChangeRefusal(
 		}
 	}
 	return undefined;
+}
+
+/** The server's and the device's reason for publishing a draft identical to the latest published version. */
+export const UNCHANGED_TEMPLATE_REASON =
+	'the draft is the same as the latest published version; change something first';
+
+/** What a published version says (family and version aside): a draft saying the same adds nothing. */
+const PUBLISHED_CONTENT = ['kind', 'title', 'legalRef', 'sections'] as const;
+
+/** How many earlier versions a publish is compared against (bounded reads, decision 0017). */
+export const EARLIER_VERSIONS_CHECKED = 50;
+
+/**
+ * Ids of the versions before `incoming` that a publish is compared with (newest first), or none
+ * when `incoming` does not publish a draft.
+ * @example earlierVersionIds({ type: 'template', family: 'fysisk', version: 3, status: 'published' }, draftV3) // ['template:fysisk.v2', 'template:fysisk.v1']
+ */
+export function earlierVersionIds(
+	incoming: Record<string, unknown>,
+	stored: Record<string, unknown> | undefined,
+): string[] {
+	if (incoming.type !== 'template' || incoming._deleted === true || incoming.status !== 'published') return [];
+	if (stored?.status === 'published' || typeof incoming.family !== 'string' || typeof incoming.version !== 'number') {
+		return [];
+	}
+	const ids: string[] = [];
+	for (let v = incoming.version - 1; v >= 1 && ids.length < EARLIER_VERSIONS_CHECKED; v--) {
+		ids.push(`template:${incoming.family}.v${String(v)}`);
+	}
+	return ids;
+}
+
+/**
+ * Why publishing `incoming` is refused: it publishes a draft whose content is the latest published
+ * version's (a new version that changes nothing only makes rounds differ in name). `earlier` are
+ * the family's stored versions (any order; others are ignored).
+ * @example unchangedPublishRefusal({ ...physicalV1, _id: 'template:physical.v2', version: 2 }, draftV2, [physicalV1]) // UNCHANGED_TEMPLATE_REASON
+ */
+export function unchangedPublishRefusal(
+	incoming: Record<string, unknown>,
+	stored: Record<string, unknown> | undefined,
+	earlier: readonly Record<string, unknown>[],
+): string | undefined {
+	if (earlierVersionIds(incoming, stored).length === 0) return undefined;
+	const version = incoming.version as number;
+	const latest = earlier
+		.filter(
+			(t) =>
+				t.family === incoming.family &&
+				typeof t.version === 'number' &&
+				t.version < version &&
+				t.status === 'published' &&
+				t._deleted !== true,
+		)
+		.sort((a, b) => (a.version as number) - (b.version as number))
+		.at(-1);
+	if (!latest) return undefined;
+	const same = PUBLISHED_CONTENT.every((field) => canonicalJson(latest[field]) === canonicalJson(incoming[field]));
+	return same ? UNCHANGED_TEMPLATE_REASON : undefined;
 }

@@ -3,6 +3,8 @@
  * the choice persists on the device. Dates, numbers and sorting follow the chosen locale.
  * Never put a sentence in a component: add a key to sv.ts (en.ts must follow, the compiler says so).
  */
+import { localizedText } from '../domain/localized.ts';
+import type { Localized } from '../domain/schemas.ts';
 import { sv, type MessageKey } from './sv.ts';
 
 export type { MessageKey };
@@ -88,6 +90,9 @@ class I18n {
 	number = (value: number): string => this.#numberFormat.format(value);
 
 	compare = (a: string, b: string): number => this.collator.compare(a, b);
+
+	/** A template's text in the chosen language; English is optional and falls back to Swedish. */
+	text = (value: Localized): string => localizedText(value, this.locale);
 }
 
 /** The app's one i18n instance. */

@@ -71,6 +71,8 @@ export class Autosave {
 	readonly #timers: Timers;
 	readonly #delayMs: number;
 	readonly #flushOthers: () => Promise<unknown>;
+	// Not reactive on purpose: timers, which nothing shows.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	readonly #pending = new Map<string, unknown>();
 	/** A backup was written and must follow what is still unsaved (a stale one would bring old text back). */
 	#backedUp = false;

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, OLDER_APP_REASON, PUBLISHED_TEMPLATE_REASON, STORE_REFUSED_REASON } from '../domain/index.ts';
 import { TOO_DEEP_REASON } from '../domain/nesting.ts';
+import { UNCHANGED_TEMPLATE_REASON } from '../domain/templates.ts';
 import {
 	LOCAL_DOCS_QUOTA_REASON,
 	PERSON_DOCS_QUOTA_REASON,
@@ -138,6 +139,21 @@ describe('messageForRefused (decision 0026)', () => {
 			await i18n.set('en');
 			expect(messageForRefused(older)).toMatch(/older version of the app/);
 			expect(messageForRefused(template)).toMatch(/not published/);
+		} finally {
+			await i18n.set('sv');
+		}
+	});
+});
+
+describe('an unchanged template version (issue 12)', () => {
+	it('explains a publish refused as unchanged, on the device and from the sync queue, in both languages', async () => {
+		const refused = { code: 'forbidden', reason: UNCHANGED_TEMPLATE_REASON };
+		const onDevice = new AppError('forbidden', UNCHANGED_TEMPLATE_REASON);
+		expect(messageForRefused(refused)).toMatch(/likadant som den senast publicerade/);
+		expect(messageFor(onDevice)).toBe(messageForRefused(refused));
+		try {
+			await i18n.set('en');
+			expect(messageFor(onDevice)).toMatch(/same as the latest published version/);
 		} finally {
 			await i18n.set('sv');
 		}

@@ -16,6 +16,7 @@ import {
 import { CLOCK_AHEAD_REASON } from '../domain/hlc.ts';
 import { BAD_REV_REASON } from '../domain/merge.ts';
 import { TOO_DEEP_REASON } from '../domain/nesting.ts';
+import { UNCHANGED_TEMPLATE_REASON } from '../domain/templates.ts';
 import {
 	LOCAL_DOCS_QUOTA_REASON,
 	PERSON_DOCS_QUOTA_REASON,
@@ -47,6 +48,7 @@ const REASON_TEXT: Readonly<Record<string, MessageKey>> = {
 	[OWN_ACCOUNT_REASON]: 'error.ownAccount',
 	[TOO_DEEP_REASON]: 'sync.queue.tooDeep',
 	[PUBLISHED_TEMPLATE_REASON]: 'sync.queue.templateNotPublished',
+	[UNCHANGED_TEMPLATE_REASON]: 'templates.unchanged',
 	// Quotas (decision 0017): which limit, and what the person can do.
 	[SCOPE_DOCS_QUOTA_REASON]: 'sync.queue.quotaScope',
 	[PERSON_DOCS_QUOTA_REASON]: 'sync.queue.quotaPerson',

@@ -85,14 +85,14 @@ export class SyncQueueView {
 			case 'round': {
 				const template = this.#templates.current?.find((x) => x._id === doc.templateId);
 				return `${type}: ${t('sync.queue.roundTitle', {
-					template: template ? template.title[i18n.locale] : doc.templateId,
+					template: template ? i18n.text(template.title) : doc.templateId,
 					date: i18n.date(doc.date),
 				})}`;
 			}
 			case 'unit':
 				return `${type}: ${doc.name}`;
 			case 'template':
-				return `${type}: ${doc.title[i18n.locale]}`;
+				return `${type}: ${i18n.text(doc.title)}`;
 			case 'finding':
 			case 'prereport':
 				return `${type}: ${doc.title}`;

@@ -3,14 +3,26 @@
  * a new version, a copy or a blank template, publish or retire one, and the editor's working copy.
  * It never edits a published version in place (decision 0006): editing one starts the next version.
  */
-import type { Localized, TemplateDoc } from '../domain/index.ts';
-import { blankTemplate, copyTemplate, families, move, moveItem, newKey, nextVersion } from '../domain/templates.ts';
+import { untrack } from 'svelte';
+import { AppError, type Localized, type TemplateDoc } from '../domain/index.ts';
+import {
+	blankTemplate,
+	copyTemplate,
+	families,
+	move,
+	moveItem,
+	newKey,
+	nextVersion,
+	unchangedPublishRefusal,
+} from '../domain/templates.ts';
 import { liveDocsOfType } from '../db/docs-repo.ts';
 import type { TryggDb } from '../db/app-db.ts';
 import { t, i18n, type MessageKey } from '../i18n/i18n.svelte.ts';
 import { sv } from '../i18n/sv.ts';
 import { en } from '../i18n/en.ts';
 import { app } from './app-state.svelte.ts';
+import { Autosave, type PageEvents } from './autosave.svelte.ts';
+import type { Collaborators } from './collaborators.ts';
 import { Live } from './live.svelte.ts';
 import { nowIso } from './clock.ts';
 
@@ -28,7 +40,7 @@ export function canEditTemplates(): boolean {
 /** Families sorted by their current (or draft) title in the user's language. */
 export function sortedFamilies(templates: readonly TemplateDoc[]) {
 	const title = (f: ReturnType<typeof families>[number]) =>
-		(f.current ?? f.draft ?? f.versions[0])?.title[i18n.locale] ?? '';
+		i18n.text((f.current ?? f.draft ?? f.versions[0])?.title ?? { sv: '', en: '' });
 	return families(templates).sort((a, b) => i18n.compare(title(a), title(b)));
 }
 
@@ -69,25 +81,113 @@ export async function setRetired(current: TemplateDoc, retired: boolean): Promis
 /** One field the editor found empty, for a message and for moving focus to it. */
 export type Missing = { fieldId: string; label: string };
 
+/** The first required field of a working copy left empty, in reading order, or undefined. Swedish is required, English optional. */
+export function missingField(d: TemplateDoc): Missing | undefined {
+	const need = (value: string, fieldId: string, label: string): Missing | undefined =>
+		value.trim() === '' ? { fieldId, label } : undefined;
+	const head = need(d.title.sv, 'title-sv', t('templates.field.titleSv'));
+	if (head) return head;
+	for (const [si, s] of d.sections.entries()) {
+		const n = si + 1;
+		const sec = need(s.title.sv, `section-${s.id}-sv`, t('templates.field.sectionSv', { n }));
+		if (sec) return sec;
+		for (const [ii, item] of s.items.entries()) {
+			const m = ii + 1;
+			const q = need(item.text.sv, `item-${item.id}-sv`, t('templates.field.itemSv', { n: m, section: n }));
+			if (q) return q;
+			// English help without Swedish: the Swedish is the source, shown when English is empty.
+			if ((item.help?.en.trim() ?? '') !== '' && (item.help?.sv.trim() ?? '') === '')
+				return { fieldId: `help-${item.id}-sv`, label: t('templates.field.helpSv', { n: m, section: n }) };
+		}
+	}
+	return undefined;
+}
+
+/** The document to store from a working copy: trimmed text, help only where written in Swedish. */
+export function templateToStore(working: TemplateDoc, status: TemplateDoc['status']): TemplateDoc {
+	const d = structuredClone(working);
+	const trim = (l: Localized): Localized => ({ sv: l.sv.trim(), en: l.en.trim() });
+	return {
+		...d,
+		status,
+		title: trim(d.title),
+		legalRef: d.legalRef.trim(),
+		sections: d.sections.map((s) => ({
+			id: s.id,
+			title: trim(s.title),
+			items: s.items.map((i) => {
+				const help = i.help && i.help.sv.trim() ? trim(i.help) : undefined;
+				return help ? { id: i.id, text: trim(i.text), help } : { id: i.id, text: trim(i.text) };
+			}),
+		})),
+	};
+}
+
 /**
- * The editor's working copy of a draft. Text is edited as plain strings; help text in both
- * languages or in neither (the schema wants both or none).
+ * The editor's working copy of a draft. Text is edited as plain strings; Swedish is required,
+ * English optional (shown in Swedish when empty). Every change goes through the one autosave:
+ * stored as the draft after a pause once nothing required is empty, kept (and backed up to
+ * `localStorage` when the page goes) until then, and restored on the next open.
  */
 export class TemplateEditor {
 	doc = $state<TemplateDoc>() as TemplateDoc;
 	/** What the last move did, for the live region. */
 	announcement = $state('');
-	dirty = $state(false);
+	readonly drafts: Autosave;
+	readonly #with: Collaborators;
+	readonly #versions: () => readonly TemplateDoc[];
+	#queue: Promise<unknown> = Promise.resolve();
 
-	constructor(draft: TemplateDoc) {
+	/** `versions`: the template versions on the device (a publish is compared with the latest published one). */
+	constructor(draft: TemplateDoc, collaborators: Collaborators, versions: () => readonly TemplateDoc[]) {
 		const copy = structuredClone($state.snapshot(draft)) as TemplateDoc;
 		// The editor shows help fields for every item; empty means "no help".
 		for (const s of copy.sections) for (const i of s.items) i.help ??= { sv: '', en: '' };
 		this.doc = copy;
+		this.#with = collaborators;
+		this.#versions = versions;
+		this.drafts = new Autosave({
+			save: (_key, text) => this.#storeWorkingCopy(text),
+			backupKey: () => `trygg.unsaved.${untrack(() => collaborators.person()?.name) ?? ''}|${draft._id}`,
+			storage: collaborators.storage,
+			timers: collaborators.timers,
+		});
 	}
 
+	/** Edits not stored on the device yet (a pause not over, a required field empty, a failed write). */
+	get unsaved(): boolean {
+		return this.drafts.unsaved;
+	}
+
+	/** The working copy changed: saved as the draft after a pause. */
 	touch(): void {
-		this.dirty = true;
+		this.drafts.set(WORKING_COPY, JSON.stringify($state.snapshot(this.doc)));
+	}
+
+	/** Store a working copy as the draft; not yet (no error) while a required field is empty. */
+	async #storeWorkingCopy(text: string): Promise<boolean> {
+		const working = JSON.parse(text) as TemplateDoc;
+		if (missingField(working)) return false;
+		await this.#write(templateToStore(working, 'draft'));
+		return true;
+	}
+
+	/** Writes one after another (an autosave never lands after a publish). */
+	#write(doc: TemplateDoc): Promise<void> {
+		const run = this.#queue.then(async () => {
+			await this.#with.writer.save(doc);
+		});
+		this.#queue = run.catch(() => undefined);
+		return run;
+	}
+
+	/** Show again what was typed when the editor last went away; then save on leaving (and back up). */
+	attach(page: PageEvents): () => void {
+		if (this.drafts.restore().includes(WORKING_COPY)) {
+			const restored = JSON.parse(this.drafts.get(WORKING_COPY) ?? 'null') as TemplateDoc | null;
+			if (restored?._id === this.doc._id) this.doc = restored;
+		}
+		return this.drafts.attach(page);
 	}
 
 	moveSection(index: number, step: -1 | 1): void {
@@ -139,60 +239,29 @@ export class TemplateEditor {
 
 	/** The first required field left empty, in reading order, or undefined. */
 	missing(): Missing | undefined {
-		const d = this.doc;
-		const need = (value: string, fieldId: string, label: string): Missing | undefined =>
-			value.trim() === '' ? { fieldId, label } : undefined;
-		const head =
-			need(d.title.sv, 'title-sv', t('templates.field.titleSv')) ??
-			need(d.title.en, 'title-en', t('templates.field.titleEn'));
-		if (head) return head;
-		for (const [si, s] of d.sections.entries()) {
-			const n = si + 1;
-			const sec =
-				need(s.title.sv, `section-${s.id}-sv`, t('templates.field.sectionSv', { n })) ??
-				need(s.title.en, `section-${s.id}-en`, t('templates.field.sectionEn', { n }));
-			if (sec) return sec;
-			for (const [ii, item] of s.items.entries()) {
-				const m = ii + 1;
-				const q =
-					need(item.text.sv, `item-${item.id}-sv`, t('templates.field.itemSv', { n: m, section: n })) ??
-					need(item.text.en, `item-${item.id}-en`, t('templates.field.itemEn', { n: m, section: n }));
-				if (q) return q;
-				const hsv = item.help?.sv.trim() ?? '';
-				const hen = item.help?.en.trim() ?? '';
-				if (hsv && !hen)
-					return { fieldId: `help-${item.id}-en`, label: t('templates.field.helpEn', { n: m, section: n }) };
-				if (hen && !hsv)
-					return { fieldId: `help-${item.id}-sv`, label: t('templates.field.helpSv', { n: m, section: n }) };
-			}
-		}
-		return undefined;
+		return missingField(this.doc);
 	}
 
-	/** The document to store: trimmed text, help only where written in both languages. */
+	/** The document to store: trimmed text, help only where written in Swedish. */
 	toDoc(status: TemplateDoc['status']): TemplateDoc {
-		const d = structuredClone($state.snapshot(this.doc)) as TemplateDoc;
-		const trim = (l: Localized): Localized => ({ sv: l.sv.trim(), en: l.en.trim() });
-		return {
-			...d,
-			status,
-			title: trim(d.title),
-			legalRef: d.legalRef.trim(),
-			sections: d.sections.map((s) => ({
-				id: s.id,
-				title: trim(s.title),
-				items: s.items.map((i) => {
-					const help = i.help && i.help.sv.trim() && i.help.en.trim() ? trim(i.help) : undefined;
-					return help ? { id: i.id, text: trim(i.text), help } : { id: i.id, text: trim(i.text) };
-				}),
-			})),
-		};
+		return templateToStore($state.snapshot(this.doc) as TemplateDoc, status);
 	}
 
+	/**
+	 * Save the draft now, or publish it. Publishing a draft identical to the latest published
+	 * version is refused here as on the server (`UNCHANGED_TEMPLATE_REASON`).
+	 */
 	async save(status: TemplateDoc['status']): Promise<TemplateDoc> {
+		const text = JSON.stringify($state.snapshot(this.doc));
+		this.drafts.cancel(WORKING_COPY);
 		const doc = this.toDoc(status);
-		await app.save(doc);
-		this.dirty = false;
+		const refusal = unchangedPublishRefusal(doc, undefined, this.#versions());
+		if (refusal) throw new AppError('forbidden', refusal);
+		await this.#write(doc);
+		this.drafts.settle(WORKING_COPY, text);
 		return doc;
 	}
 }
+
+/** The autosave key of the editor's one draft: the whole working copy, as JSON. */
+const WORKING_COPY = 'doc';

@@ -39,7 +39,11 @@ import {
 } from '../../../src/lib/domain/index.ts';
 import { sameContent, type MergeableDoc } from '../../../src/lib/domain/merge.ts';
 import { recordRefusal, SAME_SIGNER_REASON, TEMPLATE_ANSWERED_REASON } from '../../../src/lib/domain/recorded.ts';
-import { templateChangeRefusal } from '../../../src/lib/domain/templates.ts';
+import {
+	earlierVersionIds,
+	templateChangeRefusal,
+	unchangedPublishRefusal,
+} from '../../../src/lib/domain/templates.ts';
 import { OLDER_APP_REASON, PUBLISHED_TEMPLATE_REASON } from '../../../src/lib/domain/older-app.ts';
 
 export type MembershipRole = 'manager' | 'safety_rep' | 'staff';
@@ -315,6 +319,17 @@ const signsAsSelf: Rule = (c) => {
 const publishedTemplateIsFrozen: Rule = (c) => templateChangeRefusal(c.stored, c.doc);
 
 /**
+ * A draft identical to the latest published version is not published: it would only make rounds
+ * differ by version number (the device refuses it first; issue 12).
+ */
+const publishChangesSomething: Rule = (c) => {
+	const earlier = earlierVersionIds(c.doc, c.stored)
+		.map((id) => c.template(id))
+		.filter((t): t is StoredVersion => t !== undefined);
+	return unchangedPublishRefusal(c.doc, c.stored, earlier);
+};
+
+/**
  * A round keeps the template version it was planned with once it has started or has any answer
  * (answers may reach the server before the round's own change to in progress).
  */
@@ -399,7 +414,7 @@ const EVERY_TYPE: readonly Rule[] = [recordsTheWriter];
 
 /** TRANSITIONS. Per-type rules on the change from the stored version to the incoming one. */
 const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
-	template: [publishedTemplateIsFrozen],
+	template: [publishedTemplateIsFrozen, publishChangesSomething],
 	round: [signedRoundIsFinal, roundKeepsTemplate, roundOnPublishedTemplate, signedOnlyWhenComplete],
 	answer: [roundNotSigned, roundIdFixed, appendOnly, byField('answeredBy')],
 	finding: [roundNotSigned, roundIdFixed],
@@ -563,8 +578,12 @@ export function roundFilesNeeded(doc: IncomingDoc, stored: StoredVersion | undef
 	return [];
 }
 
-/** Template versions (in the org scope) the rules need: the one a new or re-planned round names. */
+/**
+ * Template versions (in the org scope) the rules need: the one a new or re-planned round names,
+ * and the earlier versions of a draft being published.
+ */
 export function templatesNeeded(doc: IncomingDoc, stored: StoredVersion | undefined): string[] {
+	if (doc.type === 'template') return earlierVersionIds(doc, stored);
 	if (doc.type !== 'round' || doc._deleted || typeof doc.templateId !== 'string') return [];
 	return stored?.templateId === doc.templateId && stored?.templateVersion === doc.templateVersion
 		? []

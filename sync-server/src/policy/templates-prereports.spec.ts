@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnswerDoc, PrereportDoc, RoundDoc, TemplateDoc } from '../../../src/lib/domain/index.ts';
 import { TEMPLATE_ANSWERED_REASON } from '../../../src/lib/domain/recorded.ts';
 import { starterTemplates } from '../../../src/lib/domain/starter-templates.ts';
-import { moveItem, nextVersion } from '../../../src/lib/domain/templates.ts';
+import { moveItem, nextVersion, UNCHANGED_TEMPLATE_REASON } from '../../../src/lib/domain/templates.ts';
 import { DEMO_ACCOUNTS, demoUnits } from '../seed/demo.ts';
 import type { Harness } from '../test-harness.ts';
 import { answerDoc, roundDoc, startServer, testId, TEST_SERVER_TIME } from '../test-harness.ts';
@@ -82,6 +82,24 @@ describe('templates: a published version never changes', () => {
 		expect(write('admin', 'org', edited, draft)).toEqual({ ok: true });
 		expect(write('hr', 'org', { ...edited, status: 'published' }, edited)).toEqual({ ok: true });
 		expect(write('chef', 'org', draft).reason).toBe('no write access to org');
+	});
+
+	it('refuses publishing a draft identical to the latest published version', () => {
+		const draft = nextVersion(physical, [physical], NOW);
+		const same = { ...draft, status: 'published' };
+		expect(write('hr', 'org', same, draft, [], [physical]).reason).toBe(UNCHANGED_TEMPLATE_REASON);
+		// A new version that changes anything is published; so is one when the server holds no earlier version.
+		expect(write('hr', 'org', { ...same, legalRef: 'AFS 2023:1 (ändrad)' }, draft, [], [physical])).toEqual({
+			ok: true,
+		});
+		expect(write('hr', 'org', same, draft, [], [])).toEqual({ ok: true });
+		// Only the latest published version counts: v3 like v1 after a changed v2 is a change.
+		const v2 = { ...draft, status: 'published', legalRef: 'AFS 2023:1 (ändrad)' };
+		const v3 = { ...nextVersion(physical, [physical, v2 as TemplateDoc], NOW), status: 'published' };
+		expect(v3.version).toBe(3);
+		expect(write('hr', 'org', v3, { ...v3, status: 'draft' }, [], [physical, v2])).toEqual({ ok: true });
+		// A draft like the published version may be saved (it is being worked on), and a published one retired.
+		expect(write('hr', 'org', draft, undefined, [], [physical])).toEqual({ ok: true });
 	});
 
 	it('refuses any content change, a return to draft and a delete of a published version', () => {
@@ -229,6 +247,15 @@ describe('over HTTP', () => {
 		expect(edit).toMatchObject({ error: 'forbidden', reason: expect.stringMatching(/legalRef cannot change/) });
 		const [next] = await bulk('hr', 'org', [{ ...nextVersion(doc, [doc], NOW), legalRef: 'AFS 2023:1 kap. 2' }]);
 		expect(next).toMatchObject({ ok: true, id: 'template:physical.v2' });
+	});
+
+	it('refuses publishing a new version that changes nothing, with the reason the device explains', async () => {
+		const [, second] = starterTemplates(NOW) as [TemplateDoc, TemplateDoc];
+		const draft = nextVersion(second, [second], NOW);
+		const [saved] = await bulk('hr', 'org', [draft]);
+		expect(saved).toMatchObject({ ok: true });
+		const [publish] = await bulk('hr', 'org', [{ ...draft, _rev: saved.rev, status: 'published' }]);
+		expect(publish).toMatchObject({ error: 'forbidden', reason: UNCHANGED_TEMPLATE_REASON });
 	});
 
 	it('lets staff send a pre-report and list open rounds, and read nothing of the unit', async () => {

@@ -1,6 +1,6 @@
 /** One autosave for every form: debounce, kept on failure, page-hide backup, restore, clear. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Autosave, type DraftStorage, type PageEvents } from './autosave.svelte.ts';
+import { Autosave, submitFormDrafts, type DraftStorage, type PageEvents } from './autosave.svelte.ts';
 import { UnsavedWork } from './unsaved.ts';
 
 class MemoryStorage implements DraftStorage {
@@ -203,5 +203,25 @@ describe('Autosave', () => {
 		await vi.advanceTimersByTimeAsync(1000);
 		expect(stored).toEqual([]);
 		expect(autosave.unsaved).toBe(false);
+	});
+});
+
+describe('submitFormDrafts', () => {
+	it('keeps a new form’s text until its submit stores it: backed up, restored, cleared', async () => {
+		const storage = new MemoryStorage();
+		const form = submitFormDrafts(() => KEY, storage);
+		const page = fakePage();
+		const detach = form.attach(page);
+		form.hold('form', '{"subject":"Buller i verkstaden"}');
+		await vi.advanceTimersByTimeAsync(5000);
+		expect(await form.flushAll()).toBe(false);
+		page.fire('pagehide');
+		detach();
+		const next = submitFormDrafts(() => KEY, storage);
+		expect(next.restore()).toEqual(['form']);
+		expect(next.get('form')).toBe('{"subject":"Buller i verkstaden"}');
+		next.clear();
+		expect(next.unsaved).toBe(false);
+		expect(storage.getItem(KEY)).toBeNull();
 	});
 });

@@ -149,6 +149,13 @@ export class Autosave {
 		if (this.#backedUp) this.backUp();
 	}
 
+	/** Forget every draft and the backup: the form stored everything itself (a new form's submit). */
+	clear(): void {
+		for (const key of this.#drafts.keys()) this.discard(key);
+		this.#backedUp = true;
+		this.backUp();
+	}
+
 	/** Save a field's draft now. Never rejects: a failure is in `error` and the draft stays. */
 	async flush(key: string): Promise<boolean> {
 		this.cancel(key);
@@ -254,4 +261,18 @@ export function browserStorage(): DraftStorage | null {
 	} catch {
 		return null;
 	}
+}
+
+/**
+ * Drafts of a form that is stored by its submit (a new action, a new 6:6a request, an action's
+ * edit form): nothing is written while typing, but what is typed is backed up when the page goes,
+ * restored on the next open, and cleared (`clear`) once the submit has stored it.
+ */
+export function submitFormDrafts(backupKey: () => string, storage: DraftStorage | null): Autosave {
+	return new Autosave({ save: () => Promise.resolve(false), backupKey, storage });
+}
+
+/** The `localStorage` key of a form's backup: per person, so a shared tablet never shows one person's text to another. */
+export function backupKeyFor(person: string | undefined, form: string): string {
+	return `trygg.unsaved.${person ?? ''}|${form}`;
 }

@@ -80,12 +80,13 @@ test('templates: copy, edit in two languages, reorder by keyboard, publish, vers
 	await expect(hr.getByTestId('template-item').nth(2).getByLabel('Fråga på svenska')).toHaveValue(NEW_ITEM_SV);
 	await expect(hr.getByTestId('template-item').nth(0).getByLabel('Fråga på svenska')).not.toHaveValue(NEW_ITEM_SV);
 
-	// Help in one language only is refused with a message, and focus goes to the missing field.
-	await hr.getByTestId('template-item').nth(1).getByLabel('Hjälptext på engelska').fill('');
+	// Help in English only is refused with a message (Swedish is the source; English is optional),
+	// and focus goes to the missing field.
+	await hr.getByTestId('template-item').nth(1).getByLabel('Hjälptext på svenska').fill('');
 	await hr.getByRole('button', { name: 'Publicera' }).click();
-	await expect(hr.getByRole('alert')).toContainText('hjälptexten på engelska (fråga 2 i avsnitt 1)');
-	await expect(hr.getByTestId('template-item').nth(1).getByLabel('Hjälptext på engelska')).toBeFocused();
-	await hr.keyboard.type('Check how it is done.');
+	await expect(hr.getByRole('alert')).toContainText('hjälptexten på svenska (fråga 2 i avsnitt 1)');
+	await expect(hr.getByTestId('template-item').nth(1).getByLabel('Hjälptext på svenska')).toBeFocused();
+	await hr.keyboard.type('Kontrollera hur det görs.');
 	await hr.getByRole('button', { name: 'Publicera' }).click();
 	await expect(hr).toHaveURL(/\/templates$/);
 	await expect(family(hr, TITLE_SV)).toContainText('Version 1');

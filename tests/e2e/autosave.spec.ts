@@ -12,14 +12,12 @@ const TAG = Date.now().toString(36);
 /** Make every write to the device database fail (a full disk), until the page is reloaded. */
 async function failDeviceWrites(page: Page): Promise<void> {
 	await page.evaluate(() => {
-		const open = IDBDatabase.prototype.transaction;
-		IDBDatabase.prototype.transaction = function (
-			this: IDBDatabase,
-			...args: Parameters<IDBDatabase['transaction']>
-		): IDBTransaction {
-			if (args[1] === 'readwrite') throw new DOMException('The disk is full', 'QuotaExceededError');
-			return open.apply(this, args);
-		};
+		// Dexie binds the database's `transaction` when it opens; the stores' writes are looked up on each call.
+		for (const method of ['put', 'add'] as const) {
+			IDBObjectStore.prototype[method] = function (): IDBRequest<IDBValidKey> {
+				throw new DOMException('The disk is full', 'QuotaExceededError');
+			};
+		}
 	});
 }
 
@@ -127,9 +125,7 @@ test('template editor: draft restored after a reload, warning before leaving, En
 	await expect(page).toHaveURL(/\/templates$/);
 	// Shown in English, the template without English text reads in Swedish.
 	await expect(family(title)).toContainText('Version 2');
-	await family(title)
-		.getByRole('link', { name: /^View/ })
-		.click();
+	await family(title).getByRole('link', { name: /^View/ }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
 	await expect(page.getByText(question)).toBeVisible();
 	await expectAccessible(page, 'template without English, viewed in English');

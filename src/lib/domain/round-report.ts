@@ -88,7 +88,7 @@ export function roundReport(docs: {
 				},
 			};
 		});
-	const state = signOffState(round._id, docs.signatures, docs.reopenings);
+	const state = signOffState(round._id, docs.signatures, docs.reopenings, round);
 	const active = new Set(state.active.map((s) => s._id));
 	const setAside = docs.signatures
 		.filter((s) => s.roundId === round._id && !active.has(s._id))

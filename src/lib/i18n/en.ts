@@ -325,6 +325,8 @@ export const en: Record<MessageKey, string> = {
 	'role.staff': 'Staff',
 	'role.manager': 'Manager',
 	'role.safety_rep': 'Safety representative',
+	'role.employee_rep': 'Employee representative',
+	'role.main_safety_rep': 'Main safety representative',
 	'role.hr': 'HR',
 	'role.admin': 'Administrator',
 	'access.read': 'read',
@@ -360,6 +362,14 @@ export const en: Record<MessageKey, string> = {
 	'signoff.reopen.needReason': 'Write a reason to reopen the round.',
 	'signoff.reopened': 'The round is open again.',
 	'signoff.toReport': 'Show the round report',
+	'signoff.coSigner.title': 'Employee representative co-signing',
+	'signoff.coSigner.intro':
+		'Does the unit have no safety representative? Invite an employee representative of the unit to sign in the safety representative\'s place. A main safety representative may also sign.',
+	'signoff.coSigner.label': 'Employee representative',
+	'signoff.coSigner.none': 'Nobody invited',
+	'signoff.coSigner.save': 'Invite',
+	'signoff.coSigner.invited': '{name} is invited to sign as employee representative.',
+	'signoff.coSigner.noCandidates': 'The unit has no employee representative. Ask the administrator to add one.',
 	'report.title': 'Round report',
 	'report.heading': 'Round report: {title} – {unit}',
 	'report.print': 'Print or save as PDF',
@@ -401,6 +411,7 @@ export const en: Record<MessageKey, string> = {
 	'report.setAside': 'Earlier signatures (before reopening)',
 	'report.role.manager': 'manager',
 	'report.role.safety_rep': 'safety representative',
+	'report.role.employee_rep': 'employee representative',
 	'report.role.other': 'other',
 	'report.csv.part': 'Part',
 	'report.csv.number': 'No.',
@@ -504,6 +515,11 @@ export const en: Record<MessageKey, string> = {
 		'The manager and the safety representative sign from two different accounts. One account cannot sign for both roles, not even an account that holds both.',
 	'sync.queue.templateAnswered':
 		'The round already has answers, so its template cannot be changed. Discard the change and plan a new round if another template is needed.',
+	'sync.queue.coSignerNotMember':
+		'The invited co-signer is not an employee representative of the unit. Choose one of the unit\'s employee representatives.',
+	'sync.queue.coSignerByManager': 'Only a manager of the unit can invite a co-signer.',
+	'sync.queue.notInvited':
+		'You are not invited to sign this round as employee representative. Ask the manager to invite you first.',
 	'sync.queue.storeRefused':
 		"The server's database did not take this change, although it follows the rules. The change stays here. Contact whoever runs Trygg.",
 	'sync.queue.olderApp':
@@ -863,6 +879,7 @@ export const en: Record<MessageKey, string> = {
 	'followUp.canSign': 'All questions are answered and the conclusions written. The follow-up can be signed.',
 	'followUp.role.manager': 'manager',
 	'followUp.role.safety_rep': 'safety representative',
+	'followUp.role.employee_rep': 'employee representative',
 	'followUp.signAs': 'Sign as {role}',
 	'followUp.signAgain': 'Sign again as {role}',
 	'followUp.signedBy': '{name}, {role} – {time}',

@@ -322,6 +322,8 @@ export const sv = {
 	'role.staff': 'Medarbetare',
 	'role.manager': 'Chef',
 	'role.safety_rep': 'Skyddsombud',
+	'role.employee_rep': 'Arbetstagarrepresentant',
+	'role.main_safety_rep': 'Huvudskyddsombud',
 	'role.hr': 'HR',
 	'role.admin': 'Administratör',
 	'access.read': 'läsa',
@@ -356,6 +358,14 @@ export const sv = {
 	'signoff.reopen.needReason': 'Skriv ett skäl för att öppna ronden igen.',
 	'signoff.reopened': 'Ronden är öppnad igen.',
 	'signoff.toReport': 'Visa rondprotokollet',
+	'signoff.coSigner.title': 'Arbetstagarrepresentant som medsignerar',
+	'signoff.coSigner.intro':
+		'Har enheten inget skyddsombud? Bjud in en arbetstagarrepresentant i enheten att signera i skyddsombudets ställe. Ett huvudskyddsombud kan också signera.',
+	'signoff.coSigner.label': 'Arbetstagarrepresentant',
+	'signoff.coSigner.none': 'Ingen inbjuden',
+	'signoff.coSigner.save': 'Bjud in',
+	'signoff.coSigner.invited': '{name} är inbjuden att signera som arbetstagarrepresentant.',
+	'signoff.coSigner.noCandidates': 'Enheten har ingen arbetstagarrepresentant. Be administratören lägga till en.',
 	'report.title': 'Rondprotokoll',
 	'report.heading': 'Rondprotokoll: {title} – {unit}',
 	'report.print': 'Skriv ut eller spara som PDF',
@@ -397,6 +407,7 @@ export const sv = {
 	'report.setAside': 'Tidigare underskrifter (före återöppning)',
 	'report.role.manager': 'chef',
 	'report.role.safety_rep': 'skyddsombud',
+	'report.role.employee_rep': 'arbetstagarrepresentant',
 	'report.role.other': 'övrig',
 	'report.csv.part': 'Del',
 	'report.csv.number': 'Nr',
@@ -501,6 +512,11 @@ export const sv = {
 		'Chef och skyddsombud signerar med två olika konton. Samma konto kan inte signera för båda rollerna, inte heller om kontot har båda rollerna.',
 	'sync.queue.templateAnswered':
 		'Ronden har redan svar, så mallen kan inte bytas. Släng ändringen och planera en ny rond om en annan mall behövs.',
+	'sync.queue.coSignerNotMember':
+		'Den inbjudna medsigneraren är inte arbetstagarrepresentant i enheten. Välj en av enhetens arbetstagarrepresentanter.',
+	'sync.queue.coSignerByManager': 'Bara enhetens chef kan bjuda in en medsignerare.',
+	'sync.queue.notInvited':
+		'Du är inte inbjuden att signera den här ronden som arbetstagarrepresentant. Be chefen bjuda in dig först.',
 	'sync.queue.storeRefused':
 		'Serverns databas tog inte emot ändringen, fast den följer reglerna. Ändringen finns kvar här. Kontakta den som förvaltar Trygg.',
 	'sync.queue.olderApp':
@@ -852,6 +868,7 @@ export const sv = {
 	'followUp.canSign': 'Alla frågor är besvarade och slutsatserna skrivna. Uppföljningen kan signeras.',
 	'followUp.role.manager': 'chef',
 	'followUp.role.safety_rep': 'skyddsombud',
+	'followUp.role.employee_rep': 'arbetstagarrepresentant',
 	'followUp.signAs': 'Signera som {role}',
 	'followUp.signAgain': 'Signera igen som {role}',
 	'followUp.signedBy': '{name}, {role} – {time}',

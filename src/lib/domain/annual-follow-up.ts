@@ -70,6 +70,21 @@ export function signatureField(role: FollowUpSignRole): 'managerSignature' | 'sa
 	return role === 'manager' ? 'managerSignature' : 'safetyRepSignature';
 }
 
+/**
+ * The capacity a side's signature was given in: the safety rep's side signed by the invited
+ * co-signer is an employee rep's (decision 0027).
+ * @example signerCapacity(doc, 'safety_rep') // 'employee_rep' when doc.coSigner signed it
+ */
+export function signerCapacity(
+	doc: Pick<FollowUpDoc, 'coSigner' | 'safetyRepSignature'> | undefined,
+	role: FollowUpSignRole,
+): FollowUpSignRole | 'employee_rep' {
+	const invited = doc?.coSigner?.name;
+	return role === 'safety_rep' && invited !== undefined && doc?.safetyRepSignature?.by === invited
+		? 'employee_rep'
+		: role;
+}
+
 const ID_RE = /^followup:(.+)-(\d{4})$/;
 
 /**

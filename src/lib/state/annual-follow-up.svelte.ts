@@ -25,6 +25,9 @@ import {
 	type FollowUpQuestion,
 	type FollowUpSignRole,
 	type FollowUpValue,
+	coSignerRefusal,
+	type CoSigner,
+	type CoSignerCandidate,
 } from '../domain/index.ts';
 import { getDoc, liveDoc, liveDocsOfType } from '../db/docs-repo.ts';
 import { liveFollowUpUnitDocs, NO_UNIT_DOCS, type FollowUpUnitDocs } from '../db/follow-up-repo.ts';
@@ -112,9 +115,10 @@ export class FollowUpForm {
 	readonly unitName = $derived.by(() => app.me?.scopes.find((s) => s.unitId === this.unitId)?.unitName ?? this.unitId);
 	/** The signed-in person writes in this unit (manager or safety rep). */
 	readonly canWrite = $derived.by(() => app.me?.scopes.some((s) => s.scope === this.scope && s.write) ?? false);
-	/** The role the signed-in person may sign in here. */
+	/** The role the signed-in person may sign in here: an invited employee rep signs the safety rep's side. */
 	readonly myRole = $derived.by((): FollowUpSignRole | null => {
 		const grant = app.me?.scopes.find((s) => s.scope === this.scope && s.write);
+		if (grant?.role === 'employee_rep') return this.doc?.coSigner?.name === app.me?.name ? 'safety_rep' : null;
 		return grant?.role === 'manager' || grant?.role === 'safety_rep' ? grant.role : null;
 	});
 	readonly writable = $derived.by(() => this.canWrite && !this.state.locked);
@@ -202,6 +206,19 @@ export class FollowUpForm {
 		return this.#write((doc) => {
 			const others = (doc.actionIds ?? []).filter((x) => x !== actionId);
 			return { actionIds: (on ? [...others, actionId] : others).sort() };
+		});
+	}
+
+	/**
+	 * Invite one of the unit's employee reps (`members`) to co-sign (decision 0027); refused here as
+	 * on the server unless the signed-in person is the unit's manager and the invitee its employee rep.
+	 */
+	invite(coSigner: CoSigner, members: readonly CoSignerCandidate[]): Promise<void> {
+		const roles = this.myRole === 'manager' ? ['manager'] : [];
+		return this.#write((doc) => {
+			const refusal = coSignerRefusal(doc, { coSigner }, roles, members);
+			if (refusal) throw new AppError('forbidden', refusal);
+			return { coSigner };
 		});
 	}
 

@@ -235,7 +235,7 @@ describe('reportCsv', () => {
 				'Iakttagelse',
 				'1',
 				'Nödutgång blockerad',
-				'Allvarlig (12 av 16)',
+				'Mycket hög (12 av 16)',
 				'Kartonger framför dörren – Lager',
 				'',
 				'ja',
@@ -281,7 +281,7 @@ describe('reportCsv', () => {
 	it('follows the language: English labels and English dates', () => {
 		const rows = reportRows(report, words('en'), 'Unit A1');
 		expect(rows[0]?.[0]).toBe('Part');
-		expect(rows.find((r) => r[0] === 'Finding')?.[3]).toBe('Severe (12 of 16)');
+		expect(rows.find((r) => r[0] === 'Finding')?.[3]).toBe('Very high (12 of 16)');
 		expect(rows.find((r) => r[2] === 'Date')?.[3]).toBe('23 November 2026');
 	});
 

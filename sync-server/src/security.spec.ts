@@ -62,15 +62,7 @@ import {
 } from './test-harness.ts';
 
 type Actor =
-	| 'anon'
-	| 'chef'
-	| 'chef2'
-	| 'skyddsombud'
-	| 'medarbetare'
-	| 'huvudskyddsombud'
-	| 'arbetstagarrep'
-	| 'hr'
-	| 'admin';
+	'anon' | 'chef' | 'chef2' | 'skyddsombud' | 'medarbetare' | 'huvudskyddsombud' | 'arbetstagarrep' | 'hr' | 'admin';
 const ACTORS: readonly Actor[] = [
 	'anon',
 	'chef',
@@ -1423,7 +1415,9 @@ describe('who signs for a unit without a safety rep (decision 0027)', () => {
 			{ error: 'forbidden', reason: NOT_INVITED_REASON },
 		]);
 		const stranger = { ...round, coSigner: { name: 'medarbetare', displayName: 'Mats Medarbetare' } };
-		expect(await bulk('chef2', [stranger])).toMatchObject([{ error: 'forbidden', reason: CO_SIGNER_NOT_MEMBER_REASON }]);
+		expect(await bulk('chef2', [stranger])).toMatchObject([
+			{ error: 'forbidden', reason: CO_SIGNER_NOT_MEMBER_REASON },
+		]);
 		const invite = { ...round, coSigner: { name: 'arbetstagarrep', displayName: 'Olle Representant' } };
 		const [invited] = await bulk('chef2', [invite]);
 		expect(invited).toMatchObject({ ok: true });

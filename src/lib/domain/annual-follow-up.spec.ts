@@ -154,9 +154,9 @@ describe('the server rules (followUpChangeRefusal)', () => {
 		expect(refusal(doc, signed(doc, 'safety_rep', 'arbetstagarrep'), 'arbetstagarrep', ['employee_rep'])).toBe(
 			'you are not safety_rep of this unit',
 		);
-		expect(refusal(withInvite, signed(withInvite, 'manager', 'arbetstagarrep'), 'arbetstagarrep', ['employee_rep'])).toBe(
-			'you are not manager of this unit',
-		);
+		expect(
+			refusal(withInvite, signed(withInvite, 'manager', 'arbetstagarrep'), 'arbetstagarrep', ['employee_rep']),
+		).toBe('you are not manager of this unit');
 		expect(followUpState(signed(repSigned, 'manager')).locked).toBe(true);
 	});
 

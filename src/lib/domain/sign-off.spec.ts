@@ -191,9 +191,7 @@ describe('an employee rep invited to co-sign (decision 0027)', () => {
 			{ name: 'medarbetare', displayName: 'Mats Medarbetare', role: 'staff' },
 		];
 		expect(coSignerRefusal(round, { ...round, ...invited }, ['manager'], members)).toBeUndefined();
-		expect(coSignerRefusal(round, { ...round, ...invited }, ['safety_rep'], members)).toBe(
-			CO_SIGNER_BY_MANAGER_REASON,
-		);
+		expect(coSignerRefusal(round, { ...round, ...invited }, ['safety_rep'], members)).toBe(CO_SIGNER_BY_MANAGER_REASON);
 		const staff = { coSigner: { name: 'medarbetare', displayName: 'Mats Medarbetare' } };
 		expect(coSignerRefusal(round, staff, ['manager'], members)).toBe(CO_SIGNER_NOT_MEMBER_REASON);
 		const outsider = { coSigner: { name: 'someone', displayName: 'Someone' } };

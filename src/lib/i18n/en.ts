@@ -366,7 +366,7 @@ export const en: Record<MessageKey, string> = {
 	'signoff.toReport': 'Show the round report',
 	'signoff.coSigner.title': 'Employee representative co-signing',
 	'signoff.coSigner.intro':
-		'Does the unit have no safety representative? Invite an employee representative of the unit to sign in the safety representative\'s place. A main safety representative may also sign.',
+		"Does the unit have no safety representative? Invite an employee representative of the unit to sign in the safety representative's place. A main safety representative may also sign.",
 	'signoff.coSigner.label': 'Employee representative',
 	'signoff.coSigner.none': 'Nobody invited',
 	'signoff.coSigner.save': 'Invite',
@@ -519,7 +519,7 @@ export const en: Record<MessageKey, string> = {
 	'sync.queue.templateAnswered':
 		'The round already has answers, so its template cannot be changed. Discard the change and plan a new round if another template is needed.',
 	'sync.queue.coSignerNotMember':
-		'The invited co-signer is not an employee representative of the unit. Choose one of the unit\'s employee representatives.',
+		"The invited co-signer is not an employee representative of the unit. Choose one of the unit's employee representatives.",
 	'sync.queue.coSignerByManager': 'Only a manager of the unit can invite a co-signer.',
 	'sync.queue.notInvited':
 		'You are not invited to sign this round as employee representative. Ask the manager to invite you first.',

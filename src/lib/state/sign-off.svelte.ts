@@ -59,7 +59,9 @@ export class SignOff {
 		return this.#eventsBefore;
 	});
 
-	readonly state = $derived(signOffState(this.walk.roundId, this.events.signatures, this.events.reopenings, this.walk.round));
+	readonly state = $derived(
+		signOffState(this.walk.roundId, this.events.signatures, this.events.reopenings, this.walk.round),
+	);
 	readonly locked = $derived(this.walk.round?.status === 'signed');
 	/** May the content be signed (every item answered, every finding assessed), judged as if unsigned. */
 	readonly contentCheck = $derived(

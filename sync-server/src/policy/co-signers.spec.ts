@@ -206,7 +206,9 @@ describe('the manager invites an employee rep to co-sign', () => {
 		expect(write('arbetstagarrep', B1, repSig(withInvite), undefined, invitedDocs)).toEqual({ ok: true });
 		// An employee rep holds no safety rep role: they cannot sign as one.
 		const asRep = signatureDoc(B1, withInvite._id, { signedBy: 'arbetstagarrep', role: 'safety_rep' });
-		expect(write('arbetstagarrep', B1, asRep, undefined, invitedDocs).reason).toBe('you are not safety_rep of this unit');
+		expect(write('arbetstagarrep', B1, asRep, undefined, invitedDocs).reason).toBe(
+			'you are not safety_rep of this unit',
+		);
 		const both = [...invitedDocs, managerSig(withInvite), repSig(withInvite)];
 		expect(write('chef2', B1, locked(withInvite), withInvite, both)).toEqual({ ok: true });
 		// Withdrawn before the lock: the employee rep's signature no longer counts.

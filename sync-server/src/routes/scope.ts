@@ -380,9 +380,10 @@ async function judgeRequest(
 	}
 	const files = await loadRoundFiles(ctx.store, scope, fileIds);
 	// An invited co-signer is checked against the unit's people (the accounts' roster, decision 0027).
-	const members = writable.some((v) => coSignerNeeded(v.doc, stored.get(v.doc._id))) && scope.startsWith('unit-')
-		? await ctx.users.membersOf(scope.slice('unit-'.length))
-		: undefined;
+	const members =
+		writable.some((v) => coSignerNeeded(v.doc, stored.get(v.doc._id))) && scope.startsWith('unit-')
+			? await ctx.users.membersOf(scope.slice('unit-'.length))
+			: undefined;
 	const templates = new Map<string, StoredDoc>();
 	if (templateIds.length > 0) {
 		for (const row of await ctx.store.allDocs('org', templateIds, { includeDocs: true })) {

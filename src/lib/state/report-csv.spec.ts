@@ -13,6 +13,7 @@ import { en } from '../i18n/en.ts';
 import { interpolate, type MessageKey } from '../i18n/i18n.svelte.ts';
 import { sv } from '../i18n/sv.ts';
 import { reportCsv, reportFileName, reportRows, type ReportWords } from './report-csv.ts';
+import { csvWords } from './csv.ts';
 
 const T = '2026-11-23T09:00:00.000Z';
 const template: TemplateDoc = {
@@ -292,6 +293,18 @@ describe('reportCsv', () => {
 		);
 		const strict = roundReport({ ...reportDocs, bands: { medium: 2, high: 3, severe: 4 } });
 		expect(strict.findings[0]?.risk?.level).toBe('severe');
+	});
+
+	it('writes ISO dates and times, and names people (not accounts) in signature rows', () => {
+		const rows = reportRows(report, csvWords(words('sv')), 'Enhet A1', actions);
+		expect(rows.find((r) => r[2] === 'Datum')?.[3]).toBe('2026-11-23');
+		const time = rows.find((r) => r[0] === 'Fråga')?.[8] ?? '';
+		expect(time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+		expect(Date.parse(time)).toBe(Date.parse(T));
+		expect(rows.find((r) => r[0] === 'Iakttagelse')?.[9]).toContain('klart senast 2026-12-01');
+		const signatures = rows.filter((r) => r[0] === 'Underskrift');
+		expect(signatures.map((r) => r[7])).toEqual(['Anna Chef', 'Sara Skyddsombud']);
+		for (const r of signatures) expect(r[8]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
 	});
 
 	it('names the file by unit and date without unsafe characters', () => {

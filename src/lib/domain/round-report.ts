@@ -45,8 +45,9 @@ export type RoundReport = {
 };
 
 /**
- * Build the report of one round from its documents; risk levels by the organisation's `bands`
- * (the default bands when none are given).
+ * Build the report of one round from its documents; risk levels by the bands the round was
+ * signed with when it is signed (a later change of the organisation's bands never re-grades a
+ * signed record), else by the organisation's `bands` (the default bands when none are given).
  * @example roundReport({ round, template, answers, findings, assessments, signatures, reopenings }).findings[0].risk?.level // 'medium'
  */
 export function roundReport(docs: {
@@ -60,6 +61,7 @@ export function roundReport(docs: {
 	bands?: RiskBands;
 }): RoundReport {
 	const { round, template } = docs;
+	const bands = (round.status === 'signed' ? round.bands : undefined) ?? docs.bands ?? DEFAULT_RISK_BANDS;
 	const current = currentAnswers(docs.answers.filter((a) => a.roundId === round._id));
 	const entries = roundItems(template);
 	const items = entries.map(({ item, section, number }) => ({
@@ -84,7 +86,7 @@ export function roundReport(docs: {
 				risk: latest && {
 					...latest,
 					score: riskScore(latest.probability, latest.consequence),
-					level: riskLevel(latest.probability, latest.consequence, docs.bands ?? DEFAULT_RISK_BANDS),
+					level: riskLevel(latest.probability, latest.consequence, bands),
 				},
 			};
 		});

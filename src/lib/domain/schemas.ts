@@ -155,6 +155,8 @@ export const roundDocSchema = z.strictObject({
 		.check(z.maxLength(30)),
 	/** An employee rep the manager invited to co-sign when the unit has no safety rep (decision 0027). */
 	coSigner: z.optional(coSignerSchema),
+	/** The organisation's risk bands when the round was locked: its report keeps grading by them. */
+	bands: z.optional(riskBandsSchema),
 	createdBy: z.string().check(z.minLength(1), z.maxLength(100)),
 	photos: z.optional(z.array(photoRefSchema).check(z.maxLength(MAX_PHOTOS_PER_DOC))),
 	/** Staff of the unit may send in issues before the round (förhandsanmälan). Absent means no. */

@@ -307,6 +307,23 @@ describe('reportCsv', () => {
 		for (const r of signatures) expect(r[8]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
 	});
 
+	it('keeps grading a signed round by the bands it was signed with, whatever the organisation’s become', () => {
+		const signedWith = { ...reportDocs, round: { ...round, bands: { medium: 4, high: 8, severe: 12 } } };
+		const lenient = { medium: 13, high: 14, severe: 15 };
+		const kept = roundReport({ ...signedWith, bands: lenient });
+		expect(kept.findings[0]?.risk?.level).toBe('severe');
+		expect(reportRows(kept, words('sv'), 'Enhet A1').find((r) => r[0] === 'Iakttagelse')?.[3]).toBe(
+			'Mycket hög (12 av 16)',
+		);
+		// Reopened, the round is graded by the bands in force again (it will be signed anew).
+		const reopened = roundReport({
+			...signedWith,
+			round: { ...signedWith.round, status: 'in_progress' },
+			bands: lenient,
+		});
+		expect(reopened.findings[0]?.risk?.level).toBe('low');
+	});
+
 	it('names the file by unit and date without unsafe characters', () => {
 		expect(reportFileName('Enhet Å/Ö 1', '2026-11-23')).toBe('rond-Enhet-A-O-1-2026-11-23.csv');
 	});

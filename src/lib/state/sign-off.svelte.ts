@@ -204,7 +204,13 @@ export class SignOff {
 		return this.#run(async () => {
 			const round = this.walk.round;
 			if (!round || !this.shouldLock) return;
-			const locked = { ...round, status: 'signed' as const, updatedAt: clock.now().toISOString() };
+			// The bands in force now go with the lock: the signed report keeps grading by them.
+			const locked = {
+				...round,
+				status: 'signed' as const,
+				bands: riskSettings.bands,
+				updatedAt: clock.now().toISOString(),
+			};
 			// Only over the round this page judged: if the store holds a newer one (a sync just
 			// brought it), its live read decides again.
 			await app.saveAll(async (get) => {

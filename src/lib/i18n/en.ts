@@ -401,6 +401,11 @@ export const en: Record<MessageKey, string> = {
 	'report.category': 'Area',
 	'report.location': 'Location',
 	'report.description': 'Description',
+	'report.roundPhotos': 'Photos from the round',
+	'report.itemPhotoAlt': 'Photo {n} of {total} for question {item}',
+	'report.photosLoading': 'Fetching {count} photos. Printing starts once all are here.',
+	'report.photosMissing':
+		'{count} photos are not on this device and could not be fetched. The printout says so in their place. Sync the device and try again, or print from the device that took the photos.',
 	'report.photosOf': 'Photos of finding {n}',
 	'report.signOff': 'Sign-off',
 	'report.signatures': 'Signatures',

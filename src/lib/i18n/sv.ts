@@ -397,6 +397,11 @@ export const sv = {
 	'report.category': 'Område',
 	'report.location': 'Plats',
 	'report.description': 'Beskrivning',
+	'report.roundPhotos': 'Foton från ronden',
+	'report.itemPhotoAlt': 'Foto {n} av {total} till fråga {item}',
+	'report.photosLoading': 'Hämtar {count} foton. Utskriften startar när alla är hämtade.',
+	'report.photosMissing':
+		'{count} foton finns inte på den här enheten och kunde inte hämtas. I utskriften står en text om det i stället för fotot. Synka enheten och försök igen, eller skriv ut från enheten som tog fotona.',
 	'report.photosOf': 'Foton till iakttagelse {n}',
 	'report.signOff': 'Signering',
 	'report.signatures': 'Underskrifter',

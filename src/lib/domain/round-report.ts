@@ -10,6 +10,7 @@ import type {
 	AnswerDoc,
 	AssessmentDoc,
 	FindingDoc,
+	PrereportDoc,
 	ReopeningDoc,
 	RoundDoc,
 	SignatureDoc,
@@ -96,4 +97,25 @@ export function roundReport(docs: {
 		.filter((s) => s.roundId === round._id && !active.has(s._id))
 		.sort((a, b) => (a.signedAt < b.signedAt ? -1 : a.signedAt > b.signedAt ? 1 : 0));
 	return { round, template, items, findings, signatures: state.active, setAside, reopenings: state.reopenings };
+}
+
+/**
+ * The pre-reports (förhandsanmälningar) sent for a round, oldest first, each with the number of
+ * the item it concerns (undefined when none, or an item the template does not have). They stay
+ * part of the round's record once it has started (decision 0006).
+ * @example roundPrereports(round._id, template, prereports)[0]?.itemNumber // 3
+ */
+export function roundPrereports(
+	roundId: string,
+	template: TemplateDoc | undefined,
+	prereports: readonly PrereportDoc[],
+): { prereport: PrereportDoc; itemNumber: number | undefined }[] {
+	const numberOf = new Map(template ? roundItems(template).map((e) => [e.item.id, e.number]) : []);
+	return prereports
+		.filter((p) => p.roundId === roundId)
+		.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a._id < b._id ? -1 : 1))
+		.map((prereport) => ({
+			prereport,
+			itemNumber: prereport.itemId === undefined ? undefined : numberOf.get(prereport.itemId),
+		}));
 }

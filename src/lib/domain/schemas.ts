@@ -406,6 +406,8 @@ export const prereportDocSchema = z.strictObject({
 	title: shortText,
 	description: longText,
 	location: z.string().check(z.maxLength(200)),
+	/** The checklist item it concerns, when the sender chose one: shown beside it while walking. */
+	itemId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
 });
 export type PrereportDoc = z.infer<typeof prereportDocSchema>;
 

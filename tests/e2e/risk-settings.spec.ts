@@ -136,7 +136,7 @@ test('HR changes the risk bands partly offline; the manager sees the finding at 
 		'Gäller nu standardnivåerna: medel från 4, hög från 8, mycket hög från 12.',
 	);
 	const medium = hr.getByRole('spinbutton', { name: 'Medel från och med riskvärde' });
-	const high = hr.getByRole('spinbutton', { name: 'Hög från och med riskvärde' });
+	const high = hr.getByRole('spinbutton', { name: 'Hög från och med riskvärde', exact: true });
 	const severe = hr.getByRole('spinbutton', { name: 'Mycket hög från och med riskvärde' });
 	await expect(medium).toHaveValue('4');
 	await expect(high).toHaveValue('8');

@@ -21,7 +21,9 @@ import type {
 	TemplateDoc,
 } from '../../src/lib/domain/index.ts';
 import {
+	CO_SIGNER_NOT_MEMBER_REASON,
 	FOLLOW_UP_QUESTIONS,
+	NOT_INVITED_REASON,
 	REVOKED_REASON,
 	followUpContentHash,
 	followUpId,
@@ -59,8 +61,19 @@ import {
 	testId,
 } from './test-harness.ts';
 
-type Actor = 'anon' | 'chef' | 'chef2' | 'skyddsombud' | 'medarbetare' | 'hr' | 'admin';
-const ACTORS: readonly Actor[] = ['anon', 'chef', 'chef2', 'skyddsombud', 'medarbetare', 'hr', 'admin'];
+type Actor =
+	'anon' | 'chef' | 'chef2' | 'skyddsombud' | 'medarbetare' | 'huvudskyddsombud' | 'arbetstagarrep' | 'hr' | 'admin';
+const ACTORS: readonly Actor[] = [
+	'anon',
+	'chef',
+	'chef2',
+	'skyddsombud',
+	'medarbetare',
+	'huvudskyddsombud',
+	'arbetstagarrep',
+	'hr',
+	'admin',
+];
 
 /** Scopes probed on every scoped route: own, sibling, parent, report and personal ones, and a malformed name. */
 const SCOPES = [
@@ -86,6 +99,20 @@ const ACCESS: Record<Exclude<Actor, 'anon'>, Partial<Record<string, 'r' | 'w'>>>
 	chef2: { org: 'r', 'user-chef2': 'w', 'unit-b1': 'w', 'reports-b1': 'r' },
 	skyddsombud: { org: 'r', 'user-skyddsombud': 'w', 'unit-a1': 'w', 'reports-a1': 'r' },
 	medarbetare: { org: 'r', 'user-medarbetare': 'w' },
+	// The main safety rep of Avdelning B works in every unit below it (decision 0027); B1's employee rep in B1.
+	huvudskyddsombud: {
+		org: 'r',
+		'user-huvudskyddsombud': 'w',
+		'unit-avd-b': 'w',
+		'reports-avd-b': 'r',
+		'unit-b1': 'w',
+		'reports-b1': 'r',
+		'unit-b2': 'w',
+		'reports-b2': 'r',
+		'unit-b3': 'w',
+		'reports-b3': 'r',
+	},
+	arbetstagarrep: { org: 'r', 'user-arbetstagarrep': 'w', 'unit-b1': 'w', 'reports-b1': 'r' },
 	hr: { org: 'w', 'user-hr': 'w', reports: 'r' },
 	admin: { org: 'w', 'user-admin': 'w' },
 };
@@ -182,7 +209,7 @@ const ROUTES: Record<string, Probe> = {
 		},
 	},
 	'GET /api/units/:unitId/members': {
-		// Readers of unit a1 learn who may take on its actions; nobody else learns even that it exists.
+		// Readers of unit a1 learn its people and their roles there; nobody else learns even that it exists.
 		request: () => ({ url: '/api/units/a1/members' }),
 		status: (actor) => (actor === 'anon' ? 401 : access(actor, 'unit-a1') ? 200 : 403),
 		check: (actor, _scope, body) => {
@@ -191,7 +218,7 @@ const ROUTES: Record<string, Probe> = {
 				members.map((m) => Object.keys(m).sort()),
 				actor,
 			).toEqual(members.map(() => ['displayName', 'name', 'role']));
-			expect(members.map((m) => m.name).sort(), actor).toEqual(['chef', 'skyddsombud']);
+			expect(members.map((m) => m.name).sort(), actor).toEqual(['chef', 'medarbetare', 'skyddsombud']);
 		},
 	},
 	'GET /api/admin/users': {
@@ -1323,5 +1350,116 @@ describe('bounded by design', () => {
 		}
 		expect((await b.call({ url: '/api/me', cookie })).statusCode).toBe(200);
 		expect(await present('unit-a1', ['round:deep'])).toEqual([false]);
+	});
+});
+
+describe('who signs for a unit without a safety rep (decision 0027)', () => {
+	type Result = { id: string; ok?: boolean; rev?: string; error?: string; reason?: string };
+	const B1 = 'unit-b1';
+	let s: Harness;
+	let template: TemplateDoc;
+	const at = (offset: number): string => new Date(TEST_SERVER_TIME + offset).toISOString();
+	const made = () => ({ createdAt: at(0), updatedAt: at(0) });
+
+	beforeAll(async () => {
+		s = await startServer();
+		const found = starterTemplates(at(0)).find((t) => t._id === 'template:physical.v1');
+		if (!found) throw new Error('no physical template');
+		template = found;
+	});
+	afterAll(async () => {
+		await s.close();
+	});
+
+	const post = async (name: string, scope: string, docs: object[]) =>
+		s.call({ method: 'POST', url: `/db/${scope}/_bulk_docs`, cookie: await s.signIn(name), payload: { docs } });
+	const bulk = async (name: string, docs: object[]): Promise<Result[]> => {
+		const res = await post(name, B1, docs);
+		expect(res.statusCode).toBe(200);
+		return res.json() as Result[];
+	};
+	/** Co-signing on the manager's device (`POST /api/rounds/sign`) with the signer's password. */
+	const coSign = async (signature: SignatureDoc) =>
+		s.call({
+			method: 'POST',
+			url: '/api/rounds/sign',
+			cookie: await s.signIn('chef2'),
+			payload: { name: signature.signedBy, password: DEMO_PASSWORD, scope: B1, signature },
+		});
+
+	/** A round of B1 with every item answered, stored by its manager. */
+	async function answeredRound(): Promise<RoundDoc & { _rev: string }> {
+		const round = roundDoc('b1', { templateId: template._id, status: 'in_progress', createdBy: 'chef2', ...made() });
+		const answers = roundItems(template).map(({ item }) =>
+			answerDoc(B1, round._id, { itemId: item.id, answeredAt: at(0), answeredBy: 'chef2', ...made() }),
+		);
+		const results = await bulk('chef2', [round, ...answers]);
+		expect(results.every((r) => r.ok)).toBe(true);
+		return { ...round, _rev: results[0]?.rev as string };
+	}
+	const sig = (round: RoundDoc, signedBy: string, role: SignatureDoc['role']) =>
+		signatureDoc(B1, round._id, { signedBy, role, signedAt: at(0), ...made() });
+
+	it('lets the main safety rep above B1 sign its round, on their device or the manager’s, and the round locks', async () => {
+		const round = await answeredRound();
+		expect(await bulk('chef2', [sig(round, 'chef2', 'manager')])).toMatchObject([{ ok: true }]);
+		expect(await bulk('chef2', [{ ...round, status: 'signed' }])).toMatchObject([{ error: 'forbidden' }]);
+		expect(await bulk('huvudskyddsombud', [sig(round, 'huvudskyddsombud', 'safety_rep')])).toMatchObject([
+			{ ok: true },
+		]);
+		expect(await bulk('chef2', [{ ...round, status: 'signed' }])).toMatchObject([{ ok: true }]);
+		// Another round, co-signed on the manager's tablet: the subtree counts there too.
+		const second = await answeredRound();
+		expect((await coSign(sig(second, 'huvudskyddsombud', 'safety_rep'))).statusCode).toBe(200);
+		// Nothing outside the subtree.
+		const a1 = roundDoc('a1', { status: 'in_progress', ...made() });
+		const res = await post('huvudskyddsombud', 'unit-a1', [
+			signatureDoc('unit-a1', a1._id, { signedBy: 'huvudskyddsombud', role: 'safety_rep', ...made() }),
+		]);
+		expect(res.statusCode).toBe(403);
+	});
+
+	it('lets B1’s manager invite its employee rep, refuses anyone else, and locks with the invited rep’s signature', async () => {
+		const round = await answeredRound();
+		// Not invited yet: the employee rep's signature is refused.
+		expect(await bulk('arbetstagarrep', [sig(round, 'arbetstagarrep', 'employee_rep')])).toMatchObject([
+			{ error: 'forbidden', reason: NOT_INVITED_REASON },
+		]);
+		const stranger = { ...round, coSigner: { name: 'medarbetare', displayName: 'Mats Medarbetare' } };
+		expect(await bulk('chef2', [stranger])).toMatchObject([
+			{ error: 'forbidden', reason: CO_SIGNER_NOT_MEMBER_REASON },
+		]);
+		const invite = { ...round, coSigner: { name: 'arbetstagarrep', displayName: 'Olle Representant' } };
+		const [invited] = await bulk('chef2', [invite]);
+		expect(invited).toMatchObject({ ok: true });
+		expect(await bulk('chef2', [sig(round, 'chef2', 'manager')])).toMatchObject([{ ok: true }]);
+		const res = await coSign(sig(round, 'arbetstagarrep', 'employee_rep'));
+		expect(res.statusCode).toBe(200);
+		expect(await bulk('chef2', [{ ...invite, _rev: invited?.rev, status: 'signed' }])).toMatchObject([{ ok: true }]);
+	});
+
+	it('keeps requests and work stops with elected safety reps: not the employee rep, yes the main safety rep', async () => {
+		const request = (by: string, byName: string): RequestDoc => ({
+			_id: testId('request'),
+			type: 'request',
+			scope: B1,
+			unitId: 'b1',
+			kind: 'measures',
+			subject: 'Trasig belysning',
+			description: 'Mörkt i trapphuset.',
+			location: '',
+			requestedMeasures: 'Byt armaturerna.',
+			replyBy: '2026-12-08',
+			filedAt: at(0),
+			filedBy: by,
+			filedByName: byName,
+			...made(),
+		});
+		expect(await bulk('arbetstagarrep', [request('arbetstagarrep', 'Olle Representant')])).toMatchObject([
+			{ error: 'forbidden', reason: 'your role may not write request documents' },
+		]);
+		expect(await bulk('huvudskyddsombud', [request('huvudskyddsombud', 'Tove Huvudskyddsombud')])).toMatchObject([
+			{ ok: true },
+		]);
 	});
 });

@@ -226,7 +226,7 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 	// Residual risk: a new assessment of the signed round's finding, 2 × 3.
 	await expect(chef.getByText('Risk vid ronden: Hög (9)')).toBeVisible();
 	await chef.getByLabel('Sannolikhet').selectOption({ label: '2 Möjlig' });
-	await chef.getByLabel('Konsekvens').selectOption({ label: '3 Allvarlig' });
+	await chef.getByLabel('Konsekvens').selectOption({ label: '3 Betydande' });
 	await chef.getByRole('radio', { name: 'Nej' }).check();
 	await chef.getByRole('button', { name: 'Spara riskbedömningen' }).click();
 	await expect(chef.getByTestId('action-notice')).toHaveText('Riskbedömningen är sparad.');

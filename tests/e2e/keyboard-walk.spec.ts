@@ -214,11 +214,11 @@ test('a whole round walked with the keyboard alone, with sensible names and a vi
 	await expect(firstCell).toBeChecked();
 	// Arrow keys move through the cells row by row (probability 4 first): seven steps to 3 × 4.
 	for (let i = 0; i < 7; i++) await page.keyboard.press('ArrowRight');
-	const chosen = finding.getByRole('radio', { name: 'Sannolikhet 3, konsekvens 4: Allvarlig (12)' });
+	const chosen = finding.getByRole('radio', { name: 'Sannolikhet 3, konsekvens 4: Mycket hög (12)' });
 	await expect(chosen).toBeChecked();
 	await expect(chosen).toBeFocused();
 	await expectFocusVisible(page);
-	await expect(finding.locator('[data-testid^="risk-level-"]')).toHaveText('Risknivå: Allvarlig (12 av 16)');
+	await expect(finding.locator('[data-testid^="risk-level-"]')).toHaveText('Risknivå: Mycket hög (12 av 16)');
 	// Serious risk: yes.
 	const seriousYes = finding.getByRole('radio', { name: 'Ja, allvarlig risk' });
 	await tabTo(page, seriousYes);
@@ -264,7 +264,7 @@ test('a whole round walked with the keyboard alone, with sensible names and a vi
 	await expect(repFinding.getByRole('textbox', { name: 'Beskrivning' })).toHaveValue(
 		'Lysrör trasigt i korridoren vid lagret',
 	);
-	await expect(repFinding.getByRole('radio', { name: 'Sannolikhet 3, konsekvens 4: Allvarlig (12)' })).toBeChecked();
+	await expect(repFinding.getByRole('radio', { name: 'Sannolikhet 3, konsekvens 4: Mycket hög (12)' })).toBeChecked();
 	await expect(rep.getByTestId('sign-off').getByTestId('signatures')).toContainText('Anna Chef, chef');
 	await expect(rep.getByTestId('item-physical-01').getByRole('checkbox', { name: 'Åtgärdat direkt' })).toBeChecked();
 	await Promise.all([context.close(), other.close()]);

@@ -133,11 +133,11 @@ test('HR changes the risk bands partly offline; the manager sees the finding at 
 	await hr.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Riskmatris' }).click();
 	await expect(hr.getByRole('heading', { level: 1 })).toHaveText('Riskmatrisens nivåer');
 	await expect(hr.getByTestId('risk-settings-current')).toHaveText(
-		'Gäller nu standardnivåerna: medel från 4, hög från 8, allvarlig från 12.',
+		'Gäller nu standardnivåerna: medel från 4, hög från 8, mycket hög från 12.',
 	);
 	const medium = hr.getByRole('spinbutton', { name: 'Medel från och med riskvärde' });
-	const high = hr.getByRole('spinbutton', { name: 'Hög från och med riskvärde' });
-	const severe = hr.getByRole('spinbutton', { name: 'Allvarlig från och med riskvärde' });
+	const high = hr.getByRole('spinbutton', { name: 'Hög från och med riskvärde', exact: true });
+	const severe = hr.getByRole('spinbutton', { name: 'Mycket hög från och med riskvärde' });
 	await expect(medium).toHaveValue('4');
 	await expect(high).toHaveValue('8');
 	await expect(severe).toHaveValue('12');
@@ -150,7 +150,7 @@ test('HR changes the risk bands partly offline; the manager sees the finding at 
 	await expect(hr.getByTestId('band-error-high')).toHaveText(
 		'Gränsen för hög måste vara högre än gränsen för medel (4).',
 	);
-	await expect(hr.getByTestId('band-error-severe')).toHaveText('Gränsen för allvarlig får vara högst 16.');
+	await expect(hr.getByTestId('band-error-severe')).toHaveText('Gränsen för mycket hög får vara högst 16.');
 	await expect(high).toHaveAttribute('aria-invalid', 'true');
 	await expect(
 		hr.getByText('Förhandsvisningen visar de nivåer som gäller nu tills gränserna är giltiga.'),
@@ -166,17 +166,17 @@ test('HR changes the risk bands partly offline; the manager sees the finding at 
 	// English, with zero violations.
 	await hr.getByRole('button', { name: 'In English' }).click();
 	await expect(hr.getByRole('heading', { level: 1 })).toHaveText('Risk matrix levels');
-	await expect(hr.getByTestId('band-error-severe')).toHaveText('The severe threshold may be at most 16.');
+	await expect(hr.getByTestId('band-error-severe')).toHaveText('The very high threshold may be at most 16.');
 	await expectAccessible(hr, 'risk settings with validation messages (en)');
 	await hr.getByRole('button', { name: 'På svenska' }).click();
 
-	// Offline: strict bands (medel from 2, hög from 3, allvarlig from 4), previewed live, saved on the device.
+	// Offline: strict bands (medel from 2, hög from 3, mycket hög from 4), previewed live, saved on the device.
 	await hrContext.setOffline(true);
 	await expect(hr.getByTestId('sync-online')).toHaveText('Offline');
 	await medium.fill('2');
 	await high.fill('3');
 	await severe.fill('4');
-	await expect(hr.getByTestId('preview-2-2')).toHaveText('Allvarlig 4');
+	await expect(hr.getByTestId('preview-2-2')).toHaveText('Mycket hög 4');
 	// Only once the preview shows the new bands has the form taken them in; the errors are gone then.
 	await expect(hr.getByTestId('band-error-high')).toHaveCount(0);
 	await expect(hr.getByTestId('band-error-severe')).toHaveCount(0);
@@ -188,7 +188,7 @@ test('HR changes the risk bands partly offline; the manager sees the finding at 
 		'Nivåerna är sparade på enheten och skickas när enheten är ansluten.',
 	);
 	await expect(hr.getByTestId('risk-settings-current')).toHaveText(
-		'Gäller nu: medel från 2, hög från 3, allvarlig från 4.',
+		'Gäller nu: medel från 2, hög från 3, mycket hög från 4.',
 	);
 	await expect(hr.getByTestId('sync-pending')).toHaveText('1 ändring väntar');
 	// A reload offline keeps them.
@@ -209,17 +209,17 @@ test('HR changes the risk bands partly offline; the manager sees the finding at 
 	// Online again: the bands reach the server and the manager's tablet, which redraws the finding.
 	await hrContext.setOffline(false);
 	await expect(hr.getByTestId('sync-pending')).toHaveText('Allt synkat', { timeout: 20_000 });
-	await expect(finding.getByTestId('risk-level-1')).toHaveText('Risknivå: Allvarlig (4 av 16)', { timeout: 40_000 });
-	await expect(finding.getByRole('radio', { name: 'Sannolikhet 2, konsekvens 2: Allvarlig (4)' })).toBeChecked();
+	await expect(finding.getByTestId('risk-level-1')).toHaveText('Risknivå: Mycket hög (4 av 16)', { timeout: 40_000 });
+	await expect(finding.getByRole('radio', { name: 'Sannolikhet 2, konsekvens 2: Mycket hög (4)' })).toBeChecked();
 	await expect(finding.getByRole('radio', { name: 'Sannolikhet 1, konsekvens 1: Låg (1)' })).toBeVisible();
 
 	// The report says the same, also offline after a reload.
 	await chef.goto(`/rounds/${encodeURIComponent(roundId)}/report`);
 	const reported = chef.getByTestId('report-finding').filter({ hasText: 'Lös kabel vid kopiatorn' });
-	await expect(reported).toContainText('Allvarlig (4 av 16)', { timeout: 15_000 });
+	await expect(reported).toContainText('Mycket hög (4 av 16)', { timeout: 15_000 });
 	await tablet.setOffline(true);
 	await chef.reload();
-	await expect(reported).toContainText('Allvarlig (4 av 16)', { timeout: 15_000 });
+	await expect(reported).toContainText('Mycket hög (4 av 16)', { timeout: 15_000 });
 	await tablet.setOffline(false);
 
 	// HR puts the default back with one button; the manager's finding is medel again.

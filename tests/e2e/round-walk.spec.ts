@@ -208,9 +208,9 @@ test('a round walked offline with the keyboard: answers, a finding with its risk
 	await expectAccessible(page, 'walking one item at a time, offline (sv)');
 
 	// Risk: probability 3 × consequence 4 = 12, allvarlig; serious: yes. Saved without a button.
-	await finding.getByRole('radio', { name: 'Sannolikhet 3, konsekvens 4: Allvarlig (12)' }).check();
+	await finding.getByRole('radio', { name: 'Sannolikhet 3, konsekvens 4: Mycket hög (12)' }).check();
 	await finding.getByRole('radio', { name: 'Ja, allvarlig risk' }).check();
-	await expect(finding.getByTestId('risk-level-1')).toHaveText('Risknivå: Allvarlig (12 av 16)');
+	await expect(finding.getByTestId('risk-level-1')).toHaveText('Risknivå: Mycket hög (12 av 16)');
 	await page.keyboard.press('Tab');
 	await expect(finding.getByTestId('finding-draft')).toHaveCount(0);
 	await expect(finding).toContainText('Bedömd av Anna Chef');
@@ -234,7 +234,7 @@ test('a round walked offline with the keyboard: answers, a finding with its risk
 	// English, with zero violations.
 	await page.getByRole('button', { name: 'In English' }).click();
 	await expect(page.getByTestId('walk-progress')).toHaveText('2 of 12 items answered');
-	await expect(page.getByTestId('risk-level-1')).toHaveText('Risk level: Severe (12 of 16)');
+	await expect(page.getByTestId('risk-level-1')).toHaveText('Risk level: Very high (12 of 16)');
 	await expectAccessible(page, 'walking as a list and findings (en)');
 	await page.getByRole('button', { name: 'På svenska' }).click();
 
@@ -244,7 +244,7 @@ test('a round walked offline with the keyboard: answers, a finding with its risk
 	await expect(page.getByTestId('walk-progress')).toHaveText('2 av 12 frågor besvarade', { timeout: 15_000 });
 	await expect(item1.getByRole('radio', { name: 'Nej' })).toBeChecked();
 	await expect(page.getByLabel('Kommentar till fråga 1', { exact: true })).toHaveValue('Sladd över gången vid entrén');
-	await expect(finding.getByTestId('risk-level-1')).toHaveText('Risknivå: Allvarlig (12 av 16)');
+	await expect(finding.getByTestId('risk-level-1')).toHaveText('Risknivå: Mycket hög (12 av 16)');
 	await expect(finding.getByLabel('Plats')).toHaveValue('Entrén, plan 1');
 	await expect(earlierItem.getByRole('radio', { name: 'Kvarstår' })).toBeChecked();
 	await page.getByTestId('photo-thumb').first().scrollIntoViewIfNeeded();

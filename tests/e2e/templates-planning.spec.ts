@@ -133,7 +133,8 @@ test('templates: copy, edit in two languages, reorder by keyboard, publish, vers
 	).json()) as { rows: { doc: Record<string, unknown> }[] };
 	const round = stored.rows[0]?.doc ?? {};
 	expect(round.participants).toEqual([
-		{ name: 'Anna Chef', role: 'manager' },
+		// The planner is picked by account; typed names (outsiders) have none.
+		{ name: 'Anna Chef', role: 'manager', account: 'chef' },
 		{ name: 'Sara Skyddsombud', role: 'safety_rep' },
 		{ name: 'Kim Lokalvård', role: 'other' },
 	]);

@@ -146,6 +146,20 @@ describe('the server rules (followUpChangeRefusal)', () => {
 		expect(refusal(doc, signed(doc, 'safety_rep'), 'skyddsombud', ['safety_rep'])).toBeUndefined();
 	});
 
+	it('lets the invited employee rep sign on the safety rep’s side, and no other employee rep (decision 0027)', () => {
+		const doc = { ...complete(), _rev: '2-a' };
+		const withInvite = { ...doc, coSigner: { name: 'arbetstagarrep', displayName: 'Olle Representant' } };
+		const repSigned = signed(withInvite, 'safety_rep', 'arbetstagarrep');
+		expect(refusal(withInvite, repSigned, 'arbetstagarrep', ['employee_rep'])).toBeUndefined();
+		expect(refusal(doc, signed(doc, 'safety_rep', 'arbetstagarrep'), 'arbetstagarrep', ['employee_rep'])).toBe(
+			'you are not safety_rep of this unit',
+		);
+		expect(
+			refusal(withInvite, signed(withInvite, 'manager', 'arbetstagarrep'), 'arbetstagarrep', ['employee_rep']),
+		).toBe('you are not manager of this unit');
+		expect(followUpState(signed(repSigned, 'manager')).locked).toBe(true);
+	});
+
 	it('refuses signing in another name or a role not held, on incomplete content, and taking a signature away', () => {
 		const doc = { ...complete(), _rev: '2-a' };
 		expect(refusal(doc, signed(doc, 'safety_rep'))).toBe('you may sign only as yourself');

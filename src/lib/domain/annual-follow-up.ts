@@ -70,6 +70,21 @@ export function signatureField(role: FollowUpSignRole): 'managerSignature' | 'sa
 	return role === 'manager' ? 'managerSignature' : 'safetyRepSignature';
 }
 
+/**
+ * The capacity a side's signature was given in: the safety rep's side signed by the invited
+ * co-signer is an employee rep's (decision 0027).
+ * @example signerCapacity(doc, 'safety_rep') // 'employee_rep' when doc.coSigner signed it
+ */
+export function signerCapacity(
+	doc: Pick<FollowUpDoc, 'coSigner' | 'safetyRepSignature'> | undefined,
+	role: FollowUpSignRole,
+): FollowUpSignRole | 'employee_rep' {
+	const invited = doc?.coSigner?.name;
+	return role === 'safety_rep' && invited !== undefined && doc?.safetyRepSignature?.by === invited
+		? 'employee_rep'
+		: role;
+}
+
 const ID_RE = /^followup:(.+)-(\d{4})$/;
 
 /**
@@ -212,7 +227,9 @@ export function followUpChangeRefusal(
 		if (was && !now) return 'a signature cannot be taken away';
 		if (!now || canonicalJson(now) === canonicalJson(was)) continue;
 		if (now.by !== userName) return 'you may sign only as yourself';
-		if (!unitRoles.includes(role)) return `you are not ${role} of this unit`;
+		// The employees' side: a safety rep, or the employee rep the follow-up invites (decision 0027).
+		const invited = role === 'safety_rep' && unitRoles.includes('employee_rep') && after.coSigner?.name === userName;
+		if (!unitRoles.includes(role) && !invited) return `you are not ${role} of this unit`;
 		// One account never signs as both, whatever roles it holds by then.
 		const other = after[signatureField(role === 'manager' ? 'safety_rep' : 'manager')];
 		if (other && other.by === now.by && other.contentHash === hash) return SAME_SIGNER_REASON;

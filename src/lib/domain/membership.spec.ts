@@ -36,4 +36,17 @@ describe('rolesAfter', () => {
 			),
 		).toEqual(['admin', 'manager', 'safety_rep']);
 	});
+
+	it('makes a main safety rep a safety rep in the role list, and keeps an employee rep', () => {
+		expect(
+			rolesAfter(
+				[],
+				[
+					{ unitId: 'avd-b', role: 'main_safety_rep' },
+					{ unitId: 'b1', role: 'employee_rep' },
+				],
+			),
+		).toEqual(['safety_rep', 'employee_rep']);
+		expect(membershipsSchema.safeParse([{ unitId: 'avd-b', role: 'main_safety_rep' }]).success).toBe(true);
+	});
 });

@@ -7,7 +7,12 @@
 import { z } from './zod.ts';
 import { roleSchema, type Role } from './schemas.ts';
 
-export const MEMBERSHIP_ROLES = ['manager', 'safety_rep', 'staff'] as const;
+/**
+ * `main_safety_rep` (huvudskyddsombud): a safety rep for the unit and every unit below it.
+ * `employee_rep` (arbetstagarrepresentant): may be invited to co-sign the unit's rounds and annual
+ * follow-up where it has no safety rep; files no 6:6a request or 6:7 stop (decision 0027).
+ */
+export const MEMBERSHIP_ROLES = ['manager', 'safety_rep', 'main_safety_rep', 'employee_rep', 'staff'] as const;
 export const membershipRoleSchema = z.enum(MEMBERSHIP_ROLES);
 export type MembershipRole = z.infer<typeof membershipRoleSchema>;
 
@@ -50,6 +55,8 @@ const GLOBAL_ROLES: ReadonlySet<Role> = new Set<Role>(['hr', 'admin']);
  */
 export function rolesAfter(roles: readonly Role[], memberships: readonly Membership[]): Role[] {
 	const kept = roles.filter((r) => GLOBAL_ROLES.has(r));
-	const fromUnits = MEMBERSHIP_ROLES.filter((r) => memberships.some((m) => m.role === r));
+	// A main safety rep is a safety rep wherever the app asks (navigation, signing).
+	const held = new Set(memberships.map((m): Role => (m.role === 'main_safety_rep' ? 'safety_rep' : m.role)));
+	const fromUnits = (['manager', 'safety_rep', 'employee_rep', 'staff'] as const).filter((r) => held.has(r));
 	return [...kept, ...fromUnits];
 }

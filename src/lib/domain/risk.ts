@@ -1,13 +1,13 @@
 /**
  * The risk matrix (riskmatris): probability 1–4 × consequence 1–4 gives a score 1–16, and the
- * organisation's bands turn the score into a level (låg, medel, hög, allvarlig). The law asks
+ * organisation's bands turn the score into a level (låg, medel, hög, mycket hög). The law asks
  * only whether a risk is serious; that answer is recorded explicitly and never derived from the
  * level. Pure: no storage, no clock.
  */
 import { z } from './zod.ts';
 
 export const RISK_LEVELS = ['low', 'medium', 'high', 'severe'] as const;
-/** Låg, medel, hög, allvarlig. */
+/** Låg, medel, hög, mycket hög ("allvarlig" is kept for the legal serious risk yes/no). */
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 
 /** The 1–4 scales: probability (osannolik … mycket sannolik) and consequence (försumbar … mycket allvarlig). */

@@ -10,6 +10,7 @@ import type {
 	AnswerDoc,
 	AssessmentDoc,
 	FindingDoc,
+	PrereportDoc,
 	ReopeningDoc,
 	RoundDoc,
 	SignatureDoc,
@@ -45,8 +46,9 @@ export type RoundReport = {
 };
 
 /**
- * Build the report of one round from its documents; risk levels by the organisation's `bands`
- * (the default bands when none are given).
+ * Build the report of one round from its documents; risk levels by the bands the round was
+ * signed with when it is signed (a later change of the organisation's bands never re-grades a
+ * signed record), else by the organisation's `bands` (the default bands when none are given).
  * @example roundReport({ round, template, answers, findings, assessments, signatures, reopenings }).findings[0].risk?.level // 'medium'
  */
 export function roundReport(docs: {
@@ -60,6 +62,7 @@ export function roundReport(docs: {
 	bands?: RiskBands;
 }): RoundReport {
 	const { round, template } = docs;
+	const bands = (round.status === 'signed' ? round.bands : undefined) ?? docs.bands ?? DEFAULT_RISK_BANDS;
 	const current = currentAnswers(docs.answers.filter((a) => a.roundId === round._id));
 	const entries = roundItems(template);
 	const items = entries.map(({ item, section, number }) => ({
@@ -84,14 +87,35 @@ export function roundReport(docs: {
 				risk: latest && {
 					...latest,
 					score: riskScore(latest.probability, latest.consequence),
-					level: riskLevel(latest.probability, latest.consequence, docs.bands ?? DEFAULT_RISK_BANDS),
+					level: riskLevel(latest.probability, latest.consequence, bands),
 				},
 			};
 		});
-	const state = signOffState(round._id, docs.signatures, docs.reopenings);
+	const state = signOffState(round._id, docs.signatures, docs.reopenings, round);
 	const active = new Set(state.active.map((s) => s._id));
 	const setAside = docs.signatures
 		.filter((s) => s.roundId === round._id && !active.has(s._id))
 		.sort((a, b) => (a.signedAt < b.signedAt ? -1 : a.signedAt > b.signedAt ? 1 : 0));
 	return { round, template, items, findings, signatures: state.active, setAside, reopenings: state.reopenings };
+}
+
+/**
+ * The pre-reports (förhandsanmälningar) sent for a round, oldest first, each with the number of
+ * the item it concerns (undefined when none, or an item the template does not have). They stay
+ * part of the round's record once it has started (decision 0006).
+ * @example roundPrereports(round._id, template, prereports)[0]?.itemNumber // 3
+ */
+export function roundPrereports(
+	roundId: string,
+	template: TemplateDoc | undefined,
+	prereports: readonly PrereportDoc[],
+): { prereport: PrereportDoc; itemNumber: number | undefined }[] {
+	const numberOf = new Map(template ? roundItems(template).map((e) => [e.item.id, e.number]) : []);
+	return prereports
+		.filter((p) => p.roundId === roundId)
+		.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a._id < b._id ? -1 : 1))
+		.map((prereport) => ({
+			prereport,
+			itemNumber: prereport.itemId === undefined ? undefined : numberOf.get(prereport.itemId),
+		}));
 }

@@ -17,7 +17,7 @@ import {
 	type FollowUpQuestion,
 } from './annual-follow-up.ts';
 
-export const ROLES = ['staff', 'manager', 'safety_rep', 'hr', 'admin'] as const;
+export const ROLES = ['staff', 'manager', 'safety_rep', 'employee_rep', 'hr', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
@@ -34,6 +34,16 @@ export type Localized = z.infer<typeof localizedSchema>;
 const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD'));
 const isoTime = z.iso.datetime({ offset: true });
 const shortText = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+
+/**
+ * The person a manager invites to co-sign in place of a safety rep (arbetstagarrepresentant), by
+ * account: the server takes only an employee rep of the unit (decision 0027).
+ */
+export const coSignerSchema = z.strictObject({
+	name: z.string().check(z.minLength(1), z.maxLength(100)),
+	displayName: shortText,
+});
+export type CoSigner = z.infer<typeof coSignerSchema>;
 const longText = z.string().check(z.maxLength(5000));
 
 /** A reference to another document of `type` (its id carries the type as a prefix). */
@@ -137,8 +147,19 @@ export const roundDocSchema = z.strictObject({
 	date: isoDate,
 	status: z.enum(ROUND_STATUSES),
 	participants: z
-		.array(z.strictObject({ name: shortText, role: z.enum(['manager', 'safety_rep', 'other']) }))
+		.array(
+			z.strictObject({
+				name: shortText,
+				role: z.enum(['manager', 'safety_rep', 'employee_rep', 'other']),
+				/** The account when picked from the unit's people; absent for a typed name (an outsider). */
+				account: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+			}),
+		)
 		.check(z.maxLength(30)),
+	/** An employee rep the manager invited to co-sign when the unit has no safety rep (decision 0027). */
+	coSigner: z.optional(coSignerSchema),
+	/** The organisation's risk bands when the round was locked: its report keeps grading by them. */
+	bands: z.optional(riskBandsSchema),
 	createdBy: z.string().check(z.minLength(1), z.maxLength(100)),
 	photos: z.optional(z.array(photoRefSchema).check(z.maxLength(MAX_PHOTOS_PER_DOC))),
 	/** Staff of the unit may send in issues before the round (förhandsanmälan). Absent means no. */
@@ -365,7 +386,8 @@ export const signatureDocSchema = z.strictObject({
 	/** The account that signs; the server accepts only the signed-in user's own name. */
 	signedBy: z.string().check(z.minLength(1), z.maxLength(100)),
 	signerName: shortText,
-	role: z.enum(['manager', 'safety_rep']),
+	/** `employee_rep`: the co-signer the round invites, signing on the safety rep's side (decision 0027). */
+	role: z.enum(['manager', 'safety_rep', 'employee_rep']),
 	signedAt: isoTime,
 	/** Reservation: the signer's objection, kept with the signature. */
 	reservation: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(5000))),
@@ -387,6 +409,8 @@ export const prereportDocSchema = z.strictObject({
 	title: shortText,
 	description: longText,
 	location: z.string().check(z.maxLength(200)),
+	/** The checklist item it concerns, when the sender chose one: shown beside it while walking. */
+	itemId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
 });
 export type PrereportDoc = z.infer<typeof prereportDocSchema>;
 
@@ -566,7 +590,9 @@ export const followUpDocSchema = z
 		/** The actions (handlingsplan) that follow from the follow-up. */
 		actionIds: z.optional(z.array(docRef('action')).check(z.maxLength(200))),
 		managerSignature: z.optional(followUpSignatureSchema),
+		/** The safety rep's side: a safety rep, or the invited `coSigner` (decision 0027). */
 		safetyRepSignature: z.optional(followUpSignatureSchema),
+		coSigner: z.optional(coSignerSchema),
 	})
 	.check(
 		z.refine((f) => f._id === followUpId(f.unitId, f.year), {
@@ -654,11 +680,15 @@ export const meSchema = z.object({
 });
 export type Me = z.infer<typeof meSchema>;
 
-/** `GET /api/units/:unitId/members`: someone who can be responsible for the unit's actions. */
+/**
+ * `GET /api/units/:unitId/members`: one of the unit's people, with their role there (managers and
+ * safety reps may take on actions; everyone may be a round's participant; an employee rep may be
+ * invited to co-sign).
+ */
 export const unitMemberSchema = z.object({
 	name: z.string(),
 	displayName: z.string(),
-	role: z.enum(['manager', 'safety_rep']),
+	role: z.enum(['manager', 'safety_rep', 'employee_rep', 'staff']),
 });
 export type UnitMember = z.infer<typeof unitMemberSchema>;
 export const unitMembersSchema = z.object({ members: z.array(unitMemberSchema) });

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ReopeningDoc, RoundDoc, SignatureDoc } from './schemas.ts';
 import { SAME_SIGNER_REASON } from './recorded.ts';
-import { asUnsigned, lockBlockers, reopenBlocker, signerRefusal, signOffState } from './sign-off.ts';
+import {
+	asUnsigned,
+	CO_SIGNER_BY_MANAGER_REASON,
+	CO_SIGNER_NOT_MEMBER_REASON,
+	coSignerRefusal,
+	invitationRefusal,
+	lockBlockers,
+	NOT_INVITED_REASON,
+	reopenBlocker,
+	signerRefusal,
+	signOffState,
+} from './sign-off.ts';
 
 const T = '2026-11-23T09:00:00.000Z';
 const round: RoundDoc = {
@@ -145,5 +156,48 @@ describe('lockBlockers and reopenBlocker', () => {
 		expect(asUnsigned(round).status).toBe('done');
 		const open = { ...round, status: 'in_progress' as const };
 		expect(asUnsigned(open)).toBe(open);
+	});
+});
+
+describe('an employee rep invited to co-sign (decision 0027)', () => {
+	const rep = (id: string, at: string) =>
+		sig(id, 'employee_rep', at, { signedBy: 'arbetstagarrep', signerName: 'Olle Representant' });
+	const invited = { coSigner: { name: 'arbetstagarrep', displayName: 'Olle Representant' } };
+
+	it('counts an employee rep’s signature on the safety rep’s side only while the round invites them', () => {
+		const sigs = [sig('m', 'manager', T), rep('e', T)];
+		expect(signOffState(round._id, sigs, [], invited).complete).toBe(true);
+		expect(signOffState(round._id, sigs, [], invited).byRole.safety_rep?._id).toBe('signature:e');
+		expect(signOffState(round._id, sigs, []).complete).toBe(false);
+		expect(signOffState(round._id, sigs, [], { coSigner: { name: 'other', displayName: 'Other' } }).complete).toBe(
+			false,
+		);
+		expect(lockBlockers(signOffState(round._id, sigs, []), { ok: true })).toEqual([
+			{ kind: 'missing_signature', role: 'safety_rep' },
+		]);
+	});
+
+	it('refuses an employee rep’s signature the round does not invite, and one account on both sides', () => {
+		expect(invitationRefusal(round, { role: 'employee_rep', signedBy: 'arbetstagarrep' })).toBe(NOT_INVITED_REASON);
+		expect(invitationRefusal(invited, { role: 'employee_rep', signedBy: 'arbetstagarrep' })).toBeUndefined();
+		expect(invitationRefusal(round, { role: 'safety_rep', signedBy: 'skyddsombud' })).toBeUndefined();
+		const state = signOffState(round._id, [sig('m', 'manager', T, { signedBy: 'arbetstagarrep' })], [], invited);
+		expect(signerRefusal(state, { role: 'employee_rep', signedBy: 'arbetstagarrep' })).toBe(SAME_SIGNER_REASON);
+	});
+
+	it('takes an invitation only from a manager, of an employee rep of the unit by their account’s name', () => {
+		const members = [
+			{ name: 'arbetstagarrep', displayName: 'Olle Representant', role: 'employee_rep' },
+			{ name: 'medarbetare', displayName: 'Mats Medarbetare', role: 'staff' },
+		];
+		expect(coSignerRefusal(round, { ...round, ...invited }, ['manager'], members)).toBeUndefined();
+		expect(coSignerRefusal(round, { ...round, ...invited }, ['safety_rep'], members)).toBe(CO_SIGNER_BY_MANAGER_REASON);
+		const staff = { coSigner: { name: 'medarbetare', displayName: 'Mats Medarbetare' } };
+		expect(coSignerRefusal(round, staff, ['manager'], members)).toBe(CO_SIGNER_NOT_MEMBER_REASON);
+		const outsider = { coSigner: { name: 'someone', displayName: 'Someone' } };
+		expect(coSignerRefusal(round, outsider, ['manager'], members)).toBe(CO_SIGNER_NOT_MEMBER_REASON);
+		// Unchanged is no invitation (anyone may save the round otherwise), and a manager may withdraw one.
+		expect(coSignerRefusal({ ...round, ...invited }, { ...round, ...invited }, ['employee_rep'], [])).toBeUndefined();
+		expect(coSignerRefusal({ ...round, ...invited }, round, ['manager'], [])).toBeUndefined();
 	});
 });

@@ -6,10 +6,36 @@
  */
 import { SAME_SIGNER_REASON } from './recorded.ts';
 import type { SignCheck } from './round-state.ts';
-import type { ReopeningDoc, RoundDoc, SignatureDoc } from './schemas.ts';
+import type { CoSigner, ReopeningDoc, RoundDoc, SignatureDoc } from './schemas.ts';
 
-export type SignRole = SignatureDoc['role'];
+/**
+ * The two sides that sign: the manager's and the employees' (`safety_rep`). The employees' side is
+ * signed by a safety rep (a main safety rep signs as one) or by the employee rep the round invites.
+ */
+export type SignRole = 'manager' | 'safety_rep';
 export const SIGN_ROLES: readonly SignRole[] = ['manager', 'safety_rep'];
+/** The capacity a signature is given in, as recorded on it. */
+export type SignerRole = SignatureDoc['role'];
+
+/** The side a signature in `role` signs for. */
+export function signSide(role: SignerRole): SignRole {
+	return role === 'manager' ? 'manager' : 'safety_rep';
+}
+
+/** The refusal of an employee rep's signature the round does not invite (fixed: the device maps it). */
+export const NOT_INVITED_REASON = 'only the employee rep the round invites co-signs as employee rep';
+
+/**
+ * Why `signature` cannot be given as the round's invited co-signer, or undefined: an employee
+ * rep's signature needs the round to name that very account as its co-signer.
+ */
+export function invitationRefusal(
+	round: Pick<RoundDoc, 'coSigner'> | undefined,
+	signature: Pick<SignatureDoc, 'role' | 'signedBy'>,
+): string | undefined {
+	if (signature.role !== 'employee_rep') return undefined;
+	return round?.coSigner?.name === signature.signedBy ? undefined : NOT_INVITED_REASON;
+}
 
 /**
  * The signatures that count now, per role, and those set aside. Per role the earliest counts,
@@ -34,19 +60,21 @@ const byTime =
 
 /**
  * The sign-off state of a round from its signatures and reopenings (documents of other rounds
- * are ignored). Independent of the order documents arrived in.
+ * are ignored). Independent of the order documents arrived in. An employee rep's signature counts
+ * for the employees' side only while the round invites that account (`round.coSigner`).
  * @example signOffState('round:1', [chefSig, soSig], []).complete // true
  */
 export function signOffState(
 	roundId: string,
 	signatures: readonly SignatureDoc[],
 	reopenings: readonly ReopeningDoc[],
+	round?: Pick<RoundDoc, 'coSigner'>,
 ): SignOffState {
 	const own = reopenings.filter((r) => r.roundId === roundId).sort(byTime((r) => r.reopenedAt));
 	const voided = new Set(own.flatMap((r) => r.voids));
 	const active = signatures.filter((s) => s.roundId === roundId && !voided.has(s._id)).sort(byTime((s) => s.signedAt));
 	const managers = active.filter((s) => s.role === 'manager');
-	const reps = active.filter((s) => s.role === 'safety_rep');
+	const reps = active.filter((s) => signSide(s.role) === 'safety_rep' && invitationRefusal(round, s) === undefined);
 	// The earliest manager's signature that has a safety rep's from another account, with the
 	// earliest such one; else simply the earliest of each (then from one account, or one missing).
 	let manager = managers[0];
@@ -82,7 +110,7 @@ export function signerRefusal(
 	state: SignOffState,
 	signature: Pick<SignatureDoc, 'role' | 'signedBy'>,
 ): string | undefined {
-	return state.active.some((s) => s.role !== signature.role && s.signedBy === signature.signedBy)
+	return state.active.some((s) => signSide(s.role) !== signSide(signature.role) && s.signedBy === signature.signedBy)
 		? SAME_SIGNER_REASON
 		: undefined;
 }
@@ -92,7 +120,8 @@ export type LockBlocker =
 	{ kind: 'missing_signature'; role: SignRole } | { kind: 'same_signer' } | { kind: 'incomplete'; check: SignCheck };
 
 /**
- * May a round be marked signed? Only when both a manager's and a safety rep's signature count,
+ * May a round be marked signed? Only when both a manager's and a safety rep's (or the invited
+ * employee rep's) signature count,
  * from two different accounts, and the round itself may be signed (`canSign` of its unsigned
  * state: every item answered, every finding assessed). `check` is that `canSign` result.
  * @example lockBlockers(state, { ok: true }) // [] when both have signed
@@ -125,4 +154,34 @@ export function reopenBlocker(
 	const voids = new Set(reopening.voids);
 	if (state.active.some((s) => !voids.has(s._id))) return 'a reopening sets aside every signature of the round';
 	return undefined;
+}
+
+/** The refusal of a co-signer who is not an employee rep of the unit (fixed: the device maps it). */
+export const CO_SIGNER_NOT_MEMBER_REASON = 'the co-signer must be an employee rep of the unit';
+/** The refusal of an invitation by someone other than a manager of the unit (fixed: the device maps it). */
+export const CO_SIGNER_BY_MANAGER_REASON = 'only a manager of the unit invites a co-signer';
+
+/** One of a unit's people, as far as an invitation to co-sign is concerned. */
+export type CoSignerCandidate = { name: string; displayName: string; role: string };
+
+/**
+ * Why the co-signer (`coSigner`) named on a round or follow-up may not change from `stored` to
+ * `incoming`, or undefined: only a manager of the unit invites or withdraws one, and the account
+ * invited must be an employee rep among the unit's `members`, named as their account names them
+ * (decision 0027). The device checks it before saving, the server again on every write.
+ * @example coSignerRefusal(undefined, { coSigner: { name: 'x', displayName: 'X' } }, ['manager'], []) // CO_SIGNER_NOT_MEMBER_REASON
+ */
+export function coSignerRefusal(
+	stored: { coSigner?: unknown } | undefined,
+	incoming: { coSigner?: unknown },
+	writerRoles: readonly string[],
+	members: readonly CoSignerCandidate[],
+): string | undefined {
+	const before = stored?.coSigner as CoSigner | undefined;
+	const after = incoming.coSigner as CoSigner | undefined;
+	if (before?.name === after?.name && before?.displayName === after?.displayName) return undefined;
+	if (!writerRoles.includes('manager')) return CO_SIGNER_BY_MANAGER_REASON;
+	if (!after) return undefined;
+	const member = members.find((m) => m.name === after.name && m.role === 'employee_rep');
+	return member && member.displayName === after.displayName ? undefined : CO_SIGNER_NOT_MEMBER_REASON;
 }

@@ -25,6 +25,9 @@ import {
 	type FollowUpQuestion,
 	type FollowUpSignRole,
 	type FollowUpValue,
+	coSignerRefusal,
+	type CoSigner,
+	type CoSignerCandidate,
 } from '../domain/index.ts';
 import { getDoc, liveDoc, liveDocsOfType } from '../db/docs-repo.ts';
 import { liveFollowUpUnitDocs, NO_UNIT_DOCS, type FollowUpUnitDocs } from '../db/follow-up-repo.ts';
@@ -131,6 +134,8 @@ export class FollowUpForm {
 	/** The role the signed-in person may sign in here. */
 	readonly myRole = $derived.by((): FollowUpSignRole | null => {
 		const grant = this.#with.person()?.scopes.find((s) => s.scope === this.scope && s.write);
+		if (grant?.role === 'employee_rep')
+			return this.doc?.coSigner?.name === this.#with.person()?.name ? 'safety_rep' : null;
 		return grant?.role === 'manager' || grant?.role === 'safety_rep' ? grant.role : null;
 	});
 	readonly writable = $derived.by(() => this.canWrite && !this.state.locked);
@@ -223,6 +228,19 @@ export class FollowUpForm {
 				return { actionIds: (on ? [...others, actionId] : others).sort() };
 			}),
 		);
+	}
+
+	/**
+	 * Invite one of the unit's employee reps (`members`) to co-sign (decision 0027); refused here as
+	 * on the server unless the signed-in person is the unit's manager and the invitee its employee rep.
+	 */
+	invite(coSigner: CoSigner, members: readonly CoSignerCandidate[]): Promise<void> {
+		const roles = this.myRole === 'manager' ? ['manager'] : [];
+		return this.#write((doc) => {
+			const refusal = coSignerRefusal(doc, { coSigner }, roles, members);
+			if (refusal) throw new AppError('forbidden', refusal);
+			return { coSigner };
+		});
 	}
 
 	/** Sign as the signed-in person in their role: the signature names the content as it is now. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { FORMULA_START, csvFileName, csvText } from './csv.ts';
+import { FORMULA_START, csvDate, csvDateTime, csvFileName, csvText } from './csv.ts';
 
 /** The cells of CSV text as a spreadsheet reads them (BOM off, `;` between fields). */
 function cells(text: string): string[][] {
@@ -103,5 +103,20 @@ describe('csvFileName', () => {
 			'rond-Forskolan-Angen-Ost-2026-11-27.csv',
 		);
 		expect(csvFileName('rond', ' / ', '2026-11-27', 'enhet')).toBe('rond-enhet-2026-11-27.csv');
+	});
+});
+
+describe('csvDate and csvDateTime', () => {
+	it('keep a calendar date and write a moment as local ISO 8601 with its offset, the same instant', () => {
+		expect(csvDate('2026-11-23')).toBe('2026-11-23');
+		for (const moment of ['2026-11-23T09:00:00.000Z', '2026-06-30T23:30:15.000Z', '2027-01-01T00:00:00.000Z']) {
+			const out = csvDateTime(moment);
+			expect(out).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+			expect(Date.parse(out)).toBe(Date.parse(moment));
+			expect(out.slice(0, 10)).toBe(csvDate(moment));
+		}
+		// Something that is no date stays as it was, never "NaN".
+		expect(csvDateTime('')).toBe('');
+		expect(csvDate('soon')).toBe('soon');
 	});
 });

@@ -52,6 +52,39 @@ export function csvFileName(prefix: string, unitName: string, date: string, fall
 	return `${prefix}-${safe}-${date}.csv`;
 }
 
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * A date in a CSV cell: ISO 8601 (`YYYY-MM-DD`), which every spreadsheet reads as a date in any
+ * language. A calendar date is kept; a moment gives its date on the device's clock.
+ * @example csvDate('2026-11-23') // '2026-11-23'
+ */
+export function csvDate(value: string): string {
+	if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+	const d = new Date(value);
+	if (Number.isNaN(d.getTime())) return value;
+	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/**
+ * A moment in a CSV cell: ISO 8601 in the device's local time with its offset
+ * (`2026-11-23T10:00:00+01:00`), so the clock time reads as people saw it and stays exact.
+ * @example csvDateTime('2026-11-23T09:00:00.000Z') // '2026-11-23T10:00:00+01:00' in Sweden
+ */
+export function csvDateTime(value: string): string {
+	const d = new Date(value);
+	if (Number.isNaN(d.getTime())) return value;
+	const offset = -d.getTimezoneOffset();
+	const sign = offset >= 0 ? '+' : '-';
+	const zone = `${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+	return `${csvDate(value)}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${zone}`;
+}
+
+/** The words an export formats with, with dates and times in ISO 8601 (every CSV export uses it). */
+export function csvWords<W extends { date: (v: string) => string; dateTime: (v: string) => string }>(words: W): W {
+	return { ...words, date: csvDate, dateTime: csvDateTime };
+}
+
 /** Hand CSV text to the browser as a download. */
 export function downloadCsv(text: string, fileName: string): void {
 	const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));

@@ -3,8 +3,11 @@
  */
 import {
 	AppError,
+	CO_SIGNER_BY_MANAGER_REASON,
+	CO_SIGNER_NOT_MEMBER_REASON,
 	ERROR_CODES,
 	isOlderAppReason,
+	NOT_INVITED_REASON,
 	PUBLISHED_TEMPLATE_REASON,
 	STORE_REFUSED_REASON,
 	NEW_PASSWORD_MIN,
@@ -49,6 +52,10 @@ const REASON_TEXT: Readonly<Record<string, MessageKey>> = {
 	[TOO_DEEP_REASON]: 'sync.queue.tooDeep',
 	[PUBLISHED_TEMPLATE_REASON]: 'sync.queue.templateNotPublished',
 	[UNCHANGED_TEMPLATE_REASON]: 'templates.unchanged',
+	// Who co-signs where the unit has no safety rep (decision 0027).
+	[CO_SIGNER_NOT_MEMBER_REASON]: 'sync.queue.coSignerNotMember',
+	[CO_SIGNER_BY_MANAGER_REASON]: 'sync.queue.coSignerByManager',
+	[NOT_INVITED_REASON]: 'sync.queue.notInvited',
 	// Quotas (decision 0017): which limit, and what the person can do.
 	[SCOPE_DOCS_QUOTA_REASON]: 'sync.queue.quotaScope',
 	[PERSON_DOCS_QUOTA_REASON]: 'sync.queue.quotaPerson',

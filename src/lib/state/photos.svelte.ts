@@ -105,9 +105,9 @@ export async function removePhoto(target: PhotoTarget, sha256: string): Promise<
 }
 
 /** The bytes of a photo for viewing: from the device, else downloaded (and kept). */
-export async function loadPhoto(scope: string, sha256: string, signal: AbortSignal): Promise<Blob> {
+export async function loadPhoto(scope: string, sha256: string, signal: AbortSignal, attempts?: number): Promise<Blob> {
 	if (!app.blobSync) throw new AppError('unauthorized', 'not signed in');
-	return app.blobSync.download(scope, sha256, signal);
+	return app.blobSync.download(scope, sha256, signal, attempts);
 }
 
 /** Why a photo cannot be shown, in words. */

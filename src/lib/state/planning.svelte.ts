@@ -85,7 +85,7 @@ export class OpenPrereportRounds {
 /** Save a pre-report for `round` (queued; sent with the next sync). */
 export async function sendPrereport(
 	round: OpenPrereportRound,
-	fields: { title: string; description: string; location: string },
+	fields: { title: string; description: string; location: string; itemId?: string },
 ): Promise<PrereportDoc> {
 	const me = app.me;
 	if (!me) throw new Error('not signed in');
@@ -101,6 +101,7 @@ export async function sendPrereport(
 		title: fields.title.trim(),
 		description: fields.description.trim(),
 		location: fields.location.trim(),
+		...(fields.itemId ? { itemId: fields.itemId } : {}),
 		createdAt: now,
 		updatedAt: now,
 	};

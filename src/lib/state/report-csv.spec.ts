@@ -13,6 +13,7 @@ import { en } from '../i18n/en.ts';
 import { interpolate, type MessageKey } from '../i18n/i18n.svelte.ts';
 import { sv } from '../i18n/sv.ts';
 import { reportCsv, reportFileName, reportRows, type ReportWords } from './report-csv.ts';
+import { csvWords } from './csv.ts';
 
 const T = '2026-11-23T09:00:00.000Z';
 const template: TemplateDoc = {
@@ -235,7 +236,7 @@ describe('reportCsv', () => {
 				'Iakttagelse',
 				'1',
 				'Nödutgång blockerad',
-				'Allvarlig (12 av 16)',
+				'Mycket hög (12 av 16)',
 				'Kartonger framför dörren – Lager',
 				'',
 				'ja',
@@ -281,7 +282,7 @@ describe('reportCsv', () => {
 	it('follows the language: English labels and English dates', () => {
 		const rows = reportRows(report, words('en'), 'Unit A1');
 		expect(rows[0]?.[0]).toBe('Part');
-		expect(rows.find((r) => r[0] === 'Finding')?.[3]).toBe('Severe (12 of 16)');
+		expect(rows.find((r) => r[0] === 'Finding')?.[3]).toBe('Very high (12 of 16)');
 		expect(rows.find((r) => r[2] === 'Date')?.[3]).toBe('23 November 2026');
 	});
 
@@ -292,6 +293,35 @@ describe('reportCsv', () => {
 		);
 		const strict = roundReport({ ...reportDocs, bands: { medium: 2, high: 3, severe: 4 } });
 		expect(strict.findings[0]?.risk?.level).toBe('severe');
+	});
+
+	it('writes ISO dates and times, and names people (not accounts) in signature rows', () => {
+		const rows = reportRows(report, csvWords(words('sv')), 'Enhet A1', actions);
+		expect(rows.find((r) => r[2] === 'Datum')?.[3]).toBe('2026-11-23');
+		const time = rows.find((r) => r[0] === 'Fråga')?.[8] ?? '';
+		expect(time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+		expect(Date.parse(time)).toBe(Date.parse(T));
+		expect(rows.find((r) => r[0] === 'Iakttagelse')?.[9]).toContain('klart senast 2026-12-01');
+		const signatures = rows.filter((r) => r[0] === 'Underskrift');
+		expect(signatures.map((r) => r[7])).toEqual(['Anna Chef', 'Sara Skyddsombud']);
+		for (const r of signatures) expect(r[8]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+	});
+
+	it('keeps grading a signed round by the bands it was signed with, whatever the organisation’s become', () => {
+		const signedWith = { ...reportDocs, round: { ...round, bands: { medium: 4, high: 8, severe: 12 } } };
+		const lenient = { medium: 13, high: 14, severe: 15 };
+		const kept = roundReport({ ...signedWith, bands: lenient });
+		expect(kept.findings[0]?.risk?.level).toBe('severe');
+		expect(reportRows(kept, words('sv'), 'Enhet A1').find((r) => r[0] === 'Iakttagelse')?.[3]).toBe(
+			'Mycket hög (12 av 16)',
+		);
+		// Reopened, the round is graded by the bands in force again (it will be signed anew).
+		const reopened = roundReport({
+			...signedWith,
+			round: { ...signedWith.round, status: 'in_progress' },
+			bands: lenient,
+		});
+		expect(reopened.findings[0]?.risk?.level).toBe('low');
 	});
 
 	it('names the file by unit and date without unsafe characters', () => {

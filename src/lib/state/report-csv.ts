@@ -119,7 +119,8 @@ export function reportRows(
 				subject: s.signerName,
 				value: w.t(`report.role.${s.role}`),
 				comment: s.reservation ? w.t('report.reservation', { text: s.reservation }) : '',
-				by: s.signedBy,
+				// The person, not the account (an account name such as "chef" reads as a role).
+				by: s.signerName,
 				time: w.dateTime(s.signedAt),
 			}),
 		);
@@ -129,7 +130,7 @@ export function reportRows(
 			row('report.csv.part.reopening', {
 				subject: r.reopenedByName,
 				comment: r.reason,
-				by: r.reopenedBy,
+				by: r.reopenedByName,
 				time: w.dateTime(r.reopenedAt),
 			}),
 		);

@@ -10,6 +10,7 @@ import {
 	AppError,
 	asUnsigned,
 	canSign,
+	coSignerRefusal,
 	lockBlockers,
 	newId,
 	roundReport,
@@ -17,8 +18,10 @@ import {
 	signOffState,
 	type ReopeningDoc,
 	type RoundReport,
+	type CoSigner,
+	type CoSignerCandidate,
 	type SignatureDoc,
-	type SignRole,
+	type SignerRole,
 } from '../domain/index.ts';
 import { requestJson } from '../sync/http.ts';
 import { app } from './app-state.svelte.ts';
@@ -56,7 +59,9 @@ export class SignOff {
 		return this.#eventsBefore;
 	});
 
-	readonly state = $derived(signOffState(this.walk.roundId, this.events.signatures, this.events.reopenings));
+	readonly state = $derived(
+		signOffState(this.walk.roundId, this.events.signatures, this.events.reopenings, this.walk.round),
+	);
 	readonly locked = $derived(this.walk.round?.status === 'signed');
 	/** May the content be signed (every item answered, every finding assessed), judged as if unsigned. */
 	readonly contentCheck = $derived(
@@ -70,11 +75,18 @@ export class SignOff {
 				)
 			: null,
 	);
-	/** The roles the signed-in person holds in the round's unit (with write access): those they may sign in. */
-	readonly myRoles = $derived.by((): SignRole[] => {
+	/**
+	 * The roles the signed-in person may sign in: the one they hold in the round's unit (with write
+	 * access; a main safety rep's grant says safety rep), and employee rep only when the round invites them.
+	 */
+	readonly myRoles = $derived.by((): SignerRole[] => {
 		const grant = app.me?.scopes.find((s) => s.scope === this.walk.round?.scope && s.write);
-		return grant && (grant.role === 'manager' || grant.role === 'safety_rep') ? [grant.role] : [];
+		if (grant?.role === 'manager' || grant?.role === 'safety_rep') return [grant.role];
+		const invited = grant?.role === 'employee_rep' && this.walk.round?.coSigner?.name === app.me?.name;
+		return invited ? ['employee_rep'] : [];
 	});
+	/** A manager of the unit may invite an employee rep to co-sign (decision 0027). */
+	readonly mayInvite = $derived(this.myRoles.includes('manager') && !this.locked);
 	/** Both have signed, the content may be signed, and the round is not locked yet: this device locks it. */
 	readonly shouldLock = $derived(
 		!this.locked &&
@@ -103,7 +115,7 @@ export class SignOff {
 		return app.me;
 	}
 
-	#signature(name: string, displayName: string, role: SignRole, reservation: string): SignatureDoc {
+	#signature(name: string, displayName: string, role: SignerRole, reservation: string): SignatureDoc {
 		const round = this.walk.round;
 		if (!round) throw new AppError('not_found', 'round not on this device');
 		const now = nowIso();
@@ -139,7 +151,7 @@ export class SignOff {
 	 * session's name and display name, on the server's clock as this device knows it (decision
 	 * 0016); never the other role's signer again.
 	 */
-	sign(role: SignRole, reservation = ''): Promise<boolean> {
+	sign(role: SignerRole, reservation = ''): Promise<boolean> {
 		return this.#run(async () => {
 			if (!this.contentCheck?.ok) throw new AppError('invalid', 'the round cannot be signed yet');
 			const me = this.#me();
@@ -155,7 +167,7 @@ export class SignOff {
 	 * writes the signature as them, with their account's display name; this device's sign-in
 	 * stays. Needs the network.
 	 */
-	coSign(opts: { name: string; password: string; role: SignRole; reservation: string }): Promise<boolean> {
+	coSign(opts: { name: string; password: string; role: SignerRole; reservation: string }): Promise<boolean> {
 		return this.#run(async () => {
 			if (!this.contentCheck?.ok) throw new AppError('invalid', 'the round cannot be signed yet');
 			// The server names the co-signer from their account; the device does not know that name.
@@ -170,12 +182,35 @@ export class SignOff {
 		});
 	}
 
+	/**
+	 * Invite one of the unit's employee reps (`members`) to co-sign, or withdraw the invitation
+	 * (`null`); refused on the device as on the server when they are not an employee rep of the unit.
+	 */
+	invite(coSigner: CoSigner | null, members: readonly CoSignerCandidate[]): Promise<boolean> {
+		return this.#run(async () => {
+			const round = this.walk.round;
+			if (!round || this.locked) throw new AppError('invalid', 'the round is signed');
+			const next = { ...round, updatedAt: nowIso() };
+			if (coSigner) next.coSigner = coSigner;
+			else delete next.coSigner;
+			const refusal = coSignerRefusal(round, next, this.myRoles, members);
+			if (refusal) throw new AppError('forbidden', refusal);
+			await app.save(next);
+		});
+	}
+
 	/** Lock the round once both have signed (called when `shouldLock`). */
 	lock(): Promise<boolean> {
 		return this.#run(async () => {
 			const round = this.walk.round;
 			if (!round || !this.shouldLock) return;
-			const locked = { ...round, status: 'signed' as const, updatedAt: clock.now().toISOString() };
+			// The bands in force now go with the lock: the signed report keeps grading by them.
+			const locked = {
+				...round,
+				status: 'signed' as const,
+				bands: riskSettings.bands,
+				updatedAt: clock.now().toISOString(),
+			};
 			// Only over the round this page judged: if the store holds a newer one (a sync just
 			// brought it), its live read decides again.
 			await app.saveAll(async (get) => {

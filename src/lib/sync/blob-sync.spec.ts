@@ -134,6 +134,13 @@ describe('BlobSync', () => {
 			code: 'forbidden',
 		});
 		expect(f.calls).toHaveLength(1);
+
+		// A report waiting to print asks fewer times, so a missing photo is said soon.
+		f.calls.length = 0;
+		await expect(sync.download('unit-a1', p.sha256, new AbortController().signal, 2)).rejects.toMatchObject({
+			code: 'not_found',
+		});
+		expect(f.calls.filter((c) => c.startsWith('GET'))).toHaveLength(2);
 	});
 
 	it('marks an upload to another unit as refused, keeps the photo, and does not send it again', async () => {

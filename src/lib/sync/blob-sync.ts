@@ -73,7 +73,8 @@ export class BlobSync {
 	 * Retries a missing photo (the other device may not have uploaded it yet) and network failures.
 	 * @example const blob = await blobSync.download('unit-a1', ref.sha256, signal)
 	 */
-	async download(scope: string, sha256: string, signal: AbortSignal): Promise<Blob> {
+	async download(scope: string, sha256: string, signal: AbortSignal, attempts?: number): Promise<Blob> {
+		const tries = attempts ?? this.#o.downloadAttempts;
 		for (let attempt = 0; ; attempt++) {
 			const local = await getBlob(this.#o.db, sha256);
 			if (local) return local.blob;
@@ -81,7 +82,7 @@ export class BlobSync {
 				return await this.#fetchOnce(scope, sha256, signal);
 			} catch (err) {
 				const code = err instanceof AppError ? err.code : '';
-				if (!TRANSIENT.has(code) || attempt + 1 >= this.#o.downloadAttempts) throw err;
+				if (!TRANSIENT.has(code) || attempt + 1 >= tries) throw err;
 				await wait(this.#o.backoff(attempt), signal);
 				if (signal.aborted) throw new DOMException('aborted', 'AbortError');
 			}

@@ -25,7 +25,9 @@ import {
 	asUnsigned,
 	canSign,
 	followUpChangeRefusal,
+	coSignerRefusal,
 	idKey,
+	invitationRefusal,
 	isScope,
 	reopenBlocker,
 	reportsScope,
@@ -46,8 +48,11 @@ import {
 } from '../../../src/lib/domain/templates.ts';
 import { OLDER_APP_REASON, PUBLISHED_TEMPLATE_REASON } from '../../../src/lib/domain/older-app.ts';
 
-export type MembershipRole = 'manager' | 'safety_rep' | 'staff';
+export type MembershipRole = 'manager' | 'safety_rep' | 'main_safety_rep' | 'employee_rep' | 'staff';
 export type Membership = { unitId: string; role: MembershipRole };
+
+/** One of a unit's people by their membership there (the server's roster), for the co-signer rule. */
+export type UnitPerson = { name: string; displayName: string; role: MembershipRole };
 
 /** What the grants need to know about a user. */
 export type Grantee = { name: string; roles: Role[]; memberships: Membership[] };
@@ -80,6 +85,10 @@ const GRANTS = {
 	memberships: {
 		manager: { own: 'write', descendants: 'read' },
 		safety_rep: { own: 'write', descendants: null },
+		// Huvudskyddsombud: a safety rep of every unit in the subtree (decision 0027).
+		main_safety_rep: { own: 'write', descendants: 'write' },
+		// Arbetstagarrepresentant: walks and co-signs the unit's rounds when invited (decision 0027).
+		employee_rep: { own: 'write', descendants: null },
 		// Staff answer surveys through /anon; they sync no unit's shared work.
 		staff: { own: null, descendants: null },
 	} as Record<MembershipRole, { own: Access | null; descendants: Access | null }>,
@@ -93,20 +102,21 @@ const GRANTS = {
 const WRITERS: Record<DocType, { org?: readonly Role[]; unit?: readonly MembershipRole[]; user?: 'owner' }> = {
 	unit: { org: ['hr', 'admin'] },
 	template: { org: ['hr', 'admin'] },
-	round: { unit: ['manager', 'safety_rep'], user: 'owner' },
-	answer: { unit: ['manager', 'safety_rep'] },
-	finding: { unit: ['manager', 'safety_rep'] },
-	assessment: { unit: ['manager', 'safety_rep'] },
+	// An employee rep walks and co-signs rounds and the follow-up; the rest stays with the elected (decision 0027).
+	round: { unit: ['manager', 'safety_rep', 'employee_rep'], user: 'owner' },
+	answer: { unit: ['manager', 'safety_rep', 'employee_rep'] },
+	finding: { unit: ['manager', 'safety_rep', 'employee_rep'] },
+	assessment: { unit: ['manager', 'safety_rep', 'employee_rep'] },
 	action: { unit: ['manager', 'safety_rep'] },
 	actionlog: { unit: ['manager', 'safety_rep'] },
-	signature: { unit: ['manager', 'safety_rep'] },
-	prereport: { unit: ['staff', 'manager', 'safety_rep'] },
+	signature: { unit: ['manager', 'safety_rep', 'employee_rep'] },
+	prereport: { unit: ['staff', 'manager', 'safety_rep', 'employee_rep'] },
 	reopening: { unit: ['manager', 'safety_rep'] },
 	settings: { org: ['hr', 'admin'] },
 	// The safety rep files and escalates, the manager confirms and answers (decision 0009, TRANSITIONS).
 	request: { unit: ['manager', 'safety_rep'] },
 	workstop: { unit: ['manager', 'safety_rep'] },
-	followup: { unit: ['manager', 'safety_rep'] },
+	followup: { unit: ['manager', 'safety_rep', 'employee_rep'] },
 };
 
 /**
@@ -155,6 +165,8 @@ type Change = {
 	template: (id: string) => StoredVersion | undefined;
 	/** The server's clock (ms): recorded times are judged against it, never the device's. */
 	now: number;
+	/** The unit's people, read when `coSignerNeeded` says so (undefined otherwise). */
+	members: readonly UnitPerson[] | undefined;
 };
 
 /** A rule returns why it refuses the change, or undefined to let it pass. */
@@ -187,7 +199,7 @@ const signedRoundIsFinal: Rule = (c) => {
 	const file = c.roundFile(c.doc._id);
 	if (!file) return final;
 	// Any signature that still counts (not only a complete pair) is set aside by a reopening first.
-	return signOffState(c.doc._id, file.signatures, file.reopenings).active.length > 0
+	return signOffState(c.doc._id, file.signatures, file.reopenings, file.round).active.length > 0
 		? 'reopen the round with a written reason first'
 		: undefined;
 };
@@ -218,7 +230,7 @@ const signedOnlyWhenComplete: Rule = (c) => {
 	const file = c.roundFile(c.doc._id);
 	if (!file) return 'the round could not be read';
 	const round = c.doc as unknown as RoundDoc;
-	const state = signOffState(round._id, file.signatures, file.reopenings);
+	const state = signOffState(round._id, file.signatures, file.reopenings, round);
 	const missing = SIGN_ROLES.filter((role) => !state.byRole[role]);
 	if (missing.length > 0) return `a round is signed only when both have signed; missing: ${missing.join(', ')}`;
 	if (state.sameSigner) return SAME_SIGNER_REASON;
@@ -235,8 +247,10 @@ const signsCompleteRound: Rule = (c) => {
 	const file = c.roundFile(String(c.doc.roundId));
 	if (!file?.round) return `round ${String(c.doc.roundId)} is not in ${c.scope}`;
 	if (isSigned(file.round)) return 'the round is already signed';
+	const invitation = invitationRefusal(file.round, c.doc as unknown as SignatureDoc);
+	if (invitation) return invitation;
 	const signer = signerRefusal(
-		signOffState(file.round._id, file.signatures, file.reopenings),
+		signOffState(file.round._id, file.signatures, file.reopenings, file.round),
 		c.doc as unknown as SignatureDoc,
 	);
 	if (signer) return signer;
@@ -250,7 +264,11 @@ const reopensSignedRound: Rule = (c) => {
 	const file = c.roundFile(String(c.doc.roundId));
 	if (!file) return 'the round could not be read';
 	const reopening = c.doc as unknown as ReopeningDoc;
-	return reopenBlocker(file.round, signOffState(reopening.roundId, file.signatures, file.reopenings), reopening);
+	return reopenBlocker(
+		file.round,
+		signOffState(reopening.roundId, file.signatures, file.reopenings, file.round),
+		reopening,
+	);
 };
 
 /** The answers and findings of a signed round are final too. */
@@ -313,6 +331,20 @@ const signsAsSelf: Rule = (c) => {
 	if (c.doc.signedBy !== c.user.name) return 'you may sign only as yourself';
 	if (!c.unitRoles.includes(c.doc.role as MembershipRole)) return `you are not ${String(c.doc.role)} of this unit`;
 	return undefined;
+};
+
+/**
+ * Only a manager of the unit invites a co-signer (or withdraws one), and only an employee rep of
+ * the unit, named as their account names them (decision 0027).
+ */
+const coSignerInvited: Rule = (c) => {
+	if (c.doc._deleted || scopeKind(c.scope) !== 'unit') return undefined;
+	return coSignerRefusal(
+		c.stored as { coSigner?: unknown } | undefined,
+		c.doc as { coSigner?: unknown },
+		c.unitRoles,
+		c.members ?? [],
+	);
 };
 
 /** A template version that is published keeps its content (rounds rely on it); drafts are free (decision 0005). */
@@ -415,7 +447,7 @@ const EVERY_TYPE: readonly Rule[] = [recordsTheWriter];
 /** TRANSITIONS. Per-type rules on the change from the stored version to the incoming one. */
 const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
 	template: [publishedTemplateIsFrozen, publishChangesSomething],
-	round: [signedRoundIsFinal, roundKeepsTemplate, roundOnPublishedTemplate, signedOnlyWhenComplete],
+	round: [signedRoundIsFinal, coSignerInvited, roundKeepsTemplate, roundOnPublishedTemplate, signedOnlyWhenComplete],
 	answer: [roundNotSigned, roundIdFixed, appendOnly, byField('answeredBy')],
 	finding: [roundNotSigned, roundIdFixed],
 	assessment: [roundNotSigned, appendOnly, byField('assessedBy'), assessmentOfFindingRound],
@@ -426,7 +458,7 @@ const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
 	prereport: [sentOnceAsSelf, roundOpenForPrereports],
 	request: [requestFieldsByRole],
 	workstop: [workstopFieldsByRole],
-	followup: [followUpRules],
+	followup: [followUpRules, coSignerInvited],
 };
 
 /**
@@ -483,8 +515,10 @@ export function grantsFor(user: Grantee, units: PolicyUnit[]): ScopeGrant[] {
 	};
 	const global = (scope: string, role: Role, access: Access): void =>
 		add({ scope, unitId: null, unitName: null, role, write: access === 'write' });
-	const unit = (unitId: string, role: MembershipRole, access: Access): void => {
+	const unit = (unitId: string, membership: MembershipRole, access: Access): void => {
 		const unitName = names.get(unitId) ?? null;
+		// A main safety rep is the safety rep of each unit in the subtree.
+		const role: Role = membership === 'main_safety_rep' ? 'safety_rep' : membership;
 		add({ scope: unitScope(unitId), unitId, unitName, role, write: access === 'write' });
 		add({ scope: reportsScope(unitId), unitId, unitName, role, write: false });
 	};
@@ -615,6 +649,31 @@ function writerOf(
 	}
 }
 
+/**
+ * The roles `user` holds in `unitId`: their memberships there, and `safety_rep` where a main safety
+ * rep membership of the unit or a unit above it covers it (decision 0027).
+ * @example unitRolesOf(huvudskyddsombud, 'b1', units) // ['safety_rep'] with main_safety_rep of avd-b
+ */
+export function unitRolesOf(user: Grantee, unitId: string, units: PolicyUnit[]): MembershipRole[] {
+	const roles = new Set<MembershipRole>();
+	const main = new Set<string>();
+	for (const m of user.memberships) {
+		if (m.role === 'main_safety_rep') main.add(m.unitId);
+		else if (m.unitId === unitId) roles.add(m.role);
+	}
+	if (main.has(unitId) || [...main].some((id) => descendantsOf(id, units).includes(unitId))) roles.add('safety_rep');
+	return [...roles];
+}
+
+/**
+ * The unit whose people the rules need for this write (a co-signer invited or changed on a round
+ * or a follow-up); the route reads them from the accounts' roster.
+ */
+export function coSignerNeeded(doc: IncomingDoc, stored: StoredVersion | undefined): boolean {
+	if (doc._deleted || (doc.type !== 'round' && doc.type !== 'followup')) return false;
+	return JSON.stringify(doc.coSigner ?? null) !== JSON.stringify(stored?.coSigner ?? null);
+}
+
 type WriterOpts = {
 	user: PolicyUser;
 	grants: ScopeGrant[];
@@ -632,6 +691,8 @@ type WriteOpts = WriterOpts & {
 	roundFile?: (roundId: string) => RoundFile | undefined;
 	/** Template versions (org scope) named by `templatesNeeded`. */
 	template?: (id: string) => StoredVersion | undefined;
+	/** The unit's people, when `coSignerNeeded`. */
+	members?: readonly UnitPerson[];
 };
 
 /**
@@ -654,7 +715,7 @@ export function checkWriter(opts: WriterOpts): WriteCheck & { unitRoles?: Member
 
 	const kind = scopeKind(scope);
 	const unitId = kind === 'unit' ? scope.slice('unit-'.length) : null;
-	const unitRoles = unitId === null ? [] : user.memberships.filter((m) => m.unitId === unitId).map((m) => m.role);
+	const unitRoles = unitId === null ? [] : unitRolesOf(user, unitId, opts.units ?? []);
 	const notWriter = writerOf(user, scope, type, unitRoles);
 	if (notWriter) return refuse(notWriter);
 	if (unitId !== null && !doc._deleted && 'unitId' in doc && doc.unitId !== unitId) {
@@ -684,6 +745,7 @@ export function checkWrite(opts: WriteOpts): WriteCheck {
 		roundFile: opts.roundFile ?? (() => undefined),
 		template: opts.template ?? (() => undefined),
 		now: opts.now,
+		members: opts.members,
 	};
 	for (const rule of [...(TRANSITIONS[doc.type as DocType] ?? []), ...EVERY_TYPE]) {
 		const reason = rule(change);

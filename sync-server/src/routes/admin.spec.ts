@@ -24,7 +24,17 @@ describe('GET /api/admin/users', () => {
 		const res = await h.call({ method: 'GET', url: '/api/admin/users', cookie: await h.signIn('admin') });
 		expect(res.statusCode).toBe(200);
 		const users = adminUsersSchema.parse(res.json());
-		expect(users.map((u) => u.name)).toEqual(['admin', 'avdchef', 'chef', 'chef2', 'hr', 'medarbetare', 'skyddsombud']);
+		expect(users.map((u) => u.name)).toEqual([
+			'admin',
+			'arbetstagarrep',
+			'avdchef',
+			'chef',
+			'chef2',
+			'hr',
+			'huvudskyddsombud',
+			'medarbetare',
+			'skyddsombud',
+		]);
 		expect(users.find((u) => u.name === 'skyddsombud')?.memberships).toEqual([{ unitId: 'a1', role: 'safety_rep' }]);
 		expect(res.body).not.toMatch(/passwordHash|scrypt|seenScopes/);
 		for (const name of ['chef', 'hr', 'skyddsombud', 'medarbetare']) {

@@ -85,9 +85,10 @@ export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promi
 	});
 
 	/**
-	 * The unit's managers and safety reps (who may take on its actions), for whoever reads the
-	 * unit's shared work. Staff are left out: they write nothing in the unit. The same answer for
-	 * every scope the caller may not read, so existence never leaks.
+	 * The unit's people with their role there, for whoever reads the unit's shared work: managers
+	 * and safety reps take on actions, anyone may be a round's participant, an employee rep may be
+	 * invited to co-sign. The same answer for every scope the caller may not read, so existence
+	 * never leaks.
 	 */
 	app.get('/api/units/:unitId/members', async (request): Promise<{ members: UnitMember[] }> => {
 		const user = await ctx.requireUser(request);
@@ -98,7 +99,8 @@ export async function apiRoutes(app: FastifyInstance, ctx: ServerContext): Promi
 		// From the accounts' unit index (decision 0017), not a read of every account.
 		const members: UnitMember[] = [];
 		for (const { name, displayName, role } of await ctx.users.membersOf(unitId)) {
-			if (role === 'manager' || role === 'safety_rep') members.push({ name, displayName, role });
+			// A main safety rep of this very unit is its safety rep here.
+			members.push({ name, displayName, role: role === 'main_safety_rep' ? 'safety_rep' : role });
 		}
 		return { members };
 	});

@@ -19,6 +19,7 @@ import type { IncomingDoc, PolicyUnit } from '../policy/access.ts';
 import {
 	checkWrite,
 	checkWriter,
+	coSignerNeeded,
 	referencedIds,
 	roundFilesNeeded,
 	submitTypes,
@@ -378,6 +379,11 @@ async function judgeRequest(
 			: { id: item.doc._id, error: 'forbidden', reason: check.reason };
 	}
 	const files = await loadRoundFiles(ctx.store, scope, fileIds);
+	// An invited co-signer is checked against the unit's people (the accounts' roster, decision 0027).
+	const members =
+		writable.some((v) => coSignerNeeded(v.doc, stored.get(v.doc._id))) && scope.startsWith('unit-')
+			? await ctx.users.membersOf(scope.slice('unit-'.length))
+			: undefined;
 	const templates = new Map<string, StoredDoc>();
 	if (templateIds.length > 0) {
 		for (const row of await ctx.store.allDocs('org', templateIds, { includeDocs: true })) {
@@ -421,6 +427,7 @@ async function judgeRequest(
 			roundFile: (id) => files.get(id),
 			template: (id) => templates.get(id),
 			now: serverNow,
+			...(members ? { members } : {}),
 			...(units ? { units } : {}),
 		});
 		if (!verdict.ok) {

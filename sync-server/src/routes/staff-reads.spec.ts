@@ -92,7 +92,7 @@ describe('what staff requests read', () => {
 	it('lists a unit’s members without reading every account', async () => {
 		const list = vi.spyOn(UserStore.prototype, 'list');
 		const res = await h.call({ url: '/api/units/a1/members', cookie: await h.signIn('chef') });
-		expect(res.json().members.map((m: { name: string }) => m.name)).toEqual(['chef', 'skyddsombud']);
+		expect(res.json().members.map((m: { name: string }) => m.name)).toEqual(['chef', 'medarbetare', 'skyddsombud']);
 		expect(list).not.toHaveBeenCalled();
 	});
 

@@ -1,6 +1,6 @@
 /**
  * The demo organisation seeded into an empty store: an org tree, the starter templates and
- * seven invented accounts (password `trygg-demo`). It must never touch a store that holds other
+ * nine invented accounts (password `trygg-demo`). It must never touch a store that holds other
  * data, and never contain real people.
  *
  * Several sync servers may start at once on one CouchDB, each finding the store empty. So the
@@ -39,6 +39,20 @@ export const DEMO_ACCOUNTS: readonly Omit<NewUser, 'password'>[] = [
 		displayName: 'Dora Avdelningschef',
 		roles: ['manager'],
 		memberships: [{ unitId: 'avd-a', role: 'manager' }],
+	},
+	// Enhet B1 has no safety rep: a main safety rep of Avdelning B covers it, and an employee rep
+	// of B1 may be invited to co-sign (decision 0027).
+	{
+		name: 'huvudskyddsombud',
+		displayName: 'Tove Huvudskyddsombud',
+		roles: ['safety_rep'],
+		memberships: [{ unitId: 'avd-b', role: 'main_safety_rep' }],
+	},
+	{
+		name: 'arbetstagarrep',
+		displayName: 'Olle Representant',
+		roles: ['employee_rep'],
+		memberships: [{ unitId: 'b1', role: 'employee_rep' }],
 	},
 	{ name: 'hr', displayName: 'Hanna HR', roles: ['hr'], memberships: [] },
 	{ name: 'admin', displayName: 'Adam Admin', roles: ['admin'], memberships: [] },

@@ -99,7 +99,7 @@ const ACCESS: Record<Exclude<Actor, 'anon'>, Partial<Record<string, 'r' | 'w'>>>
 	chef2: { org: 'r', 'user-chef2': 'w', 'unit-b1': 'w', 'reports-b1': 'r' },
 	skyddsombud: { org: 'r', 'user-skyddsombud': 'w', 'unit-a1': 'w', 'reports-a1': 'r' },
 	medarbetare: { org: 'r', 'user-medarbetare': 'w' },
-	// The main safety rep of Avdelning B works in every unit below it (decision 0027); B1's employee rep in B1.
+	// The main safety rep of Avdelning B works in every unit below it (decision 0028); B1's employee rep in B1.
 	huvudskyddsombud: {
 		org: 'r',
 		'user-huvudskyddsombud': 'w',
@@ -1353,7 +1353,7 @@ describe('bounded by design', () => {
 	});
 });
 
-describe('who signs for a unit without a safety rep (decision 0027)', () => {
+describe('who signs for a unit without a safety rep (decision 0028)', () => {
 	type Result = { id: string; ok?: boolean; rev?: string; error?: string; reason?: string };
 	const B1 = 'unit-b1';
 	let s: Harness;

@@ -1,5 +1,5 @@
 /**
- * Rounds every unit can finish (issue 12 item 2, decision 0027). Enhet B1 has no safety rep:
+ * Rounds every unit can finish (issue 12 item 2, decision 0028). Enhet B1 has no safety rep:
  * - its manager plans a round picking participants from the unit's people (a combobox; a typed
  *   outsider stays possible), invites the unit's employee rep to co-sign, signs offline; the
  *   employee rep signs on their own device; the round locks on both and the report names the

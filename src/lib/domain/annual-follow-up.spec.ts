@@ -146,7 +146,7 @@ describe('the server rules (followUpChangeRefusal)', () => {
 		expect(refusal(doc, signed(doc, 'safety_rep'), 'skyddsombud', ['safety_rep'])).toBeUndefined();
 	});
 
-	it('lets the invited employee rep sign on the safety rep’s side, and no other employee rep (decision 0027)', () => {
+	it('lets the invited employee rep sign on the safety rep’s side, and no other employee rep (decision 0028)', () => {
 		const doc = { ...complete(), _rev: '2-a' };
 		const withInvite = { ...doc, coSigner: { name: 'arbetstagarrep', displayName: 'Olle Representant' } };
 		const repSigned = signed(withInvite, 'safety_rep', 'arbetstagarrep');

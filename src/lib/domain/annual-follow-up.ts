@@ -72,7 +72,7 @@ export function signatureField(role: FollowUpSignRole): 'managerSignature' | 'sa
 
 /**
  * The capacity a side's signature was given in: the safety rep's side signed by the invited
- * co-signer is an employee rep's (decision 0027).
+ * co-signer is an employee rep's (decision 0028).
  * @example signerCapacity(doc, 'safety_rep') // 'employee_rep' when doc.coSigner signed it
  */
 export function signerCapacity(
@@ -227,7 +227,7 @@ export function followUpChangeRefusal(
 		if (was && !now) return 'a signature cannot be taken away';
 		if (!now || canonicalJson(now) === canonicalJson(was)) continue;
 		if (now.by !== userName) return 'you may sign only as yourself';
-		// The employees' side: a safety rep, or the employee rep the follow-up invites (decision 0027).
+		// The employees' side: a safety rep, or the employee rep the follow-up invites (decision 0028).
 		const invited = role === 'safety_rep' && unitRoles.includes('employee_rep') && after.coSigner?.name === userName;
 		if (!unitRoles.includes(role) && !invited) return `you are not ${role} of this unit`;
 		// One account never signs as both, whatever roles it holds by then.

@@ -10,7 +10,7 @@ import { roleSchema, type Role } from './schemas.ts';
 /**
  * `main_safety_rep` (huvudskyddsombud): a safety rep for the unit and every unit below it.
  * `employee_rep` (arbetstagarrepresentant): may be invited to co-sign the unit's rounds and annual
- * follow-up where it has no safety rep; files no 6:6a request or 6:7 stop (decision 0027).
+ * follow-up where it has no safety rep; files no 6:6a request or 6:7 stop (decision 0028).
  */
 export const MEMBERSHIP_ROLES = ['manager', 'safety_rep', 'main_safety_rep', 'employee_rep', 'staff'] as const;
 export const membershipRoleSchema = z.enum(MEMBERSHIP_ROLES);

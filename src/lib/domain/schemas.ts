@@ -37,7 +37,7 @@ const shortText = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
 
 /**
  * The person a manager invites to co-sign in place of a safety rep (arbetstagarrepresentant), by
- * account: the server takes only an employee rep of the unit (decision 0027).
+ * account: the server takes only an employee rep of the unit (decision 0028).
  */
 export const coSignerSchema = z.strictObject({
 	name: z.string().check(z.minLength(1), z.maxLength(100)),
@@ -156,7 +156,7 @@ export const roundDocSchema = z.strictObject({
 			}),
 		)
 		.check(z.maxLength(30)),
-	/** An employee rep the manager invited to co-sign when the unit has no safety rep (decision 0027). */
+	/** An employee rep the manager invited to co-sign when the unit has no safety rep (decision 0028). */
 	coSigner: z.optional(coSignerSchema),
 	/** The organisation's risk bands when the round was locked: its report keeps grading by them. */
 	bands: z.optional(riskBandsSchema),
@@ -386,7 +386,7 @@ export const signatureDocSchema = z.strictObject({
 	/** The account that signs; the server accepts only the signed-in user's own name. */
 	signedBy: z.string().check(z.minLength(1), z.maxLength(100)),
 	signerName: shortText,
-	/** `employee_rep`: the co-signer the round invites, signing on the safety rep's side (decision 0027). */
+	/** `employee_rep`: the co-signer the round invites, signing on the safety rep's side (decision 0028). */
 	role: z.enum(['manager', 'safety_rep', 'employee_rep']),
 	signedAt: isoTime,
 	/** Reservation: the signer's objection, kept with the signature. */
@@ -590,7 +590,7 @@ export const followUpDocSchema = z
 		/** The actions (handlingsplan) that follow from the follow-up. */
 		actionIds: z.optional(z.array(docRef('action')).check(z.maxLength(200))),
 		managerSignature: z.optional(followUpSignatureSchema),
-		/** The safety rep's side: a safety rep, or the invited `coSigner` (decision 0027). */
+		/** The safety rep's side: a safety rep, or the invited `coSigner` (decision 0028). */
 		safetyRepSignature: z.optional(followUpSignatureSchema),
 		coSigner: z.optional(coSignerSchema),
 	})

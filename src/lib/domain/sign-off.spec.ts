@@ -159,7 +159,7 @@ describe('lockBlockers and reopenBlocker', () => {
 	});
 });
 
-describe('an employee rep invited to co-sign (decision 0027)', () => {
+describe('an employee rep invited to co-sign (decision 0028)', () => {
 	const rep = (id: string, at: string) =>
 		sig(id, 'employee_rep', at, { signedBy: 'arbetstagarrep', signerName: 'Olle Representant' });
 	const invited = { coSigner: { name: 'arbetstagarrep', displayName: 'Olle Representant' } };

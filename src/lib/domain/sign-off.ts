@@ -168,7 +168,7 @@ export type CoSignerCandidate = { name: string; displayName: string; role: strin
  * Why the co-signer (`coSigner`) named on a round or follow-up may not change from `stored` to
  * `incoming`, or undefined: only a manager of the unit invites or withdraws one, and the account
  * invited must be an employee rep among the unit's `members`, named as their account names them
- * (decision 0027). The device checks it before saving, the server again on every write.
+ * (decision 0028). The device checks it before saving, the server again on every write.
  * @example coSignerRefusal(undefined, { coSigner: { name: 'x', displayName: 'X' } }, ['manager'], []) // CO_SIGNER_NOT_MEMBER_REASON
  */
 export function coSignerRefusal(

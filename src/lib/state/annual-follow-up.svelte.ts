@@ -231,7 +231,7 @@ export class FollowUpForm {
 	}
 
 	/**
-	 * Invite one of the unit's employee reps (`members`) to co-sign (decision 0027); refused here as
+	 * Invite one of the unit's employee reps (`members`) to co-sign (decision 0028); refused here as
 	 * on the server unless the signed-in person is the unit's manager and the invitee its employee rep.
 	 */
 	invite(coSigner: CoSigner, members: readonly CoSignerCandidate[]): Promise<void> {

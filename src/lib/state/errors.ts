@@ -52,7 +52,7 @@ const REASON_TEXT: Readonly<Record<string, MessageKey>> = {
 	[TOO_DEEP_REASON]: 'sync.queue.tooDeep',
 	[PUBLISHED_TEMPLATE_REASON]: 'sync.queue.templateNotPublished',
 	[UNCHANGED_TEMPLATE_REASON]: 'templates.unchanged',
-	// Who co-signs where the unit has no safety rep (decision 0027).
+	// Who co-signs where the unit has no safety rep (decision 0028).
 	[CO_SIGNER_NOT_MEMBER_REASON]: 'sync.queue.coSignerNotMember',
 	[CO_SIGNER_BY_MANAGER_REASON]: 'sync.queue.coSignerByManager',
 	[NOT_INVITED_REASON]: 'sync.queue.notInvited',

@@ -85,7 +85,7 @@ export class SignOff {
 		const invited = grant?.role === 'employee_rep' && this.walk.round?.coSigner?.name === app.me?.name;
 		return invited ? ['employee_rep'] : [];
 	});
-	/** A manager of the unit may invite an employee rep to co-sign (decision 0027). */
+	/** A manager of the unit may invite an employee rep to co-sign (decision 0028). */
 	readonly mayInvite = $derived(this.myRoles.includes('manager') && !this.locked);
 	/** Both have signed, the content may be signed, and the round is not locked yet: this device locks it. */
 	readonly shouldLock = $derived(

@@ -85,9 +85,9 @@ const GRANTS = {
 	memberships: {
 		manager: { own: 'write', descendants: 'read' },
 		safety_rep: { own: 'write', descendants: null },
-		// Huvudskyddsombud: a safety rep of every unit in the subtree (decision 0027).
+		// Huvudskyddsombud: a safety rep of every unit in the subtree (decision 0028).
 		main_safety_rep: { own: 'write', descendants: 'write' },
-		// Arbetstagarrepresentant: walks and co-signs the unit's rounds when invited (decision 0027).
+		// Arbetstagarrepresentant: walks and co-signs the unit's rounds when invited (decision 0028).
 		employee_rep: { own: 'write', descendants: null },
 		// Staff answer surveys through /anon; they sync no unit's shared work.
 		staff: { own: null, descendants: null },
@@ -102,7 +102,7 @@ const GRANTS = {
 const WRITERS: Record<DocType, { org?: readonly Role[]; unit?: readonly MembershipRole[]; user?: 'owner' }> = {
 	unit: { org: ['hr', 'admin'] },
 	template: { org: ['hr', 'admin'] },
-	// An employee rep walks and co-signs rounds and the follow-up; the rest stays with the elected (decision 0027).
+	// An employee rep walks and co-signs rounds and the follow-up; the rest stays with the elected (decision 0028).
 	round: { unit: ['manager', 'safety_rep', 'employee_rep'], user: 'owner' },
 	answer: { unit: ['manager', 'safety_rep', 'employee_rep'] },
 	finding: { unit: ['manager', 'safety_rep', 'employee_rep'] },
@@ -335,7 +335,7 @@ const signsAsSelf: Rule = (c) => {
 
 /**
  * Only a manager of the unit invites a co-signer (or withdraws one), and only an employee rep of
- * the unit, named as their account names them (decision 0027).
+ * the unit, named as their account names them (decision 0028).
  */
 const coSignerInvited: Rule = (c) => {
 	if (c.doc._deleted || scopeKind(c.scope) !== 'unit') return undefined;
@@ -651,7 +651,7 @@ function writerOf(
 
 /**
  * The roles `user` holds in `unitId`: their memberships there, and `safety_rep` where a main safety
- * rep membership of the unit or a unit above it covers it (decision 0027).
+ * rep membership of the unit or a unit above it covers it (decision 0028).
  * @example unitRolesOf(huvudskyddsombud, 'b1', units) // ['safety_rep'] with main_safety_rep of avd-b
  */
 export function unitRolesOf(user: Grantee, unitId: string, units: PolicyUnit[]): MembershipRole[] {

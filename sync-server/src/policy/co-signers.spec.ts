@@ -1,5 +1,5 @@
 /**
- * Who signs the safety rep's side where a unit has no safety rep (decision 0027): a main safety
+ * Who signs the safety rep's side where a unit has no safety rep (decision 0028): a main safety
  * rep (huvudskyddsombud) of a unit above it, or the employee rep the manager invites on the round
  * or annual follow-up. Requests (6:6a) and stops (6:7) stay with elected safety reps.
  */

@@ -379,7 +379,7 @@ async function judgeRequest(
 			: { id: item.doc._id, error: 'forbidden', reason: check.reason };
 	}
 	const files = await loadRoundFiles(ctx.store, scope, fileIds);
-	// An invited co-signer is checked against the unit's people (the accounts' roster, decision 0027).
+	// An invited co-signer is checked against the unit's people (the accounts' roster, decision 0028).
 	const members =
 		writable.some((v) => coSignerNeeded(v.doc, stored.get(v.doc._id))) && scope.startsWith('unit-')
 			? await ctx.users.membersOf(scope.slice('unit-'.length))

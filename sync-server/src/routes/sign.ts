@@ -31,7 +31,7 @@ export async function signRoutes(app: FastifyInstance, ctx: ServerContext): Prom
 		const grants = await ctx.readGrants(signer, scope);
 		// The device cannot know the co-signer's display name: the record takes it from their account.
 		const named = { ...signature, signerName: signer.displayName };
-		// The org tree tells a main safety rep's units below their own (decision 0027).
+		// The org tree tells a main safety rep's units below their own (decision 0028).
 		const [result] = await writeDocs(ctx, signer, grants, scope, [named], { units: await ctx.units() });
 		if (result && 'error' in result) {
 			const code = result.error === 'conflict' || result.error === 'invalid' ? result.error : 'forbidden';

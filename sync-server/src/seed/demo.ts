@@ -41,7 +41,7 @@ export const DEMO_ACCOUNTS: readonly Omit<NewUser, 'password'>[] = [
 		memberships: [{ unitId: 'avd-a', role: 'manager' }],
 	},
 	// Enhet B1 has no safety rep: a main safety rep of Avdelning B covers it, and an employee rep
-	// of B1 may be invited to co-sign (decision 0027).
+	// of B1 may be invited to co-sign (decision 0028).
 	{
 		name: 'huvudskyddsombud',
 		displayName: 'Tove Huvudskyddsombud',

@@ -187,8 +187,11 @@ test('a round walked offline with the keyboard: answers, a finding with its risk
 	await expect(page.getByTestId('walk-progress')).toHaveText('1 av 12 frågor besvarade');
 
 	// The Nej became a finding, a draft until its risk is assessed; signing is blocked by it.
-	const finding = page.getByTestId('finding').filter({ hasText: `Iakttagelse 1: ${ITEM1}` });
+	// Its title is the person's words (the comment), not the question, which it names apart.
+	const finding = page.getByTestId('finding').filter({ hasText: 'Iakttagelse 1: Sladd över gången vid entrén' });
 	await expect(finding).toBeVisible();
+	await expect(finding.getByTestId('finding-question')).toHaveText(`Från fråga 1: ${ITEM1}`);
+	await expect(finding.getByLabel('Rubrik')).toHaveValue('Sladd över gången vid entrén');
 	await expect(finding.getByTestId('finding-draft')).toHaveText('Utkast – risken är inte bedömd');
 	await expect(finding.getByLabel('Beskrivning')).toHaveValue('Sladd över gången vid entrén');
 	await expect(page.getByTestId('sign-check')).toContainText('Iakttagelser utan riskbedömning: 1.');

@@ -12,6 +12,7 @@ import {
 	assessmentsByFinding,
 	earlierOpenFindings,
 	findingAfterAnswer,
+	titleFromComment,
 	findingIdForItem,
 	followUpFindingId,
 	riskHistory,
@@ -163,16 +164,16 @@ describe('roundProgress', () => {
 
 describe('findingAfterAnswer', () => {
 	const item = items[2]!.item;
-	const base = { round, template, item, locale: 'sv' as const, now: NOW };
+	const base = { round, template, item, untitled: 'Brist vid fråga 3', now: NOW };
 
-	it('makes a finding from a first Nej, with a stable id and the question as title', () => {
+	it('makes a finding from a first Nej, with a stable id and a title from the comment, not the question', () => {
 		const no = answer(item.id, 'no', stamp(1, 'a'), { comment: 'Stuffy air in room 4' });
 		const made = findingAfterAnswer({ ...base, previous: undefined, answer: no, existing: undefined });
 		expect(made).toMatchObject({
 			_id: findingIdForItem(round._id, item.id),
 			itemId: item.id,
 			roundId: round._id,
-			title: item.text.sv,
+			title: 'Stuffy air in room 4',
 			description: 'Stuffy air in room 4',
 			category: 'physical',
 			status: 'open',
@@ -182,6 +183,36 @@ describe('findingAfterAnswer', () => {
 		expect(findingIdForItem(round._id, item.id)).toBe(made?._id);
 		expect(findingIdForItem(round._id, 'physical-04')).not.toBe(made?._id);
 		expect(followUpFindingId(round._id, made!._id)).not.toBe(made?._id);
+	});
+
+	it('prefills the title without a comment, and a later comment replaces only an untouched prefill', () => {
+		const bare = findingAfterAnswer({
+			...base,
+			previous: undefined,
+			answer: answer(item.id, 'no', stamp(1, 'a')),
+			existing: undefined,
+		});
+		expect(bare?.title).toBe('Brist vid fråga 3');
+		expect(bare?.title).not.toBe(item.text.sv);
+		const commented = answer(item.id, 'no', stamp(2, 'a'), { comment: 'Fönstret går inte att öppna\nrum 4' });
+		const titled = findingAfterAnswer({ ...base, previous: undefined, answer: commented, existing: bare! });
+		expect(titled).toMatchObject({
+			title: 'Fönstret går inte att öppna',
+			description: 'Fönstret går inte att öppna\nrum 4',
+		});
+		// A title the person wrote is theirs: a comment never replaces it.
+		const written = { ...bare!, title: 'Instängd luft', description: 'x' };
+		expect(findingAfterAnswer({ ...base, previous: undefined, answer: commented, existing: written })).toBeNull();
+	});
+
+	it('cuts a long comment into a title at a word, and keeps an empty one empty', () => {
+		expect(titleFromComment('   ')).toBeUndefined();
+		const long = 'Golvet i korridoren utanför förrådet är halt när det regnar '.repeat(4);
+		const title = titleFromComment(long)!;
+		expect(title.length).toBeLessThanOrEqual(121);
+		expect(title.endsWith('…')).toBe(true);
+		expect(long.startsWith(title.slice(0, -1))).toBe(true);
+		expect(title.slice(0, -1).endsWith(' ')).toBe(false);
 	});
 
 	it('makes nothing for Ja, Ej aktuellt or no value, and never withdraws by itself', () => {

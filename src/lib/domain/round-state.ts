@@ -7,7 +7,6 @@
  */
 import { compareStamps } from './hlc.ts';
 import { idKey } from './ids.ts';
-import { localizedText } from './localized.ts';
 import type { AnswerDoc, AssessmentDoc, FindingCategory, FindingDoc, RoundDoc, TemplateDoc } from './schemas.ts';
 
 type TemplateItem = TemplateDoc['sections'][number]['items'][number];
@@ -111,6 +110,9 @@ const CATEGORY_OF_KIND: Record<TemplateDoc['kind'], FindingCategory> = {
  * again brings back a withdrawn one; turning "fixed on the spot" on or off closes or reopens it; a
  * comment fills a description nobody has written yet.
  * A later Ja never withdraws a finding by itself: only a person does that.
+ * The title is the person's to write: prefilled from their comment, else with `untitled` (the
+ * device's "Brist vid fråga 3"), which a later comment replaces while nobody has changed it. The
+ * question itself is not a title: it asks, the finding says what is wrong.
  */
 export function findingAfterAnswer(opts: {
 	round: RoundDoc;
@@ -119,7 +121,8 @@ export function findingAfterAnswer(opts: {
 	previous: AnswerDoc | undefined;
 	answer: AnswerDoc;
 	existing: FindingDoc | undefined;
-	locale: 'sv' | 'en';
+	/** The prefilled title when there is no comment to take one from. */
+	untitled: string;
 	now: string;
 }): FindingDoc | null {
 	const { round, template, item, previous, answer, existing } = opts;
@@ -132,8 +135,7 @@ export function findingAfterAnswer(opts: {
 			scope: round.scope,
 			roundId: round._id,
 			itemId: item.id,
-			// A title is at most 200 characters; the question is the natural title.
-			title: localizedText(item.text, opts.locale).slice(0, 200),
+			title: titleFromComment(answer.comment) ?? opts.untitled,
 			description: answer.comment,
 			category: CATEGORY_OF_KIND[template.kind],
 			location: '',
@@ -148,7 +150,22 @@ export function findingAfterAnswer(opts: {
 	if (existing.status === 'withdrawn' || (fixedChanged && existing.status !== wanted)) patch.status = wanted;
 	// A comment written after the answer describes the finding, as long as nobody has described it.
 	if (existing.description === '' && answer.comment !== '') patch.description = answer.comment;
+	const fromComment = titleFromComment(answer.comment);
+	if (existing.title === opts.untitled && fromComment) patch.title = fromComment;
 	return Object.keys(patch).length > 0 ? { ...existing, ...patch, updatedAt: opts.now } : null;
+}
+
+/** Longest title prefilled from a comment; the person shortens or rewrites it. */
+const PREFILLED_TITLE_MAX = 120;
+
+/** A title from a comment: its first line, cut at a word near the limit; undefined when empty. */
+export function titleFromComment(comment: string): string | undefined {
+	const line = comment.trim().split(/\r?\n/)[0]?.trim() ?? '';
+	if (line === '') return undefined;
+	if (line.length <= PREFILLED_TITLE_MAX) return line;
+	const cut = line.slice(0, PREFILLED_TITLE_MAX);
+	const space = cut.lastIndexOf(' ');
+	return `${(space > PREFILLED_TITLE_MAX / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 /** Documents by id. */

@@ -49,7 +49,7 @@ import {
 } from '../db/docs-repo.ts';
 import { untrack } from 'svelte';
 import { SvelteMap } from 'svelte/reactivity';
-import { i18n } from '../i18n/i18n.svelte.ts';
+import { t } from '../i18n/i18n.svelte.ts';
 import { KeyedState } from './keyed-state.svelte.ts';
 import { Autosave, AUTOSAVE_DELAY_MS, type PageEvents } from './autosave.svelte.ts';
 import { nowIso, recordNow } from './clock.ts';
@@ -355,7 +355,8 @@ export class RoundWalk {
 		const me = this.#me();
 		const { round, template } = this;
 		if (!round || !template) throw new AppError('not_found', 'round not on this device');
-		const item = this.items.find((i) => i.item.id === itemId)?.item;
+		const numbered = this.items.find((i) => i.item.id === itemId);
+		const item = numbered?.item;
 		if (!item) throw new AppError('not_found', `no item ${itemId}`);
 		// The item's answers as the page holds them, and the one this page wrote last (the live query
 		// may not have it yet). Reading them from the device again cost a round trip per answer; an
@@ -410,7 +411,7 @@ export class RoundWalk {
 				previous,
 				answer,
 				existing,
-				locale: i18n.locale,
+				untitled: t('findings.untitledItem', { n: numbered.number }),
 				now: now.toISOString(),
 			});
 			const writes: { doc: LiveDoc; options?: SaveOptions }[] = [{ doc: answer, options: { stampAfter: { seen } } }];

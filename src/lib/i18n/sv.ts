@@ -1124,6 +1124,28 @@ export const sv = {
 	'form.requiredMark': '(obligatoriskt)',
 	'signIn.missingName': 'Fyll i ditt användarnamn.',
 	'signIn.missingPassword': 'Fyll i ditt lösenord.',
+	// -- start page (issue 12)
+	'home.loading': 'Läser det som finns på enheten …',
+	'home.nothingDue': 'Inget är att göra just nu: inga begäranden, åtgärder, ronder eller uppföljningar väntar på dig.',
+	'home.dueHeading': 'Att göra',
+	'home.unacknowledged': 'Begäranden att bekräfta genast (6 kap. 6 a § AML)',
+	'home.unacknowledgedHint': 'Arbetsgivaren ska genast bekräfta att en begäran har tagits emot.',
+	'home.overdueRequests': 'Begäranden utan svar efter svarsdatum',
+	'home.requestEntry': '{subject} – {unit}, svar senast {date}',
+	'home.late': 'försenad',
+	'home.overdueActions': 'Försenade åtgärder',
+	'home.soonActions': 'Åtgärder inom 14 dagar',
+	'home.actionEntry': '{action} – senast {date}',
+	'home.actionNoDate': '{action}',
+	'home.rounds': 'Ronder att gå eller signera',
+	'home.roundWalk': '{unit}, {date}: att gå',
+	'home.roundSign': '{unit}, {date}: att gå klart och signera',
+	'home.prereportsOne': '1 förhandsanmälan väntar',
+	'home.prereports': '{count} förhandsanmälningar väntar',
+	'home.followUps': 'Årlig uppföljning att göra',
+	'home.followUpEntry': '{unit}, {year}: inte signerad',
+	'home.staffHint': 'Har du sett något som bör tas upp på nästa skyddsrond?',
+	'home.staffLink': 'Anmäl inför ronden',
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -232,7 +232,7 @@ test('an admin signs a person out everywhere and removes an account, each after 
 
 		// Asked first; Escape cancels, focus returns to the button, and nobody is signed out.
 		await signOutBo.click();
-		const dialog = adm.getByRole('dialog', { name: 'Logga ut Bo Chef överallt?' });
+		const dialog = adm.getByRole('alertdialog', { name: 'Logga ut Bo Chef överallt?' });
 		await expect(dialog).toBeVisible();
 		await expect(dialog).toHaveAccessibleDescription(/Bo Chef loggas ut på alla enheter/);
 		await expect(dialog.getByRole('button', { name: 'Avbryt' })).toBeFocused();
@@ -274,7 +274,7 @@ test('an admin signs a person out everywhere and removes an account, each after 
 		// Removing Mats's account: asked, confirmed, gone from the list, focus on the heading.
 		const matsSection = adm.locator('[data-testid="admin-user"][data-user="medarbetare"]');
 		await matsSection.getByRole('button', { name: 'Ta bort konto: Mats Medarbetare' }).click();
-		const remove = adm.getByRole('dialog', { name: 'Ta bort kontot för Mats Medarbetare?' });
+		const remove = adm.getByRole('alertdialog', { name: 'Ta bort kontot för Mats Medarbetare?' });
 		await expect(remove).toContainText('Det går inte att ångra.');
 		await remove.getByRole('button', { name: 'Ta bort konto' }).click();
 		await expect(adm.getByTestId('admin-feedback')).toHaveText('Kontot för Mats Medarbetare är borttaget.');
@@ -295,7 +295,7 @@ test('an admin signs a person out everywhere and removes an account, each after 
 		await adm.getByRole('button', { name: 'In English' }).click();
 		await expect(adm.getByRole('heading', { level: 1 })).toHaveText('Users and units');
 		await adm.getByRole('button', { name: 'Sign out everywhere: Hanna HR' }).click();
-		const english = adm.getByRole('dialog', { name: 'Sign Hanna HR out everywhere?' });
+		const english = adm.getByRole('alertdialog', { name: 'Sign Hanna HR out everywhere?' });
 		await expect(english.getByRole('button', { name: 'Cancel' })).toBeFocused();
 		await expectAccessible(adm, 'admin page with the sign-out question (en)');
 		await english.getByRole('button', { name: 'Cancel' }).click();

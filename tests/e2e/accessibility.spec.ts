@@ -86,12 +86,14 @@ async function noSidewaysScroll(page: Page, label: string): Promise<void> {
 test('every focus indicator has 3:1 contrast, the header’s included', async ({ page }) => {
 	await page.setViewportSize({ width: 1280, height: 900 });
 	await signIn(page, 'chef');
-	await page.goto('/requests');
+	await page.goto('/actions/plan');
 	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 	const seen: string[] = [];
 	let header = 0;
 	for (let i = 0; i < 25; i++) {
 		await page.keyboard.press('Tab');
+		// Past the last control the browser's own UI has focus: start again from the top.
+		if (await page.evaluate(() => document.activeElement === document.body)) continue;
 		const inHeader = await page.evaluate(() => Boolean(document.activeElement?.closest('header')));
 		const ring = await focusContrast(page);
 		expect(ring.style, `${ring.name} shows a ring`).toMatch(/solid 3px/);
@@ -100,7 +102,7 @@ test('every focus indicator has 3:1 contrast, the header’s included', async ({
 		seen.push(ring.name);
 	}
 	expect(header, 'header controls checked').toBeGreaterThan(5);
-	expect(seen.length).toBe(25);
+	expect(seen.length - header, 'page controls checked').toBeGreaterThan(5);
 });
 
 test('the header is one line on tablets and its menu is a keyboard menu; focus goes to the h1', async ({ page }) => {

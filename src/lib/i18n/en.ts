@@ -1156,5 +1156,5 @@ export const en: Record<MessageKey, string> = {
 	'home.followUps': 'Annual follow-up to do',
 	'home.followUpEntry': '{unit}, {year}: not signed',
 	'home.staffHint': 'Have you seen something the next safety round should take up?',
-	'home.staffLink': 'Report before the round',
+	'home.staffLink': 'Send a pre-report',
 };

@@ -1145,7 +1145,7 @@ export const sv = {
 	'home.followUps': 'Årlig uppföljning att göra',
 	'home.followUpEntry': '{unit}, {year}: inte signerad',
 	'home.staffHint': 'Har du sett något som bör tas upp på nästa skyddsrond?',
-	'home.staffLink': 'Anmäl inför ronden',
+	'home.staffLink': 'Skicka in en förhandsanmälan',
 } as const;
 
 export type MessageKey = keyof typeof sv;

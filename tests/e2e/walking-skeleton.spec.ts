@@ -16,7 +16,7 @@ test('a round planned offline reaches the safety rep and nobody else', async ({ 
 
 	await signIn(chef, 'chef');
 	// Her unit once: the unit's reports scope names the same unit and is not a second line.
-	await expect(chef.getByRole('listitem').filter({ hasText: 'Enhet A1' })).toHaveText([
+	await expect(chef.getByTestId('home-units').getByRole('listitem').filter({ hasText: 'Enhet A1' })).toHaveText([
 		'Enhet A1 – Chef (läsa och skriva)',
 	]);
 	await expectAccessible(chef, 'home (sv)');

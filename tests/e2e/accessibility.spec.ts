@@ -194,6 +194,8 @@ test('at 320 px nothing scrolls sideways; the risk matrix stacks and its arrows 
 	await expect(matrix.locator('thead')).toBeHidden();
 	await expect(matrix.getByText('4 Mycket allvarlig:').first()).toBeVisible();
 	await noSidewaysScroll(page, 'walk with a risk matrix');
+	// The header's narrow-screen rules hide nothing of the page (the finding's own fields stay).
+	await expect(page.getByRole('textbox', { name: /^Beskrivning \(iakttagelse \d\)$/ })).toBeVisible();
 	const start = matrix.getByRole('radio', { name: /^Sannolikhet 2, konsekvens 2:/ });
 	await start.check();
 	await page.keyboard.press('ArrowUp');

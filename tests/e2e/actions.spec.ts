@@ -202,7 +202,7 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 	await rep.goto('/actions');
 	// This run's action adds one overdue effect check, and nothing due soon.
 	const checkDue = { overdue: beforeLater.overdue + 1, soon: beforeLater.soon };
-	await expect(rep.getByRole('link', { name: myLinkName(checkDue) })).toBeVisible({ timeout: 15_000 });
+	await expectMenuEntry(rep, myLinkName(checkDue), { timeout: 15_000 });
 	const overdue = rep.getByTestId('mine-overdue');
 	await expect(overdue.getByRole('heading', { level: 2 })).toHaveText(`Försenade (${checkDue.overdue})`);
 	await expect(overdue.getByTestId('my-action').filter({ hasText: title })).toContainText('Effektkontroll');
@@ -265,9 +265,7 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 		`Försenade (${beforeLater.overdue})`,
 		{ timeout: 20_000 },
 	);
-	await expect(
-		rep.getByRole('link', { name: myLinkName({ ...beforeLater, soon: beforeLater.soon + 1 }) }),
-	).toBeVisible();
+	await expectMenuEntry(rep, myLinkName({ ...beforeLater, soon: beforeLater.soon + 1 }));
 	await expect(rep.getByTestId('mine-soon').getByTestId('my-action').filter({ hasText: title })).toHaveCount(1);
 	await expect(rep.getByTestId('mine-overdue').getByTestId('my-action').filter({ hasText: title })).toHaveCount(0);
 

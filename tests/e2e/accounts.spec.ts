@@ -13,7 +13,7 @@ import { expect, type Browser, type BrowserContext, type Page } from '@playwrigh
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expectAccessible, PASSWORD, signIn, test, waitForServiceWorker } from './fixtures.ts';
+import { expectAccessible, PASSWORD, signIn, test, waitForServiceWorker, openFromMenu } from './fixtures.ts';
 import { OwnServer } from './own-server.ts';
 
 const NEW_PASSWORD = 'tre ord och en siffra 7';
@@ -112,8 +112,8 @@ test('a password changed on the phone signs out the tablet, which keeps its unse
 		await expect(tab.getByTestId('sync-pending')).toHaveText('1 ändring väntar');
 		const docsBefore = await docsOnDevice(tab, 'chef');
 
-		// The phone opens "Mitt konto" from the header.
-		await p.getByRole('link', { name: 'Mitt konto' }).click();
+		// The phone opens "Mitt konto" from the header's menu.
+		await openFromMenu(p, 'Mitt konto');
 		await expect(p.getByRole('heading', { level: 1 })).toHaveText('Mitt konto');
 		await expect(p.getByText('Du är inloggad som Anna Chef (chef).')).toBeVisible();
 		await expectAccessible(p, 'account page (sv, phone)');
@@ -164,7 +164,7 @@ test('a password changed on the phone signs out the tablet, which keeps its unse
 		await expect(current).toHaveValue('');
 		// This device goes on: still signed in, and a round planned now reaches the server.
 		expect(await signedIn(phone)).toBe(true);
-		await p.getByRole('link', { name: 'Skyddsronder' }).click();
+		await openFromMenu(p, 'Skyddsronder');
 		await p.getByRole('link', { name: 'Planera en rond' }).click();
 		await expect(p.getByRole('option', { name: 'Fysisk skyddsrond' })).toBeAttached({ timeout: 15_000 });
 		await p.getByLabel('Mall').selectOption({ label: 'Fysisk skyddsrond' });
@@ -193,7 +193,7 @@ test('a password changed on the phone signs out the tablet, which keeps its unse
 		expect((await serverRoundDates(phone)).sort()).toEqual(['2027-02-03', '2027-02-04']);
 
 		// The phone's page in English, still accessible.
-		await p.getByRole('link', { name: 'Mitt konto' }).click();
+		await openFromMenu(p, 'Mitt konto');
 		await p.getByRole('button', { name: 'In English' }).click();
 		await expect(p.getByRole('heading', { level: 1 })).toHaveText('My account');
 		await expect(p.getByRole('heading', { name: 'Change password' })).toBeVisible();
@@ -232,7 +232,7 @@ test('an admin signs a person out everywhere and removes an account, each after 
 
 		// Asked first; Escape cancels, focus returns to the button, and nobody is signed out.
 		await signOutBo.click();
-		const dialog = adm.getByRole('dialog', { name: 'Logga ut Bo Chef överallt?' });
+		const dialog = adm.getByRole('alertdialog', { name: 'Logga ut Bo Chef överallt?' });
 		await expect(dialog).toBeVisible();
 		await expect(dialog).toHaveAccessibleDescription(/Bo Chef loggas ut på alla enheter/);
 		await expect(dialog.getByRole('button', { name: 'Avbryt' })).toBeFocused();
@@ -274,7 +274,7 @@ test('an admin signs a person out everywhere and removes an account, each after 
 		// Removing Mats's account: asked, confirmed, gone from the list, focus on the heading.
 		const matsSection = adm.locator('[data-testid="admin-user"][data-user="medarbetare"]');
 		await matsSection.getByRole('button', { name: 'Ta bort konto: Mats Medarbetare' }).click();
-		const remove = adm.getByRole('dialog', { name: 'Ta bort kontot för Mats Medarbetare?' });
+		const remove = adm.getByRole('alertdialog', { name: 'Ta bort kontot för Mats Medarbetare?' });
 		await expect(remove).toContainText('Det går inte att ångra.');
 		await remove.getByRole('button', { name: 'Ta bort konto' }).click();
 		await expect(adm.getByTestId('admin-feedback')).toHaveText('Kontot för Mats Medarbetare är borttaget.');
@@ -295,7 +295,7 @@ test('an admin signs a person out everywhere and removes an account, each after 
 		await adm.getByRole('button', { name: 'In English' }).click();
 		await expect(adm.getByRole('heading', { level: 1 })).toHaveText('Users and units');
 		await adm.getByRole('button', { name: 'Sign out everywhere: Hanna HR' }).click();
-		const english = adm.getByRole('dialog', { name: 'Sign Hanna HR out everywhere?' });
+		const english = adm.getByRole('alertdialog', { name: 'Sign Hanna HR out everywhere?' });
 		await expect(english.getByRole('button', { name: 'Cancel' })).toBeFocused();
 		await expectAccessible(adm, 'admin page with the sign-out question (en)');
 		await english.getByRole('button', { name: 'Cancel' }).click();

@@ -66,6 +66,32 @@ export async function signIn(page: Page, name: string): Promise<void> {
 	await expect(page.getByRole('heading', { level: 1 })).toContainText(/Välkommen|Welcome/);
 }
 
+/**
+ * Follow a link of the main menu: the row of links on wide screens, the "Meny" button's menu
+ * (bits-ui DropdownMenu) below 75rem, on tablets and phones.
+ */
+export async function openFromMenu(page: Page, name: string): Promise<void> {
+	const row = page.getByRole('navigation', { name: /^(Huvudmeny|Main menu)$/ });
+	if (await row.isVisible()) return row.getByRole('link', { name }).click();
+	await page.getByRole('button', { name: /^(Meny|Menu)\b/ }).click();
+	await page.getByRole('menuitem', { name }).click();
+}
+
+/**
+ * The main menu has an entry of exactly this name (the count of overdue requests is part of a
+ * name): in the row of links, or in the "Meny" button's menu, which is closed again after.
+ */
+export async function expectMenuEntry(page: Page, name: string, options: { timeout?: number } = {}): Promise<void> {
+	const row = page.getByRole('navigation', { name: /^(Huvudmeny|Main menu)$/ });
+	if (await row.isVisible()) {
+		await expect(row.getByRole('link', { name, exact: true })).toBeVisible(options);
+		return;
+	}
+	await page.getByRole('button', { name: /^(Meny|Menu)\b/ }).click();
+	await expect(page.getByRole('menuitem', { name, exact: true })).toBeVisible(options);
+	await page.keyboard.press('Escape');
+}
+
 /** Zero axe violations against WCAG 2.0/2.1 A and AA. */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
 	const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();

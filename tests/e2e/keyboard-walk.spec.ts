@@ -212,8 +212,13 @@ test('a whole round walked with the keyboard alone, with sensible names and a vi
 	await expect(finding.getByRole('group', { name: /^Riskbedömning av iakttagelse \d$/ })).toBeVisible();
 	await page.keyboard.press('Space');
 	await expect(firstCell).toBeChecked();
-	// Arrow keys move through the cells row by row (probability 4 first): seven steps to 3 × 4.
-	for (let i = 0; i < 7; i++) await page.keyboard.press('ArrowRight');
+	// Arrow keys move as in a grid: up at the top row stays, down is one probability lower, right
+	// one consequence higher (a plain radio group would walk the 16 cells in a line).
+	await page.keyboard.press('ArrowUp');
+	await expect(firstCell).toBeChecked();
+	await page.keyboard.press('ArrowDown');
+	await expect(finding.getByRole('radio', { name: 'Sannolikhet 3, konsekvens 1: Låg (3)' })).toBeFocused();
+	for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
 	const chosen = finding.getByRole('radio', { name: 'Sannolikhet 3, konsekvens 4: Mycket hög (12)' });
 	await expect(chosen).toBeChecked();
 	await expect(chosen).toBeFocused();

@@ -10,7 +10,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { expect, type Browser, type Page } from '@playwright/test';
-import { apiAs, expectAccessible, signIn, waitForServiceWorker, test } from './fixtures.ts';
+import {
+	apiAs,
+	expectAccessible,
+	signIn,
+	waitForServiceWorker,
+	test,
+	openFromMenu,
+	expectMenuEntry,
+} from './fixtures.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const REQUESTS_EMPTY = 'Inga begäranden än.';
@@ -65,7 +73,7 @@ async function overdueAt(browser: Browser, name: string, at: number): Promise<nu
 }
 
 async function fileRequest(rep: Page, subject: string, kind: string): Promise<string> {
-	await rep.getByRole('navigation').getByRole('link', { name: 'Begäranden och stopp' }).click();
+	await openFromMenu(rep, 'Begäranden och stopp');
 	await rep.getByRole('link', { name: 'Ny begäran enligt 6 kap. 6 a §' }).click();
 	await expect(rep.getByRole('heading', { level: 1 })).toHaveText('Ny begäran enligt 6 kap. 6 a § arbetsmiljölagen');
 	await rep.getByRole('radio', { name: kind }).check();
@@ -106,7 +114,7 @@ test('a 6:6a request is filed, received, goes overdue for both, is answered or e
 	await waitForServiceWorker(chef);
 
 	// The safety rep files two requests with the phone offline.
-	await rep.getByRole('navigation').getByRole('link', { name: 'Begäranden och stopp' }).click();
+	await openFromMenu(rep, 'Begäranden och stopp');
 	await expect(rep.getByRole('heading', { level: 1 })).toHaveText('Skyddsombudets begäranden och stopp');
 	await accessibleInBoth(rep, 'request list, safety rep');
 	await phone.setOffline(true);
@@ -156,9 +164,7 @@ test('a 6:6a request is filed, received, goes overdue for both, is answered or e
 		await page.clock.setFixedTime(later);
 		await page.goto('/requests');
 		const overdue = earlier[name] + 2;
-		await expect(
-			page.getByRole('navigation').getByRole('link', { name: requestsLink(overdue), exact: true }),
-		).toBeVisible();
+		await expectMenuEntry(page, requestsLink(overdue));
 		await expect(page.getByTestId('overdue-summary')).toContainText(`Försenade begäranden: ${overdue}.`);
 		for (const id of [firstId, secondId]) {
 			await expect(page.locator(`[data-request-id="${id}"]`).getByTestId('request-status')).toContainText(
@@ -195,9 +201,7 @@ test('a 6:6a request is filed, received, goes overdue for both, is answered or e
 	await synced(rep);
 	await rep.goto('/requests');
 	// The answered one is no longer overdue; the one taken to Arbetsmiljöverket still is.
-	await expect(
-		rep.getByRole('navigation').getByRole('link', { name: requestsLink(earlier.skyddsombud + 1), exact: true }),
-	).toBeVisible({ timeout: 30_000 });
+	await expectMenuEntry(rep, requestsLink(earlier.skyddsombud + 1), { timeout: 30_000 });
 	await expect(rep.locator(`[data-request-id="${firstId}"]`).getByTestId('request-status')).toContainText('Besvarad');
 	await chef.goto('/requests');
 	await chef.getByLabel('Visa').selectOption({ label: 'Lämnade till Arbetsmiljöverket' });

@@ -7,7 +7,7 @@
  * and English. The default bands are put back at the end (later specs expect them).
  */
 import { expect, request as playwrightRequest, type APIRequestContext } from '@playwright/test';
-import { signIn, expectAccessible, waitForServiceWorker, PASSWORD, test } from './fixtures.ts';
+import { signIn, expectAccessible, waitForServiceWorker, PASSWORD, test, openFromMenu } from './fixtures.ts';
 
 // Recorded now: the server takes a recorded time only near its own clock (decision 0016).
 const NOW = new Date().toISOString();
@@ -130,7 +130,7 @@ test('HR changes the risk bands partly offline; the manager sees the finding at 
 	const hr = await hrContext.newPage();
 	await signIn(hr, 'hr');
 	await waitForServiceWorker(hr);
-	await hr.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Riskmatris' }).click();
+	await openFromMenu(hr, 'Riskmatris');
 	await expect(hr.getByRole('heading', { level: 1 })).toHaveText('Riskmatrisens nivåer');
 	await expect(hr.getByTestId('risk-settings-current')).toHaveText(
 		'Gäller nu standardnivåerna: medel från 4, hög från 8, mycket hög från 12.',

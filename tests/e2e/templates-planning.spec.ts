@@ -7,7 +7,7 @@
  * The server is shared with other specs: everything here is found by a unique title or date.
  */
 import { expect, type Browser, type Page } from '@playwright/test';
-import { expectAccessible, signIn, waitForServiceWorker, test } from './fixtures.ts';
+import { expectAccessible, signIn, waitForServiceWorker, test, openFromMenu } from './fixtures.ts';
 
 const TAG = Date.now().toString(36);
 const TITLE_SV = `Rondmall ${TAG}`;
@@ -49,7 +49,7 @@ test('templates: copy, edit in two languages, reorder by keyboard, publish, vers
 }) => {
 	test.setTimeout(180_000);
 	const hr = await device(browser, 'hr');
-	await hr.getByRole('link', { name: 'Mallar' }).click();
+	await openFromMenu(hr, 'Mallar');
 	await expect(family(hr, 'OSA-rond')).toHaveCount(1, { timeout: 15_000 });
 	await expectAccessible(hr, 'templates (sv)');
 
@@ -104,7 +104,7 @@ test('templates: copy, edit in two languages, reorder by keyboard, publish, vers
 	// The manager's device gets it through org, then plans offline with participants.
 	const chef = await device(browser, 'chef');
 	await waitForServiceWorker(chef);
-	await chef.getByRole('link', { name: 'Skyddsronder' }).click();
+	await openFromMenu(chef, 'Skyddsronder');
 	await chef.getByRole('link', { name: 'Planera en rond' }).click();
 	await expect(chef.getByRole('option', { name: TITLE_SV })).toBeAttached({ timeout: 15_000 });
 	await chef.context().setOffline(true);
@@ -195,7 +195,7 @@ test('staff pre-report before a round; the manager sees it and changes date and 
 	await expect(chef.getByTestId('sync-pending')).toHaveText('Allt synkat', { timeout: 15_000 });
 
 	const staff = await device(browser, 'medarbetare', PHONE);
-	await staff.getByRole('link', { name: 'Inför ronden' }).click();
+	await openFromMenu(staff, 'Inför ronden');
 	await expect(staff.getByRole('heading', { level: 1 })).toHaveText('Anmäl brister inför skyddsronden');
 	const what = `Trasig lampa i trapphuset ${TAG}`;
 	// Several rounds may be open on the shared server: pick this one by its date.
@@ -262,7 +262,7 @@ test('staff pre-report before a round; the manager sees it and changes date and 
 
 test('a division manager sees which units are overdue for their yearly rounds', async ({ browser }) => {
 	const head = await device(browser, 'avdchef');
-	await head.getByRole('link', { name: 'Skyddsronder' }).click();
+	await openFromMenu(head, 'Skyddsronder');
 	const table = head.getByTestId('overdue');
 	await expect(table).toBeVisible({ timeout: 15_000 });
 	// Units of division A only, none of division B.

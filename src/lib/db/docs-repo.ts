@@ -446,3 +446,16 @@ export async function forgetScope(db: TryggDb, scope: string): Promise<boolean> 
 		return true;
 	});
 }
+
+/** Every document of several types, across every scope on the device (one read for a start page). */
+export function readDocsOfTypes(db: TryggDb, types: readonly LiveDoc['type'][]): Promise<StoredDoc[]> {
+	return db.docs
+		.where('type')
+		.anyOf([...types])
+		.toArray();
+}
+
+/** `readDocsOfTypes`, again whenever one of them changes on the device. */
+export function liveDocsOfTypes(db: TryggDb, types: readonly LiveDoc['type'][]): Observable<StoredDoc[]> {
+	return liveQuery(() => readDocsOfTypes(db, types));
+}

@@ -1134,4 +1134,71 @@ export const en: Record<MessageKey, string> = {
 	'admin.users.signedOut': '{name} is signed out on every device.',
 	'admin.users.accountRemoved': 'The account of {name} is removed.',
 	'admin.users.gone': '{name} no longer exists. The list is updated.',
+	// -- navigation on small screens, accessibility statement (issue 12)
+	'nav.menu': 'Menu',
+	'nav.compactLabel': 'Main menu (compact)',
+	'nav.menuDue': '{count} to do',
+	'a11y.footerLink': 'Accessibility statement',
+	'a11y.title': 'Accessibility statement',
+	'a11y.intro':
+		'Trygg is used by your employer for systematic work-environment management. We want as many people as possible to be able to use the app. This statement describes how Trygg complies with the Swedish Act (2018:1937) on accessibility to digital public services, known accessibility problems and how you can report shortcomings so that we can fix them.',
+	'a11y.scope':
+		'This statement covers the whole Trygg app: sign-in, overview, safety rounds, requests and stops, actions, annual follow-up, templates and settings.',
+	'a11y.howTitle': 'How accessible is the app?',
+	'a11y.how':
+		'Trygg is partially compliant with the Act on accessibility to digital public services, due to the shortcomings described below. The app can be used entirely with a keyboard and a screen reader, works at 320 pixels wide and at 400 per cent zoom, and its text meets the contrast requirements.',
+	'a11y.problemsTitle': 'What can you do if you cannot use parts of the app?',
+	'a11y.problems':
+		'If you need content in another format, for example a round report or action plan as text rather than a printout, contact your manager or whoever administers Trygg at your employer. Every report can also be exported as a CSV file.',
+	'a11y.reportTitle': 'Report accessibility problems',
+	'a11y.report':
+		'We keep working to improve accessibility. If you find problems not described here, or you think we do not meet the requirements of the law, tell whoever administers Trygg at your employer (your HR function or system administrator) so that we learn of the problem. Describe where in the app it is and what happened.',
+	'a11y.enforcementTitle': 'Enforcement procedure',
+	'a11y.enforcement':
+		'The Agency for Digital Government (Myndigheten för digital förvaltning, DIGG) is responsible for enforcing the Act on accessibility to digital public services. If you are not satisfied with how we handle your comments, you can contact the Agency for Digital Government and tell them.',
+	'a11y.enforcementLink': 'Report to the Agency for Digital Government (digg.se, in Swedish)',
+	'a11y.technicalTitle': 'Technical information about the app’s accessibility',
+	'a11y.technical':
+		'Trygg is partially compliant with the Act on accessibility to digital public services, due to the shortcomings described below. The goal is full conformance with WCAG 2.1 level AA (EN 301 549).',
+	'a11y.shortcomingsTitle': 'Content that is not accessible',
+	'a11y.shortcoming1':
+		'Photos from safety rounds have no text descriptions of their own; they are described only by the finding’s title and comment (WCAG 1.1.1).',
+	'a11y.shortcoming2':
+		'Printed reports (PDF through the browser’s print) get the structure the browser gives them and have not been reviewed as PDF documents in their own right (WCAG 1.3.1).',
+	'a11y.shortcoming3':
+		'Date fields use the browser’s built-in date picker, whose accessibility differs between browsers and screen readers (WCAG 4.1.2).',
+	'a11y.shortcoming4':
+		'Not every form shows its errors in a summary at the top yet; sign-in and the forms for requests and work stops do (WCAG 3.3.1).',
+	'a11y.testedTitle': 'How we tested the app',
+	'a11y.tested':
+		'We made a self-assessment (internal review) of Trygg. Every page is checked automatically with axe against WCAG 2.1 AA in Swedish and English, and automated tests measure the contrast of focus indicators, that nothing scrolls sideways at 320 pixels wide, where focus goes after navigation and actions, what status messages announce and that error summaries link to their fields. The app has also been tried with a keyboard alone.',
+	'a11y.dates': 'The latest assessment was made on {assessed}. The statement was last updated on {updated}.',
+	// -- form error summary (issue 12)
+	'form.summaryOne': 'There is 1 error to correct',
+	'form.summary': 'There are {count} errors to correct',
+	'form.requiredMark': '(required)',
+	'signIn.missingName': 'Fill in your user name.',
+	'signIn.missingPassword': 'Fill in your password.',
+	// -- start page (issue 12)
+	'home.loading': 'Reading what is on this device …',
+	'home.nothingDue': 'Nothing is due right now: no requests, actions, rounds or follow-ups are waiting for you.',
+	'home.dueHeading': 'To do',
+	'home.unacknowledged': 'Requests to acknowledge at once (Work Environment Act 6:6a)',
+	'home.unacknowledgedHint': 'The employer must acknowledge at once that a request has been received.',
+	'home.overdueRequests': 'Requests without an answer after the reply date',
+	'home.requestEntry': '{subject} – {unit}, answer by {date}',
+	'home.late': 'overdue',
+	'home.overdueActions': 'Overdue actions',
+	'home.soonActions': 'Actions due within 14 days',
+	'home.actionEntry': '{action} – by {date}',
+	'home.actionNoDate': '{action}',
+	'home.rounds': 'Rounds to walk or sign',
+	'home.roundWalk': '{unit}, {date}: to walk',
+	'home.roundSign': '{unit}, {date}: to finish and sign',
+	'home.prereportsOne': '1 pre-report waiting',
+	'home.prereports': '{count} pre-reports waiting',
+	'home.followUps': 'Annual follow-up to do',
+	'home.followUpEntry': '{unit}, {year}: not signed',
+	'home.staffHint': 'Have you seen something the next safety round should take up?',
+	'home.staffLink': 'Send a pre-report',
 };

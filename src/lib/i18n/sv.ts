@@ -1123,6 +1123,73 @@ export const sv = {
 	'admin.users.signedOut': '{name} är utloggad på alla enheter.',
 	'admin.users.accountRemoved': 'Kontot för {name} är borttaget.',
 	'admin.users.gone': '{name} finns inte längre. Listan är uppdaterad.',
+	// -- navigation on small screens, accessibility statement (issue 12)
+	'nav.menu': 'Meny',
+	'nav.compactLabel': 'Huvudmeny (kompakt)',
+	'nav.menuDue': '{count} att göra',
+	'a11y.footerLink': 'Tillgänglighetsredogörelse',
+	'a11y.title': 'Tillgänglighetsredogörelse',
+	'a11y.intro':
+		'Trygg används av din arbetsgivare för det systematiska arbetsmiljöarbetet. Vi vill att så många som möjligt ska kunna använda appen. Den här redogörelsen beskriver hur Trygg uppfyller lagen (2018:1937) om tillgänglighet till digital offentlig service, kända tillgänglighetsproblem och hur du kan rapportera brister så att vi kan åtgärda dem.',
+	'a11y.scope':
+		'Redogörelsen gäller hela appen Trygg: inloggning, översikt, skyddsronder, begäranden och stopp, åtgärder, årlig uppföljning, mallar och inställningar.',
+	'a11y.howTitle': 'Hur tillgänglig är appen?',
+	'a11y.how':
+		'Trygg är delvis förenlig med lagen om tillgänglighet till digital offentlig service på grund av de brister som beskrivs nedan. Appen går att använda helt med tangentbord och skärmläsare, fungerar i 320 pixlars bredd och förstoring till 400 procent, och har text som uppfyller kontrastkraven.',
+	'a11y.problemsTitle': 'Vad kan du göra om du inte kan använda delar av appen?',
+	'a11y.problems':
+		'Om du behöver innehåll i ett annat format, till exempel en rondrapport eller handlingsplan som text i stället för utskrift, kontakta din chef eller den som förvaltar Trygg hos din arbetsgivare. Alla rapporter går också att exportera som CSV-filer.',
+	'a11y.reportTitle': 'Rapportera brister i appens tillgänglighet',
+	'a11y.report':
+		'Vi strävar hela tiden efter att förbättra tillgängligheten. Om du upptäcker problem som inte beskrivs här, eller om du anser att vi inte uppfyller lagens krav, meddela den som förvaltar Trygg hos din arbetsgivare (din HR-funktion eller systemförvaltare) så att vi får veta att problemet finns. Beskriv var i appen problemet finns och vad som hände.',
+	'a11y.enforcementTitle': 'Tillsyn',
+	'a11y.enforcement':
+		'Myndigheten för digital förvaltning (DIGG) har ansvaret för tillsyn över lagen om tillgänglighet till digital offentlig service. Om du inte är nöjd med hur vi hanterar dina synpunkter kan du kontakta Myndigheten för digital förvaltning och påpeka det.',
+	'a11y.enforcementLink': 'Anmäl till Myndigheten för digital förvaltning (digg.se)',
+	'a11y.technicalTitle': 'Teknisk information om appens tillgänglighet',
+	'a11y.technical':
+		'Trygg är delvis förenlig med lagen om tillgänglighet till digital offentlig service, på grund av de brister som beskrivs nedan. Målet är full förenlighet med WCAG 2.1 nivå AA (EN 301 549).',
+	'a11y.shortcomingsTitle': 'Innehåll som inte är tillgängligt',
+	'a11y.shortcoming1':
+		'Foton från skyddsronder saknar egna textbeskrivningar; de beskrivs bara av iakttagelsens rubrik och kommentar (WCAG 1.1.1).',
+	'a11y.shortcoming2':
+		'Utskrivna rapporter (PDF via webbläsarens utskrift) får den struktur webbläsaren ger dem och är inte granskade som egna PDF-dokument (WCAG 1.3.1).',
+	'a11y.shortcoming3':
+		'Datumfälten använder webbläsarens inbyggda datumväljare, vars tillgänglighet skiljer sig mellan webbläsare och skärmläsare (WCAG 4.1.2).',
+	'a11y.shortcoming4':
+		'Alla formulär visar ännu inte sina fel i en sammanfattning överst; inloggningen och formulären för begäranden och arbetsmiljöstopp gör det (WCAG 3.3.1).',
+	'a11y.testedTitle': 'Hur vi testat appen',
+	'a11y.tested':
+		'Vi har gjort en självskattning (intern granskning) av Trygg. Varje sida granskas automatiskt med axe mot WCAG 2.1 AA på svenska och engelska, och automatiska tester mäter fokusmarkeringarnas kontrast, att inget rullar i sidled i 320 pixlars bredd, vart fokus flyttas efter navigering och åtgärder, vad statusmeddelanden läser upp och att felsammanfattningar länkar till sina fält. Appen har också prövats med enbart tangentbord.',
+	'a11y.dates': 'Senaste bedömningen gjordes den {assessed}. Redogörelsen uppdaterades senast den {updated}.',
+	// -- form error summary (issue 12)
+	'form.summaryOne': 'Det finns ett fel att rätta',
+	'form.summary': 'Det finns {count} fel att rätta',
+	'form.requiredMark': '(obligatoriskt)',
+	'signIn.missingName': 'Fyll i ditt användarnamn.',
+	'signIn.missingPassword': 'Fyll i ditt lösenord.',
+	// -- start page (issue 12)
+	'home.loading': 'Läser det som finns på enheten …',
+	'home.nothingDue': 'Inget är att göra just nu: inga begäranden, åtgärder, ronder eller uppföljningar väntar på dig.',
+	'home.dueHeading': 'Att göra',
+	'home.unacknowledged': 'Begäranden att bekräfta genast (6 kap. 6 a § AML)',
+	'home.unacknowledgedHint': 'Arbetsgivaren ska genast bekräfta att en begäran har tagits emot.',
+	'home.overdueRequests': 'Begäranden utan svar efter svarsdatum',
+	'home.requestEntry': '{subject} – {unit}, svar senast {date}',
+	'home.late': 'försenad',
+	'home.overdueActions': 'Försenade åtgärder',
+	'home.soonActions': 'Åtgärder inom 14 dagar',
+	'home.actionEntry': '{action} – senast {date}',
+	'home.actionNoDate': '{action}',
+	'home.rounds': 'Ronder att gå eller signera',
+	'home.roundWalk': '{unit}, {date}: att gå',
+	'home.roundSign': '{unit}, {date}: att gå klart och signera',
+	'home.prereportsOne': '1 förhandsanmälan väntar',
+	'home.prereports': '{count} förhandsanmälningar väntar',
+	'home.followUps': 'Årlig uppföljning att göra',
+	'home.followUpEntry': '{unit}, {year}: inte signerad',
+	'home.staffHint': 'Har du sett något som bör tas upp på nästa skyddsrond?',
+	'home.staffLink': 'Skicka in en förhandsanmälan',
 } as const;
 
 export type MessageKey = keyof typeof sv;

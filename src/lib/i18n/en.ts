@@ -349,6 +349,8 @@ export const en: Record<MessageKey, string> = {
 	'signoff.title': 'Sign-off',
 	'signoff.locked':
 		'The round is signed by the manager and the safety representative and is locked. Answers cannot change.',
+	'signoff.lockedCoSigner':
+		'The round is signed by the manager and the employee representative and is locked. Answers cannot change.',
 	'signoff.cannotYet': 'The round cannot be signed yet.',
 	'signoff.why.unanswered': '{count} items are unanswered.',
 	'signoff.why.unassessed': '{count} findings have no risk assessment. Assess them under Findings first.',

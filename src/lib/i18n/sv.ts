@@ -345,6 +345,8 @@ export const sv = {
 	// -- sign-off and report (add keys here)
 	'signoff.title': 'Signering',
 	'signoff.locked': 'Ronden är signerad av chef och skyddsombud och därmed låst. Svaren kan inte ändras.',
+	'signoff.lockedCoSigner':
+		'Ronden är signerad av chef och arbetstagarrepresentant och därmed låst. Svaren kan inte ändras.',
 	'signoff.cannotYet': 'Ronden kan inte signeras än.',
 	'signoff.why.unanswered': '{count} frågor är obesvarade.',
 	'signoff.why.unassessed': '{count} iakttagelser saknar riskbedömning. Bedöm dem under Iakttagelser först.',

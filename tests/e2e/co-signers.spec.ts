@@ -140,6 +140,10 @@ test('B1’s manager picks participants, invites the employee rep, both sign (th
 		await expect(page.getByTestId('round-status')).toHaveText('Signerad', { timeout: 30_000 });
 	}
 	await expect(chef.getByTestId('sync-refused')).toHaveCount(0);
+	// The lock says who signed the employees' side: no safety rep signed this round.
+	await expect(chef.getByTestId('locked-notice')).toHaveText(
+		'Ronden är signerad av chef och arbetstagarrepresentant och därmed låst. Svaren kan inte ändras.',
+	);
 
 	// The report names the employee rep as such.
 	await chef.getByRole('link', { name: 'Visa rondprotokollet' }).click();
@@ -148,6 +152,7 @@ test('B1’s manager picks participants, invites the employee rep, both sign (th
 	await expect(report.getByTestId('report-co-signer')).toHaveText('Olle Representant');
 	await expect(report.getByTestId('signatures')).toContainText('Olle Representant, arbetstagarrepresentant');
 	await expect(report).toContainText('Olle Representant (arbetstagarrepresentant)');
+	await expect(report).toContainText('Ronden är signerad av chef och arbetstagarrepresentant');
 	await expectAccessible(chef, 'report with an employee rep’s signature (sv)');
 	await tablet.close();
 	await phone.close();

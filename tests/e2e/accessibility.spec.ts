@@ -208,6 +208,54 @@ test('at 320 px nothing scrolls sideways; the risk matrix stacks and its arrows 
 	await expectAccessible(page, 'the walk at 320 px (sv)');
 });
 
+/** The lines a word of the element's text takes (1 = not broken mid-word). */
+async function linesOfWord(page: Page, selector: string, word: string): Promise<number> {
+	return page
+		.locator(selector)
+		.first()
+		.evaluate((el, w) => {
+			const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+			for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+				const at = node.textContent?.indexOf(w) ?? -1;
+				if (at < 0) continue;
+				const range = document.createRange();
+				range.setStart(node, at);
+				range.setEnd(node, at + w.length);
+				return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+			}
+			return -1;
+		}, word);
+}
+
+test('on a phone long Swedish words stay whole: the start page’s h1, the report’s column names', async ({
+	page,
+	browser,
+	baseURL,
+}) => {
+	const { roundId } = await signedRoundWithFinding(baseURL, { title: 'Kort', probability: 2, consequence: 2 });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await signIn(page, 'huvudskyddsombud');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Välkommen, Tove Huvudskyddsombud');
+	expect(await linesOfWord(page, 'h1', 'Huvudskyddsombud')).toBe(1);
+	await page.setViewportSize({ width: 320, height: 700 });
+	expect(await linesOfWord(page, 'h1', 'Huvudskyddsombud')).toBe(1);
+	const phone = await browser.newContext({ viewport: { width: 320, height: 700 } });
+	const chef = await phone.newPage();
+	await signIn(chef, 'chef');
+	await chef.goto(`/rounds/${encodeURIComponent(roundId)}/report`);
+	await expect(chef.getByRole('columnheader', { name: 'Kommentar' }).first()).toBeVisible({ timeout: 15_000 });
+	for (const name of ['Svar', 'Kommentar']) {
+		const header = chef.getByRole('columnheader', { name, exact: true }).first();
+		const lines = await header.evaluate((el) => {
+			const range = document.createRange();
+			range.selectNodeContents(el);
+			return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+		});
+		expect(lines, `${name} on one line`).toBe(1);
+	}
+	await phone.close();
+});
+
 test('form errors: all at once in a focused summary linking to fields marked invalid', async ({ page }) => {
 	// Sign-in: empty fields are named on the device; a refusal keeps focus on the error.
 	await page.goto('/sign-in');

@@ -100,10 +100,18 @@ test('a finding becomes an action, done offline by the safety rep, not effective
 	const who = chef.getByLabel('Ansvarig person');
 	await expect(who.locator('option', { hasText: 'Sara Skyddsombud (skyddsombud)' })).toHaveCount(1);
 	await bothLanguages(chef, 'new action from a finding');
-	// A required field left empty is named.
+	// Required fields left empty are named all at once, in a focused summary linking to them.
 	await chef.getByRole('button', { name: 'Skapa åtgärden' }).click();
-	await expect(chef.getByRole('alert').filter({ hasText: 'Fyll i Planerad åtgärd.' })).toBeVisible();
-	await chef.getByLabel('Planerad åtgärd', { exact: true }).fill('Dra sladdarna i kabelkanal längs väggen');
+	const summary = chef.getByTestId('error-summary');
+	await expect(summary).toBeFocused();
+	await expect(summary.getByRole('heading')).toHaveText('Det finns 2 fel att rätta');
+	await expect(summary.getByRole('link')).toHaveText(['Fyll i Planerad åtgärd.', 'Fyll i Ansvarig.']);
+	const planned = chef.getByLabel('Planerad åtgärd (obligatoriskt)', { exact: true });
+	await expect(planned).toHaveAttribute('aria-invalid', 'true');
+	await expect(planned).toHaveAccessibleDescription('Fyll i Planerad åtgärd.');
+	await summary.getByRole('link', { name: 'Fyll i Planerad åtgärd.' }).click();
+	await expect(planned).toBeFocused();
+	await planned.fill('Dra sladdarna i kabelkanal längs väggen');
 	await chef.getByLabel('Önskat resultat').fill('Ingen snubblar i korridoren');
 	await who.selectOption({ label: 'Sara Skyddsombud (skyddsombud)' });
 	await chef.getByLabel('Klart senast').fill(due);
@@ -359,7 +367,7 @@ test('a direct action from a meeting can be postponed only with a reason and a n
 	await chef.getByLabel('Ursprung').selectOption({ label: 'Möte (till exempel APT)' });
 	const area = `Kvällsbemanning ${crypto.randomUUID().slice(0, 6)}`;
 	await chef.getByLabel('Identifierat område eller risk').fill(area);
-	await chef.getByLabel('Planerad åtgärd', { exact: true }).fill('Se över bemanningen på kvällar');
+	await chef.getByLabel('Planerad åtgärd (obligatoriskt)', { exact: true }).fill('Se över bemanningen på kvällar');
 	await chef.getByLabel('Ansvarig person').selectOption({ label: 'Någon annan (skriv namnet)' });
 	await chef.getByLabel('Namn på ansvarig').fill('Extern konsult');
 	await chef.getByRole('button', { name: 'Skapa åtgärden' }).click();

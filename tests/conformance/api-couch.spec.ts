@@ -210,9 +210,10 @@ describe('sync server on CouchDB', () => {
 		const admin = await signIn(one, 'admin');
 		const members = async (): Promise<string[]> => {
 			const res = await fetch(`${base(two)}/api/units/b1/members`, { headers: { cookie: await signIn(two, 'chef2') } });
-			return ((await res.json()) as { members: { name: string }[] }).members.map((m) => m.name);
+			return ((await res.json()) as { members: { name: string }[] }).members.map((m) => m.name).sort();
 		};
-		expect(await members()).toEqual(['chef2']);
+		// B1's people in the demo: its manager and its employee rep (decision 0028).
+		expect(await members()).toEqual(['arbetstagarrep', 'chef2']);
 		const moved = await fetch(`${base(one)}/api/admin/users/skyddsombud/memberships`, {
 			method: 'PUT',
 			headers: { cookie: admin, 'content-type': 'application/json' },
@@ -222,7 +223,7 @@ describe('sync server on CouchDB', () => {
 			]),
 		});
 		expect(moved.status).toBe(200);
-		expect(await members()).toEqual(['chef2', 'skyddsombud']);
+		expect(await members()).toEqual(['arbetstagarrep', 'chef2', 'skyddsombud']);
 	});
 
 	it('keeps quota counters in CouchDB too (_local documents of the scope)', async () => {

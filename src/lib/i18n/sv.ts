@@ -40,7 +40,8 @@ export const sv = {
 	'signIn.submit': 'Logga in',
 	'signIn.busy': 'Loggar in …',
 	'signIn.offline': 'Du är offline. Första inloggningen kräver nät; därefter fungerar Trygg utan nät.',
-	'signIn.demo': 'Demokonton: chef, chef2, avdchef, skyddsombud, medarbetare, hr, admin – lösenord trygg-demo.',
+	'signIn.demo':
+		'Demokonton: chef, chef2, avdchef, skyddsombud, huvudskyddsombud, arbetstagarrep, medarbetare, hr, admin – lösenord trygg-demo.',
 	'session.expired': 'Din inloggning har gått ut. Logga in igen – inget av det du gjort går förlorat.',
 	'session.signInAgain': 'Logga in igen',
 	'signOut.unsentOne': '1 ändring har inte skickats till servern än.',

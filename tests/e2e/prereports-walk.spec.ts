@@ -63,6 +63,9 @@ test('a pre-report about question 1 is shown beside it while walking, and in the
 	const beside = chef.getByTestId('item-prereports-physical-01');
 	await expect(beside).toContainText(what);
 	await expect(beside).toContainText('Mats Medarbetare');
+	// The walk itself is offline, as in a basement: the pre-report stays where it was.
+	await tablet.setOffline(true);
+	await expect(chef.getByTestId('sync-online')).toHaveText('Offline');
 	await chef.getByTestId('item-physical-01').getByRole('radio', { name: 'Ja' }).check();
 	await expect(chef.getByTestId('round-status')).toHaveText('Pågår');
 	await expect(chef.getByTestId('walk-prereports')).toContainText(what);
@@ -71,6 +74,8 @@ test('a pre-report about question 1 is shown beside it while walking, and in the
 	// In list mode too.
 	await chef.getByRole('radio', { name: 'Alla i en lista' }).check();
 	await expect(chef.getByTestId('item-prereports-physical-01')).toContainText(what);
+	await tablet.setOffline(false);
+	await expect(chef.getByTestId('sync-pending')).toHaveText(/Allt synkat/, { timeout: 20_000 });
 
 	await chef.goto(`/rounds/${encodeURIComponent(round._id)}/report`);
 	await expect(chef.getByTestId('report-prereports')).toContainText(what, { timeout: 15_000 });

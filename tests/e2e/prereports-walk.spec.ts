@@ -41,7 +41,7 @@ test('a pre-report about question 1 is shown beside it while walking, and in the
 	await signIn(staff, 'medarbetare');
 	await staff.goto('/prereports');
 	await expect(staff.getByRole('heading', { level: 1 })).toHaveText('Anmäl brister inför skyddsronden');
-	const picker = staff.getByLabel('Rond', { exact: true });
+	const picker = staff.getByLabel('Rond (obligatoriskt)', { exact: true });
 	if (await picker.count()) await picker.selectOption({ label: `Fysisk skyddsrond, Enhet A1, 8 oktober ${year}` });
 	const what = `Lösa mattor i entrén ${crypto.randomUUID().slice(0, 8)}`;
 	await staff.getByLabel('Vad har du sett?').fill(what);

@@ -109,6 +109,16 @@ test('templates: copy, edit in two languages, reorder by keyboard, publish, vers
 	await expect(chef.getByRole('option', { name: TITLE_SV })).toBeAttached({ timeout: 15_000 });
 	await chef.context().setOffline(true);
 	await expect(chef.getByTestId('sync-online')).toHaveText('Offline');
+	// Saved with no template and no date: both named at once in a focused summary linking to them.
+	await chef.getByLabel('Datum').fill('');
+	await chef.getByRole('button', { name: 'Spara ronden' }).click();
+	const summary = chef.getByTestId('error-summary');
+	await expect(summary).toBeFocused();
+	await expect(summary.getByRole('link')).toHaveText(['Fyll i mall.', 'Fyll i datum.']);
+	await expect(chef.getByLabel('Mall')).toHaveAttribute('aria-invalid', 'true');
+	await expect(chef.getByLabel('Mall')).toHaveAccessibleDescription(/Fyll i mall\./);
+	await summary.getByRole('link', { name: 'Fyll i datum.' }).click();
+	await expect(chef.getByLabel('Datum')).toBeFocused();
 	await chef.getByLabel('Mall').selectOption({ label: TITLE_SV });
 	await chef.getByLabel('Datum').fill('2029-04-11');
 	await expect(chef.getByLabel('Namn, deltagare 1')).toHaveValue('Anna Chef');
@@ -199,7 +209,7 @@ test('staff pre-report before a round; the manager sees it and changes date and 
 	await expect(staff.getByRole('heading', { level: 1 })).toHaveText('Anmäl brister inför skyddsronden');
 	const what = `Trasig lampa i trapphuset ${TAG}`;
 	// Several rounds may be open on the shared server: pick this one by its date.
-	const picker = staff.getByLabel('Rond', { exact: true });
+	const picker = staff.getByLabel('Rond (obligatoriskt)', { exact: true });
 	if (await picker.count()) {
 		await picker.selectOption({ label: `Fysisk skyddsrond, Enhet A1, 20 maj ${year}` });
 	} else {
@@ -207,7 +217,13 @@ test('staff pre-report before a round; the manager sees it and changes date and 
 	}
 	await expectAccessible(staff, 'pre-report (sv)');
 	await staff.getByRole('button', { name: 'Skicka' }).click();
-	await expect(staff.getByRole('alert')).toHaveText('Skriv vad du har sett.');
+	// The missing field is named in a focused summary that links to it; the field says it too.
+	const summary = staff.getByTestId('error-summary');
+	await expect(summary).toBeFocused();
+	await expect(summary.getByRole('link')).toHaveText(['Skriv vad du har sett.']);
+	await expect(staff.getByLabel('Vad har du sett?')).toHaveAttribute('aria-invalid', 'true');
+	await expect(staff.getByLabel('Vad har du sett?')).toHaveAccessibleDescription('Skriv vad du har sett.');
+	await summary.getByRole('link', { name: 'Skriv vad du har sett.' }).click();
 	await expect(staff.getByLabel('Vad har du sett?')).toBeFocused();
 	await staff.keyboard.type(what);
 	await staff.getByLabel('Var (frivilligt)').fill('Trapphus B');

@@ -80,12 +80,24 @@ test('templates: copy, edit in two languages, reorder by keyboard, publish, vers
 	await expect(hr.getByTestId('template-item').nth(2).getByLabel('Fråga på svenska')).toHaveValue(NEW_ITEM_SV);
 	await expect(hr.getByTestId('template-item').nth(0).getByLabel('Fråga på svenska')).not.toHaveValue(NEW_ITEM_SV);
 
-	// Help in English only is refused with a message (Swedish is the source; English is optional),
-	// and focus goes to the missing field.
-	await hr.getByTestId('template-item').nth(1).getByLabel('Hjälptext på svenska').fill('');
+	// Help in English only is refused (Swedish is the source; English is optional): every empty
+	// Swedish field is named at once in a focused summary whose links lead to the fields.
+	const helpSv = hr.getByTestId('template-item').nth(1).getByLabel('Hjälptext på svenska');
+	const firstItemSv = hr.getByTestId('template-item').nth(0).getByLabel('Fråga på svenska');
+	const firstItemText = await firstItemSv.inputValue();
+	await helpSv.fill('');
+	await firstItemSv.fill('');
 	await hr.getByRole('button', { name: 'Publicera' }).click();
-	await expect(hr.getByRole('alert')).toContainText('hjälptexten på svenska (fråga 2 i avsnitt 1)');
-	await expect(hr.getByTestId('template-item').nth(1).getByLabel('Hjälptext på svenska')).toBeFocused();
+	const summary = hr.getByTestId('error-summary');
+	await expect(summary).toBeFocused();
+	await expect(summary.getByRole('link')).toHaveCount(2);
+	await expect(summary.getByRole('link').nth(0)).toContainText('(fråga 1 i avsnitt 1)');
+	await expect(summary.getByRole('link').nth(1)).toContainText('hjälptexten på svenska (fråga 2 i avsnitt 1)');
+	await expect(firstItemSv).toHaveAttribute('aria-invalid', 'true');
+	await expect(helpSv).toHaveAccessibleDescription(/hjälptexten på svenska \(fråga 2 i avsnitt 1\)/);
+	await firstItemSv.fill(firstItemText);
+	await summary.getByRole('link').nth(1).click();
+	await expect(helpSv).toBeFocused();
 	await hr.keyboard.type('Kontrollera hur det görs.');
 	await hr.getByRole('button', { name: 'Publicera' }).click();
 	await expect(hr).toHaveURL(/\/templates$/);

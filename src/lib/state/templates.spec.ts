@@ -11,7 +11,7 @@ import { AppError, templateDocSchema, type TemplateDoc } from '../domain/index.t
 import { starterTemplates } from '../domain/starter-templates.ts';
 import { nextVersion, UNCHANGED_TEMPLATE_REASON } from '../domain/templates.ts';
 import { messageFor } from './errors.ts';
-import { TemplateEditor } from './templates.svelte.ts';
+import { missingFields, TemplateEditor } from './templates.svelte.ts';
 import { HR, testCollaborators, type TestCollaborators } from './test-collaborators.ts';
 
 const NOW = new Date('2026-11-23T09:00:00.000Z');
@@ -112,5 +112,22 @@ describe('TemplateEditor', () => {
 		expect(templateDocSchema.safeParse(doc).success).toBe(true);
 		expect((await storedDraft())?.status).toBe('published');
 		expect(editor.unsaved).toBe(false);
+	});
+
+	it('names every empty Swedish field at once, in reading order, and no English one', () => {
+		const d = structuredClone(draft);
+		const [first] = d.sections;
+		const item = first!.items[1]!;
+		d.title = { sv: ' ', en: '' };
+		item.text = { sv: '', en: 'Only English' };
+		item.help = { sv: '', en: 'English help' };
+		d.sections[1]!.title = { sv: '', en: '' };
+		expect(missingFields(d).map((m) => m.fieldId)).toEqual([
+			'title-sv',
+			`item-${item.id}-sv`,
+			`help-${item.id}-sv`,
+			`section-${d.sections[1]!.id}-sv`,
+		]);
+		expect(missingFields(draft)).toEqual([]);
 	});
 });

@@ -81,26 +81,30 @@ export async function setRetired(current: TemplateDoc, retired: boolean): Promis
 /** One field the editor found empty, for a message and for moving focus to it. */
 export type Missing = { fieldId: string; label: string };
 
-/** The first required field of a working copy left empty, in reading order, or undefined. Swedish is required, English optional. */
-export function missingField(d: TemplateDoc): Missing | undefined {
-	const need = (value: string, fieldId: string, label: string): Missing | undefined =>
-		value.trim() === '' ? { fieldId, label } : undefined;
-	const head = need(d.title.sv, 'title-sv', t('templates.field.titleSv'));
-	if (head) return head;
+/** Every required field of a working copy left empty, in reading order. Swedish is required, English optional. */
+export function missingFields(d: TemplateDoc): Missing[] {
+	const found: Missing[] = [];
+	const need = (value: string, fieldId: string, label: string): void => {
+		if (value.trim() === '') found.push({ fieldId, label });
+	};
+	need(d.title.sv, 'title-sv', t('templates.field.titleSv'));
 	for (const [si, s] of d.sections.entries()) {
 		const n = si + 1;
-		const sec = need(s.title.sv, `section-${s.id}-sv`, t('templates.field.sectionSv', { n }));
-		if (sec) return sec;
+		need(s.title.sv, `section-${s.id}-sv`, t('templates.field.sectionSv', { n }));
 		for (const [ii, item] of s.items.entries()) {
 			const m = ii + 1;
-			const q = need(item.text.sv, `item-${item.id}-sv`, t('templates.field.itemSv', { n: m, section: n }));
-			if (q) return q;
+			need(item.text.sv, `item-${item.id}-sv`, t('templates.field.itemSv', { n: m, section: n }));
 			// English help without Swedish: the Swedish is the source, shown when English is empty.
 			if ((item.help?.en.trim() ?? '') !== '' && (item.help?.sv.trim() ?? '') === '')
-				return { fieldId: `help-${item.id}-sv`, label: t('templates.field.helpSv', { n: m, section: n }) };
+				found.push({ fieldId: `help-${item.id}-sv`, label: t('templates.field.helpSv', { n: m, section: n }) });
 		}
 	}
-	return undefined;
+	return found;
+}
+
+/** The first required field of a working copy left empty, in reading order, or undefined. */
+export function missingField(d: TemplateDoc): Missing | undefined {
+	return missingFields(d)[0];
 }
 
 /** The document to store from a working copy: trimmed text, help only where written in Swedish. */
@@ -240,6 +244,11 @@ export class TemplateEditor {
 	/** The first required field left empty, in reading order, or undefined. */
 	missing(): Missing | undefined {
 		return missingField(this.doc);
+	}
+
+	/** Every required field left empty, in reading order. */
+	missingAll(): Missing[] {
+		return missingFields(this.doc);
 	}
 
 	/** The document to store: trimmed text, help only where written in Swedish. */

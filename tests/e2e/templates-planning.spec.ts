@@ -124,12 +124,12 @@ test('templates: copy, edit in two languages, reorder by keyboard, publish, vers
 	// Saved with no template and no date: both named at once in a focused summary linking to them.
 	await chef.getByLabel('Datum').fill('');
 	await chef.getByRole('button', { name: 'Spara ronden' }).click();
-	const summary = chef.getByTestId('error-summary');
-	await expect(summary).toBeFocused();
-	await expect(summary.getByRole('link')).toHaveText(['Fyll i mall.', 'Fyll i datum.']);
+	const planSummary = chef.getByTestId('error-summary');
+	await expect(planSummary).toBeFocused();
+	await expect(planSummary.getByRole('link')).toHaveText(['Fyll i mall.', 'Fyll i datum.']);
 	await expect(chef.getByLabel('Mall')).toHaveAttribute('aria-invalid', 'true');
 	await expect(chef.getByLabel('Mall')).toHaveAccessibleDescription(/Fyll i mall\./);
-	await summary.getByRole('link', { name: 'Fyll i datum.' }).click();
+	await planSummary.getByRole('link', { name: 'Fyll i datum.' }).click();
 	await expect(chef.getByLabel('Datum')).toBeFocused();
 	await chef.getByLabel('Mall').selectOption({ label: TITLE_SV });
 	await chef.getByLabel('Datum').fill('2029-04-11');

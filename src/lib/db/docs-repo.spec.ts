@@ -8,6 +8,7 @@ import {
 	deviceId,
 	discardRefused,
 	docsOfRound,
+	liveDocsOfTypeWithOutbox,
 	liveOutboxIds,
 	liveRoundBundle,
 	noteServerTime,
@@ -207,6 +208,23 @@ describe('liveOutboxIds', () => {
 		await db.outbox.update(b._id, { state: 'refused', error: { code: 'forbidden', reason: 'x' } });
 		await revokeScope(db, 'unit-b1', 'gone'); // touches nothing of these
 		await vi.waitFor(() => expect(seen.at(-1)).toEqual({ pending: [a._id], refused: [b._id], revoked: [] }));
+		sub.unsubscribe();
+	});
+});
+
+describe('liveDocsOfTypeWithOutbox', () => {
+	it('never shows a saved document without its outbox state: pending first, sent once the entry goes', async () => {
+		const db = freshDb();
+		const seen: { id: string; outbox: string | undefined }[][] = [];
+		const sub = liveDocsOfTypeWithOutbox(db, 'round').subscribe({
+			next: (rows) => seen.push(rows.map((r) => ({ id: r.doc._id, outbox: r.outbox }))),
+		});
+		const a = await saveDoc(db, round());
+		await vi.waitFor(() => expect(seen.at(-1)).toEqual([{ id: a._id, outbox: 'pending' }]));
+		// Every emission that holds the document holds it with its entry until the entry is removed.
+		expect(seen.filter((rows) => rows.some((r) => r.id === a._id && r.outbox === undefined))).toEqual([]);
+		await db.outbox.delete(a._id);
+		await vi.waitFor(() => expect(seen.at(-1)).toEqual([{ id: a._id, outbox: undefined }]));
 		sub.unsubscribe();
 	});
 });

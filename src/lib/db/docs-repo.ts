@@ -338,6 +338,24 @@ export function liveDocsOfType<T extends LiveDoc['type']>(
 	);
 }
 
+/**
+ * Live documents of one type with the state of their outbox entry (undefined: none, so sent),
+ * read in one transaction: a document just saved is never seen without its entry, which two
+ * separate queries allowed ("skickad" shown for a report still waiting on the device).
+ */
+export function liveDocsOfTypeWithOutbox<T extends LiveDoc['type']>(
+	db: TryggDb,
+	type: T,
+): Observable<{ doc: Extract<StoredDoc, { type: T }>; outbox: OutboxEntry['state'] | undefined }[]> {
+	return liveQuery(() =>
+		db.transaction('r', db.docs, db.outbox, async () => {
+			const docs = (await db.docs.where('type').equals(type).toArray()) as Extract<StoredDoc, { type: T }>[];
+			const entries = await db.outbox.bulkGet(docs.map((d) => d._id));
+			return docs.map((doc, i) => ({ doc, outbox: entries[i]?.state }));
+		}),
+	);
+}
+
 /** Live single document, or undefined when it is not on the device. */
 export function liveDoc(db: TryggDb, id: string): Observable<StoredDoc | undefined> {
 	return liveQuery(() => db.docs.get(id));

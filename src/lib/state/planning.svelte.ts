@@ -14,7 +14,7 @@ import {
 	type UnitDoc,
 } from '../domain/index.ts';
 import { overdueUnits } from '../domain/overdue.ts';
-import { liveDocsOfType } from '../db/docs-repo.ts';
+import { liveDocsOfType, liveDocsOfTypeWithOutbox } from '../db/docs-repo.ts';
 import type { TryggDb } from '../db/app-db.ts';
 import { requestJson } from '../sync/http.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
@@ -28,6 +28,14 @@ export function liveUnits(db: TryggDb | null): Live<UnitDoc[]> | null {
 
 export function livePrereports(db: TryggDb | null): Live<PrereportDoc[]> | null {
 	return db ? new Live(liveDocsOfType(db, 'prereport')) : null;
+}
+
+/** A pre-report with where it is on its way: waiting or refused on the device, or sent. */
+export type PrereportSent = { doc: PrereportDoc; outbox: 'pending' | 'refused' | 'revoked' | undefined };
+
+/** Pre-reports on the device with their outbox state, read together (see `liveDocsOfTypeWithOutbox`). */
+export function livePrereportsSent(db: TryggDb | null): Live<PrereportSent[]> | null {
+	return db ? new Live<PrereportSent[]>(liveDocsOfTypeWithOutbox(db, 'prereport'), []) : null;
 }
 
 /**

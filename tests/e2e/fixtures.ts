@@ -9,6 +9,7 @@ import {
 	request as playwrightRequest,
 	type Browser,
 	type BrowserContext,
+	type Locator,
 	type Page,
 	type APIRequestContext,
 } from '@playwright/test';
@@ -67,12 +68,24 @@ export async function signIn(page: Page, name: string): Promise<void> {
 }
 
 /**
+ * The row of menu links when the screen is wide enough for it, else null (the "Meny" button is
+ * shown). Waits until one of the two is on screen: right after a navigation neither may be yet
+ * (the compact menu loads after sign-in), and guessing then picked the wrong one.
+ */
+async function menuRow(page: Page): Promise<Locator | null> {
+	const row = page.getByRole('navigation', { name: /^(Huvudmeny|Main menu)$/ });
+	const button = page.getByRole('button', { name: /^(Meny|Menu)\b/ });
+	await expect(row.or(button).filter({ visible: true }).first()).toBeVisible({ timeout: 15_000 });
+	return (await row.isVisible()) ? row : null;
+}
+
+/**
  * Follow a link of the main menu: the row of links on wide screens, the "Meny" button's menu
  * (bits-ui DropdownMenu) below 75rem, on tablets and phones.
  */
 export async function openFromMenu(page: Page, name: string): Promise<void> {
-	const row = page.getByRole('navigation', { name: /^(Huvudmeny|Main menu)$/ });
-	if (await row.isVisible()) return row.getByRole('link', { name }).click();
+	const row = await menuRow(page);
+	if (row) return row.getByRole('link', { name }).click();
 	await page.getByRole('button', { name: /^(Meny|Menu)\b/ }).click();
 	await page.getByRole('menuitem', { name }).click();
 }
@@ -82,8 +95,8 @@ export async function openFromMenu(page: Page, name: string): Promise<void> {
  * name): in the row of links, or in the "Meny" button's menu, which is closed again after.
  */
 export async function expectMenuEntry(page: Page, name: string, options: { timeout?: number } = {}): Promise<void> {
-	const row = page.getByRole('navigation', { name: /^(Huvudmeny|Main menu)$/ });
-	if (await row.isVisible()) {
+	const row = await menuRow(page);
+	if (row) {
 		await expect(row.getByRole('link', { name, exact: true })).toBeVisible(options);
 		return;
 	}

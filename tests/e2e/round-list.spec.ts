@@ -23,10 +23,12 @@ test('a list of 130 rounds shows 100, then the rest on request, offline and by k
 	// This run's rounds, all of them, come after the newest of those (not interleaved with them), so
 	// the list's first pages are this run's own.
 	const existing = (await (await page.request.get('/db/unit-b1/_changes?include_docs=true')).json()) as {
-		results: { doc?: { type?: string; date?: string; _deleted?: boolean } }[];
+		results: { doc?: { type?: string; date?: string; status?: string; _deleted?: boolean } }[];
 	};
 	const before = existing.results.flatMap((r) => (r.doc?.type === 'round' && !r.doc._deleted ? [r.doc] : []));
 	const TOTAL = before.length + COUNT;
+	// B1 may hold signed rounds of other specs (co-signers): the "planned" filter leaves them out.
+	const PLANNED = before.filter((r) => r.status === 'planned').length + COUNT;
 	const newest = Math.max(
 		Date.UTC(2025, 5, 1),
 		...before.map((r) => Date.parse(`${r.date}T00:00:00Z`) + COUNT * 7 * 86_400_000),
@@ -90,7 +92,7 @@ test('a list of 130 rounds shows 100, then the rest on request, offline and by k
 	await expect(page.getByTestId('round-row')).toHaveCount(100);
 
 	await page.getByRole('button', { name: 'In English' }).click();
-	await expect(showing).toHaveText(`Showing 100 of ${TOTAL} rounds.`);
+	await expect(showing).toHaveText(`Showing 100 of ${PLANNED} rounds.`);
 	await expect(page.getByRole('button', { name: `Show ${next} more` })).toBeVisible();
 	await expectAccessible(page, 'round list, first page (en)');
 	await context.close();

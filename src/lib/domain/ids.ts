@@ -22,6 +22,8 @@ export const DOC_TYPES = [
 	'workstop',
 	'followup',
 	'actionlog',
+	'survey',
+	'campaign',
 ] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 

@@ -14,3 +14,4 @@ export * from './annual-follow-up.ts';
 export * from './actions.ts';
 export * from './finding-actions.ts';
 export * from './older-app.ts';
+export * from './surveys.ts';

@@ -16,20 +16,14 @@ import {
 	type CommentField,
 	type FollowUpQuestion,
 } from './annual-follow-up.ts';
+import { campaignDocSchema, surveyDocSchema } from './surveys.ts';
 
 export const ROLES = ['staff', 'manager', 'safety_rep', 'employee_rep', 'hr', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
-/**
- * Text in the product languages: Swedish required (the source), English optional. An empty
- * English text is shown in Swedish (`localizedText`).
- */
-export const localizedSchema = z.object({
-	sv: z.string().check(z.minLength(1), z.maxLength(2000)),
-	en: z.string().check(z.maxLength(2000)),
-});
-export type Localized = z.infer<typeof localizedSchema>;
+export { localizedSchema, hlcSchema, type Localized } from './schema-parts.ts';
+import { localizedSchema, hlcSchema } from './schema-parts.ts';
 
 const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD'));
 const isoTime = z.iso.datetime({ offset: true });
@@ -54,11 +48,6 @@ function docRef(type: DocType) {
 	);
 }
 
-/**
- * A hybrid logical clock stamp: 13-digit wall milliseconds, 4-digit counter, device id.
- * Fixed width, so stamps compare as strings; the device id breaks ties (architecture §7).
- */
-export const hlcSchema = z.string().check(z.regex(/^\d{13}-\d{4}-[a-z0-9-]{1,64}$/, 'not a clock stamp'));
 
 const docBase = {
 	_id: z.string().check(z.minLength(3), z.maxLength(200)),
@@ -627,6 +616,8 @@ const liveDocSchema = z.discriminatedUnion('type', [
 	requestDocSchema,
 	workstopDocSchema,
 	followUpDocSchema,
+	surveyDocSchema,
+	campaignDocSchema,
 ]);
 export type LiveDoc = z.infer<typeof liveDocSchema>;
 

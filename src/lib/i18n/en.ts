@@ -1044,6 +1044,8 @@ export const en: Record<MessageKey, string> = {
 	'actions.history.no': 'no',
 	'actions.createFor': 'Create an action for finding {n}',
 	'sync.queue.type.actionlog': 'Action history',
+	'sync.queue.type.survey': 'Survey',
+	'sync.queue.type.campaign': 'Survey campaign',
 	'actionplan.title': 'Action plan',
 	'actionplan.heading': 'Action plan – {unit}',
 	'actionplan.unit': 'Unit',

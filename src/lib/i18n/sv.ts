@@ -1033,6 +1033,8 @@ export const sv = {
 	'actions.history.no': 'nej',
 	'actions.createFor': 'Skapa åtgärd för iakttagelse {n}',
 	'sync.queue.type.actionlog': 'Åtgärdshistorik',
+	'sync.queue.type.survey': 'Enkät',
+	'sync.queue.type.campaign': 'Enkätomgång',
 	'actionplan.title': 'Handlingsplan',
 	'actionplan.heading': 'Handlingsplan – {unit}',
 	'actionplan.unit': 'Enhet',

@@ -36,6 +36,8 @@ const TYPE_KEYS: Record<DocType, MessageKey> = {
 	workstop: 'sync.queue.type.workstop',
 	followup: 'sync.queue.type.followup',
 	actionlog: 'sync.queue.type.actionlog',
+	survey: 'sync.queue.type.survey',
+	campaign: 'sync.queue.type.campaign',
 };
 
 type Of<T extends StoredDoc['type']> = Extract<StoredDoc, { type: T }>;

@@ -102,6 +102,9 @@ const GRANTS = {
 const WRITERS: Record<DocType, { org?: readonly Role[]; unit?: readonly MembershipRole[]; user?: 'owner' }> = {
 	unit: { org: ['hr', 'admin'] },
 	template: { org: ['hr', 'admin'] },
+	// Surveys and campaigns are HR's (issue 13); the answers never come here (decision 0030).
+	survey: { org: ['hr', 'admin'] },
+	campaign: { org: ['hr', 'admin'] },
 	// An employee rep walks and co-signs rounds and the follow-up; the rest stays with the elected (decision 0028).
 	round: { unit: ['manager', 'safety_rep', 'employee_rep'], user: 'owner' },
 	answer: { unit: ['manager', 'safety_rep', 'employee_rep'] },

@@ -48,7 +48,6 @@ function docRef(type: DocType) {
 	);
 }
 
-
 const docBase = {
 	_id: z.string().check(z.minLength(3), z.maxLength(200)),
 	_rev: z.optional(z.string().check(z.maxLength(200))),

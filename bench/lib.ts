@@ -99,8 +99,11 @@ const root = path.resolve(import.meta.dirname, '..');
  * Trygg's sync server on the embedded store, signed in as `chef` (manager of Enhet A1);
  * with `staticDir` it also serves the built PWA from there (as `npm start` does).
  */
-export async function startTrygg(opts: { staticDir?: string; env?: Record<string, string> } = {}): Promise<Target> {
-	const dir = await mkdtemp(path.join(tmpdir(), 'trygg-bench-'));
+export async function startTrygg(
+	opts: { staticDir?: string; env?: Record<string, string>; dir?: string } = {},
+): Promise<Target> {
+	// A given data folder may hold accounts written before the start (bench/anon-load.ts).
+	const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), 'trygg-bench-')));
 	const port = await freePort();
 	const proc = spawn(process.execPath, [path.join(root, 'sync-server/src/main.ts')], {
 		env: {

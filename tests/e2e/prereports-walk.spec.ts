@@ -8,20 +8,16 @@ import { expectAccessible, PASSWORD, signIn, test } from './fixtures.ts';
 
 const NOW = new Date().toISOString();
 
-test('a pre-report about question 1 is shown beside it while walking, and in the report', async ({
-	browser,
-	baseURL,
-}) => {
-	test.setTimeout(150_000);
-	const year = 2040 + Math.floor(Math.random() * 50);
-	const round = {
+/** A planned round of Enhet A1 that takes pre-reports. */
+function planned(date: string) {
+	return {
 		_id: `round:${crypto.randomUUID()}`,
 		type: 'round',
 		scope: 'unit-a1',
 		unitId: 'a1',
 		templateId: 'template:physical.v1',
 		templateVersion: 1,
-		date: `${year}-10-08`,
+		date,
 		status: 'planned',
 		participants: [{ name: 'Anna Chef', role: 'manager' }],
 		createdBy: 'chef',
@@ -29,6 +25,15 @@ test('a pre-report about question 1 is shown beside it while walking, and in the
 		createdAt: NOW,
 		updatedAt: NOW,
 	};
+}
+
+test('a pre-report about question 1 is shown beside it while walking, and in the report', async ({
+	browser,
+	baseURL,
+}) => {
+	test.setTimeout(150_000);
+	const year = 2040 + Math.floor(Math.random() * 50);
+	const round = planned(`${year}-10-08`);
 	const api = await playwrightRequest.newContext({ baseURL });
 	expect((await api.post('/db/_session', { data: { name: 'chef', password: PASSWORD } })).status()).toBe(200);
 	const res = await api.post('/db/unit-a1/_bulk_docs', { data: { docs: [round] } });
@@ -89,21 +94,6 @@ test('going from one round to another shows the second round’s pre-reports, wa
 }) => {
 	test.setTimeout(120_000);
 	const year = 2040 + Math.floor(Math.random() * 50);
-	const planned = (date: string) => ({
-		_id: `round:${crypto.randomUUID()}`,
-		type: 'round',
-		scope: 'unit-a1',
-		unitId: 'a1',
-		templateId: 'template:physical.v1',
-		templateVersion: 1,
-		date,
-		status: 'planned',
-		participants: [{ name: 'Anna Chef', role: 'manager' }],
-		createdBy: 'chef',
-		prereports: true,
-		createdAt: NOW,
-		updatedAt: NOW,
-	});
 	const tag = crypto.randomUUID().slice(0, 8);
 	const rounds = [planned(`${year}-11-05`), planned(`${year}-11-06`)];
 	const texts = [`Halt golv vid diskrummet ${tag}`, `Blockerad nödutgång ${tag}`];

@@ -43,6 +43,28 @@ function round(date: string, status: 'planned' | 'signed' = 'planned') {
 	};
 }
 
+/** Items 1 to `count` of the physical template answered Ja by the manager. */
+function answeredYes(roundId: string, count: number) {
+	return Array.from({ length: count }, (_, i) => ({
+		_id: `answer:${uuid()}`,
+		type: 'answer',
+		scope: 'unit-a1',
+		roundId,
+		itemId: `physical-${String(i + 1).padStart(2, '0')}`,
+		value: 'yes',
+		comment: '',
+		fixedOnSite: false,
+		fixedNote: '',
+		photos: [],
+		stamp: '1795424400000-0000-seed',
+		answeredAt: NOW,
+		answeredBy: 'chef',
+		answeredByName: 'Anna Chef',
+		createdAt: NOW,
+		updatedAt: NOW,
+	}));
+}
+
 /** No sideways scrolling at this viewport. */
 async function expectNoOverflow(page: Page): Promise<void> {
 	const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
@@ -115,24 +137,7 @@ test('a round walked offline with the keyboard: answers, a finding with its risk
 	};
 	// The round is signed last: a signed round's findings can no longer be written. The server locks
 	// it only when every item is answered and both the manager and the safety rep have signed.
-	const earlierAnswers = Array.from({ length: 12 }, (_, i) => ({
-		_id: `answer:${uuid()}`,
-		type: 'answer',
-		scope: 'unit-a1',
-		roundId: earlier._id,
-		itemId: `physical-${String(i + 1).padStart(2, '0')}`,
-		value: 'yes',
-		comment: '',
-		fixedOnSite: false,
-		fixedNote: '',
-		photos: [],
-		stamp: '1795424400000-0000-seed',
-		answeredAt: NOW,
-		answeredBy: 'chef',
-		answeredByName: 'Anna Chef',
-		createdAt: NOW,
-		updatedAt: NOW,
-	}));
+	const earlierAnswers = answeredYes(earlier._id, 12);
 	const signature = (signedBy: string, signerName: string, role: string) => ({
 		_id: `signature:${uuid()}`,
 		type: 'signature',
@@ -461,26 +466,8 @@ test('one question at a time: answering the last question shows it answered and 
 	test.setTimeout(120_000);
 	// Items 1–11 answered already (a year no other spec uses): the walk ends on item 12.
 	const walkRound = round(`${7000 + Math.floor(Math.random() * 1000)}-03-11`);
-	const answers = Array.from({ length: 11 }, (_, i) => ({
-		_id: `answer:${uuid()}`,
-		type: 'answer',
-		scope: 'unit-a1',
-		roundId: walkRound._id,
-		itemId: `physical-${String(i + 1).padStart(2, '0')}`,
-		value: 'yes',
-		comment: '',
-		fixedOnSite: false,
-		fixedNote: '',
-		photos: [],
-		stamp: '1795424400000-0000-seed',
-		answeredAt: NOW,
-		answeredBy: 'chef',
-		answeredByName: 'Anna Chef',
-		createdAt: NOW,
-		updatedAt: NOW,
-	}));
 	const chef = await api(baseURL, 'chef');
-	await post(chef, [walkRound, ...answers]);
+	await post(chef, [walkRound, ...answeredYes(walkRound._id, 11)]);
 	await chef.dispose();
 
 	const context = await browser.newContext({ viewport: { width: 390, height: 844 } });

@@ -123,6 +123,22 @@ test('two devices fill in one year’s follow-up offline, link an action, both s
 	await chef.keyboard.press('Tab');
 	await expect(chef.getByTestId('followup-progress')).toHaveText('5 av 10 frågor besvarade');
 	await expect(chef.getByTestId('followup-status')).toHaveText('Pågår');
+	// Signing too early: every missing answer at once, in a focused summary whose links lead to the fields.
+	await chef.getByTestId('followup-sign').getByRole('button', { name: 'Signera som chef' }).click();
+	const summary = chef.getByTestId('error-summary');
+	await expect(summary).toBeFocused();
+	await expect(summary.getByRole('heading')).toHaveText('Det finns 6 fel att rätta');
+	await expect(summary.getByRole('link')).toHaveText([
+		...QUESTIONS.slice(5).map((_, i) => `Svara på fråga ${i + 6}.`),
+		'Fyll i slutsatser och vad som behöver förbättras.',
+	]);
+	const conclusions = chef.getByLabel('Slutsatser och vad som behöver förbättras');
+	await expect(conclusions).toHaveAttribute('aria-invalid', 'true');
+	await expect(conclusions).toHaveAccessibleDescription(/Fyll i slutsatser/);
+	await expectAccessible(chef, 'follow-up, signed too early (sv)');
+	await summary.getByRole('link', { name: 'Svara på fråga 6.' }).click();
+	await expect(chef.getByTestId(`question-${QUESTIONS[5]}`).getByRole('radio').first()).toBeFocused();
+	await expect(chef.getByTestId('followup-status')).toHaveText('Pågår');
 
 	for (const q of QUESTIONS.slice(5)) await answer(rep, q);
 	// The same question as the manager's answer, another field: both are kept.

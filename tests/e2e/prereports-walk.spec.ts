@@ -8,20 +8,16 @@ import { expectAccessible, PASSWORD, signIn, test } from './fixtures.ts';
 
 const NOW = new Date().toISOString();
 
-test('a pre-report about question 1 is shown beside it while walking, and in the report', async ({
-	browser,
-	baseURL,
-}) => {
-	test.setTimeout(150_000);
-	const year = 2040 + Math.floor(Math.random() * 50);
-	const round = {
+/** A planned round of Enhet A1 that takes pre-reports. */
+function planned(date: string) {
+	return {
 		_id: `round:${crypto.randomUUID()}`,
 		type: 'round',
 		scope: 'unit-a1',
 		unitId: 'a1',
 		templateId: 'template:physical.v1',
 		templateVersion: 1,
-		date: `${year}-10-08`,
+		date,
 		status: 'planned',
 		participants: [{ name: 'Anna Chef', role: 'manager' }],
 		createdBy: 'chef',
@@ -29,6 +25,15 @@ test('a pre-report about question 1 is shown beside it while walking, and in the
 		createdAt: NOW,
 		updatedAt: NOW,
 	};
+}
+
+test('a pre-report about question 1 is shown beside it while walking, and in the report', async ({
+	browser,
+	baseURL,
+}) => {
+	test.setTimeout(150_000);
+	const year = 2040 + Math.floor(Math.random() * 50);
+	const round = planned(`${year}-10-08`);
 	const api = await playwrightRequest.newContext({ baseURL });
 	expect((await api.post('/db/_session', { data: { name: 'chef', password: PASSWORD } })).status()).toBe(200);
 	const res = await api.post('/db/unit-a1/_bulk_docs', { data: { docs: [round] } });
@@ -80,5 +85,65 @@ test('a pre-report about question 1 is shown beside it while walking, and in the
 	await chef.goto(`/rounds/${encodeURIComponent(round._id)}/report`);
 	await expect(chef.getByTestId('report-prereports')).toContainText(what, { timeout: 15_000 });
 	await expect(chef.getByTestId('report-prereports')).toContainText('gäller fråga 1');
+	await tablet.close();
+});
+
+test('going from one round to another shows the second round’s pre-reports, walking and in the report', async ({
+	browser,
+	baseURL,
+}) => {
+	test.setTimeout(120_000);
+	const year = 2040 + Math.floor(Math.random() * 50);
+	const tag = crypto.randomUUID().slice(0, 8);
+	const rounds = [planned(`${year}-11-05`), planned(`${year}-11-06`)];
+	const texts = [`Halt golv vid diskrummet ${tag}`, `Blockerad nödutgång ${tag}`];
+	const prereports = rounds.map((r, i) => ({
+		_id: `prereport:${crypto.randomUUID()}`,
+		type: 'prereport',
+		scope: 'unit-a1',
+		unitId: 'a1',
+		roundId: r._id,
+		submittedBy: 'chef',
+		submitterName: 'Anna Chef',
+		title: texts[i],
+		description: 'Sett i veckan.',
+		location: '',
+		itemId: 'physical-01',
+		createdAt: NOW,
+		updatedAt: NOW,
+	}));
+	const api = await playwrightRequest.newContext({ baseURL });
+	expect((await api.post('/db/_session', { data: { name: 'chef', password: PASSWORD } })).status()).toBe(200);
+	for (const docs of [rounds, prereports]) {
+		const res = await api.post('/db/unit-a1/_bulk_docs', { data: { docs } });
+		expect(((await res.json()) as { reason?: string }[]).map((r) => r.reason ?? 'ok')).toEqual(['ok', 'ok']);
+	}
+	await api.dispose();
+
+	const tablet = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+	const chef = await tablet.newPage();
+	await signIn(chef, 'chef');
+	/** Follow a link inside the app, as from one round to another: the router keeps the page. */
+	async function followLink(href: string): Promise<void> {
+		await chef.evaluate((to) => {
+			const link = Object.assign(document.createElement('a'), { href: to, textContent: 'to the other round' });
+			link.dataset.testid = 'other-round';
+			document.body.append(link);
+		}, href);
+		await chef.getByTestId('other-round').click();
+		await expect.poll(() => new URL(chef.url()).pathname).toBe(href);
+	}
+	for (const suffix of ['', '/report']) {
+		const testId = suffix ? 'report-prereports' : 'walk-prereports';
+		await chef.goto(`/rounds/${encodeURIComponent(rounds[0]!._id)}${suffix}`);
+		await expect(chef.getByTestId(testId)).toContainText(texts[0]!, { timeout: 20_000 });
+		await chef.evaluate(() => Object.assign(window, { samePage: true }));
+		await followLink(`/rounds/${encodeURIComponent(rounds[1]!._id)}${suffix}`);
+		await expect(chef.getByTestId(testId)).toContainText(texts[1]!, { timeout: 15_000 });
+		await expect(chef.getByTestId(testId)).not.toContainText(texts[0]!);
+		if (!suffix) await expect(chef.getByTestId('item-prereports-physical-01')).toContainText(texts[1]!);
+		// Not a new page load: the same document went from one round to the other.
+		expect(await chef.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
+	}
 	await tablet.close();
 });

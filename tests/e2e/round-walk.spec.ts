@@ -43,6 +43,28 @@ function round(date: string, status: 'planned' | 'signed' = 'planned') {
 	};
 }
 
+/** Items 1 to `count` of the physical template answered Ja by the manager. */
+function answeredYes(roundId: string, count: number) {
+	return Array.from({ length: count }, (_, i) => ({
+		_id: `answer:${uuid()}`,
+		type: 'answer',
+		scope: 'unit-a1',
+		roundId,
+		itemId: `physical-${String(i + 1).padStart(2, '0')}`,
+		value: 'yes',
+		comment: '',
+		fixedOnSite: false,
+		fixedNote: '',
+		photos: [],
+		stamp: '1795424400000-0000-seed',
+		answeredAt: NOW,
+		answeredBy: 'chef',
+		answeredByName: 'Anna Chef',
+		createdAt: NOW,
+		updatedAt: NOW,
+	}));
+}
+
 /** No sideways scrolling at this viewport. */
 async function expectNoOverflow(page: Page): Promise<void> {
 	const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
@@ -115,24 +137,7 @@ test('a round walked offline with the keyboard: answers, a finding with its risk
 	};
 	// The round is signed last: a signed round's findings can no longer be written. The server locks
 	// it only when every item is answered and both the manager and the safety rep have signed.
-	const earlierAnswers = Array.from({ length: 12 }, (_, i) => ({
-		_id: `answer:${uuid()}`,
-		type: 'answer',
-		scope: 'unit-a1',
-		roundId: earlier._id,
-		itemId: `physical-${String(i + 1).padStart(2, '0')}`,
-		value: 'yes',
-		comment: '',
-		fixedOnSite: false,
-		fixedNote: '',
-		photos: [],
-		stamp: '1795424400000-0000-seed',
-		answeredAt: NOW,
-		answeredBy: 'chef',
-		answeredByName: 'Anna Chef',
-		createdAt: NOW,
-		updatedAt: NOW,
-	}));
+	const earlierAnswers = answeredYes(earlier._id, 12);
 	const signature = (signedBy: string, signerName: string, role: string) => ({
 		_id: `signature:${uuid()}`,
 		type: 'signature',
@@ -451,5 +456,52 @@ test('text left and the page reloaded at once is kept: shown again and saved, of
 		timeout: 20_000,
 	});
 	await phone.close();
+	await context.close();
+});
+
+test('one question at a time: answering the last question shows it answered and the next step, never an empty card', async ({
+	browser,
+	baseURL,
+}) => {
+	test.setTimeout(120_000);
+	// Items 1–11 answered already (a year no other spec uses): the walk ends on item 12.
+	const walkRound = round(`${7000 + Math.floor(Math.random() * 1000)}-03-11`);
+	const chef = await api(baseURL, 'chef');
+	await post(chef, [walkRound, ...answeredYes(walkRound._id, 11)]);
+	await chef.dispose();
+
+	const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+	const page = await context.newPage();
+	await signIn(page, 'chef');
+	await page.goto(`/rounds/${encodeURIComponent(walkRound._id)}`);
+	await expect(page.getByTestId('walk-progress')).toHaveText('11 av 12 frågor besvarade', { timeout: 15_000 });
+	await page.getByRole('radio', { name: 'En fråga i taget' }).check();
+	// The round opens at its first unanswered item: the last one.
+	await expect(page.getByTestId('item-of')).toHaveText('Fråga 12 av 12');
+	const last = page.getByTestId('item-physical-12');
+	await last.getByRole('radio', { name: 'Ja' }).check();
+	await expect(page.getByTestId('walk-progress')).toHaveText('12 av 12 frågor besvarade');
+
+	// One card, the last question with its answer (not an empty one), and what comes next.
+	const cards = page.locator('section.walk article');
+	const expectLastCardAnswered = async (): Promise<void> => {
+		await expect(cards).toHaveCount(1);
+		await expect(page.getByTestId('item-of')).toHaveText('Fråga 12 av 12');
+		await expect(last.getByRole('heading', { level: 3 })).toHaveText(/^12\. \S/);
+		await expect(last.getByRole('radio', { name: 'Ja' })).toBeChecked();
+		await expect(page.getByText('Alla frågor är besvarade.').first()).toBeVisible();
+		await expect(page.getByRole('button', { name: 'Nästa obesvarade fråga' })).toHaveCount(0);
+		await expect(page.getByRole('button', { name: 'Nästa fråga' })).toBeDisabled();
+		const signoff = page.getByTestId('sign-off');
+		await expect(signoff.getByTestId('sign-check')).toHaveText(/Ronden kan signeras/);
+		await expect(signoff.getByRole('button', { name: 'Signera som chef' })).toBeVisible();
+	};
+	await expectLastCardAnswered();
+	await expectAccessible(page, 'the last question answered, one at a time (sv)');
+	// Stepping back and forth shows the same.
+	await page.getByRole('button', { name: 'Föregående fråga' }).click();
+	await expect(page.getByTestId('item-of')).toHaveText('Fråga 11 av 12');
+	await page.getByRole('button', { name: 'Nästa fråga' }).click();
+	await expectLastCardAnswered();
 	await context.close();
 });

@@ -69,6 +69,17 @@ test('templates: copy, edit in two languages, reorder by keyboard, publish, vers
 	await first.getByLabel('Hjälptext på svenska').fill(`Fråga tre personer. ${TAG}`);
 	await first.getByLabel('Hjälptext på engelska').fill(`Ask three people. ${TAG}`);
 	await expectAccessible(hr, 'template editor (sv)');
+	// Required fields say so in their label's text, as every other form does; optional ones do not.
+	await expect(hr.locator('label[for="title-sv"]')).toHaveText('Titel på svenska (obligatoriskt)');
+	await expect(hr.locator('label[for^="section-"][for$="-sv"]').first()).toHaveText(
+		'Avsnittets rubrik på svenska (obligatoriskt)',
+	);
+	await expect(first.locator('label[for$="-sv"]').first()).toHaveText('Fråga på svenska (obligatoriskt)');
+	await expect(first.locator('label[for^="help-"][for$="-sv"]')).toHaveText('Hjälptext på svenska');
+	await toEnglish(hr);
+	await expect(hr.locator('label[for="title-sv"]')).toHaveText('Title in Swedish (required)');
+	await expect(first.locator('label[for$="-sv"]').first()).toHaveText('Question in Swedish (required)');
+	await toSwedish(hr);
 
 	// Keyboard only: focus "move down" of question 1 and press Enter twice; focus follows the item.
 	await hr.getByRole('button', { name: 'Flytta ned – fråga 1 i avsnitt 1' }).focus();
@@ -222,10 +233,13 @@ test('staff pre-report before a round; the manager sees it and changes date and 
 	const what = `Trasig lampa i trapphuset ${TAG}`;
 	// Several rounds may be open on the shared server: pick this one by its date.
 	const picker = staff.getByLabel('Rond (obligatoriskt)', { exact: true });
+	const single = staff.getByText(`20 maj ${year}`);
+	// The open rounds come from the server: wait for them before asking whether there is a choice.
+	await expect(picker.or(single).first()).toBeVisible({ timeout: 15_000 });
 	if (await picker.count()) {
 		await picker.selectOption({ label: `Fysisk skyddsrond, Enhet A1, 20 maj ${year}` });
 	} else {
-		await expect(staff.getByText(`20 maj ${year}`)).toBeVisible();
+		await expect(single).toBeVisible();
 	}
 	await expectAccessible(staff, 'pre-report (sv)');
 	await staff.getByRole('button', { name: 'Skicka' }).click();

@@ -900,6 +900,7 @@ export const en: Record<MessageKey, string> = {
 	'followUp.cannotSign': 'The follow-up cannot be signed yet.',
 	'followUp.why.unanswered': '{count} questions are unanswered.',
 	'followUp.why.conclusions': 'The conclusions are missing.',
+	'followUp.missingAnswer': 'Answer question {n}.',
 	'followUp.canSign': 'All questions are answered and the conclusions written. The follow-up can be signed.',
 	'followUp.role.manager': 'manager',
 	'followUp.role.safety_rep': 'safety representative',

@@ -889,6 +889,7 @@ export const sv = {
 	'followUp.cannotSign': 'Uppföljningen kan inte signeras än.',
 	'followUp.why.unanswered': '{count} frågor är obesvarade.',
 	'followUp.why.conclusions': 'Slutsatserna saknas.',
+	'followUp.missingAnswer': 'Svara på fråga {n}.',
 	'followUp.canSign': 'Alla frågor är besvarade och slutsatserna skrivna. Uppföljningen kan signeras.',
 	'followUp.role.manager': 'chef',
 	'followUp.role.safety_rep': 'skyddsombud',

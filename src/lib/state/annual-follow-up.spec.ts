@@ -5,8 +5,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDoc } from '../db/docs-repo.ts';
-import { AppError, type FollowUpDoc } from '../domain/index.ts';
-import { FollowUpForm } from './annual-follow-up.svelte.ts';
+import { AppError, FOLLOW_UP_QUESTIONS, type FollowUpDoc } from '../domain/index.ts';
+import { FollowUpForm, answerFieldId } from './annual-follow-up.svelte.ts';
 import { MANAGER_A1, testCollaborators, type TestCollaborators } from './test-collaborators.ts';
 
 const NOW = new Date('2026-11-23T09:00:00.000Z');
@@ -86,5 +86,21 @@ describe('FollowUpForm', () => {
 		await vi.waitFor(async () => expect((await stored(c))?.conclusions).toBe('Skrivet offline'));
 		await vi.waitFor(() => expect(c.storage.getItem(BACKUP)).toBeNull());
 		release();
+	});
+
+	it('names every answer still missing before signing, with its field, once typing is saved', async () => {
+		const form = new FollowUpForm(ID, c);
+		const all = await form.missingToSign();
+		expect(all.map((e) => e.field)).toEqual([...FOLLOW_UP_QUESTIONS.map((q) => answerFieldId(q)), 'conclusions']);
+		expect(all[0]).toEqual({ field: 'answer-rounds', message: 'Svara på fråga 1.' });
+		expect(all.at(-1)?.message).toBe('Fyll i slutsatser och vad som behöver förbättras.');
+
+		for (const q of FOLLOW_UP_QUESTIONS.filter((q) => q !== 'routines')) await form.choose(q, 'yes');
+		// Typed but not yet saved: saved first, so it does not count as missing.
+		form.type('conclusions', 'Bra år');
+		expect(await form.missingToSign()).toEqual([{ field: 'answer-routines', message: 'Svara på fråga 4.' }]);
+
+		await form.choose('routines', 'partly');
+		expect(await form.missingToSign()).toEqual([]);
 	});
 });

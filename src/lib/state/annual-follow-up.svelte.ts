@@ -13,7 +13,9 @@ import {
 	dueUnits,
 	followUpChangeRefusal,
 	followUpContentHash,
+	followUpBlockers,
 	followUpFacts,
+	FOLLOW_UP_QUESTIONS,
 	followUpId,
 	followUpState,
 	isComplete,
@@ -42,6 +44,9 @@ import { today } from './safety-requests.svelte.ts';
 
 /** A text field of the follow-up: a question's comment or the conclusions. */
 export type FollowUpTextField = ReturnType<typeof commentField> | 'conclusions';
+
+/** The id of a question's first answer: where the error summary takes the keyboard. */
+export const answerFieldId = (question: FollowUpQuestion): string => `answer-${question}`;
 
 /** An action's responsible, status and due date, as one line under it. */
 export function actionMeta(action: ActionDoc): string {
@@ -241,6 +246,33 @@ export class FollowUpForm {
 			if (refusal) throw new AppError('forbidden', refusal);
 			return { coSigner };
 		});
+	}
+
+	/**
+	 * What must be filled in before signing, in the page's order, each with the id of its field for
+	 * the error summary: every unanswered question (its first answer) and the conclusions. Judged on
+	 * the stored follow-up once what is typed and chosen is saved (that is what a signature names).
+	 */
+	async missingToSign(): Promise<{ field: string; message: string }[]> {
+		await this.flushAll();
+		await this.#queue;
+		const stored = this.#with.db ? await getDoc(this.#with.db, this.id) : undefined;
+		const doc = stored?.type === 'followup' && !stored._deleted ? stored : undefined;
+		const { unanswered, noConclusions } = followUpBlockers(doc);
+		return [
+			...unanswered.map((q) => ({
+				field: answerFieldId(q),
+				message: i18n.t('followUp.missingAnswer', { n: FOLLOW_UP_QUESTIONS.indexOf(q) + 1 }),
+			})),
+			...(noConclusions
+				? [
+						{
+							field: 'conclusions',
+							message: i18n.t('form.required', { field: i18n.t('followUp.conclusions').toLowerCase() }),
+						},
+					]
+				: []),
+		];
 	}
 
 	/** Sign as the signed-in person in their role: the signature names the content as it is now. */

@@ -211,6 +211,11 @@ const today = (): string => new Date().toLocaleDateString('sv-SE', { timeZone: '
 async function main(): Promise<void> {
 	const dir = await mkdtemp(path.join(tmpdir(), 'trygg-anon-bench-'));
 	await writeFile(path.join(dir, 'session-secret'), SECRET, { mode: 0o600 });
+	// A first start seeds the demo organisation (only into an empty folder), then the accounts go in.
+	const first = await startTrygg({ dir, env: { SESSION_SECRET: SECRET } });
+	const exited = new Promise((r) => first.proc.once('exit', r));
+	first.proc.kill('SIGTERM');
+	await exited;
 	console.log(`writing ${PEOPLE} accounts in ${UNITS} units…`);
 	await seedAccounts(dir);
 	const trygg = await startTrygg({ dir, env: { SESSION_SECRET: SECRET } });

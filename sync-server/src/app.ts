@@ -35,6 +35,7 @@ import { MISSING_FILE_REASON, sendAppShell, staticRoutes, wantsAppShell, wantsFi
 import type { DataVersionRecord, MigrationRun } from './migrations/run.ts';
 import { addMissingStarterTemplates, migrateStore } from './migrations/run.ts';
 import { seedIfEmpty } from './seed/demo.ts';
+import type { DocStore } from './store/doc-store.ts';
 import type { StorageConfig } from './store/storage.ts';
 import { openStorage } from './store/storage.ts';
 import { SERVER_TIME_HEADER } from '../../src/lib/domain/hlc.ts';
@@ -57,6 +58,8 @@ export type AppOptions = {
 	quotas?: QuotaOverrides;
 	/** The anonymous road's random ids and order (tests pass a seeded one); crypto by default. */
 	anonRandom?: RandomSource;
+	/** Wraps the document store, for tests that watch every write reaching it (the red-team test). */
+	observeStore?: (store: DocStore) => DocStore;
 };
 
 export const BODY_LIMIT = 8 * 1024 * 1024;
@@ -74,7 +77,7 @@ declare module 'fastify' {
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	const storage = await openStorage(opts.storage ?? { kind: 'embedded', dataDir: opts.dataDir });
-	const store = storage.docs;
+	const store = opts.observeStore ? opts.observeStore(storage.docs) : storage.docs;
 	const closeStores = (): Promise<void> => storage.close();
 	const now = opts.now ?? (() => new Date());
 	const users = new UserStore(storage.accounts);

@@ -18,8 +18,13 @@ export function importPublic(spki: string): Promise<CryptoKey> {
 }
 
 /** Take a token for `campaignKey` as the person signed in with `cookie`. */
-export async function takeToken(h: Harness, cookie: string, campaignKey: string): Promise<Token> {
-	const keyRes = await h.call({ method: 'GET', url: `/api/campaigns/${campaignKey}/key`, cookie });
+export async function takeToken(
+	h: Harness,
+	cookie: string,
+	campaignKey: string,
+	phone: { remoteAddress?: string; headers?: Record<string, string> } = {},
+): Promise<Token> {
+	const keyRes = await h.call({ method: 'GET', url: `/api/campaigns/${campaignKey}/key`, cookie, ...phone });
 	if (keyRes.statusCode !== 200) throw new Error(`key: ${keyRes.statusCode} ${keyRes.body}`);
 	const key = keyRes.json<CampaignKey>();
 	const publicKey = await importPublic(key.publicKey);
@@ -31,6 +36,7 @@ export async function takeToken(h: Harness, cookie: string, campaignKey: string)
 		url: `/api/campaigns/${campaignKey}/token`,
 		cookie,
 		payload: { blindedMsg: blinded },
+		...phone,
 	});
 	if (tokenRes.statusCode !== 200) throw new Error(`token: ${tokenRes.statusCode} ${tokenRes.body}`);
 	const sig = await SUITE.finalize(
@@ -98,6 +104,16 @@ export class ObservedStore implements DocStore {
 		const { results } = await this.inner.changes(db, { includeDocs: true });
 		return results.flatMap((r) => (r.doc && !r.deleted ? [r.doc] : []));
 	}
+}
+
+/** A copy of `items` in random order (Fisher–Yates over `random`). */
+export function shuffle<T>(items: readonly T[], random: RandomSource): T[] {
+	const out = [...items];
+	for (let i = out.length - 1; i > 0; i--) {
+		const j = random.int(i + 1);
+		[out[i], out[j]] = [out[j] as T, out[i] as T];
+	}
+	return out;
 }
 
 /** A seeded random source (mulberry32), so ids and orders are the same on every run. */

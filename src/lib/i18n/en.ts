@@ -43,7 +43,7 @@ export const en: Record<MessageKey, string> = {
 	'signIn.busy': 'Signing in …',
 	'signIn.offline': 'You are offline. The first sign-in needs a network; after that Trygg works offline.',
 	'signIn.demo':
-		'Demo accounts: chef, chef2, avdchef, skyddsombud, huvudskyddsombud, arbetstagarrep, medarbetare, hr, admin – password trygg-demo.',
+		'Demo accounts: chef, chef2, avdchef, skyddsombud, huvudskyddsombud, arbetstagarrep, medarbetare (and medarbetare2–12, a2-medarbetare1–4), hr, admin – password trygg-demo.',
 	'session.expired': 'Your session has expired. Sign in again – nothing you did is lost.',
 	'session.signInAgain': 'Sign in again',
 	'signOut.unsentOne': '1 change has not been sent to the server yet.',

@@ -41,7 +41,7 @@ export const sv = {
 	'signIn.busy': 'Loggar in …',
 	'signIn.offline': 'Du är offline. Första inloggningen kräver nät; därefter fungerar Trygg utan nät.',
 	'signIn.demo':
-		'Demokonton: chef, chef2, avdchef, skyddsombud, huvudskyddsombud, arbetstagarrep, medarbetare, hr, admin – lösenord trygg-demo.',
+		'Demokonton: chef, chef2, avdchef, skyddsombud, huvudskyddsombud, arbetstagarrep, medarbetare (och medarbetare2–12, a2-medarbetare1–4), hr, admin – lösenord trygg-demo.',
 	'session.expired': 'Din inloggning har gått ut. Logga in igen – inget av det du gjort går förlorat.',
 	'session.signInAgain': 'Logga in igen',
 	'signOut.unsentOne': '1 ändring har inte skickats till servern än.',

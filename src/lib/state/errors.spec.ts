@@ -5,7 +5,13 @@
  * nested too deep says what it means for the person.
  */
 import { describe, expect, it } from 'vitest';
-import { AppError, OLDER_APP_REASON, PUBLISHED_TEMPLATE_REASON, STORE_REFUSED_REASON } from '../domain/index.ts';
+import {
+	AppError,
+	OLDER_APP_REASON,
+	PUBLISHED_TEMPLATE_REASON,
+	STORE_REFUSED_REASON,
+	SURVEY_RULE_REASONS,
+} from '../domain/index.ts';
 import { TOO_DEEP_REASON } from '../domain/nesting.ts';
 import { UNCHANGED_TEMPLATE_REASON } from '../domain/templates.ts';
 import {
@@ -154,6 +160,27 @@ describe('an unchanged template version (issue 12)', () => {
 		try {
 			await i18n.set('en');
 			expect(messageFor(onDevice)).toMatch(/same as the latest published version/);
+		} finally {
+			await i18n.set('sv');
+		}
+	});
+});
+
+describe('survey and campaign refusals (decision 0030)', () => {
+	it('explain each write rule in its own words, in both languages', async () => {
+		const reasons = Object.values(SURVEY_RULE_REASONS);
+		const general = messageFor(new AppError('forbidden', 'some other reason'));
+		const texts = () => reasons.map((reason) => messageFor(new AppError('forbidden', reason)));
+		const sv = texts();
+		expect(sv).not.toContain(general);
+		// campaignTooFew is the same reason as ANON_REASONS.tooFewPeople: one text.
+		expect(new Set(sv).size).toBe(new Set(reasons).size);
+		try {
+			await i18n.set('en');
+			const en = texts();
+			expect(en[0]).toMatch(/published survey version does not change/);
+			expect(new Set(en).size).toBe(new Set(reasons).size);
+			expect(en).not.toEqual(sv);
 		} finally {
 			await i18n.set('sv');
 		}

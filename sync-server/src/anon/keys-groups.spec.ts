@@ -11,7 +11,7 @@ import { ANON_REASONS } from '../../../src/lib/domain/index.ts';
 import { PouchStore } from '../store/pouch-store.ts';
 import { ANON_DB } from './databases.ts';
 import { CampaignGroups, unitsOfGroup } from './groups.ts';
-import { GroupKeys, SUITE } from './keys.ts';
+import { GroupKeys, SUITE, blindSign } from './keys.ts';
 import { campaignDoc } from './test-phone.ts';
 
 let dir: string;
@@ -74,5 +74,22 @@ describe('frozen groups', () => {
 		const groups = new CampaignGroups(store);
 		await expect(groups.freeze(campaign, roster, units)).rejects.toThrow(ANON_REASONS.tooFewPeople);
 		expect(await groups.peek(campaign._id)).toBeUndefined();
+	});
+});
+
+describe('blindSign', () => {
+	it('gives exactly the RFC 9474 blind signature the library computes, which unblinds to a valid token', async () => {
+		const key = await new GroupKeys(store).get('campaign:sign', 'a1');
+		const prepared = SUITE.prepare(crypto.getRandomValues(new Uint8Array(32)));
+		const { blindedMsg, inv } = await SUITE.blind(key.public, prepared);
+		const fast = blindSign(key, blindedMsg);
+		expect(Buffer.from(fast).equals(Buffer.from(await SUITE.blindSign(key.private, blindedMsg)))).toBe(true);
+		const sig = await SUITE.finalize(key.public, prepared, fast, inv);
+		expect(await SUITE.verify(key.public, sig, prepared)).toBe(true);
+	});
+
+	it('refuses a message that is not below the modulus', async () => {
+		const key = await new GroupKeys(store).get('campaign:sign', 'a1');
+		expect(() => blindSign(key, new Uint8Array(256).fill(0xff))).toThrow();
 	});
 });

@@ -30,7 +30,7 @@ import { eligiblePeople, treeUnits } from './eligible.ts';
 import type { FrozenGroups } from './groups.ts';
 import { CampaignGroups, unitsOfGroup } from './groups.ts';
 import type { GroupKey } from './keys.ts';
-import { GroupKeys, SUITE, fromB64url, toB64url } from './keys.ts';
+import { GroupKeys, blindSign, fromB64url, toB64url } from './keys.ts';
 import type { RandomSource } from './responses.ts';
 import { AnonResponses } from './responses.ts';
 import { ResponseCounts } from './response-counts.ts';
@@ -128,7 +128,8 @@ export class AnonRoad {
 		const { group: current } = await this.groupOf(campaign, name);
 		const blindedHash = createHash('sha256').update(blindedMsg).digest('hex');
 		const id = `issued~${campaign._id}~${name}`;
-		return this.#o.lock.run(`anon-issue~${campaign._id}`, async () => {
+		// One token per person: only the same person's requests need to wait for each other.
+		return this.#o.lock.run(`anon-issue~${campaign._id}~${name}`, async () => {
 			const [row] = await this.#o.store.allDocs(ANON_DB.issued, [id], { includeDocs: true });
 			const taken = row && 'doc' in row && row.doc ? row.doc : undefined;
 			if (taken && taken.blindedHash !== blindedHash) throw new AppError('conflict', ANON_REASONS.tokenTaken);
@@ -137,7 +138,7 @@ export class AnonRoad {
 			const key = await this.key(campaign._id, group);
 			let blindSig: Uint8Array;
 			try {
-				blindSig = await SUITE.blindSign(key.private, fromB64url(blindedMsg));
+				blindSig = blindSign(key, fromB64url(blindedMsg));
 			} catch {
 				// Before anything is recorded: a damaged request does not use up the person's token.
 				throw new AppError('bad_request', ANON_REASONS.badBlinded);

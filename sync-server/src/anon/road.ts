@@ -16,6 +16,7 @@ import {
 	AppError,
 	campaignDocSchema,
 	campaignPhase,
+	homeUnit,
 	idKey,
 	surveyDocSchema,
 	swedishDay,
@@ -26,7 +27,7 @@ import type { LocalDocs } from '../store/local-docs.ts';
 import type { ScopeWriteLock } from '../store/write-lock.ts';
 import { ANON_DB } from './databases.ts';
 import type { Roster } from './eligible.ts';
-import { eligiblePeople, treeUnits } from './eligible.ts';
+import { treeUnits } from './eligible.ts';
 import type { FrozenGroups } from './groups.ts';
 import { CampaignGroups, unitsOfGroup } from './groups.ts';
 import type { GroupKey } from './keys.ts';
@@ -105,10 +106,14 @@ export class AnonRoad {
 	}
 
 	/** The group of a person (by their memberships now, in the frozen grouping); `forbidden` when the campaign does not ask them. */
-	async groupOf(campaign: CampaignDoc, name: string): Promise<{ frozen: FrozenGroups; group: string }> {
+	async groupOf(
+		campaign: CampaignDoc,
+		person: { memberships: readonly { unitId: string }[] },
+	): Promise<{ frozen: FrozenGroups; group: string }> {
 		const frozen = await this.frozen(campaign);
-		const { homeOf } = await eligiblePeople(this.#o.roster, treeUnits(await this.#o.units()), campaign.targetUnitId);
-		const home = homeOf.get(name);
+		// From the person's own memberships: reading every eligible person per token made issuing
+		// for a whole organisation quadratic.
+		const home = homeUnit(person.memberships, treeUnits(await this.#o.units()), campaign.targetUnitId);
 		const group = home === undefined ? undefined : frozen.groupOf[home];
 		if (group === undefined) throw new AppError('forbidden', ANON_REASONS.notEligible);
 		return { frozen, group };
@@ -116,7 +121,8 @@ export class AnonRoad {
 
 	/** The key of a group, made on first need. */
 	key(campaignId: string, group: string): Promise<GroupKey> {
-		return this.#o.lock.run(`anon-setup~${campaignId}`, () => this.keys.get(campaignId, group));
+		// Per group: key pairs of different groups are made at the same time (in libuv's threads).
+		return this.#o.lock.run(`anon-key~${campaignId}~${group}`, () => this.keys.get(campaignId, group));
 	}
 
 	/**
@@ -124,8 +130,13 @@ export class AnonRoad {
 	 * again (a lost answer), another is refused. Records the group and the hash of the blinded
 	 * message, and no time, in `anon-issued`.
 	 */
-	async issue(campaign: CampaignDoc, name: string, blindedMsg: string): Promise<string> {
-		const { group: current } = await this.groupOf(campaign, name);
+	async issue(
+		campaign: CampaignDoc,
+		person: { name: string; memberships: readonly { unitId: string }[] },
+		blindedMsg: string,
+	): Promise<string> {
+		const { name } = person;
+		const { group: current } = await this.groupOf(campaign, person);
 		const blindedHash = createHash('sha256').update(blindedMsg).digest('hex');
 		const id = `issued~${campaign._id}~${name}`;
 		// One token per person: only the same person's requests need to wait for each other.

@@ -38,7 +38,7 @@ export async function campaignRoutes(app: FastifyInstance, ctx: ServerContext, r
 	app.get('/api/campaigns/:id/key', async (request): Promise<CampaignKey> => {
 		const user = await ctx.requireUser(request);
 		const campaign = await road.openCampaign(campaignDocId((request.params as IdParams).id));
-		const { group } = await road.groupOf(campaign, user.name);
+		const { group } = await road.groupOf(campaign, user);
 		const key = await road.key(campaign._id, group);
 		const name = (await ctx.units()).find((u) => idKey(u._id) === group)?.name ?? group;
 		return { campaignId: campaign._id, group, groupName: name, publicKey: key.publicKey };
@@ -49,7 +49,7 @@ export async function campaignRoutes(app: FastifyInstance, ctx: ServerContext, r
 		const parsed = tokenRequestSchema.safeParse(request.body);
 		if (!parsed.success) throw new AppError('bad_request', ANON_REASONS.badBlinded);
 		const campaign = await road.openCampaign(campaignDocId((request.params as IdParams).id));
-		return { blindSig: await road.issue(campaign, user.name, parsed.data.blindedMsg) };
+		return { blindSig: await road.issue(campaign, user, parsed.data.blindedMsg) };
 	});
 
 	app.get('/api/campaigns/:id/participation', async (request): Promise<Participation> => {

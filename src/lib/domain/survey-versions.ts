@@ -75,9 +75,7 @@ export function blankSurvey(kind: SurveyKind, texts: BlankTexts, now: string): S
 		version: 1,
 		status: 'draft',
 		retired: false,
-		sections: [
-			{ id: newSurveyKey(), title: texts.section, questions: [newQuestion('yesno', texts.question)] },
-		],
+		sections: [{ id: newSurveyKey(), title: texts.section, questions: [newQuestion('yesno', texts.question)] }],
 		createdAt: now,
 		updatedAt: now,
 	};
@@ -85,7 +83,9 @@ export function blankSurvey(kind: SurveyKind, texts: BlankTexts, now: string): S
 
 /** A fresh key for a family, section, question or option: lower-case, unique across copies. */
 export function newSurveyKey(): string {
-	return idKey(newId('survey')).replaceAll(/[^a-z0-9-]/g, '').slice(-12);
+	return idKey(newId('survey'))
+		.replaceAll(/[^a-z0-9-]/g, '')
+		.slice(-12);
 }
 
 /** A new question of `kind`; choice questions start with two options to fill in. */
@@ -168,7 +168,9 @@ export function questionPlaces(sections: readonly SurveySection[]): Map<string, 
 
 /** The questions whose conditions name `questionId` (they must change before it goes). */
 export function dependents(sections: readonly SurveySection[], questionId: string): SurveyQuestion[] {
-	return surveyQuestions({ sections }).filter((q) => q.showIf?.anyOf.some((c) => c.questionId === questionId));
+	return surveyQuestions({ sections: [...sections] }).filter((q) =>
+		q.showIf?.anyOf.some((c) => c.questionId === questionId),
+	);
 }
 
 /** What a published survey version says, family and version aside. */

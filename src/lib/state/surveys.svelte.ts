@@ -135,7 +135,9 @@ export class SurveyEditor {
 
 	/** `versions`: the survey versions on the device (a publish is compared with the latest published one). */
 	constructor(draft: SurveyDoc, collaborators: Collaborators, versions: () => readonly SurveyDoc[]) {
-		const copy = structuredClone($state.snapshot(draft)) as SurveyDoc;
+		// Through JSON, not structuredClone: that keeps objects shared between questions shared (the
+		// starter surveys reuse one list of options), and editing one question would change others.
+		const copy = JSON.parse(JSON.stringify($state.snapshot(draft))) as SurveyDoc;
 		// The editor shows help fields for every question; empty means "no help".
 		for (const s of copy.sections) for (const q of s.questions) q.help ??= { sv: '', en: '' };
 		this.doc = copy;

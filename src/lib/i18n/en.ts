@@ -268,6 +268,8 @@ export const en: Record<MessageKey, string> = {
 	'templates.versions': 'Versions',
 	// Anonymous surveys: HR's editor, campaigns and participation (issue 13).
 	'nav.surveys': 'Surveys',
+	'home.participationHint': 'How many have answered the surveys in your units.',
+	'home.participationLink': 'See participation',
 	'nav.participation': 'Participation',
 	'surveys.title': 'Surveys',
 	'surveys.intro':

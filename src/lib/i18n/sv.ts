@@ -265,6 +265,8 @@ export const sv = {
 	'templates.versions': 'Versioner',
 	// Anonymous surveys: HR's editor, campaigns and participation (issue 13).
 	'nav.surveys': 'Enkäter',
+	'home.participationHint': 'Hur många som har svarat på enkäterna i dina enheter.',
+	'home.participationLink': 'Se deltagandet',
 	'nav.participation': 'Deltagande',
 	'surveys.title': 'Enkäter',
 	'surveys.intro':

@@ -1,11 +1,10 @@
 /**
  * Survey versions for HR's editor (issue 13, decision 0030): families, the next version, a copy,
- * a blank survey, new questions of each kind, conditions on earlier questions, reordering, and
- * whether a draft says anything new. Built on the same family rules as round templates
+ * a blank survey, new questions of each kind, conditions on earlier questions and reordering.
+ * Built on the same family rules as round templates
  * (`versions.ts`, decision 0006). Pure functions; they never read storage or a clock.
  */
 import { idKey, newId } from './ids.ts';
-import { canonicalJson } from './merge.ts';
 import type { Localized } from './schema-parts.ts';
 import {
 	DEFAULT_TEXT_ANSWER,
@@ -19,7 +18,6 @@ import {
 	type SurveyQuestion,
 	type SurveySection,
 } from './surveys.ts';
-import { UNCHANGED_TEMPLATE_REASON } from './templates.ts';
 import { copyAsFamily, families, moveAcross, nextVersionOf, usable, type VersionFamily } from './versions.ts';
 
 export type SurveyFamily = VersionFamily<SurveyDoc>;
@@ -171,22 +169,4 @@ export function dependents(sections: readonly SurveySection[], questionId: strin
 	return surveyQuestions({ sections: [...sections] }).filter((q) =>
 		q.showIf?.anyOf.some((c) => c.questionId === questionId),
 	);
-}
-
-/** What a published survey version says, family and version aside. */
-const SURVEY_CONTENT = ['kind', 'title', 'intro', 'sensitive', 'k', 'sections'] as const;
-
-/**
- * Why publishing `draft` is refused: it says exactly what the family's latest published version
- * before it says (the same reason as for round templates).
- * @example unchangedSurveyRefusal({ ...hmeV1, _id: 'survey:hme.v2', version: 2, status: 'draft' }, [hmeV1]) // UNCHANGED_TEMPLATE_REASON
- */
-export function unchangedSurveyRefusal(draft: SurveyDoc, versions: readonly SurveyDoc[]): string | undefined {
-	const latest = versions
-		.filter((v) => v.family === draft.family && v.version < draft.version && v.status === 'published')
-		.sort((a, b) => a.version - b.version)
-		.at(-1);
-	if (!latest) return undefined;
-	const same = SURVEY_CONTENT.every((field) => canonicalJson(latest[field]) === canonicalJson(draft[field]));
-	return same ? UNCHANGED_TEMPLATE_REASON : undefined;
 }

@@ -25,6 +25,7 @@ import {
 	SAME_SIGNER_REASON,
 	TEMPLATE_ANSWERED_REASON,
 } from '../domain/recorded.ts';
+import { SURVEY_RULE_REASONS } from '../domain/surveys.ts';
 import { messageFor, messageForRefused, messageForStored } from './errors.ts';
 
 const refused = (retryAfter: string | undefined) => async () =>
@@ -154,6 +155,28 @@ describe('an unchanged template version (issue 12)', () => {
 		try {
 			await i18n.set('en');
 			expect(messageFor(onDevice)).toMatch(/same as the latest published version/);
+		} finally {
+			await i18n.set('sv');
+		}
+	});
+});
+
+describe('messageForRefused (surveys and campaigns, issue 13)', () => {
+	it('says what HR can do about each refused survey or campaign, in Swedish and in English', async () => {
+		const refusals = Object.values(SURVEY_RULE_REASONS).map((reason) => ({ code: 'forbidden', reason }));
+		const general = messageForRefused({ code: 'forbidden', reason: 'some other reason' });
+		const sv = refusals.map(messageForRefused);
+		expect(messageForRefused({ code: 'forbidden', reason: SURVEY_RULE_REASONS.campaignK })).toMatch(
+			/inte vara lägre än enkätens/,
+		);
+		try {
+			await i18n.set('en');
+			const en = refusals.map(messageForRefused);
+			expect(en[Object.keys(SURVEY_RULE_REASONS).indexOf('campaignK')]).toMatch(/cannot be below the survey's/);
+			for (const texts of [sv, en]) {
+				expect(new Set(texts).size).toBe(refusals.length);
+				expect(texts).not.toContain(general);
+			}
 		} finally {
 			await i18n.set('sv');
 		}

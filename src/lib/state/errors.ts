@@ -20,6 +20,7 @@ import { CLOCK_AHEAD_REASON } from '../domain/hlc.ts';
 import { BAD_REV_REASON } from '../domain/merge.ts';
 import { TOO_DEEP_REASON } from '../domain/nesting.ts';
 import { UNCHANGED_TEMPLATE_REASON } from '../domain/templates.ts';
+import { SURVEY_RULE_REASONS } from '../domain/surveys.ts';
 import {
 	LOCAL_DOCS_QUOTA_REASON,
 	PERSON_DOCS_QUOTA_REASON,
@@ -52,6 +53,16 @@ const REASON_TEXT: Readonly<Record<string, MessageKey>> = {
 	[TOO_DEEP_REASON]: 'sync.queue.tooDeep',
 	[PUBLISHED_TEMPLATE_REASON]: 'sync.queue.templateNotPublished',
 	[UNCHANGED_TEMPLATE_REASON]: 'templates.unchanged',
+	// The write rules of surveys and campaigns (issue 13): what HR can do about each.
+	[SURVEY_RULE_REASONS.publishedSurvey]: 'surveys.rule.published',
+	[SURVEY_RULE_REASONS.surveyKeepsVersion]: 'surveys.rule.keepsVersion',
+	[SURVEY_RULE_REASONS.unchangedSurvey]: 'surveys.rule.unchanged',
+	[SURVEY_RULE_REASONS.campaignSurvey]: 'campaigns.rule.survey',
+	[SURVEY_RULE_REASONS.campaignK]: 'campaigns.rule.k',
+	[SURVEY_RULE_REASONS.campaignTarget]: 'campaigns.rule.target',
+	[SURVEY_RULE_REASONS.campaignTooFew]: 'campaigns.rule.tooFew',
+	[SURVEY_RULE_REASONS.campaignFixed]: 'campaigns.rule.fixed',
+	[SURVEY_RULE_REASONS.campaignDeleted]: 'campaigns.rule.deleted',
 	// Who co-signs where the unit has no safety rep (decision 0028).
 	[CO_SIGNER_NOT_MEMBER_REASON]: 'sync.queue.coSignerNotMember',
 	[CO_SIGNER_BY_MANAGER_REASON]: 'sync.queue.coSignerByManager',

@@ -10,8 +10,7 @@ import { getDoc } from '../db/docs-repo.ts';
 import { AppError } from '../domain/index.ts';
 import { starterSurveys } from '../domain/starter-surveys.ts';
 import { nextSurveyVersion } from '../domain/survey-versions.ts';
-import { surveyDocSchema, type SurveyDoc } from '../domain/surveys.ts';
-import { UNCHANGED_TEMPLATE_REASON } from '../domain/templates.ts';
+import { SURVEY_RULE_REASONS, surveyDocSchema, type SurveyDoc } from '../domain/surveys.ts';
 import { messageFor } from './errors.ts';
 import { fieldIds, SurveyCommands, SurveyEditor, surveyProblems } from './surveys.svelte.ts';
 import { HR, testCollaborators, type TestCollaborators } from './test-collaborators.ts';
@@ -143,7 +142,7 @@ describe('SurveyEditor', () => {
 	it('refuses publishing a draft identical to the latest published version, translated', async () => {
 		const editor = new SurveyEditor(draft, c, () => versions);
 		const refused = await editor.save('published').catch((err: unknown) => err);
-		expect((refused as AppError).message).toBe(UNCHANGED_TEMPLATE_REASON);
+		expect((refused as AppError).message).toBe(SURVEY_RULE_REASONS.unchangedSurvey);
 		expect(messageFor(refused)).toMatch(/likadant som den senast publicerade/);
 		expect((await stored())?.status).toBe('draft');
 	});

@@ -15,7 +15,6 @@ import {
 	newSurveyKey,
 	nextSurveyVersion,
 	surveyFamilies,
-	unchangedSurveyRefusal,
 	withKind,
 } from '../domain/survey-versions.ts';
 import {
@@ -25,6 +24,7 @@ import {
 	type SurveyKind,
 	type SurveyQuestion,
 	type CampaignDoc,
+	unchangedSurveyRefusal,
 } from '../domain/surveys.ts';
 import { move } from '../domain/versions.ts';
 import { liveDoc, liveDocsOfType } from '../db/docs-repo.ts';
@@ -311,13 +311,13 @@ export class SurveyEditor {
 
 	/**
 	 * Save the draft now, or publish it. Publishing a draft identical to the latest published
-	 * version is refused (the reason round templates give).
+	 * version is refused here as on the server (`SURVEY_RULE_REASONS.unchangedSurvey`).
 	 */
 	async save(status: SurveyDoc['status']): Promise<SurveyDoc> {
 		const text = JSON.stringify($state.snapshot(this.doc));
 		this.drafts.cancel(WORKING_COPY);
 		const doc = surveyToStore($state.snapshot(this.doc) as SurveyDoc, status);
-		const refusal = status === 'published' ? unchangedSurveyRefusal(doc, this.#versions()) : undefined;
+		const refusal = status === 'published' ? unchangedSurveyRefusal(doc, undefined, this.#versions()) : undefined;
 		if (refusal) throw new AppError('forbidden', refusal);
 		await this.#write(doc);
 		this.drafts.settle(WORKING_COPY, text);

@@ -10,6 +10,7 @@ import {
 	NOT_INVITED_REASON,
 	PUBLISHED_TEMPLATE_REASON,
 	STORE_REFUSED_REASON,
+	SURVEY_RULE_REASONS,
 	NEW_PASSWORD_MIN,
 	OWN_ACCOUNT_REASON,
 	PASSWORD_MAX,
@@ -20,7 +21,6 @@ import { CLOCK_AHEAD_REASON } from '../domain/hlc.ts';
 import { BAD_REV_REASON } from '../domain/merge.ts';
 import { TOO_DEEP_REASON } from '../domain/nesting.ts';
 import { UNCHANGED_TEMPLATE_REASON } from '../domain/templates.ts';
-import { SURVEY_RULE_REASONS } from '../domain/surveys.ts';
 import {
 	LOCAL_DOCS_QUOTA_REASON,
 	PERSON_DOCS_QUOTA_REASON,
@@ -53,16 +53,6 @@ const REASON_TEXT: Readonly<Record<string, MessageKey>> = {
 	[TOO_DEEP_REASON]: 'sync.queue.tooDeep',
 	[PUBLISHED_TEMPLATE_REASON]: 'sync.queue.templateNotPublished',
 	[UNCHANGED_TEMPLATE_REASON]: 'templates.unchanged',
-	// The write rules of surveys and campaigns (issue 13): what HR can do about each.
-	[SURVEY_RULE_REASONS.publishedSurvey]: 'surveys.rule.published',
-	[SURVEY_RULE_REASONS.surveyKeepsVersion]: 'surveys.rule.keepsVersion',
-	[SURVEY_RULE_REASONS.unchangedSurvey]: 'surveys.rule.unchanged',
-	[SURVEY_RULE_REASONS.campaignSurvey]: 'campaigns.rule.survey',
-	[SURVEY_RULE_REASONS.campaignK]: 'campaigns.rule.k',
-	[SURVEY_RULE_REASONS.campaignTarget]: 'campaigns.rule.target',
-	[SURVEY_RULE_REASONS.campaignTooFew]: 'campaigns.rule.tooFew',
-	[SURVEY_RULE_REASONS.campaignFixed]: 'campaigns.rule.fixed',
-	[SURVEY_RULE_REASONS.campaignDeleted]: 'campaigns.rule.deleted',
 	// Who co-signs where the unit has no safety rep (decision 0028).
 	[CO_SIGNER_NOT_MEMBER_REASON]: 'sync.queue.coSignerNotMember',
 	[CO_SIGNER_BY_MANAGER_REASON]: 'sync.queue.coSignerByManager',
@@ -73,6 +63,16 @@ const REASON_TEXT: Readonly<Record<string, MessageKey>> = {
 	[LOCAL_DOCS_QUOTA_REASON]: 'sync.queue.quotaLocal',
 	[SCOPE_PHOTOS_QUOTA_REASON]: 'sync.queue.quotaPhotosScope',
 	[PERSON_PHOTOS_QUOTA_REASON]: 'sync.queue.quotaPhotosPerson',
+	// Surveys and campaigns (decision 0030).
+	[SURVEY_RULE_REASONS.publishedSurvey]: 'sync.queue.surveyPublished',
+	[SURVEY_RULE_REASONS.surveyKeepsVersion]: 'sync.queue.surveyKeepsVersion',
+	[SURVEY_RULE_REASONS.unchangedSurvey]: 'sync.queue.surveyUnchanged',
+	[SURVEY_RULE_REASONS.campaignSurvey]: 'sync.queue.campaignSurvey',
+	[SURVEY_RULE_REASONS.campaignK]: 'sync.queue.campaignK',
+	[SURVEY_RULE_REASONS.campaignTarget]: 'sync.queue.campaignTarget',
+	[SURVEY_RULE_REASONS.campaignTooFew]: 'sync.queue.campaignTooFew',
+	[SURVEY_RULE_REASONS.campaignFixed]: 'sync.queue.campaignFixed',
+	[SURVEY_RULE_REASONS.campaignDeleted]: 'sync.queue.campaignDeleted',
 };
 
 /** The translated text for a fixed reason, or undefined for any other. */

@@ -64,6 +64,7 @@ describe('ParticipationView', () => {
 		const view = new ParticipationView('campaign:c1', d);
 		await view.load();
 		expect(calls).toEqual([]);
+		expect(view.unreachable).toBe(true);
 		expect(view.stale).toBe(true);
 		expect(view.fetchedAt).toBe(NOW.toISOString());
 		expect(view.rows).toHaveLength(2);
@@ -76,6 +77,20 @@ describe('ParticipationView', () => {
 		await view.load();
 		expect(view.data).toBeNull();
 		expect(view.stale).toBe(false);
+	});
+
+	it('a server out of reach is "needs a connection", not an error, even when the browser says online', async () => {
+		const storage = new MemoryStorage();
+		await new ParticipationView('campaign:c1', deps({ storage }).d).load();
+		const { d } = deps({
+			storage,
+			fetch: () => Promise.reject(new TypeError('Failed to fetch')),
+		});
+		const view = new ParticipationView('campaign:c1', d);
+		await view.load();
+		expect(view.unreachable).toBe(true);
+		expect(view.error).toBeNull();
+		expect(view.rows).toHaveLength(2);
 	});
 
 	it('a refusal is translated and the kept figures stay shown', async () => {

@@ -9,7 +9,7 @@ import { participationSchema, type Participation } from '../domain/surveys.ts';
 import { requestJson, type FetchLike } from '../sync/http.ts';
 import { app } from './app-state.svelte.ts';
 import { browserStorage, type DraftStorage } from './autosave.svelte.ts';
-import { messageFor } from './errors.ts';
+import { errorCode, messageFor } from './errors.ts';
 import { clock, type Clock } from './clock.ts';
 
 export type ParticipationDeps = {
@@ -42,6 +42,8 @@ export class ParticipationView {
 	/** The figures shown are kept ones (offline or the request failed). */
 	stale = $state(false);
 	error = $state<string | null>(null);
+	/** The last request did not reach the server (offline, whatever the browser says). */
+	unreachable = $state(false);
 	loading = $state(false);
 	readonly #deps: ParticipationDeps;
 	readonly #campaignId: string;
@@ -78,6 +80,7 @@ export class ParticipationView {
 	async load(): Promise<void> {
 		this.error = null;
 		if (!this.#deps.online()) {
+			this.unreachable = true;
 			this.#showKept();
 			return;
 		}
@@ -89,13 +92,16 @@ export class ParticipationView {
 			this.data = data;
 			this.fetchedAt = fetchedAt;
 			this.stale = false;
+			this.unreachable = false;
 			try {
 				this.#deps.storage?.setItem(this.#key(), JSON.stringify({ fetchedAt, data } satisfies Kept));
 			} catch {
 				// Storage full or private mode: the figures are still shown now.
 			}
 		} catch (err) {
-			this.error = messageFor(err);
+			// Out of reach is said once, as "needs a connection"; a refusal in its own words.
+			this.unreachable = errorCode(err) === 'network';
+			this.error = this.unreachable ? null : messageFor(err);
 			this.#showKept();
 		} finally {
 			this.loading = false;

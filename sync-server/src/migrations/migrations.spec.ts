@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkDoc, idKey, idType, unitScope } from '../../../src/lib/domain/index.ts';
 import type { TemplateDoc } from '../../../src/lib/domain/index.ts';
+import { starterSurveys } from '../../../src/lib/domain/starter-surveys.ts';
 import { starterTemplates } from '../../../src/lib/domain/starter-templates.ts';
 import { plannable } from '../../../src/lib/domain/templates.ts';
 import type { DocStore, StoredDoc } from '../store/doc-store.ts';
@@ -98,6 +99,13 @@ describe.each(OLDER_SCHEMAS)('a data folder of the %s schema', (schema) => {
 				.sort(),
 		);
 		expect(orgIds.has('template:physical')).toBe(false);
+		// An organisation from before surveys gets the four starter surveys (issue 13).
+		const surveys = (after.docs.get('org') ?? []).filter((d) => d.type === 'survey').map((d) => d._id);
+		expect(surveys.sort()).toEqual(
+			starterSurveys(OLD_NOW)
+				.map((s) => s._id)
+				.sort(),
+		);
 		const round = after.docs.get(unitScope(OLD_UNIT))?.find((d) => d._id === ids.oldRoundId);
 		expect(round?.templateId).toBe('template:physical.v1');
 

@@ -144,7 +144,8 @@ export class PouchStore implements DocStore {
 
 	async #acquire(scope: string): Promise<Entry> {
 		if (this.#closed) throw new AppError('server', 'store is closed');
-		// Scope names are the only path component; checking them keeps writes inside dataDir.
+		// Scope names (and the anonymous road's anon-* names, as strict) are the only path component;
+		// checking them keeps writes inside dataDir.
 		if (!isScope(scope) && !isAnonDatabase(scope)) throw new AppError('not_found', 'Database does not exist.');
 		let entry = this.#open.get(scope);
 		if (entry) {

@@ -6,9 +6,9 @@
 import { newId, idKey } from './ids.ts';
 import { canonicalJson } from './merge.ts';
 import type { Localized, TemplateDoc } from './schemas.ts';
+import { copyAsFamily, families, move, moveAcross, nextVersionOf, usable, type VersionFamily } from './versions.ts';
 
 type Section = TemplateDoc['sections'][number];
-type Item = Section['items'][number];
 
 /**
  * The id of version `version` of template family `family`.
@@ -19,42 +19,16 @@ export function templateVersionId(family: string, version: number): string {
 }
 
 /** One template family: its newest published version, its open draft, and every version. */
-export type TemplateFamily = {
-	family: string;
-	/** The newest published version (what new rounds use), if any. */
-	current: TemplateDoc | undefined;
-	/** A draft newer than `current`, being edited. */
-	draft: TemplateDoc | undefined;
-	/** Every version, oldest first. */
-	versions: TemplateDoc[];
-	/** Retired: the newest published version is retired, so no new round may use it. */
-	retired: boolean;
-};
+export type TemplateFamily = VersionFamily<TemplateDoc>;
 
-/**
- * Group template versions into families.
- * @example families([v1, v2draft])[0] // { family: 'physical', current: v1, draft: v2draft, versions: [v1, v2draft], retired: false }
- */
-export function families(templates: readonly TemplateDoc[]): TemplateFamily[] {
-	const byFamily = Map.groupBy(templates, (t) => t.family);
-	return [...byFamily].map(([family, list]) => {
-		const versions = [...list].sort((a, b) => a.version - b.version);
-		const published = versions.filter((t) => t.status === 'published');
-		const current = published.at(-1);
-		const newestDraft = versions.filter((t) => t.status === 'draft').at(-1);
-		const draft = newestDraft && (!current || newestDraft.version > current.version) ? newestDraft : undefined;
-		return { family, current, draft, versions, retired: current?.retired ?? false };
-	});
-}
+export { families, move };
 
 /**
  * The versions a new round may use: the newest published version of each family that is not retired.
  * @example plannable([physicalV1, physicalV2]) // [physicalV2]
  */
 export function plannable(templates: readonly TemplateDoc[]): TemplateDoc[] {
-	return families(templates)
-		.filter((f) => f.current && !f.retired)
-		.map((f) => f.current as TemplateDoc);
+	return usable(templates);
 }
 
 /**
@@ -63,17 +37,7 @@ export function plannable(templates: readonly TemplateDoc[]): TemplateDoc[] {
  * @example nextVersion(physicalV1, now)._id // 'template:physical.v2'
  */
 export function nextVersion(base: TemplateDoc, versions: readonly TemplateDoc[], now: string): TemplateDoc {
-	const highest = Math.max(base.version, ...versions.filter((t) => t.family === base.family).map((t) => t.version));
-	const version = highest + 1;
-	return {
-		...structuredClone(stripMeta(base)),
-		_id: templateVersionId(base.family, version),
-		version,
-		status: 'draft',
-		retired: false,
-		createdAt: now,
-		updatedAt: now,
-	};
+	return nextVersionOf(base, versions, now, templateVersionId);
 }
 
 /**
@@ -81,22 +45,7 @@ export function nextVersion(base: TemplateDoc, versions: readonly TemplateDoc[],
  * @example copyTemplate(physicalV3, { sv: 'Kopia av', en: 'Copy of' }, now).version // 1
  */
 export function copyTemplate(base: TemplateDoc, prefix: Localized, now: string): TemplateDoc {
-	const family = idKey(newId('template'));
-	return {
-		...structuredClone(stripMeta(base)),
-		_id: templateVersionId(family, 1),
-		family,
-		version: 1,
-		status: 'draft',
-		retired: false,
-		title: {
-			sv: `${prefix.sv} ${base.title.sv}`.slice(0, 2000),
-			// English is optional: a copy of a template without it stays without it.
-			en: base.title.en ? `${prefix.en} ${base.title.en}`.slice(0, 2000) : '',
-		},
-		createdAt: now,
-		updatedAt: now,
-	};
+	return copyAsFamily(base, idKey(newId('template')), prefix, now, templateVersionId);
 }
 
 /** A brand-new template family: one section with one empty-ish item, a draft. */
@@ -130,25 +79,6 @@ export function newKey(): string {
 	return idKey(newId('template')).slice(-12);
 }
 
-function stripMeta(t: TemplateDoc): TemplateDoc {
-	const copy = { ...t };
-	delete copy._rev;
-	delete copy.clock;
-	return copy;
-}
-
-/**
- * Move the element at `index` one step up (-1) or down (+1); out of range leaves the list as it is.
- * @example move(['a', 'b', 'c'], 2, -1) // ['a', 'c', 'b']
- */
-export function move<T>(list: readonly T[], index: number, step: -1 | 1): T[] {
-	const to = index + step;
-	const out = [...list];
-	if (index < 0 || index >= list.length || to < 0 || to >= list.length) return out;
-	[out[index], out[to]] = [out[to] as T, out[index] as T];
-	return out;
-}
-
 /**
  * Move an item within its section, or across into the neighbouring section at a section edge
  * (so a keyboard user can put any item anywhere with up/down alone). A section never empties:
@@ -156,20 +86,7 @@ export function move<T>(list: readonly T[], index: number, step: -1 | 1): T[] {
  * @example moveItem(sections, 0, 0, -1) // unchanged: already first of the first section
  */
 export function moveItem(sections: readonly Section[], s: number, i: number, step: -1 | 1): Section[] {
-	const out = sections.map((x) => ({ ...x, items: [...x.items] }));
-	const section = out[s];
-	if (!section || i < 0 || i >= section.items.length) return out;
-	const to = i + step;
-	if (to >= 0 && to < section.items.length) {
-		section.items = move(section.items, i, step);
-		return out;
-	}
-	const neighbour = out[s + step];
-	if (!neighbour || section.items.length === 1) return out;
-	const [item] = section.items.splice(i, 1) as [Item];
-	if (step === -1) neighbour.items.push(item);
-	else neighbour.items.unshift(item);
-	return out;
+	return moveAcross(sections, 'items', s, i, step);
 }
 
 /** The fields of a template version that make up its content (what a round depends on). */

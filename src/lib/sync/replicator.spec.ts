@@ -192,6 +192,15 @@ describe('Replicator', () => {
 		expect(pushPhases([])).toEqual([]);
 	});
 
+	it('pushes a campaign after the survey version it names (both made offline, issue 13)', () => {
+		const entry = (docId: string, type: string, extra: object = {}) =>
+			({ docId, scope: 'org', doc: { _id: docId, type, ...extra } }) as unknown as OutboxEntry;
+		// In id order "campaign:" comes before "survey:"; the server needs the survey stored first.
+		const campaign = entry('campaign:c1', 'campaign', { surveyId: 'survey:hme.v2' });
+		const survey = entry('survey:hme.v2', 'survey', { status: 'published' });
+		expect(pushPhases([campaign, survey])).toEqual([[survey], [campaign]]);
+	});
+
 	it('keeps a refused change visible with the reason instead of dropping it', async () => {
 		const db = new TryggDb(`refused-${Math.random()}`);
 		const f = await deviceFetch('chef2');

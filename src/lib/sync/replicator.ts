@@ -95,7 +95,8 @@ type FeedOptions = { feed: 'normal' | 'longpoll'; limit: number; timeout?: numbe
  * reopenings sent with the round they lock or reopen. So a round walked and signed wholly offline
  * must send its content first (answers, findings, assessments, the round itself) and then, together,
  * the signatures, reopenings and the round's lock (status signed) or return to in progress after
- * a reopening.
+ * a reopening. A campaign is judged against the survey version it names (decision 0030), which HR
+ * may have published offline in the same outbox: campaigns go in the second phase too.
  * @example pushPhases([signature, answer]) // [[answer], [signature]]
  */
 export function pushPhases(entries: readonly OutboxEntry[]): OutboxEntry[][] {
@@ -104,7 +105,7 @@ export function pushPhases(entries: readonly OutboxEntry[]): OutboxEntry[][] {
 	const reopened = new Set(entries.filter((e) => fields(e).type === 'reopening').map((e) => fields(e).roundId));
 	const last = (e: OutboxEntry): boolean => {
 		const doc = fields(e);
-		if (doc.type === 'signature' || doc.type === 'reopening') return true;
+		if (doc.type === 'signature' || doc.type === 'reopening' || doc.type === 'campaign') return true;
 		return doc.type === 'round' && !doc._deleted && (doc.status === 'signed' || reopened.has(e.docId));
 	};
 	return [entries.filter((e) => !last(e)), entries.filter(last)].filter((group) => group.length > 0);

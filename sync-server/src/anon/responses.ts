@@ -38,6 +38,14 @@ export const cryptoRandom: RandomSource = { uuid: () => randomUUID(), int: (belo
 /** One pending response: its id is fixed on arrival. No time, no token, no sender. */
 export type PendingEntry = { id: string; group: string; answers: SurveyAnswers };
 type PendingDoc = { _rev?: string; entries: PendingEntry[] };
+type Waiting = {
+	spent: string;
+	check: string;
+	group: string;
+	answers: SurveyAnswers;
+	resolve: (r: { fresh: boolean }) => void;
+	reject: (err: unknown) => void;
+};
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const pendingId = (campaignId: string): string => `pending~${campaignId}`;
@@ -87,6 +95,8 @@ export class AnonResponses {
 	readonly #now: () => Date;
 	readonly #random: RandomSource;
 	readonly counters = new AnonCounters();
+	/** Responses checked and waiting for the campaign's next write, per campaign. */
+	readonly #waiting = new Map<string, Waiting[]>();
 
 	constructor(opts: {
 		store: DocStore;
@@ -125,28 +135,73 @@ export class AnonResponses {
 		}
 		const misfit = answersRefusal(survey, answers);
 		if (misfit) throw new AppError('invalid', misfit.reason);
-		return this.#serial(campaign._id, async () => {
-			const spent = spentId(token.msg);
-			const check = answersCheck(token.msg, answers);
-			const [row] = await this.#store.allDocs(ANON_DB.spent, [spent], { includeDocs: true });
-			if (row && 'doc' in row && row.doc) {
-				if (row.doc.check === check) return { fresh: false };
-				throw new AppError('conflict', ANON_REASONS.spent);
-			}
-			const pending = await this.#pending(campaign._id);
-			const entries = [...pending.entries];
-			entries.splice(this.#random.int(entries.length + 1), 0, {
-				id: this.#random.uuid(),
+		return new Promise<{ fresh: boolean }>((resolve, reject) => {
+			const waiting = this.#waiting.get(campaign._id) ?? [];
+			waiting.push({
+				spent: spentId(token.msg),
+				check: answersCheck(token.msg, answers),
 				group,
 				answers,
+				resolve,
+				reject,
 			});
-			// Durable before the answer: the list first, then the spent token.
-			const rev = await this.#putPending(campaign._id, pending._rev, entries);
-			const [written] = await this.#store.bulkDocs(ANON_DB.spent, [{ _id: spent, check }]);
-			if (!written || 'error' in written) throw new AppError('server', 'the token could not be spent');
-			if (entries.length >= campaign.k) await this.#flush(campaign._id, { _rev: rev, entries });
-			return { fresh: true };
+			this.#waiting.set(campaign._id, waiting);
+			// The first to arrive drains; later ones ride along with the next round (a group commit).
+			if (waiting.length === 1) void this.#serial(campaign._id, () => this.#drain(campaign));
 		});
+	}
+
+	/**
+	 * Take every response waiting for a campaign in one go: one read of the spent tokens, one write
+	 * of the pending list (each new entry at a random place), one write of the spent tokens. The
+	 * order of writes, and so what a crash can do, is that of a single response (decision 0031).
+	 */
+	async #drain(campaign: CampaignDoc): Promise<void> {
+		const batch = this.#waiting.get(campaign._id) ?? [];
+		this.#waiting.delete(campaign._id);
+		if (batch.length === 0) return;
+		try {
+			const fresh: Waiting[] = [];
+			const rows = await this.#store.allDocs(ANON_DB.spent, [...new Set(batch.map((w) => w.spent))], {
+				includeDocs: true,
+			});
+			const spentChecks = new Map<string, unknown>();
+			for (const row of rows) if ('doc' in row && row.doc) spentChecks.set(row.doc._id, row.doc.check);
+			for (const w of batch) {
+				if (spentChecks.has(w.spent)) {
+					if (spentChecks.get(w.spent) === w.check) w.resolve({ fresh: false });
+					else w.reject(new AppError('conflict', ANON_REASONS.spent));
+					continue;
+				}
+				// The same token twice in one round: the first is taken, the second judged against it.
+				spentChecks.set(w.spent, w.check);
+				fresh.push(w);
+			}
+			if (fresh.length === 0) return;
+			const pending = await this.#pending(campaign._id);
+			const entries = [...pending.entries];
+			for (const w of fresh) {
+				entries.splice(this.#random.int(entries.length + 1), 0, {
+					id: this.#random.uuid(),
+					group: w.group,
+					answers: w.answers,
+				});
+			}
+			// Durable before the answer: the list first, then the spent tokens.
+			const rev = await this.#putPending(campaign._id, pending._rev, entries);
+			const written = await this.#store.bulkDocs(
+				ANON_DB.spent,
+				fresh.map((w) => ({ _id: w.spent, check: w.check })),
+			);
+			if (written.length !== fresh.length || written.some((r) => 'error' in r)) {
+				throw new AppError('server', 'the token could not be spent');
+			}
+			if (entries.length >= campaign.k) await this.#flush(campaign._id, { _rev: rev, entries });
+			for (const w of fresh) w.resolve({ fresh: true });
+		} catch (err) {
+			// Those already answered (spent, retried) keep their answer; a settled promise ignores this.
+			for (const w of batch) w.reject(err);
+		}
 	}
 
 	/** Write what is pending for a campaign that has closed (or was cancelled): the close batch. */

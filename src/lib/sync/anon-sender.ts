@@ -61,8 +61,6 @@ function importPublicKey(spki: string): Promise<CryptoKey> {
 export class AnonSender {
 	readonly #o: Required<AnonSenderOptions>;
 	/** One token request per campaign at a time: a second blinded message would be refused. */
-	// Not reactive: bookkeeping nothing shows.
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	readonly #taking = new Map<string, Promise<void>>();
 	#suite: Promise<BlindSuite> | undefined;
 	#running = false;

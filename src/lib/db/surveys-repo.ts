@@ -72,14 +72,19 @@ export async function markRefused(
 	await db.anonOutbox.update(campaignId, { state: 'refused', error });
 }
 
-/** What the device knows of each campaign's response: sent, queued (pending or refused). */
-export type SurveyStatus = { sent: string[]; queued: AnonOutboxEntry[] };
+/** What the device knows of each campaign's response: answers kept, queued (pending or refused), sent. */
+export type SurveyStatus = { started: string[]; queued: AnonOutboxEntry[]; sent: string[] };
+
+export async function readSurveyStatus(db: TryggDb): Promise<SurveyStatus> {
+	return {
+		started: await db.surveyProgress.toCollection().primaryKeys(),
+		queued: await db.anonOutbox.toArray(),
+		sent: await db.surveysSent.toCollection().primaryKeys(),
+	};
+}
 
 export function liveSurveyStatus(db: TryggDb): Observable<SurveyStatus> {
-	return liveQuery(async () => ({
-		sent: (await db.surveysSent.toArray()).map((s) => s.campaignId),
-		queued: await db.anonOutbox.toArray(),
-	}));
+	return liveQuery(() => readSurveyStatus(db));
 }
 
 /** The answers kept for a campaign, live. */

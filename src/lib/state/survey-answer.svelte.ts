@@ -34,7 +34,7 @@ import {
 } from '../db/surveys-repo.ts';
 import { Autosave, backupKeyFor } from './autosave.svelte.ts';
 import type { Collaborators } from './collaborators.ts';
-import { isAsked, treeOf } from './staff-surveys.svelte.ts';
+import { isAsked, treeOf } from './open-surveys.ts';
 
 /** What sends: the app's anonymous sender (absent before the device code is loaded). */
 export type AnonRoad = { ensureToken(campaignId: string): Promise<void>; kick(): void };
@@ -106,9 +106,9 @@ export class SurveyAnswering {
 
 	/** The sections with the questions shown now; a section whose questions are all hidden is left out. */
 	readonly sections = $derived.by((): { section: SurveySection; questions: SurveyQuestion[] }[] => {
-		const shown = new Set(this.visible.map((q) => q.id));
+		const shown = this.visible;
 		return (this.survey?.sections ?? [])
-			.map((section) => ({ section, questions: section.questions.filter((q) => shown.has(q.id)) }))
+			.map((section) => ({ section, questions: section.questions.filter((q) => shown.includes(q)) }))
 			.filter((s) => s.questions.length > 0);
 	});
 

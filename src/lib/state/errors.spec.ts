@@ -5,7 +5,13 @@
  * nested too deep says what it means for the person.
  */
 import { describe, expect, it } from 'vitest';
-import { AppError, OLDER_APP_REASON, PUBLISHED_TEMPLATE_REASON, STORE_REFUSED_REASON } from '../domain/index.ts';
+import {
+	ANSWERS_REASONS,
+	AppError,
+	OLDER_APP_REASON,
+	PUBLISHED_TEMPLATE_REASON,
+	STORE_REFUSED_REASON,
+} from '../domain/index.ts';
 import { TOO_DEEP_REASON } from '../domain/nesting.ts';
 import { UNCHANGED_TEMPLATE_REASON } from '../domain/templates.ts';
 import {
@@ -25,7 +31,7 @@ import {
 	SAME_SIGNER_REASON,
 	TEMPLATE_ANSWERED_REASON,
 } from '../domain/recorded.ts';
-import { messageFor, messageForRefused, messageForStored } from './errors.ts';
+import { messageFor, messageForAnon, messageForRefused, messageForStored } from './errors.ts';
 
 const refused = (retryAfter: string | undefined) => async () =>
 	new Response(JSON.stringify({ error: 'rate_limited', reason: 'Too many failed sign-ins. Try again in 30 s.' }), {
@@ -157,5 +163,25 @@ describe('an unchanged template version (issue 12)', () => {
 		} finally {
 			await i18n.set('sv');
 		}
+	});
+});
+
+describe('a survey response the anonymous road refused', () => {
+	it('says what was wrong with the answers, in the chosen language', async () => {
+		expect(messageForAnon({ code: 'invalid', reason: ANSWERS_REASONS.required })).toBe(
+			'En obligatorisk fråga är inte besvarad.',
+		);
+		expect(messageForAnon({ code: 'invalid', reason: ANSWERS_REASONS.hidden })).toMatch(/passar inte enkätens version/);
+		expect(messageForAnon({ code: 'too_large', reason: ANSWERS_REASONS.tooLong })).toBe(
+			'Ett fritextsvar är för långt.',
+		);
+		expect(messageForAnon({ code: 'conflict', reason: 'the token is already spent' })).toMatch(/redan svarat/);
+		expect(messageForAnon({ code: 'forbidden', reason: 'x' })).toMatch(/din grupp/);
+		expect(messageForAnon({ code: 'not_found', reason: 'x' })).toMatch(/inte längre/);
+		await i18n.set('en');
+		expect(messageForAnon({ code: 'conflict', reason: 'x' })).toBe(
+			'You have already answered this survey. A second response is not accepted.',
+		);
+		await i18n.set('sv');
 	});
 });

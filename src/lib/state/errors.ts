@@ -2,6 +2,7 @@
  * The one place where a caught error becomes a translated message for the user.
  */
 import {
+	ANSWERS_REASONS,
 	AppError,
 	CO_SIGNER_BY_MANAGER_REASON,
 	CO_SIGNER_NOT_MEMBER_REASON,
@@ -137,6 +138,32 @@ export function messageForOnlineOnly(err: unknown): string {
 	if (code === 'network') return t('error.network.onlineOnly');
 	if (code === 'unauthorized') return t('session.expired');
 	return messageFor(err);
+}
+
+/** The anonymous road's fixed reasons for answers that do not fit (decision 0030). */
+const ANSWERS_TEXT: Readonly<Record<string, MessageKey>> = {
+	[ANSWERS_REASONS.unknown]: 'surveys.refused.notFit',
+	[ANSWERS_REASONS.hidden]: 'surveys.refused.notFit',
+	[ANSWERS_REASONS.invalid]: 'surveys.refused.notFit',
+	[ANSWERS_REASONS.tooLong]: 'surveys.refused.tooLong',
+	[ANSWERS_REASONS.required]: 'surveys.refused.required',
+	[ANSWERS_REASONS.empty]: 'surveys.refused.empty',
+};
+
+/**
+ * Message for a survey response the anonymous road refused (kept on the device with its
+ * `{code, reason}`): answers that do not fit say which way; a spent token (`conflict`) says the
+ * person has answered already; a token that does not verify (`forbidden`), a campaign that is
+ * gone or not open (`not_found`) say so; anything else as any stored error.
+ * @example messageForAnon({ code: 'conflict', reason: 'spent' }) // 'Du har redan svarat på den här enkäten. …'
+ */
+export function messageForAnon(error: { code: string; reason: string }): string {
+	const key = Object.hasOwn(ANSWERS_TEXT, error.reason) ? ANSWERS_TEXT[error.reason] : undefined;
+	if (key) return t(key);
+	if (error.code === 'conflict') return t('surveys.refused.spent');
+	if (error.code === 'forbidden') return t('surveys.refused.token');
+	if (error.code === 'not_found') return t('surveys.refused.notFound');
+	return messageForStored(error);
 }
 
 /** The fields of the password form and what the device finds wrong with them before sending. */

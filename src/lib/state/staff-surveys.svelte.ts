@@ -5,7 +5,7 @@
  */
 import { swedishDay } from '../domain/index.ts';
 import type { StoredDoc, TryggDb } from '../db/app-db.ts';
-import { liveDocsOfTypes, readDocsOfTypes } from '../db/docs-repo.ts';
+import { getDoc, liveDocsOfTypes, readDocsOfTypes } from '../db/docs-repo.ts';
 import { liveSurveyStatus, readSurveyStatus, type SurveyStatus } from '../db/surveys-repo.ts';
 import { openSurveysFor, SURVEY_DOC_TYPES, type OpenSurvey, type SurveyPerson } from './open-surveys.ts';
 
@@ -50,4 +50,10 @@ export class StaffSurveys {
 			status.unsubscribe();
 		};
 	}
+}
+
+/** The employer's support contact a campaign names, when the device has it. */
+export async function supportContactOf(db: TryggDb, campaignId: string): Promise<string | undefined> {
+	const doc = await getDoc(db, campaignId);
+	return doc?.type === 'campaign' ? doc.supportContact : undefined;
 }

@@ -112,7 +112,7 @@ export class SurveyAnswering {
 			.filter((s) => s.questions.length > 0);
 	});
 
-	readonly phase = $derived<CampaignPhase | null>(
+	readonly phase = $derived.by((): CampaignPhase | null =>
 		this.campaign ? campaignPhase(this.campaign, swedishDay(this.#c.clock.now())) : null,
 	);
 

@@ -19,9 +19,13 @@ import { logAborted, loggerOptions } from './logging.ts';
 import { jsonBodyParser } from './json-body.ts';
 import type { QuotaOverrides } from './quotas.ts';
 import { QuotaKeeper, quotaLimits } from './quotas.ts';
+import { AnonRoad } from './anon/road.ts';
+import type { RandomSource } from './anon/responses.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { anonRoutes } from './routes/anon.ts';
 import { apiRoutes } from './routes/api.ts';
 import { blobRoutes } from './routes/blobs.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
 import { feedRoutes } from './routes/feed.ts';
 import { scopeRoutes } from './routes/scope.ts';
 import { builtHashes, securityHeaders } from './security-headers.ts';
@@ -31,6 +35,7 @@ import { MISSING_FILE_REASON, sendAppShell, staticRoutes, wantsAppShell, wantsFi
 import type { DataVersionRecord, MigrationRun } from './migrations/run.ts';
 import { addMissingStarterTemplates, migrateStore } from './migrations/run.ts';
 import { seedIfEmpty } from './seed/demo.ts';
+import type { DocStore } from './store/doc-store.ts';
 import type { StorageConfig } from './store/storage.ts';
 import { openStorage } from './store/storage.ts';
 import { SERVER_TIME_HEADER } from '../../src/lib/domain/hlc.ts';
@@ -51,6 +56,10 @@ export type AppOptions = {
 	trustProxy?: TrustProxy;
 	/** Quota limits other than `QUOTAS` (src/lib/domain/quotas.ts), e.g. small ones for a test. */
 	quotas?: QuotaOverrides;
+	/** The anonymous road's random ids and order (tests pass a seeded one); crypto by default. */
+	anonRandom?: RandomSource;
+	/** Wraps the document store, for tests that watch every write reaching it (the red-team test). */
+	observeStore?: (store: DocStore) => DocStore;
 };
 
 export const BODY_LIMIT = 8 * 1024 * 1024;
@@ -68,11 +77,12 @@ declare module 'fastify' {
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	const storage = await openStorage(opts.storage ?? { kind: 'embedded', dataDir: opts.dataDir });
-	const store = storage.docs;
+	const store = opts.observeStore ? opts.observeStore(storage.docs) : storage.docs;
 	const closeStores = (): Promise<void> => storage.close();
 	const now = opts.now ?? (() => new Date());
 	const users = new UserStore(storage.accounts);
 	let ctx: ServerContext;
+	let road: AnonRoad;
 	let seeded = false;
 	let migration: { record: DataVersionRecord; run?: MigrationRun };
 	try {
@@ -90,6 +100,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		migration = await migrateStore(store, now());
 		if (opts.seedDemo) seeded = await seedIfEmpty(store, users, now());
 		await addMissingStarterTemplates(store, now());
+		const context = ctx;
+		road = new AnonRoad({
+			store,
+			local: ctx.local,
+			lock: ctx.writeLock,
+			roster: users,
+			units: () => context.units(),
+			now,
+			...(opts.anonRandom ? { random: opts.anonRandom } : {}),
+		});
+		// The last batch of every campaign that ended while the server was down (decision 0030).
+		await road.flushEnded();
 	} catch (err) {
 		await closeStores();
 		throw err;
@@ -163,6 +185,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	await scopeRoutes(app, ctx);
 	await feedRoutes(app, ctx);
 	await signRoutes(app, ctx);
+	await campaignRoutes(app, ctx, road);
+	await anonRoutes(app, road);
 	await app.register(blobRoutes, { ctx, blobs: storage.blobs });
 	if (opts.staticDir) await staticRoutes(app, opts.staticDir);
 

@@ -67,6 +67,14 @@ export function scopeKind(scope: unknown): 'org' | 'unit' | 'user' | 'reports' |
 	return 'none';
 }
 
+/**
+ * A request on the anonymous road (decision 0030): no line at all, not even its route and time,
+ * which next to the signed-in requests around it could link a response to a person.
+ */
+export function isAnonymous(request: FastifyRequest): boolean {
+	return request.url.startsWith('/anon/');
+}
+
 /** The CouchDB error name each refused answer was sent with (set by `sendError`). */
 const errorNames = new WeakMap<FastifyReply, string>();
 
@@ -95,6 +103,7 @@ function requestFields(request: FastifyRequest): { method: string; route: string
  * closed): Fastify sends nothing then, so no answer's line follows (an `onRequestAbort` hook).
  */
 export function logAborted(request: FastifyRequest): void {
+	if (isAnonymous(request)) return;
 	request.log.info({ ...requestFields(request), status: null, ms: null, aborted: true }, 'request');
 }
 
@@ -105,6 +114,7 @@ export class RequestLog extends LogController {
 	}
 
 	override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+		if (isAnonymous(request)) return;
 		const line = {
 			...requestFields(request),
 			status: reply.statusCode,

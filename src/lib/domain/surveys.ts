@@ -7,6 +7,7 @@
 import { z } from './zod.ts';
 import { localizedSchema, hlcSchema } from './schema-parts.ts';
 import { isScope } from './ids.ts';
+import { canonicalJson } from './merge.ts';
 
 /** What a survey asks about; the kind sets the lowest minimum group size HR may choose. */
 export const SURVEY_KINDS = ['threat_violence', 'harassment', 'close_relationship', 'hme', 'other'] as const;
@@ -493,5 +494,141 @@ export type Participation = z.infer<typeof participationSchema>;
 
 /** Is `name` a database the anonymous road owns (never a sync scope)? */
 export function isAnonDatabase(name: string): boolean {
-	return name.startsWith('anon-') && !isScope(name);
+	// A path component in the embedded store: the same characters as a scope name.
+	return /^anon-[a-z0-9-]{1,64}$/.test(name) && !isScope(name);
+}
+
+// ——— Fixed refusal reasons of the server (the UI maps each to a translated message) ———
+
+/**
+ * Why `/api/campaigns/*` and `/anon/campaigns/:id/responses` refuse, besides `ANSWERS_REASONS`.
+ * Fixed texts, never quoting the request: the answer of the anonymous road says nothing more.
+ */
+export const ANON_REASONS = {
+	/** Forged, damaged, or signed by a key of another campaign. */
+	invalidToken: 'the token is not valid for this campaign',
+	otherGroup: 'the token belongs to another reporting group',
+	spent: 'a response has already been sent with this token',
+	upcoming: 'the campaign is not open yet',
+	closed: 'the campaign is closed',
+	cancelled: 'the campaign is cancelled',
+	unknownCampaign: 'there is no such campaign',
+	malformed: 'the response is not in the expected form',
+	tooLarge: 'the response is too large',
+	notEligible: 'this campaign does not ask you',
+	tokenTaken: 'a token for this campaign was already issued to you',
+	badBlinded: 'the blinded message does not fit the key',
+	tooFewPeople: "the campaign's target has fewer people than its minimum group size",
+	participationForbidden: 'only HR, administrators and managers of the units see participation',
+} as const;
+
+/** Why a survey or campaign document is refused (sync-server/src/policy/access.ts). */
+export const SURVEY_RULE_REASONS = {
+	publishedSurvey: 'a published survey version does not change except to be retired; make a new version',
+	surveyKeepsVersion: 'a survey version keeps its family and version number',
+	unchangedSurvey: 'the draft is the same as the latest published survey version; change something first',
+	campaignSurvey: 'a campaign names a published survey version that is not retired',
+	campaignK: "a campaign's minimum group size cannot be below its survey's",
+	campaignTarget: 'the target unit of the campaign does not exist',
+	campaignTooFew: ANON_REASONS.tooFewPeople,
+	campaignFixed: 'target, survey and minimum group size are fixed once the campaign has opened',
+	campaignDeleted: 'a campaign that has opened is not deleted; cancel it',
+} as const;
+
+/** What a published survey version says (family, version and `retired` aside). */
+const SURVEY_CONTENT = ['kind', 'title', 'intro', 'sensitive', 'k', 'sections'] as const;
+
+const sameJson = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
+
+/**
+ * Why a change of a survey version is refused: a published version keeps everything but
+ * `retired`, is never deleted and never becomes a draft; a version keeps family and number.
+ * @example surveyChangeRefusal(publishedHme, { ...publishedHme, k: 6 }) // SURVEY_RULE_REASONS.publishedSurvey
+ */
+export function surveyChangeRefusal(
+	stored: Record<string, unknown> | undefined,
+	incoming: Record<string, unknown>,
+): string | undefined {
+	if (!stored) return undefined;
+	if (incoming._deleted === true)
+		return stored.status === 'published' ? SURVEY_RULE_REASONS.publishedSurvey : undefined;
+	if (stored.family !== incoming.family || stored.version !== incoming.version) {
+		return SURVEY_RULE_REASONS.surveyKeepsVersion;
+	}
+	if (stored.status !== 'published') return undefined;
+	if (incoming.status !== 'published') return SURVEY_RULE_REASONS.publishedSurvey;
+	return SURVEY_CONTENT.every((f) => sameJson(stored[f], incoming[f]))
+		? undefined
+		: SURVEY_RULE_REASONS.publishedSurvey;
+}
+
+/** Earlier versions looked at when a draft is published (newest first). */
+const EARLIER_SURVEYS_CHECKED = 20;
+
+/** The ids of the versions before a survey draft being published (to refuse an unchanged one). */
+export function earlierSurveyIds(
+	incoming: Record<string, unknown>,
+	stored: Record<string, unknown> | undefined,
+): string[] {
+	if (incoming.type !== 'survey' || incoming._deleted === true || incoming.status !== 'published') return [];
+	if (stored?.status === 'published' || typeof incoming.family !== 'string' || typeof incoming.version !== 'number') {
+		return [];
+	}
+	const ids: string[] = [];
+	for (let v = incoming.version - 1; v >= 1 && ids.length < EARLIER_SURVEYS_CHECKED; v--) {
+		ids.push(surveyVersionId(incoming.family, v));
+	}
+	return ids;
+}
+
+/** Why publishing this survey draft is refused: it says what the latest published version says. */
+export function unchangedSurveyRefusal(
+	incoming: Record<string, unknown>,
+	stored: Record<string, unknown> | undefined,
+	earlier: readonly Record<string, unknown>[],
+): string | undefined {
+	if (earlierSurveyIds(incoming, stored).length === 0) return undefined;
+	const latest = earlier
+		.filter((s) => s.family === incoming.family && s.status === 'published' && s._deleted !== true)
+		.filter((s) => typeof s.version === 'number' && s.version < (incoming.version as number))
+		.sort((a, b) => (a.version as number) - (b.version as number))
+		.at(-1);
+	if (!latest) return undefined;
+	return SURVEY_CONTENT.every((f) => sameJson(latest[f], incoming[f]))
+		? SURVEY_RULE_REASONS.unchangedSurvey
+		: undefined;
+}
+
+/**
+ * Why a campaign (new or changed) is refused, judged on the server's Swedish day `today`:
+ * it names a published, not retired survey version, k at least the survey's, a target unit
+ * that exists and has at least k eligible people (`targetPeople`: eligible people per unit of
+ * the target's subtree), and once opened its target, survey and k stay and it is not deleted.
+ */
+export function campaignChangeRefusal(opts: {
+	stored: Record<string, unknown> | undefined;
+	incoming: Record<string, unknown>;
+	survey: Record<string, unknown> | undefined;
+	units: readonly TreeUnit[];
+	targetPeople: Readonly<Record<string, number>> | undefined;
+	today: string;
+}): string | undefined {
+	const { stored, incoming, survey, units, today } = opts;
+	const opened = stored !== undefined && typeof stored.opensOn === 'string' && stored.opensOn <= today;
+	if (incoming._deleted === true) return opened ? SURVEY_RULE_REASONS.campaignDeleted : undefined;
+	if (opened) {
+		const fixed = ['targetUnitId', 'surveyId', 'k'] as const;
+		if (fixed.some((f) => stored[f] !== incoming[f])) return SURVEY_RULE_REASONS.campaignFixed;
+		return undefined; // judged when it was made; dates and cancellation may change
+	}
+	if (!survey || survey.type !== 'survey' || survey.status !== 'published' || survey.retired === true) {
+		return SURVEY_RULE_REASONS.campaignSurvey;
+	}
+	if (typeof survey.k !== 'number' || (incoming.k as number) < survey.k) return SURVEY_RULE_REASONS.campaignK;
+	const target = String(incoming.targetUnitId);
+	if (!units.some((u) => u.id === target)) return SURVEY_RULE_REASONS.campaignTarget;
+	if (!opts.targetPeople || !reportingGroups(units, opts.targetPeople, target, incoming.k as number)) {
+		return SURVEY_RULE_REASONS.campaignTooFew;
+	}
+	return undefined;
 }

@@ -8,6 +8,7 @@
  */
 import { checkDoc, idKey, idType, unitScope } from '../../../src/lib/domain/index.ts';
 import { canonicalJson } from '../../../src/lib/domain/merge.ts';
+import { starterSurveys } from '../../../src/lib/domain/starter-surveys.ts';
 import { starterTemplates } from '../../../src/lib/domain/starter-templates.ts';
 import type { DocStore, StoredDoc } from '../store/doc-store.ts';
 import type { Migration } from './migrations.ts';
@@ -150,7 +151,8 @@ export async function migrateStore(
  */
 export async function addMissingStarterTemplates(store: DocStore, now: Date): Promise<string[]> {
 	if ((await store.info('org')).doc_count === 0) return [];
-	const starters = starterTemplates(now.toISOString());
+	// Survey versions too (issue 13): an organisation from before surveys gets the four starters.
+	const starters = [...starterTemplates(now.toISOString()), ...starterSurveys(now.toISOString())];
 	const rows = await store.allDocs(
 		'org',
 		starters.map((t) => t._id),

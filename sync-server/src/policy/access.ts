@@ -21,6 +21,11 @@ import type {
 	TemplateDoc,
 } from '../../../src/lib/domain/index.ts';
 import {
+	campaignChangeRefusal,
+	earlierSurveyIds,
+	swedishDay,
+	surveyChangeRefusal,
+	unchangedSurveyRefusal,
 	actionMoveRefusal,
 	asUnsigned,
 	canSign,
@@ -170,6 +175,10 @@ type Change = {
 	now: number;
 	/** The unit's people, read when `coSignerNeeded` says so (undefined otherwise). */
 	members: readonly UnitPerson[] | undefined;
+	/** The org tree (empty when the route passed none). */
+	units: readonly PolicyUnit[];
+	/** Eligible people per unit of a campaign's target subtree, when `campaignTargetNeeded` says so. */
+	targetPeople: Readonly<Record<string, number>> | undefined;
 };
 
 /** A rule returns why it refuses the change, or undefined to let it pass. */
@@ -402,6 +411,32 @@ const roundOnPublishedTemplate: Rule = (c) => {
 		: undefined;
 };
 
+/** A published survey version keeps its content; only `retired` changes (as templates, decision 0030). */
+const publishedSurveyIsFrozen: Rule = (c) => surveyChangeRefusal(c.stored, c.doc);
+
+/** A survey draft that says what the latest published version says is not published. */
+const surveyPublishChangesSomething: Rule = (c) => {
+	const earlier = earlierSurveyIds(c.doc, c.stored)
+		.map((id) => c.lookup(id))
+		.filter((s): s is StoredVersion => s !== undefined);
+	return unchangedSurveyRefusal(c.doc, c.stored, earlier);
+};
+
+/**
+ * A campaign names a published, not retired survey, a k at least the survey's, and a target unit
+ * with at least k eligible people; once it opens (the server's Swedish day) target, survey and k
+ * stay and it is not deleted (decision 0030).
+ */
+const campaignWellFormed: Rule = (c) =>
+	campaignChangeRefusal({
+		stored: c.stored,
+		incoming: c.doc,
+		survey: typeof c.doc.surveyId === 'string' ? c.lookup(c.doc.surveyId) : undefined,
+		units: c.units.map((u) => ({ id: idKey(u._id), parentId: u.parentId === null ? null : idKey(u.parentId) })),
+		targetPeople: c.targetPeople,
+		today: swedishDay(new Date(c.now)),
+	});
+
 /** A pre-report is sent once by its author and then kept as it was: no edits, no deletes. */
 const sentOnceAsSelf: Rule = (c) => {
 	// The same pre-report sent again (its answer was lost) passes here; storage answers conflict.
@@ -450,6 +485,8 @@ const EVERY_TYPE: readonly Rule[] = [recordsTheWriter];
 /** TRANSITIONS. Per-type rules on the change from the stored version to the incoming one. */
 const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
 	template: [publishedTemplateIsFrozen, publishChangesSomething],
+	survey: [publishedSurveyIsFrozen, surveyPublishChangesSomething],
+	campaign: [campaignWellFormed],
 	round: [signedRoundIsFinal, coSignerInvited, roundKeepsTemplate, roundOnPublishedTemplate, signedOnlyWhenComplete],
 	answer: [roundNotSigned, roundIdFixed, appendOnly, byField('answeredBy')],
 	finding: [roundNotSigned, roundIdFixed],
@@ -593,6 +630,9 @@ export function submitUnits(user: Grantee, units: PolicyUnit[]): string[] {
  * from the next request on.
  */
 export function referencedIds(doc: IncomingDoc, stored: StoredVersion | undefined): string[] {
+	// A survey draft being published: the versions before it. A campaign: its survey version.
+	if (doc.type === 'survey') return earlierSurveyIds(doc, stored);
+	if (doc.type === 'campaign') return !doc._deleted && typeof doc.surveyId === 'string' ? [doc.surveyId] : [];
 	// An assessment's finding: its round decides whether the assessment may name no round.
 	const finding = doc.type === 'assessment' ? doc.findingId : undefined;
 	return [doc.roundId, stored?.roundId, finding].filter((id): id is string => typeof id === 'string');
@@ -625,6 +665,15 @@ export function templatesNeeded(doc: IncomingDoc, stored: StoredVersion | undefi
 	return stored?.templateId === doc.templateId && stored?.templateVersion === doc.templateVersion
 		? []
 		: [doc.templateId];
+}
+
+/**
+ * The target unit whose eligible people the rules need: a new campaign, or one not yet open
+ * (they are counted from the accounts' roster, which the route reads).
+ */
+export function campaignTargetNeeded(doc: IncomingDoc, stored: StoredVersion | undefined): string | undefined {
+	if (doc.type !== 'campaign' || doc._deleted || typeof doc.targetUnitId !== 'string') return undefined;
+	return doc.targetUnitId;
 }
 
 export type WriteCheck = { ok: true } | { ok: false; reason: string };
@@ -696,6 +745,8 @@ type WriteOpts = WriterOpts & {
 	template?: (id: string) => StoredVersion | undefined;
 	/** The unit's people, when `coSignerNeeded`. */
 	members?: readonly UnitPerson[];
+	/** Eligible people per unit of the target, when `campaignTargetNeeded`. */
+	targetPeople?: Readonly<Record<string, number>>;
 };
 
 /**
@@ -749,6 +800,8 @@ export function checkWrite(opts: WriteOpts): WriteCheck {
 		template: opts.template ?? (() => undefined),
 		now: opts.now,
 		members: opts.members,
+		units: opts.units ?? [],
+		targetPeople: opts.targetPeople,
 	};
 	for (const rule of [...(TRANSITIONS[doc.type as DocType] ?? []), ...EVERY_TYPE]) {
 		const reason = rule(change);

@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BulkResult, ScopeGrant } from '../../../src/lib/domain/index.ts';
 import { AppError, checkDoc, isOlderAppReason, isScope } from '../../../src/lib/domain/index.ts';
+import { eligiblePeople, treeUnits } from '../anon/eligible.ts';
 import { upgradeIncoming } from '../migrations/migrations.ts';
 import { CLOCK_AHEAD_REASON, stampsTooFarAhead } from '../../../src/lib/domain/hlc.ts';
 import { BAD_REV_REASON, isCanonicalRev, sameContent } from '../../../src/lib/domain/merge.ts';
@@ -18,6 +19,7 @@ import type { ServerContext } from '../context.ts';
 import type { IncomingDoc, PolicyUnit } from '../policy/access.ts';
 import {
 	checkWrite,
+	campaignTargetNeeded,
 	checkWriter,
 	coSignerNeeded,
 	referencedIds,
@@ -384,6 +386,13 @@ async function judgeRequest(
 		writable.some((v) => coSignerNeeded(v.doc, stored.get(v.doc._id))) && scope.startsWith('unit-')
 			? await ctx.users.membersOf(scope.slice('unit-'.length))
 			: undefined;
+	// A campaign's target must have k eligible people (decision 0030), counted from the roster.
+	const targets = [...new Set(writable.flatMap((v) => campaignTargetNeeded(v.doc, stored.get(v.doc._id)) ?? []))];
+	const targetPeople = new Map<string, Record<string, number>>();
+	for (const target of targets) {
+		const tree = treeUnits(units ?? (await ctx.units()));
+		targetPeople.set(target, (await eligiblePeople(ctx.users, tree, target)).counts);
+	}
 	const templates = new Map<string, StoredDoc>();
 	if (templateIds.length > 0) {
 		for (const row of await ctx.store.allDocs('org', templateIds, { includeDocs: true })) {
@@ -429,6 +438,9 @@ async function judgeRequest(
 			now: serverNow,
 			...(members ? { members } : {}),
 			...(units ? { units } : {}),
+			...(typeof doc.targetUnitId === 'string' && targetPeople.has(doc.targetUnitId)
+				? { targetPeople: targetPeople.get(doc.targetUnitId) }
+				: {}),
 		});
 		if (!verdict.ok) {
 			// A rule that finds an older version's document says so as a document problem, not a permission.

@@ -1,7 +1,7 @@
 /**
  * The demo organisation seeded into an empty store: an org tree, the starter templates and
- * nine invented accounts (password `trygg-demo`). It must never touch a store that holds other
- * data, and never contain real people.
+ * surveys, one open survey campaign and invented accounts (password `trygg-demo`). It must never
+ * touch a store that holds other data, and never contain real people.
  *
  * Several sync servers may start at once on one CouchDB, each finding the store empty. So the
  * seed is idempotent and tolerates conflicts: every document and account has a fixed id, and a
@@ -10,9 +10,11 @@
  * (`done`): a store with a started seed is completed on the next start, one with data but no
  * marker is a real organisation and left alone.
  */
-import type { UnitDoc } from '../../../src/lib/domain/index.ts';
-import { AppError } from '../../../src/lib/domain/index.ts';
+import type { CampaignDoc, UnitDoc } from '../../../src/lib/domain/index.ts';
+import { AppError, swedishDay } from '../../../src/lib/domain/index.ts';
+import { starterSurveys } from '../../../src/lib/domain/starter-surveys.ts';
 import { starterTemplates } from '../../../src/lib/domain/starter-templates.ts';
+import { hashPassword } from '../auth/passwords.ts';
 import type { NewUser, UserStore } from '../auth/users.ts';
 import type { DocStore } from '../store/doc-store.ts';
 
@@ -56,7 +58,38 @@ export const DEMO_ACCOUNTS: readonly Omit<NewUser, 'password'>[] = [
 	},
 	{ name: 'hr', displayName: 'Hanna HR', roles: ['hr'], memberships: [] },
 	{ name: 'admin', displayName: 'Adam Admin', roles: ['admin'], memberships: [] },
+	// Staff enough for a survey (issue 13): twelve in Enhet A1 (a group of its own at k 5), four in
+	// Enhet A2 (too few alone, so they pool upwards). Invented names.
+	...staff('a1', [
+		['medarbetare2', 'Lina Lindqvist'],
+		['medarbetare3', 'Erik Sandberg'],
+		['medarbetare4', 'Maja Holm'],
+		['medarbetare5', 'Johan Ek'],
+		['medarbetare6', 'Sofia Berglund'],
+		['medarbetare7', 'Ali Hassan'],
+		['medarbetare8', 'Karin Nyström'],
+		['medarbetare9', 'Per Åberg'],
+		['medarbetare10', 'Elin Strand'],
+		['medarbetare11', 'Nils Forsberg'],
+		['medarbetare12', 'Amira Yusuf'],
+	]),
+	...staff('a2', [
+		['a2-medarbetare1', 'Greta Lund'],
+		['a2-medarbetare2', 'Oskar Björk'],
+		['a2-medarbetare3', 'Hedda Wiklund'],
+		['a2-medarbetare4', 'Viktor Dahl'],
+	]),
 ];
+
+/** Staff accounts of one unit. */
+function staff(unitId: string, people: [name: string, displayName: string][]): Omit<NewUser, 'password'>[] {
+	return people.map(([name, displayName]) => ({
+		name,
+		displayName,
+		roles: ['staff'],
+		memberships: [{ unitId, role: 'staff' }],
+	}));
+}
 
 type UnitSeed = [id: string, name: string, parent: string | null, level: UnitDoc['level']];
 
@@ -84,6 +117,35 @@ export function demoUnits(now: string): UnitDoc[] {
 		createdAt: now,
 		updatedAt: now,
 	}));
+}
+
+/** The demo campaign's fixed id (so a repeated seed writes it once). */
+export const DEMO_CAMPAIGN_ID = 'campaign:demo-hme';
+
+/**
+ * One open demo campaign: the HME survey to everyone in Förvaltningen, from today (the Swedish
+ * day of `now`) for four weeks, k 5.
+ */
+export function demoCampaign(now: Date): CampaignDoc {
+	const today = swedishDay(now);
+	const closes = new Date(`${today}T12:00:00Z`);
+	closes.setUTCDate(closes.getUTCDate() + 28);
+	const iso = now.toISOString();
+	return {
+		_id: DEMO_CAMPAIGN_ID,
+		type: 'campaign',
+		scope: 'org',
+		surveyId: 'survey:hme.v1',
+		targetUnitId: 'forv',
+		opensOn: today,
+		closesOn: closes.toISOString().slice(0, 10),
+		k: 5,
+		supportContact: 'Företagshälsovården Demo, tel. 010-000 00 00 (påhittat)',
+		cancelled: false,
+		createdBy: 'hr',
+		createdAt: iso,
+		updatedAt: iso,
+	};
 }
 
 const MARKER = 'demo-seed';
@@ -122,13 +184,17 @@ export async function seedIfEmpty(store: DocStore, users: UserStore, now: Date):
 	}
 	const iso = now.toISOString();
 	let wrote = false;
-	for (const result of await store.bulkDocs('org', [...demoUnits(iso), ...starterTemplates(iso)])) {
+	const docs = [...demoUnits(iso), ...starterTemplates(iso), ...starterSurveys(iso), demoCampaign(now)];
+	for (const result of await store.bulkDocs('org', docs)) {
 		if ('rev' in result) wrote = true;
 		else if (result.error !== 'conflict') throw new AppError('server', `seeding ${result.id} failed`);
 	}
+	// One scrypt for every demo account: their password is public anyway, and two dozen hashes
+	// would slow every demo start.
+	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	for (const account of DEMO_ACCOUNTS) {
 		try {
-			await users.create({ ...account, password: DEMO_PASSWORD });
+			await users.createHashed(account, passwordHash);
 			wrote = true;
 		} catch (err) {
 			if (!isConflict(err)) throw err;

@@ -6,7 +6,7 @@
  * It must never put the CouchDB URL or credentials into an error, a log line or a reply:
  * callers see AppError / StoreOpenError with a reason of ours.
  */
-import { AppError, STORE_REFUSED_REASON, isScope } from '../../../src/lib/domain/index.ts';
+import { AppError, STORE_REFUSED_REASON, isAnonDatabase, isScope } from '../../../src/lib/domain/index.ts';
 import type { AllDocsRow, ChangeRow, ChangesResult, DocStore, ScopeInfo, StoredDoc, WriteResult } from './doc-store.ts';
 import { StoreOpenError } from './doc-store.ts';
 import { WaiterLists } from './waiters.ts';
@@ -174,7 +174,7 @@ export class CouchStore implements DocStore {
 
 	#db(scope: string): string {
 		// Scope names are a subset of CouchDB's database name rules; checking keeps paths ours.
-		if (!isScope(scope)) throw new AppError('not_found', 'Database does not exist.');
+		if (!isScope(scope) && !isAnonDatabase(scope)) throw new AppError('not_found', 'Database does not exist.');
 		return couchDbName(this.#prefix, scope);
 	}
 
@@ -362,7 +362,7 @@ export class CouchStore implements DocStore {
 	}
 
 	waitForChange(scope: string, signal: AbortSignal, since?: string): Promise<void> {
-		if (!isScope(scope)) return Promise.resolve();
+		if (!isScope(scope) && !isAnonDatabase(scope)) return Promise.resolve();
 		const waiting = this.#waiters.wait(scope, signal);
 		if (this.#waiters.has(scope)) this.#ensureWatch(scope, since);
 		return waiting;

@@ -9,7 +9,7 @@
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import PouchDB from 'pouchdb';
-import { AppError, isScope } from '../../../src/lib/domain/index.ts';
+import { AppError, isAnonDatabase, isScope } from '../../../src/lib/domain/index.ts';
 import type { AllDocsRow, ChangesResult, DocStore, ScopeInfo, StoredDoc, WriteResult } from './doc-store.ts';
 import { StoreOpenError } from './doc-store.ts';
 import { WaiterLists } from './waiters.ts';
@@ -145,7 +145,7 @@ export class PouchStore implements DocStore {
 	async #acquire(scope: string): Promise<Entry> {
 		if (this.#closed) throw new AppError('server', 'store is closed');
 		// Scope names are the only path component; checking them keeps writes inside dataDir.
-		if (!isScope(scope)) throw new AppError('not_found', 'Database does not exist.');
+		if (!isScope(scope) && !isAnonDatabase(scope)) throw new AppError('not_found', 'Database does not exist.');
 		let entry = this.#open.get(scope);
 		if (entry) {
 			this.#open.delete(scope); // re-insert: Map order is the LRU order

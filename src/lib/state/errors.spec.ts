@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+	ANON_REASONS,
 	ANSWERS_REASONS,
 	AppError,
 	OLDER_APP_REASON,
@@ -175,7 +176,10 @@ describe('a survey response the anonymous road refused', () => {
 		expect(messageForAnon({ code: 'too_large', reason: ANSWERS_REASONS.tooLong })).toBe(
 			'Ett fritextsvar är för långt.',
 		);
-		expect(messageForAnon({ code: 'conflict', reason: 'the token is already spent' })).toMatch(/redan svarat/);
+		expect(messageForAnon({ code: 'conflict', reason: ANON_REASONS.spent })).toMatch(/redan svarat/);
+		expect(messageForAnon({ code: 'forbidden', reason: ANON_REASONS.closed })).toMatch(/har stängt/);
+		expect(messageForAnon({ code: 'conflict', reason: ANON_REASONS.tokenTaken })).toMatch(/redan hämtat/);
+		expect(messageForAnon({ code: 'conflict', reason: 'some other conflict' })).toMatch(/redan svarat/);
 		expect(messageForAnon({ code: 'forbidden', reason: 'x' })).toMatch(/din grupp/);
 		expect(messageForAnon({ code: 'not_found', reason: 'x' })).toMatch(/inte längre/);
 		await i18n.set('en');

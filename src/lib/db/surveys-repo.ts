@@ -72,11 +72,15 @@ export async function markRefused(
 	await db.anonOutbox.update(campaignId, { state: 'refused', error });
 }
 
-/** What the device knows of each campaign's response: answers kept, queued (pending or refused), sent. */
-export type SurveyStatus = { started: string[]; queued: AnonOutboxEntry[]; sent: string[] };
+/**
+ * What the device knows of each campaign: the server gave this person its group's key (`keyed`:
+ * they are asked), answers kept, a response queued (pending or refused), or sent.
+ */
+export type SurveyStatus = { keyed: string[]; started: string[]; queued: AnonOutboxEntry[]; sent: string[] };
 
 export async function readSurveyStatus(db: TryggDb): Promise<SurveyStatus> {
 	return {
+		keyed: await db.surveyTokens.toCollection().primaryKeys(),
 		started: await db.surveyProgress.toCollection().primaryKeys(),
 		queued: await db.anonOutbox.toArray(),
 		sent: await db.surveysSent.toCollection().primaryKeys(),

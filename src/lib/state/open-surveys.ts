@@ -21,6 +21,12 @@ export type SurveyPerson = Pick<Me, 'scopes'>;
 export type OpenSurvey = {
 	campaign: CampaignDoc;
 	survey: SurveyDoc;
+	/**
+	 * The person is one of its people: a membership the profile shows in the target's subtree, or
+	 * the server gave them the group's key, or this device has answers for it. Staff profiles name
+	 * no units (staff sync no unit scope), so for them the key is what tells.
+	 */
+	asked: boolean;
 	/** What this device knows: nothing yet, answers kept, queued, refused by the server, or sent. */
 	state: 'new' | 'started' | 'queued' | 'refused' | 'sent';
 	error?: AnonOutboxEntry['error'];
@@ -45,8 +51,9 @@ export function isAsked(campaign: CampaignDoc, person: SurveyPerson, tree: reado
 }
 
 /**
- * Open campaigns for `person` on `today` (a Swedish day), newest closing date last. Pure.
- * @example openSurveysFor([], { scopes: [] }, '2026-12-06', { started: [], queued: [], sent: [] }) // []
+ * Open campaigns on `today` (a Swedish day) with what the device knows of `person`'s answer, the
+ * one closing first first; `asked` says whether to list it. Pure.
+ * @example openSurveysFor([], { scopes: [] }, '2026-12-06', { keyed: [], started: [], queued: [], sent: [] }) // []
  */
 export function openSurveysFor(
 	docs: readonly StoredDoc[],
@@ -64,7 +71,7 @@ export function openSurveysFor(
 		if (doc.type !== 'campaign') continue;
 		const campaign = doc as CampaignDoc;
 		const survey = surveys.get(campaign.surveyId);
-		if (!survey || campaignPhase(campaign, today) !== 'open' || !isAsked(campaign, person, tree)) continue;
+		if (!survey || campaignPhase(campaign, today) !== 'open') continue;
 		const entry = queued.get(campaign._id);
 		const state: OpenSurvey['state'] = sent.has(campaign._id)
 			? 'sent'
@@ -75,7 +82,8 @@ export function openSurveysFor(
 				: status.started.includes(campaign._id)
 					? 'started'
 					: 'new';
-		out.push({ campaign, survey, state, ...(entry?.error ? { error: entry.error } : {}) });
+		const asked = state !== 'new' || status.keyed.includes(campaign._id) || isAsked(campaign, person, tree);
+		out.push({ campaign, survey, asked, state, ...(entry?.error ? { error: entry.error } : {}) });
 	}
 	return out.sort(
 		(a, b) => a.campaign.closesOn.localeCompare(b.campaign.closesOn) || a.campaign._id.localeCompare(b.campaign._id),

@@ -17,7 +17,7 @@ export class StaffSurveys {
 	readonly #person: () => SurveyPerson | null;
 	readonly #clock: { now: () => Date };
 	#docs = $state.raw<readonly StoredDoc[] | null>(null);
-	#status = $state.raw<SurveyStatus>({ started: [], queued: [], sent: [] });
+	#status = $state.raw<SurveyStatus>({ keyed: [], started: [], queued: [], sent: [] });
 
 	constructor(db: TryggDb, person: () => SurveyPerson | null, clock: { now: () => Date }) {
 		this.#db = db;
@@ -25,12 +25,23 @@ export class StaffSurveys {
 		this.#clock = clock;
 	}
 
-	/** Null until read. */
-	readonly list = $derived.by((): OpenSurvey[] | null => {
+	/** Every open campaign, asked or not yet known (null until read). */
+	readonly #open = $derived.by((): OpenSurvey[] | null => {
 		const person = this.#person();
 		if (!this.#docs || !person) return null;
 		return openSurveysFor(this.#docs, person, swedishDay(this.#clock.now()), this.#status);
 	});
+
+	/** The open surveys this person is asked to answer (null until read). */
+	readonly list = $derived(this.#open?.filter((s) => s.asked) ?? null);
+
+	/**
+	 * Open campaigns whose token to ask for now (decision 0030: as soon as one is seen): not yet
+	 * answered here, asked or not yet known — the server's key answer tells who is asked.
+	 */
+	readonly toPrepare = $derived(
+		this.#open?.filter((s) => s.state === 'new' || s.state === 'started').map((s) => s.campaign._id) ?? [],
+	);
 
 	/** Surveys still to answer here (the badge): not sent and not queued. */
 	readonly toAnswer = $derived(this.list?.filter((s) => s.state === 'new' || s.state === 'started').length ?? 0);

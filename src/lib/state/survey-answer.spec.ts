@@ -30,6 +30,15 @@ const STAFF_B1: Me = {
 	scopes: [{ scope: 'unit-b1', unitId: 'b1', unitName: 'Enhet B1', role: 'staff', write: true }],
 };
 
+/** Staff as the server's profile names them: the org scope and their own, no unit. */
+const STAFF_NO_UNITS: Me = {
+	...STAFF_A1,
+	scopes: [
+		{ scope: 'org', unitId: null, unitName: null, role: 'staff', write: false },
+		{ scope: 'user-medarbetare', unitId: null, unitName: null, role: 'staff', write: true },
+	],
+};
+
 const SURVEYS = starterSurveys(STAMP);
 const byFamily = (family: string): SurveyDoc => SURVEYS.find((s) => s.family === family) as SurveyDoc;
 
@@ -216,7 +225,8 @@ describe('answering a survey', () => {
 		expect((await open(c, 'campaign:over')).phase).toBe('closed');
 		const other = await open(c, 'campaign:b', sender);
 		expect(other.asked).toBe(false);
-		other.prepareToken();
+		expect(other.answerable).toBe(false);
+		later.prepareToken(); // not open: nothing asked
 		expect(sender.tokens).toEqual([]);
 		const missing = await open(c, 'campaign:none');
 		expect(missing.campaign).toBeNull();
@@ -253,11 +263,35 @@ describe('the home page list of surveys', () => {
 		expect(list.toAnswer).toBe(1);
 	});
 
-	it('someone elsewhere in the tree sees none of them', async () => {
+	it('someone elsewhere in the tree is not asked; answers kept here say they are', async () => {
 		const docs = [...UNITS, ...SURVEYS, campaign('h', byFamily('hme'))] as StoredDoc[];
-		expect(openSurveysFor(docs, STAFF_B1, '2031-03-10', { started: [], queued: [], sent: [] })).toEqual([]);
-		expect(openSurveysFor(docs, STAFF_A1, '2031-03-10', { started: ['campaign:h'], queued: [], sent: [] })).toEqual([
-			expect.objectContaining({ state: 'started' }),
+		const none = { keyed: [], started: [], queued: [], sent: [] };
+		expect(openSurveysFor(docs, STAFF_B1, '2031-03-10', none)).toEqual([
+			expect.objectContaining({ asked: false, state: 'new' }),
 		]);
+		expect(openSurveysFor(docs, STAFF_A1, '2031-03-10', { ...none, started: ['campaign:h'] })).toEqual([
+			expect.objectContaining({ asked: true, state: 'started' }),
+		]);
+	});
+
+	it('staff, whose profile names no unit, are asked once the server gave them the group key', async () => {
+		const c = await setup(STAFF_NO_UNITS, [campaign('h', byFamily('hme')) as StoredDoc]);
+		const list = new StaffSurveys(c.db, c.person, c.clock);
+		await list.load();
+		expect(list.list).toEqual([]);
+		expect(list.toPrepare).toEqual(['campaign:h']); // the token is asked for: the key says who is asked
+		const page = await open(c, 'campaign:h');
+		expect(page.asked).toBe(false);
+		await c.db.surveyTokens.put({
+			campaignId: 'campaign:h',
+			group: 'a1',
+			publicKey: 'pk',
+			prepared: 'm',
+			blindedMsg: 'b',
+			inv: 'i',
+		});
+		await list.load();
+		expect(list.list?.map((s) => s.campaign._id)).toEqual(['campaign:h']);
+		expect((await open(c, 'campaign:h')).answerable).toBe(true);
 	});
 });

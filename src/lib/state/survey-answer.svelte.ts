@@ -66,7 +66,7 @@ export class SurveyAnswering {
 	#tree = $state.raw<readonly TreeUnit[]>([]);
 	/** The answers stored on the device; drafts not stored yet are in `autosave`. */
 	#stored = $state.raw<SurveyAnswers>({});
-	#status = $state.raw<SurveyStatus>({ started: [], queued: [], sent: [] });
+	#status = $state.raw<SurveyStatus>({ keyed: [], started: [], queued: [], sent: [] });
 	step = $state<SurveyStep>({ kind: 'intro' });
 	/** Why the answers cannot be sent (a required question left), shown on the summary. */
 	problem = $state<AnswersRefusal | undefined>(undefined);
@@ -116,10 +116,15 @@ export class SurveyAnswering {
 		this.campaign ? campaignPhase(this.campaign, swedishDay(this.#c.clock.now())) : null,
 	);
 
-	/** The person is one of the campaign's people (the server decides; this only says so early). */
+	/**
+	 * The person is one of the campaign's people: the server gave them the group's key, the profile
+	 * shows a membership in the target's subtree, or answers are kept here already.
+	 */
 	readonly asked = $derived.by((): boolean => {
 		const person = this.#c.person();
-		return !!this.campaign && !!person && isAsked(this.campaign, person, this.#tree);
+		if (!this.campaign || !person) return false;
+		const known = [...this.#status.keyed, ...this.#status.started];
+		return known.includes(this.campaignId) || isAsked(this.campaign, person, this.#tree);
 	});
 
 	/** A sensitive survey: neutral title and heading, quick exit (issue 13 §4). */
@@ -164,9 +169,12 @@ export class SurveyAnswering {
 		return () => sub.unsubscribe();
 	}
 
-	/** Ask for the token early, while signed in and online (decision 0030); quiet when it cannot. */
+	/**
+	 * Ask for the token early, while signed in and online (decision 0030); quiet when it cannot. Also
+	 * how the page learns that a person whose profile names no unit (staff) is asked: the key comes.
+	 */
 	prepareToken(): void {
-		if (!this.answerable) return;
+		if (this.phase !== 'open' || this.response !== 'none') return;
 		void this.#road()
 			?.ensureToken(this.campaignId)
 			.catch(() => undefined);

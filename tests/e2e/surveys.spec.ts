@@ -47,6 +47,18 @@ async function expectNoSidewaysScroll(page: Page, label: string): Promise<void> 
 		document.scrollingElement?.scrollWidth ?? 0,
 		window.innerWidth,
 	]);
+	if (scrollWidth > innerWidth) {
+		// Name the widest elements, so a failure says what to fix.
+		const wide = await page.evaluate(
+			(limit) =>
+				[...document.querySelectorAll<HTMLElement>('body *')]
+					.filter((el) => el.getBoundingClientRect().right > limit + 0.5)
+					.slice(0, 8)
+					.map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)})`),
+			innerWidth,
+		);
+		expect(wide, `${label}: wider than ${innerWidth}px`).toEqual([]);
+	}
 	expect(scrollWidth, `${label}: page width`).toBeLessThanOrEqual(innerWidth);
 }
 

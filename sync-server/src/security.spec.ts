@@ -117,6 +117,24 @@ const ACCESS: Record<Exclude<Actor, 'anon'>, Partial<Record<string, 'r' | 'w'>>>
 	admin: { org: 'w', 'user-admin': 'w' },
 };
 
+/** Everyone in Enhet A1 (its manager, safety rep and twelve staff). */
+const A1_PEOPLE = [
+	'chef',
+	'medarbetare',
+	...Array.from({ length: 11 }, (_, i) => `medarbetare${i + 2}`),
+	'skyddsombud',
+].sort();
+
+/** The actors the demo campaign (HME to Förvaltningen) asks: everyone with a membership below it. */
+const CAMPAIGN_PEOPLE: readonly Actor[] = [
+	'chef',
+	'chef2',
+	'skyddsombud',
+	'medarbetare',
+	'huvudskyddsombud',
+	'arbetstagarrep',
+];
+
 /** Scopes an actor may only send into (staff pre-reports) and never read. */
 const SUBMIT_ONLY: Partial<Record<Actor, string[]>> = { medarbetare: ['unit-a1'] };
 const submits = (actor: Actor, scope: string): boolean => SUBMIT_ONLY[actor]?.includes(scope) ?? false;
@@ -218,7 +236,7 @@ const ROUTES: Record<string, Probe> = {
 				members.map((m) => Object.keys(m).sort()),
 				actor,
 			).toEqual(members.map(() => ['displayName', 'name', 'role']));
-			expect(members.map((m) => m.name).sort(), actor).toEqual(['chef', 'medarbetare', 'skyddsombud']);
+			expect(members.map((m) => m.name).sort(), actor).toEqual(A1_PEOPLE);
 		},
 	},
 	'GET /api/admin/users': {
@@ -312,6 +330,39 @@ const ROUTES: Record<string, Probe> = {
 		scoped: true,
 		request: (s) => ({ url: `/db/${s}/_blobs/${'0'.repeat(64)}` }),
 		status: scoped(404),
+	},
+	// Surveys (decision 0030): the group key and a token for the people of the campaign's target
+	// (every demo account with a membership below Förvaltningen), participation for HR, admin and
+	// managers, and the anonymous road the same for everyone, signed in or not.
+	'GET /api/campaigns/:id/key': {
+		request: () => ({ url: '/api/campaigns/demo-hme/key' }),
+		status: (actor) => (actor === 'anon' ? 401 : CAMPAIGN_PEOPLE.includes(actor) ? 200 : 403),
+		check: (actor, _scope, body) => {
+			expect(Object.keys(body as object).sort(), actor).toEqual(['campaignId', 'group', 'groupName', 'publicKey']);
+		},
+	},
+	// A blinded message that does not fit the key: refused before anything is recorded.
+	'POST /api/campaigns/:id/token': {
+		request: () => ({ url: '/api/campaigns/demo-hme/token', payload: { blindedMsg: 'AAAA' } }),
+		status: (actor) => (actor === 'anon' ? 401 : CAMPAIGN_PEOPLE.includes(actor) ? 400 : 403),
+	},
+	'GET /api/campaigns/:id/participation': {
+		request: () => ({ url: '/api/campaigns/demo-hme/participation' }),
+		status: (actor) => (actor === 'anon' ? 401 : ['hr', 'admin', 'chef', 'chef2'].includes(actor) ? 200 : 403),
+		check: (actor, _scope, body) => {
+			const groups = (body as { groups: Record<string, unknown>[] }).groups;
+			for (const g of groups) {
+				expect(Object.keys(g).sort(), actor).toEqual(['eligible', 'group', 'groupName', 'responses', 'units']);
+			}
+		},
+	},
+	// A forged token: refused alike for everyone; the route never looks at who asks.
+	'POST /anon/campaigns/:id/responses': {
+		request: () => ({
+			url: '/anon/campaigns/demo-hme/responses',
+			payload: { group: 'a1', token: { msg: 'AAAA', sig: 'AAAA' }, answers: { meaningful: 3 } },
+		}),
+		status: () => 403,
 	},
 	// The built app shell: public, the same for everyone.
 	'GET *': { request: () => ({ url: '/some/deep/link' }), status: () => 200 },

@@ -9,15 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { starterTemplates } from '../../src/lib/domain/starter-templates.ts';
 import { buildApp } from '../../sync-server/src/app.ts';
 import { UserStore } from '../../sync-server/src/auth/users.ts';
-import { DEMO_ACCOUNTS, demoUnits, seedIfEmpty } from '../../sync-server/src/seed/demo.ts';
+import { DEMO_ACCOUNTS, demoOrgDocs, demoUnits, seedIfEmpty } from '../../sync-server/src/seed/demo.ts';
 import { openStorage, type Storage } from '../../sync-server/src/store/storage.ts';
 import { startCouchTarget, type CouchTarget } from './couch-target.ts';
 
 const secret = 'shared-secret-shared-secret-shared-secret';
-const SEED_DOCS = demoUnits('x').length + starterTemplates('x').length;
+const SEED_DOCS = demoOrgDocs(new Date('2026-11-23T09:00:00Z')).length;
 
 let target: CouchTarget;
 let dirs: string[];

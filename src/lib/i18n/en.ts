@@ -43,7 +43,7 @@ export const en: Record<MessageKey, string> = {
 	'signIn.busy': 'Signing in …',
 	'signIn.offline': 'You are offline. The first sign-in needs a network; after that Trygg works offline.',
 	'signIn.demo':
-		'Demo accounts: chef, chef2, avdchef, skyddsombud, huvudskyddsombud, arbetstagarrep, medarbetare, hr, admin – password trygg-demo.',
+		'Demo accounts: chef, chef2, avdchef, skyddsombud, huvudskyddsombud, arbetstagarrep, medarbetare (and medarbetare2–12, a2-medarbetare1–4), hr, admin – password trygg-demo.',
 	'session.expired': 'Your session has expired. Sign in again – nothing you did is lost.',
 	'session.signInAgain': 'Sign in again',
 	'signOut.unsentOne': '1 change has not been sent to the server yet.',
@@ -561,6 +561,20 @@ export const en: Record<MessageKey, string> = {
 		'The server takes no more photos here: the limit on their number or size is reached. The photo is kept on this device. Contact your administrator.',
 	'sync.queue.quotaPhotosPerson':
 		'You have uploaded as many photos here as one person may. The photo is kept on this device. Contact your administrator.',
+	// Surveys and campaigns (decision 0030): the server's write rules.
+	'sync.queue.surveyPublished':
+		'A published survey version does not change, except that it can be retired. Make a new version to change it.',
+	'sync.queue.surveyKeepsVersion': 'A survey version keeps its survey family and version number.',
+	'sync.queue.surveyUnchanged':
+		'The draft is the same as the latest published version. Change something before publishing.',
+	'sync.queue.campaignSurvey': 'A campaign must use a published survey version that is not retired.',
+	'sync.queue.campaignK': "The campaign's minimum group size cannot be lower than the survey's.",
+	'sync.queue.campaignTarget': 'The unit the campaign is sent to does not exist.',
+	'sync.queue.campaignTooFew':
+		'The unit has fewer people than the minimum group size, so answers could not stay anonymous. Choose a larger part of the organisation.',
+	'sync.queue.campaignFixed':
+		'The campaign has opened: unit, survey and minimum group size can no longer change. Dates can change and the campaign can be cancelled.',
+	'sync.queue.campaignDeleted': 'A campaign that has opened is not deleted. Cancel it instead.',
 	'sync.queue.noneWaiting': 'Nothing is waiting.',
 	'sync.queue.type.round': 'Safety round',
 	'sync.queue.type.unit': 'Unit',

@@ -41,7 +41,7 @@ export const sv = {
 	'signIn.busy': 'Loggar in …',
 	'signIn.offline': 'Du är offline. Första inloggningen kräver nät; därefter fungerar Trygg utan nät.',
 	'signIn.demo':
-		'Demokonton: chef, chef2, avdchef, skyddsombud, huvudskyddsombud, arbetstagarrep, medarbetare, hr, admin – lösenord trygg-demo.',
+		'Demokonton: chef, chef2, avdchef, skyddsombud, huvudskyddsombud, arbetstagarrep, medarbetare (och medarbetare2–12, a2-medarbetare1–4), hr, admin – lösenord trygg-demo.',
 	'session.expired': 'Din inloggning har gått ut. Logga in igen – inget av det du gjort går förlorat.',
 	'session.signInAgain': 'Logga in igen',
 	'signOut.unsentOne': '1 ändring har inte skickats till servern än.',
@@ -559,6 +559,20 @@ export const sv = {
 		'Servern tar inte emot fler foton här: gränsen för antal foton eller deras storlek är nådd. Fotot finns kvar på den här enheten. Kontakta administratören.',
 	'sync.queue.quotaPhotosPerson':
 		'Du har laddat upp så många foton här som en person får. Fotot finns kvar på den här enheten. Kontakta administratören.',
+	// Surveys and campaigns (decision 0030): the server's write rules.
+	'sync.queue.surveyPublished':
+		'En publicerad enkätversion ändras inte, utom att den kan tas ur bruk. Gör en ny version för att ändra den.',
+	'sync.queue.surveyKeepsVersion': 'En enkätversion behåller sin enkätfamilj och sitt versionsnummer.',
+	'sync.queue.surveyUnchanged':
+		'Utkastet är likadant som den senast publicerade versionen. Ändra något innan du publicerar.',
+	'sync.queue.campaignSurvey': 'En enkätomgång måste använda en publicerad enkätversion som inte är tagen ur bruk.',
+	'sync.queue.campaignK': 'Enkätomgångens minsta gruppstorlek får inte vara lägre än enkätens.',
+	'sync.queue.campaignTarget': 'Enheten som enkätomgången riktar sig till finns inte.',
+	'sync.queue.campaignTooFew':
+		'Enheten har färre personer än enkätens minsta gruppstorlek, så svaren skulle inte kunna hållas anonyma. Välj en större del av organisationen.',
+	'sync.queue.campaignFixed':
+		'Enkätomgången har öppnat: enhet, enkät och minsta gruppstorlek kan inte längre ändras. Datum kan ändras och omgången kan ställas in.',
+	'sync.queue.campaignDeleted': 'En enkätomgång som har öppnat tas inte bort. Ställ in den i stället.',
 	'sync.queue.noneWaiting': 'Inget väntar.',
 	'sync.queue.type.round': 'Skyddsrond',
 	'sync.queue.type.unit': 'Enhet',

@@ -12,6 +12,7 @@ import {
 	OLDER_APP_REASON,
 	PUBLISHED_TEMPLATE_REASON,
 	STORE_REFUSED_REASON,
+	SURVEY_RULE_REASONS,
 } from '../domain/index.ts';
 import { TOO_DEEP_REASON } from '../domain/nesting.ts';
 import { UNCHANGED_TEMPLATE_REASON } from '../domain/templates.ts';
@@ -187,5 +188,26 @@ describe('a survey response the anonymous road refused', () => {
 			'You have already answered this survey. A second response is not accepted.',
 		);
 		await i18n.set('sv');
+	});
+});
+
+describe('survey and campaign refusals (decision 0030)', () => {
+	it('explain each write rule in its own words, in both languages', async () => {
+		const reasons = Object.values(SURVEY_RULE_REASONS);
+		const general = messageFor(new AppError('forbidden', 'some other reason'));
+		const texts = () => reasons.map((reason) => messageFor(new AppError('forbidden', reason)));
+		const sv = texts();
+		expect(sv).not.toContain(general);
+		// campaignTooFew is the same reason as ANON_REASONS.tooFewPeople: one text.
+		expect(new Set(sv).size).toBe(new Set(reasons).size);
+		try {
+			await i18n.set('en');
+			const en = texts();
+			expect(en[0]).toMatch(/published survey version does not change/);
+			expect(new Set(en).size).toBe(new Set(reasons).size);
+			expect(en).not.toEqual(sv);
+		} finally {
+			await i18n.set('sv');
+		}
 	});
 });

@@ -12,6 +12,7 @@ import {
 	NOT_INVITED_REASON,
 	PUBLISHED_TEMPLATE_REASON,
 	STORE_REFUSED_REASON,
+	SURVEY_RULE_REASONS,
 	NEW_PASSWORD_MIN,
 	OWN_ACCOUNT_REASON,
 	PASSWORD_MAX,
@@ -64,6 +65,16 @@ const REASON_TEXT: Readonly<Record<string, MessageKey>> = {
 	[LOCAL_DOCS_QUOTA_REASON]: 'sync.queue.quotaLocal',
 	[SCOPE_PHOTOS_QUOTA_REASON]: 'sync.queue.quotaPhotosScope',
 	[PERSON_PHOTOS_QUOTA_REASON]: 'sync.queue.quotaPhotosPerson',
+	// Surveys and campaigns (decision 0030).
+	[SURVEY_RULE_REASONS.publishedSurvey]: 'sync.queue.surveyPublished',
+	[SURVEY_RULE_REASONS.surveyKeepsVersion]: 'sync.queue.surveyKeepsVersion',
+	[SURVEY_RULE_REASONS.unchangedSurvey]: 'sync.queue.surveyUnchanged',
+	[SURVEY_RULE_REASONS.campaignSurvey]: 'sync.queue.campaignSurvey',
+	[SURVEY_RULE_REASONS.campaignK]: 'sync.queue.campaignK',
+	[SURVEY_RULE_REASONS.campaignTarget]: 'sync.queue.campaignTarget',
+	[SURVEY_RULE_REASONS.campaignTooFew]: 'sync.queue.campaignTooFew',
+	[SURVEY_RULE_REASONS.campaignFixed]: 'sync.queue.campaignFixed',
+	[SURVEY_RULE_REASONS.campaignDeleted]: 'sync.queue.campaignDeleted',
 };
 
 /** The translated text for a fixed reason, or undefined for any other. */

@@ -125,28 +125,31 @@ export class AnonRoad {
 	 * message, and no time, in `anon-issued`.
 	 */
 	async issue(campaign: CampaignDoc, name: string, blindedMsg: string): Promise<string> {
-		const { group: now } = await this.groupOf(campaign, name);
+		const { group: current } = await this.groupOf(campaign, name);
 		const blindedHash = createHash('sha256').update(blindedMsg).digest('hex');
 		const id = `issued~${campaign._id}~${name}`;
-		const group = await this.#o.lock.run(`anon-issue~${campaign._id}`, async () => {
+		return this.#o.lock.run(`anon-issue~${campaign._id}`, async () => {
 			const [row] = await this.#o.store.allDocs(ANON_DB.issued, [id], { includeDocs: true });
 			const taken = row && 'doc' in row && row.doc ? row.doc : undefined;
-			if (taken) {
-				if (taken.blindedHash !== blindedHash) throw new AppError('conflict', ANON_REASONS.tokenTaken);
-				return String(taken.group); // the group it was first issued for
+			if (taken && taken.blindedHash !== blindedHash) throw new AppError('conflict', ANON_REASONS.tokenTaken);
+			// Signed with the key of the group it was first issued for.
+			const group = taken ? String(taken.group) : current;
+			const key = await this.key(campaign._id, group);
+			let blindSig: Uint8Array;
+			try {
+				blindSig = await SUITE.blindSign(key.private, fromB64url(blindedMsg));
+			} catch {
+				// Before anything is recorded: a damaged request does not use up the person's token.
+				throw new AppError('bad_request', ANON_REASONS.badBlinded);
 			}
-			const [written] = await this.#o.store.bulkDocs(ANON_DB.issued, [
-				{ _id: id, campaignId: campaign._id, group: now, blindedHash },
-			]);
-			if (!written || 'error' in written) throw new AppError('conflict', ANON_REASONS.tokenTaken);
-			return now;
+			if (!taken) {
+				const [written] = await this.#o.store.bulkDocs(ANON_DB.issued, [
+					{ _id: id, campaignId: campaign._id, group, blindedHash },
+				]);
+				if (!written || 'error' in written) throw new AppError('conflict', ANON_REASONS.tokenTaken);
+			}
+			return toB64url(blindSig);
 		});
-		const key = await this.key(campaign._id, group);
-		try {
-			return toB64url(await SUITE.blindSign(key.private, fromB64url(blindedMsg)));
-		} catch {
-			throw new AppError('bad_request', ANON_REASONS.badBlinded);
-		}
 	}
 
 	/** Take a response sent on the anonymous road (the route knows nothing of who sent it). */

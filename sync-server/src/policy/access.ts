@@ -668,10 +668,10 @@ export function templatesNeeded(doc: IncomingDoc, stored: StoredVersion | undefi
 }
 
 /**
- * The target unit whose eligible people the rules need: a new campaign, or one not yet open
- * (they are counted from the accounts' roster, which the route reads).
+ * The target unit whose eligible people the rules need for a campaign (counted from the
+ * accounts' roster, which the route reads; an open campaign's rule does not look at them).
  */
-export function campaignTargetNeeded(doc: IncomingDoc, stored: StoredVersion | undefined): string | undefined {
+export function campaignTargetNeeded(doc: IncomingDoc): string | undefined {
 	if (doc.type !== 'campaign' || doc._deleted || typeof doc.targetUnitId !== 'string') return undefined;
 	return doc.targetUnitId;
 }

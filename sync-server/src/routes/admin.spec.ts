@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REVOKED_REASON } from '../../../src/lib/domain/index.ts';
 import { adminUsersSchema } from '../../../src/lib/domain/membership.ts';
 import type { Harness } from '../test-harness.ts';
+import { DEMO_ACCOUNTS } from '../seed/demo.ts';
 import { startServer } from '../test-harness.ts';
 
 let h: Harness;
@@ -24,17 +25,11 @@ describe('GET /api/admin/users', () => {
 		const res = await h.call({ method: 'GET', url: '/api/admin/users', cookie: await h.signIn('admin') });
 		expect(res.statusCode).toBe(200);
 		const users = adminUsersSchema.parse(res.json());
-		expect(users.map((u) => u.name)).toEqual([
-			'admin',
-			'arbetstagarrep',
-			'avdchef',
-			'chef',
-			'chef2',
-			'hr',
-			'huvudskyddsombud',
-			'medarbetare',
-			'skyddsombud',
-		]);
+		// Sorted by name; the staff accounts of the survey demo among them (issue 13).
+		expect(users.map((u) => u.name)).toEqual(DEMO_ACCOUNTS.map((a) => a.name).sort());
+		expect(users.map((u) => u.name)).toEqual(
+			expect.arrayContaining(['admin', 'arbetstagarrep', 'chef', 'medarbetare12', 'a2-medarbetare4']),
+		);
 		expect(users.find((u) => u.name === 'skyddsombud')?.memberships).toEqual([{ unitId: 'a1', role: 'safety_rep' }]);
 		expect(res.body).not.toMatch(/passwordHash|scrypt|seenScopes/);
 		for (const name of ['chef', 'hr', 'skyddsombud', 'medarbetare']) {

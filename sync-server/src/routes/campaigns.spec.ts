@@ -67,10 +67,18 @@ describe('POST /api/campaigns/:id/token', () => {
 		expect((await sendResponse(h, CAMPAIGN, token, hmeAnswers(1))).statusCode).toBe(200);
 	});
 
-	it('refuses a body that is not a blinded message', async () => {
+	it('refuses a body that is not a blinded message, without using up the token', async () => {
 		const cookie = await h.signIn('medarbetare3');
 		const res = await h.call({ method: 'POST', url: `/api/campaigns/${CAMPAIGN}/token`, cookie, payload: { x: 1 } });
 		expect(res.json()).toEqual({ error: 'bad_request', reason: ANON_REASONS.badBlinded });
+		const damaged = await h.call({
+			method: 'POST',
+			url: `/api/campaigns/${CAMPAIGN}/token`,
+			cookie,
+			payload: { blindedMsg: 'AAAA' },
+		});
+		expect(damaged.json()).toEqual({ error: 'bad_request', reason: ANON_REASONS.badBlinded });
+		await expect(takeToken(h, cookie, CAMPAIGN)).resolves.toMatchObject({ group: 'a1' });
 	});
 });
 

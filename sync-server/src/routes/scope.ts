@@ -387,7 +387,7 @@ async function judgeRequest(
 			? await ctx.users.membersOf(scope.slice('unit-'.length))
 			: undefined;
 	// A campaign's target must have k eligible people (decision 0030), counted from the roster.
-	const targets = [...new Set(writable.flatMap((v) => campaignTargetNeeded(v.doc, stored.get(v.doc._id)) ?? []))];
+	const targets = [...new Set(writable.flatMap((v) => campaignTargetNeeded(v.doc) ?? []))];
 	const targetPeople = new Map<string, Record<string, number>>();
 	for (const target of targets) {
 		const tree = treeUnits(units ?? (await ctx.units()));

@@ -10,7 +10,7 @@
  * (`done`): a store with a started seed is completed on the next start, one with data but no
  * marker is a real organisation and left alone.
  */
-import type { CampaignDoc, UnitDoc } from '../../../src/lib/domain/index.ts';
+import type { CampaignDoc, SurveyDoc, TemplateDoc, UnitDoc } from '../../../src/lib/domain/index.ts';
 import { AppError, swedishDay } from '../../../src/lib/domain/index.ts';
 import { starterSurveys } from '../../../src/lib/domain/starter-surveys.ts';
 import { starterTemplates } from '../../../src/lib/domain/starter-templates.ts';
@@ -148,6 +148,12 @@ export function demoCampaign(now: Date): CampaignDoc {
 	};
 }
 
+/** Every document the seed writes to `org`: units, starter templates and surveys, the campaign. */
+export function demoOrgDocs(now: Date): (UnitDoc | TemplateDoc | SurveyDoc | CampaignDoc)[] {
+	const iso = now.toISOString();
+	return [...demoUnits(iso), ...starterTemplates(iso), ...starterSurveys(iso), demoCampaign(now)];
+}
+
 const MARKER = 'demo-seed';
 type SeedState = 'started' | 'done';
 
@@ -182,10 +188,8 @@ export async function seedIfEmpty(store: DocStore, users: UserStore, now: Date):
 		if (org.doc_count > 0 || (await users.count()) > 0) return false;
 		await writeMarker(store, 'started');
 	}
-	const iso = now.toISOString();
 	let wrote = false;
-	const docs = [...demoUnits(iso), ...starterTemplates(iso), ...starterSurveys(iso), demoCampaign(now)];
-	for (const result of await store.bulkDocs('org', docs)) {
+	for (const result of await store.bulkDocs('org', demoOrgDocs(now))) {
 		if ('rev' in result) wrote = true;
 		else if (result.error !== 'conflict') throw new AppError('server', `seeding ${result.id} failed`);
 	}

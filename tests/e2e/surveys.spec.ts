@@ -186,14 +186,16 @@ test('quick exit replaces the survey with a neutral page, by button or Escape th
 	await page.keyboard.press('Escape');
 	await expect(page).toHaveURL(/\/$/);
 	await expect(page.getByRole('heading', { level: 1 })).toContainText('Välkommen');
-	await page.goBack();
-	expect(page.url()).not.toContain('/surveys/');
+	// Back goes to what came before the survey, never to the survey (only the URL matters here).
+	await page.goBack({ waitUntil: 'commit' });
+	await expect(page).not.toHaveURL(/\/surveys\//);
 
 	await page.goto(SURVEY_URL);
 	await page.getByRole('button', { name: 'Lämna snabbt' }).click();
 	await expect(page).toHaveURL(/\/$/);
-	await page.goBack();
-	expect(page.url()).not.toContain('/surveys/');
+	// Back goes to what came before the survey, never to the survey (only the URL matters here).
+	await page.goBack({ waitUntil: 'commit' });
+	await expect(page).not.toHaveURL(/\/surveys\//);
 	await context.close();
 });
 

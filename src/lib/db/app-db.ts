@@ -4,7 +4,7 @@
  * each other's synced data or pending changes. Never reads the network.
  */
 import { Dexie, type EntityTable } from 'dexie';
-import type { LiveDoc } from '../domain/index.ts';
+import type { AnonResponse, CampaignKey, LiveDoc, SurveyAnswers } from '../domain/index.ts';
 
 /** A synced document as stored on the device (the server's latest version plus local edits). */
 export type StoredDoc = LiveDoc & { _rev?: string; _deleted?: boolean };
@@ -51,12 +51,58 @@ export interface BlobEntry {
 	storedAt: string;
 }
 
+/**
+ * Answers to a survey being filled in (issue 13): on this device only, never synced, and deleted
+ * once the response is delivered. One entry per campaign.
+ */
+export interface SurveyProgress {
+	campaignId: string;
+	answers: SurveyAnswers;
+}
+
+/**
+ * The one-response token of a campaign (decision 0030), as far as it got: the group's public key,
+ * the prepared message, its blinded form and the blinding inverse are kept before the server is
+ * asked, so a lost answer can ask again with the same blinded message; `token` once finalized.
+ */
+export interface SurveyToken {
+	campaignId: string;
+	group: CampaignKey['group'];
+	publicKey: string;
+	/** base64url: the prepared message, the blinded message, the blinding inverse. */
+	prepared: string;
+	blindedMsg: string;
+	inv: string;
+	token?: AnonResponse['token'];
+}
+
+/**
+ * A finished response waiting for `/anon` (decision 0030), apart from the synced outbox. The
+ * token is added when it is sent, so a survey answered offline before a token came still queues.
+ * `refused`: the server said no (see `error`); kept, shown, never changed.
+ */
+export interface AnonOutboxEntry {
+	campaignId: string;
+	answers: SurveyAnswers;
+	state: 'pending' | 'refused';
+	error?: { code: string; reason: string };
+}
+
+/** "Sent for campaign X": all the device keeps of a delivered response. */
+export interface SurveySent {
+	campaignId: string;
+}
+
 export class TryggDb extends Dexie {
 	docs!: EntityTable<StoredDoc, '_id'>;
 	outbox!: EntityTable<OutboxEntry, 'docId'>;
 	checkpoints!: EntityTable<Checkpoint, 'scope'>;
 	meta!: EntityTable<MetaEntry, 'key'>;
 	blobs!: EntityTable<BlobEntry, 'sha256'>;
+	surveyProgress!: EntityTable<SurveyProgress, 'campaignId'>;
+	surveyTokens!: EntityTable<SurveyToken, 'campaignId'>;
+	anonOutbox!: EntityTable<AnonOutboxEntry, 'campaignId'>;
+	surveysSent!: EntityTable<SurveySent, 'campaignId'>;
 
 	constructor(name: string) {
 		// Strict: a write is on disk before its transaction completes. Chromium's default
@@ -74,6 +120,14 @@ export class TryggDb extends Dexie {
 		// Version 3: documents by round (answers, findings, assessments), so opening a round reads
 		// only its own documents. An added index only: no data migration.
 		this.version(3).stores({ docs: '_id, scope, type, [scope+type], roundId' });
+		// Version 4: anonymous surveys (issue 13), device only and apart from the synced tables: answers
+		// in progress, the token per campaign, the anonymous outbox and "sent" marks. New tables only.
+		this.version(4).stores({
+			surveyProgress: 'campaignId',
+			surveyTokens: 'campaignId',
+			anonOutbox: 'campaignId, state',
+			surveysSent: 'campaignId',
+		});
 	}
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { newId, type RoundDoc } from '../domain/index.ts';
 import { openUserDb } from './app-db.ts';
 import { saveDoc } from './docs-repo.ts';
+import { queueResponse } from './surveys-repo.ts';
 import { forgetPersonIfSent, unsentCount } from './sign-out.ts';
 
 const NOW = '2026-12-01T08:00:00.000Z';
@@ -100,5 +101,18 @@ describe('signing out on a shared device', () => {
 		expect(await forgetPersonIfSent('david-offline', typed)).toBe(false);
 		expect(await exists('trygg-david-offline')).toBe(true);
 		expect(await forgetPersonIfSent('david-offline', memoryStorage())).toBe(true);
+	});
+});
+
+describe('signing out with a survey response queued', () => {
+	it('keeps the database while an anonymous response is waiting to be sent', async () => {
+		const db = openUserDb('erik-survey');
+		await queueResponse(db, 'campaign:x', { meaningful: 4 });
+		expect(await unsentCount(db)).toBe(1);
+		db.close();
+		expect(await forgetPersonIfSent('erik-survey', memoryStorage())).toBe(false);
+		const again = openUserDb('erik-survey');
+		expect(await again.anonOutbox.get('campaign:x')).toMatchObject({ answers: { meaningful: 4 } });
+		again.close();
 	});
 });

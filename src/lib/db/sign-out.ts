@@ -22,10 +22,18 @@ function personKeys(storage: Storage, name: string): { all: string[]; unsaved: s
 	return { all, unsaved };
 }
 
-/** Changes and photos on this device that the server has not accepted yet (waiting, refused or revoked). */
+/**
+ * Changes, photos and survey responses on this device that the server has not accepted yet
+ * (waiting, refused or revoked). A queued survey response counts: wiping it would lose an answer
+ * the person cannot give again (their token is on this device only).
+ */
 export async function unsentCount(db: TryggDb): Promise<number> {
-	const [changes, photos] = await Promise.all([db.outbox.count(), db.blobs.where('state').equals('pending').count()]);
-	return changes + photos;
+	const [changes, photos, responses] = await Promise.all([
+		db.outbox.count(),
+		db.blobs.where('state').equals('pending').count(),
+		db.anonOutbox.count(),
+	]);
+	return changes + photos + responses;
 }
 
 /**

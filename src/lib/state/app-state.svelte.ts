@@ -8,6 +8,7 @@
 import { AppError, meSchema, type LiveDoc, type Me, type ErrorCode } from '../domain/index.ts';
 import type { OutboxEntry, StoredDoc, TryggDb } from '../db/app-db.ts';
 import type { OutboxIds, SaveOptions, saveDocs } from '../db/docs-repo.ts';
+import type { AnonSender } from '../sync/anon-sender.ts';
 import type { BlobSync } from '../sync/blob-sync.ts';
 import { requestJson } from '../sync/http.ts';
 import type { Replicator, SyncEvent } from '../sync/replicator.ts';
@@ -65,6 +66,8 @@ export class AppState {
 	#replicator: Replicator | null = null;
 	/** Photo uploads and lazy downloads (architecture §8), alongside document sync. */
 	blobSync: BlobSync | null = null;
+	/** Survey tokens and anonymous responses (decision 0030), beside document sync. */
+	anon: AnonSender | null = null;
 	/** Scopes for which the profile was already refreshed after a refusal (no refresh loop). */
 	#refreshedFor: string[] = [];
 	/** Counts sign-ins on this page, so a deferred sync start never outlives its session. */
@@ -126,6 +129,7 @@ export class AppState {
 			void this.checkSession();
 			this.#replicator?.resync();
 			this.blobSync?.kick();
+			this.anon?.kick();
 		});
 		addEventListener('offline', () => {
 			this.online = false;
@@ -168,6 +172,8 @@ export class AppState {
 			});
 			void this.blobSync?.stop();
 			this.blobSync = new loaded.BlobSync({ db: this.db, fetch: (url, init) => fetch(url, init) });
+			void this.anon?.stop();
+			this.anon = new loaded.AnonSender({ db: this.db, fetch: (url, init) => fetch(url, init) });
 		}
 		this.sessionExpired = false;
 		const opened = ++this.#opened;
@@ -176,6 +182,7 @@ export class AppState {
 			this.#replicator?.start();
 			this.blobSync?.start();
 			this.blobSync?.kick();
+			this.anon?.start();
 		});
 	}
 
@@ -243,6 +250,8 @@ export class AppState {
 		this.#replicator = null;
 		await this.blobSync?.stop();
 		this.blobSync = null;
+		await this.anon?.stop();
+		this.anon = null;
 		this.#stopClock?.();
 		this.#stopClock = undefined;
 		clock.serverOffsetMs = 0;
@@ -338,6 +347,7 @@ export class AppState {
 		this.#replicator?.start();
 		this.#replicator?.resync();
 		this.blobSync?.kick();
+		this.anon?.kick();
 	}
 }
 

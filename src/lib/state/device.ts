@@ -17,5 +17,6 @@ export {
 } from '../db/docs-repo.ts';
 export { forgetPersonIfSent, unsentCount } from '../db/sign-out.ts';
 export { BlobSync } from '../sync/blob-sync.ts';
+export { AnonSender } from '../sync/anon-sender.ts';
 export { Replicator } from '../sync/replicator.ts';
 export { followServerClock, noteReading } from './server-clock.ts';

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+	ANON_REASONS,
+	ANSWERS_REASONS,
 	AppError,
 	OLDER_APP_REASON,
 	PUBLISHED_TEMPLATE_REASON,
@@ -31,7 +33,7 @@ import {
 	SAME_SIGNER_REASON,
 	TEMPLATE_ANSWERED_REASON,
 } from '../domain/recorded.ts';
-import { messageFor, messageForRefused, messageForStored } from './errors.ts';
+import { messageFor, messageForAnon, messageForRefused, messageForStored } from './errors.ts';
 
 const refused = (retryAfter: string | undefined) => async () =>
 	new Response(JSON.stringify({ error: 'rate_limited', reason: 'Too many failed sign-ins. Try again in 30 s.' }), {
@@ -163,6 +165,29 @@ describe('an unchanged template version (issue 12)', () => {
 		} finally {
 			await i18n.set('sv');
 		}
+	});
+});
+
+describe('a survey response the anonymous road refused', () => {
+	it('says what was wrong with the answers, in the chosen language', async () => {
+		expect(messageForAnon({ code: 'invalid', reason: ANSWERS_REASONS.required })).toBe(
+			'En obligatorisk fråga är inte besvarad.',
+		);
+		expect(messageForAnon({ code: 'invalid', reason: ANSWERS_REASONS.hidden })).toMatch(/passar inte enkätens version/);
+		expect(messageForAnon({ code: 'too_large', reason: ANSWERS_REASONS.tooLong })).toBe(
+			'Ett fritextsvar är för långt.',
+		);
+		expect(messageForAnon({ code: 'conflict', reason: ANON_REASONS.spent })).toMatch(/redan svarat/);
+		expect(messageForAnon({ code: 'forbidden', reason: ANON_REASONS.closed })).toMatch(/har stängt/);
+		expect(messageForAnon({ code: 'conflict', reason: ANON_REASONS.tokenTaken })).toMatch(/redan hämtat/);
+		expect(messageForAnon({ code: 'conflict', reason: 'some other conflict' })).toMatch(/redan svarat/);
+		expect(messageForAnon({ code: 'forbidden', reason: 'x' })).toMatch(/din grupp/);
+		expect(messageForAnon({ code: 'not_found', reason: 'x' })).toMatch(/inte längre/);
+		await i18n.set('en');
+		expect(messageForAnon({ code: 'conflict', reason: 'x' })).toBe(
+			'You have already answered this survey. A second response is not accepted.',
+		);
+		await i18n.set('sv');
 	});
 });
 

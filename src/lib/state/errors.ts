@@ -2,6 +2,8 @@
  * The one place where a caught error becomes a translated message for the user.
  */
 import {
+	ANON_REASONS,
+	ANSWERS_REASONS,
 	AppError,
 	CO_SIGNER_BY_MANAGER_REASON,
 	CO_SIGNER_NOT_MEMBER_REASON,
@@ -148,6 +150,46 @@ export function messageForOnlineOnly(err: unknown): string {
 	if (code === 'network') return t('error.network.onlineOnly');
 	if (code === 'unauthorized') return t('session.expired');
 	return messageFor(err);
+}
+
+/** The anonymous road's fixed reasons (decision 0030): answers that do not fit, and the server's own. */
+const ANSWERS_TEXT: Readonly<Record<string, MessageKey>> = {
+	[ANSWERS_REASONS.unknown]: 'surveys.refused.notFit',
+	[ANSWERS_REASONS.hidden]: 'surveys.refused.notFit',
+	[ANSWERS_REASONS.invalid]: 'surveys.refused.notFit',
+	[ANSWERS_REASONS.tooLong]: 'surveys.refused.tooLong',
+	[ANSWERS_REASONS.required]: 'surveys.refused.required',
+	[ANSWERS_REASONS.empty]: 'surveys.refused.empty',
+	// The server's own refusals on the anonymous road.
+	[ANON_REASONS.spent]: 'surveys.refused.spent',
+	[ANON_REASONS.invalidToken]: 'surveys.refused.token',
+	[ANON_REASONS.otherGroup]: 'surveys.refused.otherGroup',
+	[ANON_REASONS.upcoming]: 'surveys.refused.upcoming',
+	[ANON_REASONS.closed]: 'surveys.refused.closed',
+	[ANON_REASONS.cancelled]: 'surveys.refused.cancelled',
+	[ANON_REASONS.unknownCampaign]: 'surveys.refused.notFound',
+	[ANON_REASONS.malformed]: 'surveys.refused.notFit',
+	[ANON_REASONS.tooLarge]: 'surveys.refused.tooLong',
+	[ANON_REASONS.notEligible]: 'surveys.refused.notEligible',
+	[ANON_REASONS.tokenTaken]: 'surveys.refused.tokenTaken',
+	[ANON_REASONS.badBlinded]: 'surveys.refused.token',
+	[ANON_REASONS.tooFewPeople]: 'surveys.refused.tooFewPeople',
+};
+
+/**
+ * Message for a survey response the anonymous road refused (kept on the device with its
+ * `{code, reason}`): each fixed reason says what happened; another reason by its code (a spent
+ * token is a `conflict`, a token that does not verify `forbidden`, a campaign gone `not_found`);
+ * anything else as any stored error.
+ * @example messageForAnon({ code: 'conflict', reason: 'spent' }) // 'Du har redan svarat på den här enkäten. …'
+ */
+export function messageForAnon(error: { code: string; reason: string }): string {
+	const key = Object.hasOwn(ANSWERS_TEXT, error.reason) ? ANSWERS_TEXT[error.reason] : undefined;
+	if (key) return t(key);
+	if (error.code === 'conflict') return t('surveys.refused.spent');
+	if (error.code === 'forbidden') return t('surveys.refused.token');
+	if (error.code === 'not_found') return t('surveys.refused.notFound');
+	return messageForStored(error);
 }
 
 /** The fields of the password form and what the device finds wrong with them before sending. */

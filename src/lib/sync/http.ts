@@ -11,6 +11,8 @@ export interface HttpOptions {
 	method?: string;
 	body?: unknown;
 	signal?: AbortSignal;
+	/** `same-origin` unless said: the anonymous road sends with `omit` (decision 0030). */
+	credentials?: RequestCredentials;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function requestJson<T = unknown>(fetchFn: FetchLike, url: string, 
 					? { accept: 'application/json' }
 					: { 'content-type': 'application/json', accept: 'application/json' },
 			body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-			credentials: 'same-origin',
+			credentials: opts.credentials ?? 'same-origin',
 			cache: 'no-store',
 			signal: opts.signal,
 		});

@@ -1,0 +1,212 @@
+/**
+ * Anonymous staff surveys on phones (issue 13): two staff phones answer the demo HME campaign,
+ * one entirely offline after loading it (a reload mid-survey keeps the answers, the send waits
+ * in the anonymous outbox and is delivered once when the network returns); the quick exit
+ * leaves without a way back; the support page needs no sign-in; axe at zero in Swedish and
+ * English, and 200 % text without sideways scrolling.
+ */
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expectAccessible, signIn, test, waitForServiceWorker } from './fixtures.ts';
+
+const PHONE = { viewport: { width: 390, height: 844 } };
+const CAMPAIGN = 'campaign:demo-hme';
+const SURVEY_URL = `/surveys/${encodeURIComponent(CAMPAIGN)}`;
+const HME_LINK = /HME – Hållbart medarbetarengagemang – öppen till och med/;
+
+/** A phone signed in as `name`, with its token for the campaign taken (the home page asks early). */
+async function phone(browser: Browser, name: string): Promise<{ context: BrowserContext; page: Page }> {
+	const context = await browser.newContext(PHONE);
+	const page = await context.newPage();
+	const token = page.waitForResponse(
+		(r) => r.url().endsWith(`/api/campaigns/${encodeURIComponent(CAMPAIGN)}/token`) && r.status() === 200,
+		{ timeout: 30_000 },
+	);
+	await signIn(page, name);
+	await waitForServiceWorker(page);
+	await expect(page.getByRole('link', { name: HME_LINK })).toBeVisible({ timeout: 20_000 });
+	await token;
+	return { context, page };
+}
+
+/** Answer every statement of the section on screen with `value` (1–5). */
+async function answerSection(page: Page, value: number): Promise<void> {
+	const groups = page.getByRole('group');
+	const count = await groups.count();
+	expect(count).toBe(3);
+	for (let i = 0; i < count; i++) {
+		await groups
+			.nth(i)
+			.getByRole('radio', { name: new RegExp(`^${value}\\b`) })
+			.check();
+	}
+}
+
+/** The page is no wider than its window (no sideways scrolling). */
+async function expectNoSidewaysScroll(page: Page, label: string): Promise<void> {
+	const [scrollWidth, innerWidth] = await page.evaluate(() => [
+		document.scrollingElement?.scrollWidth ?? 0,
+		window.innerWidth,
+	]);
+	if (scrollWidth > innerWidth) {
+		// Name the widest elements, so a failure says what to fix.
+		const wide = await page.evaluate(
+			(limit) =>
+				[...document.querySelectorAll<HTMLElement>('body *')]
+					.filter((el) => el.getBoundingClientRect().right > limit + 0.5)
+					.slice(0, 8)
+					.map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)})`),
+			innerWidth,
+		);
+		expect(wide, `${label}: wider than ${innerWidth}px`).toEqual([]);
+	}
+	expect(scrollWidth, `${label}: page width`).toBeLessThanOrEqual(innerWidth);
+}
+
+test('two staff phones answer; one offline from loading the survey, delivered once when back online', async ({
+	browser,
+}) => {
+	test.setTimeout(240_000);
+	const a = await phone(browser, 'medarbetare');
+	const b = await phone(browser, 'medarbetare2');
+
+	// Phone A: the home page lists the survey with a badge; the survey loads, then the network goes.
+	await expect(a.page.getByTestId('surveys-badge')).toHaveText('1 obesvarad');
+	await expect(a.page.getByTestId(`survey-state-${CAMPAIGN}`)).toHaveText('Inte besvarad');
+	await expectAccessible(a.page, 'home with a survey (sv)');
+	await a.page.getByRole('link', { name: HME_LINK }).click();
+	await expect(a.page.getByRole('heading', { level: 1 })).toHaveText('HME – Hållbart medarbetarengagemang');
+	await expect(a.page.getByText('Dina svar är anonyma.', { exact: false })).toBeVisible();
+	await expectAccessible(a.page, 'survey intro (sv)');
+	await a.context.setOffline(true);
+	const sentFromA: number[] = [];
+	a.page.on('response', (r) => {
+		if (r.url().includes('/anon/campaigns/')) sentFromA.push(r.status());
+	});
+
+	await a.page.getByRole('button', { name: 'Börja' }).click();
+	await expect(a.page.getByRole('heading', { level: 2, name: 'Motivation' })).toBeVisible();
+	await expect(a.page.getByText('Del 1 av 3')).toBeVisible();
+	await answerSection(a.page, 4);
+	await expectAccessible(a.page, 'survey section (sv)');
+
+	// A reload offline, mid-survey: the answers are kept on the phone.
+	await a.page.reload();
+	await a.page.getByRole('button', { name: 'Fortsätt där du var' }).click({ timeout: 20_000 });
+	const first = a.page.getByRole('group', { name: 'Mitt arbete känns meningsfullt.' });
+	await expect(first.getByRole('radio', { name: /^4\b/ })).toBeChecked();
+	await a.page.getByRole('button', { name: 'Nästa' }).click();
+	await answerSection(a.page, 3);
+	await a.page.getByRole('button', { name: 'Nästa' }).click();
+	await answerSection(a.page, 5);
+	await a.page.getByRole('button', { name: 'Till sammanfattningen' }).click();
+	await expect(a.page.getByRole('heading', { level: 2, name: 'Sammanfattning' })).toBeVisible();
+	await expectAccessible(a.page, 'survey summary (sv)');
+	await a.page.getByRole('button', { name: 'Skicka svaren' }).click();
+	await expect(a.page.getByRole('heading', { level: 2, name: 'Tack för dina svar!' })).toBeVisible();
+	await expect(a.page.getByTestId('survey-state')).toContainText('Svaren skickas så snart telefonen har nät');
+	await expect(a.page.getByTestId('support-contacts')).toContainText('Kvinnofridslinjen');
+	await expect(a.page.getByTestId('support-employer')).toContainText('Företagshälsovården Demo');
+	await expectAccessible(a.page, 'survey queued (sv)');
+	expect(sentFromA).toEqual([]);
+
+	// Phone B answers online meanwhile and sees "Skickad".
+	await b.page.getByRole('link', { name: HME_LINK }).click();
+	await b.page.getByRole('button', { name: 'Börja' }).click();
+	// 200 % text on a phone: no sideways scrolling.
+	await b.page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+	await expectNoSidewaysScroll(b.page, 'survey section at 200 % text');
+	await b.page.evaluate(() => (document.documentElement.style.fontSize = ''));
+	for (const value of [2, 3, 4]) {
+		await answerSection(b.page, value);
+		await b.page.getByRole('button', { name: /^(Nästa|Till sammanfattningen)$/ }).click();
+	}
+	await b.page.getByRole('button', { name: 'Skicka svaren' }).click();
+	await expect(b.page.getByTestId('survey-state')).toHaveText(/Svaren är skickade/, { timeout: 20_000 });
+	await b.page.goto('/');
+	await expect(b.page.getByTestId(`survey-state-${CAMPAIGN}`)).toHaveText('Skickad', { timeout: 20_000 });
+	await expect(b.page.getByTestId('surveys-badge')).toHaveCount(0);
+
+	// Phone A back online: delivered once, and only "sent" is left on the phone.
+	await a.context.setOffline(false);
+	await expect(a.page.getByTestId('survey-state')).toHaveText(/Svaren är skickade/, { timeout: 30_000 });
+	expect(sentFromA).toEqual([200]);
+	const left = await a.page.evaluate(
+		() =>
+			new Promise<Record<string, number>>((resolve, reject) => {
+				const open = indexedDB.open('trygg-medarbetare');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const db = open.result;
+					const tables = ['surveyProgress', 'surveyTokens', 'anonOutbox', 'surveysSent'];
+					const tx = db.transaction(tables, 'readonly');
+					const counts: Record<string, number> = {};
+					for (const t of tables) {
+						const req = tx.objectStore(t).count();
+						req.onsuccess = () => (counts[t] = req.result);
+					}
+					tx.oncomplete = () => {
+						db.close();
+						resolve(counts);
+					};
+				};
+			}),
+	);
+	expect(left).toEqual({ surveyProgress: 0, surveyTokens: 0, anonOutbox: 0, surveysSent: 1 });
+	expect(await a.page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('survey|')))).toEqual([]);
+	// Sent once: a reload sends nothing more.
+	await a.page.reload();
+	await expect(a.page.getByTestId('survey-state')).toHaveText(/Svaren är skickade/, { timeout: 20_000 });
+	expect(sentFromA).toEqual([200]);
+
+	// English: the thank-you and the home page, axe at zero.
+	await a.page.getByRole('button', { name: 'In English' }).click();
+	await expect(a.page.getByRole('heading', { level: 2, name: 'Thank you for your answers!' })).toBeVisible();
+	await expectAccessible(a.page, 'survey sent (en)');
+	await a.page.goto('/');
+	await expect(a.page.getByTestId(`survey-state-${CAMPAIGN}`)).toHaveText('Sent', { timeout: 20_000 });
+	await expectAccessible(a.page, 'home with a sent survey (en)');
+
+	await a.context.close();
+	await b.context.close();
+});
+
+test('quick exit replaces the survey with a neutral page, by button or Escape three times', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const { context, page } = await phone(browser, 'medarbetare3');
+	await page.goto(SURVEY_URL);
+	await page.getByRole('button', { name: /^(Börja|Fortsätt där du var)$/ }).click();
+	await expect(page.getByText('Del 1 av 3')).toBeVisible();
+	await page.getByRole('button', { name: 'In English' }).click();
+	await expect(page.getByRole('button', { name: 'Quick exit' })).toBeVisible();
+	await expectAccessible(page, 'survey section (en)');
+	await page.getByRole('button', { name: 'På svenska' }).click();
+
+	await page.keyboard.press('Escape');
+	await page.keyboard.press('Escape');
+	await page.keyboard.press('Escape');
+	await expect(page).toHaveURL(/\/$/);
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Välkommen');
+	// Back goes to what came before the survey, never to the survey (only the URL matters here).
+	await page.goBack({ waitUntil: 'commit' });
+	await expect(page).not.toHaveURL(/\/surveys\//);
+
+	await page.goto(SURVEY_URL);
+	await page.getByRole('button', { name: 'Lämna snabbt' }).click();
+	await expect(page).toHaveURL(/\/$/);
+	// Back goes to what came before the survey, never to the survey (only the URL matters here).
+	await page.goBack({ waitUntil: 'commit' });
+	await expect(page).not.toHaveURL(/\/surveys\//);
+	await context.close();
+});
+
+test('the support page needs no sign-in', async ({ page }) => {
+	await page.goto('/support');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Stöd och hjälp');
+	await expect(page.getByRole('link', { name: 'Ring 020-50 50 50' })).toHaveAttribute('href', 'tel:020505050');
+	await expect(page.getByRole('link', { name: 'Ring 116 006' })).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Ring 112' })).toBeVisible();
+	await expectAccessible(page, 'support (sv)');
+	await page.getByRole('button', { name: 'In English' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Support and help');
+	await expectAccessible(page, 'support (en)');
+});

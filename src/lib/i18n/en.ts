@@ -485,7 +485,7 @@ export const en: Record<MessageKey, string> = {
 	'home.title': 'Overview',
 	'home.welcome': 'Welcome, {name}',
 	'home.yourUnits': 'Your units',
-	'home.noUnits': 'You have no units to sync. Surveys arrive in a later version.',
+	'home.noUnits': 'You have no units to sync. Surveys for you to answer are listed above.',
 	'home.role': 'Role: {role}',
 	'role.staff': 'Staff',
 	'role.manager': 'Manager',

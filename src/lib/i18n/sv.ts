@@ -480,7 +480,7 @@ export const sv = {
 	'home.title': 'Översikt',
 	'home.welcome': 'Välkommen, {name}',
 	'home.yourUnits': 'Dina enheter',
-	'home.noUnits': 'Du har inga enheter att synka. Enkäter kommer i en senare version.',
+	'home.noUnits': 'Du har inga enheter att synka. Enkäter du ska besvara visas ovan.',
 	'home.role': 'Roll: {role}',
 	'role.staff': 'Medarbetare',
 	'role.manager': 'Chef',

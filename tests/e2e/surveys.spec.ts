@@ -6,7 +6,7 @@
  * English, and 200 % text without sideways scrolling.
  */
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { expectAccessible, signIn, test, waitForServiceWorker } from './fixtures.ts';
+import { apiAs, expectAccessible, signIn, test, waitForServiceWorker } from './fixtures.ts';
 
 const PHONE = { viewport: { width: 390, height: 844 } };
 const CAMPAIGN = 'campaign:demo-hme';
@@ -209,4 +209,100 @@ test('the support page needs no sign-in', async ({ page }) => {
 	await page.getByRole('button', { name: 'In English' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Support and help');
 	await expectAccessible(page, 'support (en)');
+});
+
+test('a sensitive survey: neutral title, free text with its warning, answered offline, nothing left after sending', async ({
+	browser,
+	request,
+}) => {
+	test.setTimeout(180_000);
+	// HR opens the close-relationship survey for Enhet A1 (14 people, k 10). A window no test day falls outside.
+	const hr = await apiAs(request, 'hr');
+	const id = `campaign:e2e-close-${Date.now().toString(36)}`;
+	const now = new Date().toISOString();
+	const campaign = {
+		_id: id,
+		type: 'campaign',
+		scope: 'org',
+		surveyId: 'survey:close-relationship.v1',
+		targetUnitId: 'a1',
+		opensOn: '2000-01-01',
+		closesOn: '2999-12-31',
+		k: 10,
+		supportContact: 'Kontaktperson Demo, tel. 010-000 00 02 (påhittat)',
+		cancelled: false,
+		createdBy: 'hr',
+		createdAt: now,
+		updatedAt: now,
+	};
+	const created = await hr.post('/db/org/_bulk_docs', { data: { docs: [campaign] } });
+	expect(await created.json()).toEqual([expect.objectContaining({ id, ok: true })]);
+
+	const context = await browser.newContext(PHONE);
+	const page = await context.newPage();
+	await signIn(page, 'medarbetare4');
+	await waitForServiceWorker(page);
+	// The home list and the tab never name the subject.
+	const link = page.locator(`a[href="/surveys/${encodeURIComponent(id)}"]`);
+	await expect(link).toHaveText(/^Enkät – öppen/, { timeout: 20_000 });
+	await link.click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Enkät');
+	await expect(page).toHaveTitle(/^Enkät/);
+	await page.getByRole('button', { name: 'Börja' }).click();
+	await expect(page.getByRole('button', { name: 'Lämna snabbt' })).toBeVisible();
+
+	await context.setOffline(true);
+	await page
+		.getByRole('group', { name: /Vet du var du kan få stöd/ })
+		.getByRole('radio', { name: 'Delvis' })
+		.check();
+	const text = page.getByRole('textbox', { name: /Vad skulle göra det lättare/ });
+	await expect(text).toHaveAccessibleDescription(/Skriv inte namn.*0 av 1\s000 tecken/);
+	await text.fill('Mer information på arbetsplatsträffar.');
+	await expect(page.getByText(/38 av 1\s000 tecken/)).toBeVisible();
+	await expectAccessible(page, 'sensitive survey section (sv)');
+	await expect(page).toHaveTitle(/^Enkät/);
+	await page.getByRole('button', { name: 'Till sammanfattningen' }).click();
+	await page.getByRole('button', { name: 'Skicka svaren' }).click();
+	await expect(page.getByTestId('support-employer')).toContainText('Kontaktperson Demo');
+
+	await context.setOffline(false);
+	await expect(page.getByTestId('survey-state')).toHaveText(/Svaren är skickade/, { timeout: 30_000 });
+	const storage = await page.evaluate(async () => {
+		const dump = await new Promise<string>((resolve, reject) => {
+			const open = indexedDB.open('trygg-medarbetare4');
+			open.onerror = () => reject(open.error);
+			open.onsuccess = () => {
+				const db = open.result;
+				const tables = ['surveyProgress', 'surveyTokens', 'anonOutbox', 'surveysSent'];
+				const tx = db.transaction(tables, 'readonly');
+				const rows: unknown[] = [];
+				for (const t of tables) {
+					const req = tx.objectStore(t).getAll();
+					req.onsuccess = () => rows.push(...req.result);
+				}
+				tx.oncomplete = () => {
+					db.close();
+					resolve(JSON.stringify(rows));
+				};
+			};
+		});
+		return { dump, local: JSON.stringify({ ...localStorage }) };
+	});
+	// Only "sent for this campaign" is left; no answer text anywhere in the phone's storage.
+	expect(storage.dump).not.toContain('arbetsplatsträffar');
+	expect(storage.dump).not.toContain('partly');
+	expect(storage.local).not.toContain('arbetsplatsträffar');
+	// (The demo HME campaign's token, taken early for a survey not yet answered, is another campaign's.)
+	const rows = (JSON.parse(storage.dump) as { campaignId: string }[]).filter((r) => r.campaignId === id);
+	expect(rows).toEqual([{ campaignId: id }]);
+	await context.close();
+
+	// The campaign ends here, so other phones' lists stay as the other tests expect.
+	const found = await hr.post('/db/org/_all_docs?include_docs=true', { data: { keys: [id] } });
+	const current = ((await found.json()) as { rows: { doc: Record<string, unknown> }[] }).rows[0]?.doc;
+	const cancelled = await hr.post('/db/org/_bulk_docs', {
+		data: { docs: [{ ...current, cancelled: true, updatedAt: new Date().toISOString() }] },
+	});
+	expect(await cancelled.json()).toEqual([expect.objectContaining({ id, ok: true })]);
 });

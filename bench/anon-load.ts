@@ -207,6 +207,8 @@ async function pool<T>(
 }
 
 const today = (): string => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+const inDays = (n: number): string =>
+	new Date(Date.now() + n * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
 
 async function main(): Promise<void> {
 	const dir = await mkdtemp(path.join(tmpdir(), 'trygg-anon-bench-'));
@@ -240,7 +242,8 @@ async function main(): Promise<void> {
 			surveyId: 'survey:hme.v1',
 			targetUnitId: 'demo',
 			opensOn: today(),
-			closesOn: today(),
+			// Open past midnight: a run that crosses into the next Swedish day must not see it close.
+			closesOn: inDays(7),
 			k: 5,
 			supportContact: '',
 			cancelled: false,

@@ -100,7 +100,8 @@ async function seed(base: string): Promise<string> {
 		surveyId: survey._id,
 		targetUnitId: 'demo',
 		opensOn: today,
-		closesOn: today,
+		// Open past midnight: a run that crosses into the next Swedish day must not see it close.
+		closesOn: new Date(Date.now() + 7 * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' }),
 		k: 5,
 		supportContact: '',
 		cancelled: false,

@@ -93,6 +93,8 @@ test('two staff phones answer; one offline from loading the survey, delivered on
 	await a.page.reload();
 	await a.page.getByRole('button', { name: 'Fortsätt där du var' }).click({ timeout: 20_000 });
 	const first = a.page.getByRole('group', { name: 'Mitt arbete känns meningsfullt.' });
+	// The optional mark is its own word, so 200 % text can wrap before it.
+	await expect(first).toHaveAccessibleName('Mitt arbete känns meningsfullt. (frivillig)');
 	await expect(first.getByRole('radio', { name: /^4\b/ })).toBeChecked();
 	await a.page.getByRole('button', { name: 'Nästa' }).click();
 	await answerSection(a.page, 3);

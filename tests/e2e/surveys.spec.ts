@@ -66,8 +66,8 @@ test('two staff phones answer; one offline from loading the survey, delivered on
 	browser,
 }) => {
 	test.setTimeout(240_000);
-	const a = await phone(browser, 'medarbetare');
-	const b = await phone(browser, 'medarbetare2');
+	const a = await phone(browser, 'medarbetare5');
+	const b = await phone(browser, 'medarbetare6');
 
 	// Phone A: the home page lists the survey with a badge; the survey loads, then the network goes.
 	await expect(a.page.getByTestId('surveys-badge')).toHaveText('1 obesvarad');
@@ -135,7 +135,7 @@ test('two staff phones answer; one offline from loading the survey, delivered on
 	const left = await a.page.evaluate(
 		() =>
 			new Promise<Record<string, number>>((resolve, reject) => {
-				const open = indexedDB.open('trygg-medarbetare');
+				const open = indexedDB.open('trygg-medarbetare5');
 				open.onerror = () => reject(open.error);
 				open.onsuccess = () => {
 					const db = open.result;

@@ -24,6 +24,10 @@ export const DOC_TYPES = [
 	'actionlog',
 	'survey',
 	'campaign',
+	// Report documents: written by the server only, into report scopes (decision 0034).
+	'stats',
+	'surveyresult',
+	'surveytext',
 ] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 

@@ -15,3 +15,4 @@ export * from './actions.ts';
 export * from './finding-actions.ts';
 export * from './older-app.ts';
 export * from './surveys.ts';
+export * from './reports.ts';

@@ -16,3 +16,10 @@ export type Localized = z.infer<typeof localizedSchema>;
  * Fixed width, so stamps compare as strings; the device id breaks ties (architecture §7).
  */
 export const hlcSchema = z.string().check(z.regex(/^\d{13}-\d{4}-[a-z0-9-]{1,64}$/, 'not a clock stamp'));
+
+/** Round template kinds: skyddsrond, OSA-rond, hot-och-våld-rond, other. */
+export const TEMPLATE_KINDS = ['physical', 'osa', 'threat_violence', 'other'] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+export const FINDING_CATEGORIES = ['physical', 'osa', 'threat_violence', 'other'] as const;
+export type FindingCategory = (typeof FINDING_CATEGORIES)[number];

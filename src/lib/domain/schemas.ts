@@ -17,6 +17,7 @@ import {
 	type FollowUpQuestion,
 } from './annual-follow-up.ts';
 import { campaignDocSchema, surveyDocSchema } from './surveys.ts';
+import { statsDocSchema, surveyResultDocSchema, surveyTextDocSchema } from './reports.ts';
 
 export const ROLES = ['staff', 'manager', 'safety_rep', 'employee_rep', 'hr', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -80,8 +81,8 @@ export const templateSectionSchema = z.strictObject({
 	items: z.array(templateItemSchema).check(z.minLength(1), z.maxLength(200)),
 });
 
-export const TEMPLATE_KINDS = ['physical', 'osa', 'threat_violence', 'other'] as const;
-export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+export { TEMPLATE_KINDS, type TemplateKind } from './schema-parts.ts';
+import { TEMPLATE_KINDS, FINDING_CATEGORIES } from './schema-parts.ts';
 
 /** A template family key: the part of a version's id before `.v<N>` (`physical`, or a UUID for a copy). */
 export const templateFamilySchema = z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'not a template family key'));
@@ -194,8 +195,7 @@ export const answerDocSchema = z
 	);
 export type AnswerDoc = z.infer<typeof answerDocSchema>;
 
-export const FINDING_CATEGORIES = ['physical', 'osa', 'threat_violence', 'other'] as const;
-export type FindingCategory = (typeof FINDING_CATEGORIES)[number];
+export { FINDING_CATEGORIES, type FindingCategory } from './schema-parts.ts';
 /**
  * Open, closed (fixed: åtgärdat) or withdrawn (not a finding after all, e.g. the item's answer
  * changed). Whether it is still a draft is not a status: a finding is a draft until it has a risk
@@ -297,6 +297,9 @@ export const actionDocSchema = z
 		unitId: z.string().check(z.minLength(1), z.maxLength(64)),
 		source: z.enum(ACTION_SOURCES),
 		findingId: z.optional(docRef('finding')),
+		/** An action from a survey result (source `survey`): the campaign and the question it answers. */
+		campaignId: z.optional(docRef('campaign')),
+		questionId: z.optional(z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'expected a key (a–z, 0–9, -)'))),
 		/** The action that was not effective and that this one replaces. */
 		follows: z.optional(docRef('action')),
 		/** Identifierat område eller risk. */
@@ -617,6 +620,9 @@ const liveDocSchema = z.discriminatedUnion('type', [
 	followUpDocSchema,
 	surveyDocSchema,
 	campaignDocSchema,
+	statsDocSchema,
+	surveyResultDocSchema,
+	surveyTextDocSchema,
 ]);
 export type LiveDoc = z.infer<typeof liveDocSchema>;
 

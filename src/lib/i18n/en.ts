@@ -1210,6 +1210,8 @@ export const en: Record<MessageKey, string> = {
 	'sync.queue.type.actionlog': 'Action history',
 	'sync.queue.type.survey': 'Survey',
 	'sync.queue.type.campaign': 'Survey campaign',
+	'sync.queue.type.report': 'Report',
+	'nav.reports': 'Reports',
 	'actionplan.title': 'Action plan',
 	'actionplan.heading': 'Action plan – {unit}',
 	'actionplan.unit': 'Unit',

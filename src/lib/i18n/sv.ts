@@ -1197,6 +1197,8 @@ export const sv = {
 	'sync.queue.type.actionlog': 'Åtgärdshistorik',
 	'sync.queue.type.survey': 'Enkät',
 	'sync.queue.type.campaign': 'Enkätomgång',
+	'sync.queue.type.report': 'Rapport',
+	'nav.reports': 'Rapporter',
 	'actionplan.title': 'Handlingsplan',
 	'actionplan.heading': 'Handlingsplan – {unit}',
 	'actionplan.unit': 'Enhet',

@@ -38,6 +38,9 @@ const TYPE_KEYS: Record<DocType, MessageKey> = {
 	actionlog: 'sync.queue.type.actionlog',
 	survey: 'sync.queue.type.survey',
 	campaign: 'sync.queue.type.campaign',
+	stats: 'sync.queue.type.report',
+	surveyresult: 'sync.queue.type.report',
+	surveytext: 'sync.queue.type.report',
 };
 
 type Of<T extends StoredDoc['type']> = Extract<StoredDoc, { type: T }>;

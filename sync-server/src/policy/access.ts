@@ -125,6 +125,10 @@ const WRITERS: Record<DocType, { org?: readonly Role[]; unit?: readonly Membersh
 	request: { unit: ['manager', 'safety_rep'] },
 	workstop: { unit: ['manager', 'safety_rep'] },
 	followup: { unit: ['manager', 'safety_rep', 'employee_rep'] },
+	// Report documents: the server writes them into report scopes; no client writes them anywhere.
+	stats: {},
+	surveyresult: {},
+	surveytext: {},
 };
 
 /**

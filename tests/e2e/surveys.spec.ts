@@ -308,3 +308,40 @@ test('a sensitive survey: neutral title, free text with its warning, answered of
 	});
 	expect(await cancelled.json()).toEqual([expect.objectContaining({ id, ok: true })]);
 });
+
+test('a response the server refuses stays on the phone and shows on the sync page, in its words', async ({
+	browser,
+}) => {
+	test.setTimeout(120_000);
+	const { context, page } = await phone(browser, 'medarbetare7');
+	// The server's answer to the send is a refusal (as if a response with this token was already stored).
+	await page.route('**/anon/campaigns/**', (route) =>
+		route.fulfill({
+			status: 409,
+			contentType: 'application/json',
+			body: JSON.stringify({ error: 'conflict', reason: 'a response has already been sent with this token' }),
+		}),
+	);
+	await page.getByRole('link', { name: HME_LINK }).click();
+	await page.getByRole('button', { name: 'Börja' }).click();
+	for (const value of [3, 4, 5]) {
+		await answerSection(page, value);
+		await page.getByRole('button', { name: /^(Nästa|Till sammanfattningen)$/ }).click();
+	}
+	await page.getByRole('button', { name: 'Skicka svaren' }).click();
+	await expect(page.getByTestId('survey-refused')).toHaveText(
+		'Du har redan svarat på den här enkäten. Ett andra svar tas inte emot.',
+		{ timeout: 20_000 },
+	);
+
+	await page.goto('/sync');
+	const refused = page.getByTestId('survey-response-refused');
+	await expect(refused).toHaveCount(1);
+	await expect(refused).toContainText('HME – Hållbart medarbetarengagemang');
+	await expect(refused).toContainText('Du har redan svarat på den här enkäten.');
+	await expectAccessible(page, 'sync page with a refused survey response (sv)');
+	// Still there after a reload: a refused response is never dropped silently.
+	await page.reload();
+	await expect(page.getByTestId('survey-response-refused')).toHaveCount(1);
+	await context.close();
+});

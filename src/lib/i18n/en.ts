@@ -1210,6 +1210,11 @@ export const en: Record<MessageKey, string> = {
 	'sync.queue.type.actionlog': 'Action history',
 	'sync.queue.type.survey': 'Survey',
 	'sync.queue.type.campaign': 'Survey campaign',
+	'sync.surveys.heading': 'Survey responses',
+	'sync.surveys.waiting':
+		'Survey responses waiting to be sent: {count}. They are sent without your name when you are online.',
+	'sync.surveys.refusedIntro':
+		'The server did not accept these survey responses. The answers are still on this device; open the survey to see why.',
 	'sync.queue.type.report': 'Report',
 	'nav.reports': 'Reports',
 	'actionplan.title': 'Action plan',

@@ -1197,6 +1197,10 @@ export const sv = {
 	'sync.queue.type.actionlog': 'Åtgärdshistorik',
 	'sync.queue.type.survey': 'Enkät',
 	'sync.queue.type.campaign': 'Enkätomgång',
+	'sync.surveys.heading': 'Enkätsvar',
+	'sync.surveys.waiting': 'Enkätsvar som väntar på att skickas: {count}. De skickas utan ditt namn när du har nät.',
+	'sync.surveys.refusedIntro':
+		'Servern tog inte emot de här enkätsvaren. Svaren finns kvar på den här enheten; öppna enkäten för att se varför.',
 	'sync.queue.type.report': 'Rapport',
 	'nav.reports': 'Rapporter',
 	'actionplan.title': 'Handlingsplan',

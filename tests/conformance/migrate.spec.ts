@@ -41,6 +41,11 @@ beforeAll(async () => {
 			scope: 'unit-a1',
 		},
 	]);
+	// The anonymous road: a stored response, and one still pending its batch (a `_local` document).
+	await store.bulkDocs('anon-responses', [{ _id: 'r-1', campaignId: 'campaign:demo-hme', group: 'a1', answers: {} }]);
+	await store.putLocal('anon-responses', 'pending~campaign:demo-hme', {
+		entries: [{ id: 'r-2', group: 'a1', answers: { meaningful: '4' } }],
+	});
 	await store.close();
 });
 afterAll(async () => {
@@ -52,7 +57,9 @@ describe('migrate:couchdb', () => {
 	it('replicates every database with revisions and tombstones, and a re-run writes nothing', async () => {
 		const lines: string[] = [];
 		const rows = await migrateToCouch({ from: join(dir, 'data'), to: url, log: (l) => lines.push(l) });
-		expect(rows.map((r) => r.source)).toEqual(['auth', 'org', 'unit-a1']);
+		expect(rows.map((r) => r.source)).toEqual(['auth', 'anon-responses', 'org', 'unit-a1']);
+		// The stored response and the pending one (replication alone leaves `_local` behind).
+		expect(rows.find((r) => r.source === 'anon-responses')).toMatchObject({ read: 2, written: 2, failed: 0 });
 		expect(rows.find((r) => r.source === 'auth')?.written).toBe(DEMO_ACCOUNTS.length);
 		expect(rows.find((r) => r.source === 'unit-a1')).toMatchObject({ read: 2, written: 2, failed: 0 });
 		expect(lines.join('\n')).not.toContain('pw-secret');
@@ -69,6 +76,9 @@ describe('migrate:couchdb', () => {
 		const orgHere = (await embedded.info('org')).doc_count;
 		expect((await couch.info('org')).doc_count).toBe(orgHere);
 		await embedded.close();
+		expect(await couch.getLocal('anon-responses', 'pending~campaign:demo-hme')).toMatchObject({
+			entries: [{ id: 'r-2', group: 'a1', answers: { meaningful: '4' } }],
+		});
 		await couch.close();
 
 		const again = await migrateToCouch({ from: join(dir, 'data'), to: url });
@@ -111,7 +121,7 @@ describe('migrate:couchdb', () => {
 		});
 		expect(code).toBe(0);
 		expect(out).toContain(`into CouchDB at ${ref.url}`);
-		expect(out).toMatch(/3 databases: \d+ documents read, 0 written, 0 failed\./);
+		expect(out).toMatch(/4 databases: \d+ documents read, 0 written, 0 failed\./);
 		expect(out).not.toContain('pw-secret');
 	});
 });

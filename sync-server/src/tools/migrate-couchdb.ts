@@ -3,7 +3,9 @@
  * from `<data>/db/<scope>` to `<prefix><scope>` with PouchDB replication, so revisions and
  * tombstones are kept and a re-run copies only what is new; then copies the photos of
  * `<data>/blobs/<scope>/<sha256>` into `<prefix>blobs` (content-addressed, so a re-run stores
- * nothing twice). Stop the embedded server first
+ * nothing twice). The anonymous road's databases (`anon-*`, decision 0031) go too, with the
+ * responses still pending a batch: those live in `_local` documents, which replication leaves
+ * behind, so they are copied one by one. Stop the embedded server first
  * (LevelDB allows one process). It never prints the CouchDB credentials.
  *
  *   npm run migrate:couchdb -- --from ./data --to http://svc:pass@couch:5984 [--prefix trygg_]
@@ -12,7 +14,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { SHA256_RE, isScope } from '../../../src/lib/domain/index.ts';
+import { SHA256_RE, isAnonDatabase, isScope } from '../../../src/lib/domain/index.ts';
+import { ANON_DB } from '../anon/databases.ts';
 import { BLOBS_DB, CouchBlobStore } from '../blobs/couch-blob-store.ts';
 import { DEFAULT_PREFIX, checkPrefix, parseCouchUrl } from '../store/couch-store.ts';
 import { StoreOpenError } from '../store/doc-store.ts';
@@ -35,7 +38,7 @@ export async function migrateToCouch(opts: {
 	let scopes: string[];
 	try {
 		scopes = (await readdir(path.join(opts.from, 'db'), { withFileTypes: true }))
-			.filter((e) => e.isDirectory() && isScope(e.name))
+			.filter((e) => e.isDirectory() && (isScope(e.name) || isAnonDatabase(e.name)))
 			.map((e) => e.name)
 			.sort();
 	} catch {
@@ -53,11 +56,15 @@ export async function migrateToCouch(opts: {
 		const target = remotePouch(opts.to, pair.target);
 		try {
 			const res = await source.replicate.to(target, { batch_size: 500 });
+			const pending =
+				pair.source === ANON_DB.responses
+					? await copyPending(source, target, path.join(opts.from, 'db', 'org'))
+					: { read: 0, written: 0 };
 			const row = {
 				source: pair.source,
 				target: pair.target,
-				read: res.docs_read,
-				written: res.docs_written,
+				read: res.docs_read + pending.read,
+				written: res.docs_written + pending.written,
 				failed: res.doc_write_failures,
 			};
 			rows.push(row);
@@ -78,6 +85,41 @@ export async function migrateToCouch(opts: {
 		log(`blobs → ${blobs.target}: ${blobs.read} read, ${blobs.written} written, ${blobs.failed} failed`);
 	}
 	return rows;
+}
+
+type Pouch = Awaited<ReturnType<typeof openPouch>>;
+
+/**
+ * Copy each campaign's pending responses (`_local/pending~<campaign id>` in `anon-responses`),
+ * which replication does not carry. The campaigns are read from the embedded `org`. A copy that
+ * is already there unchanged is not written again.
+ */
+async function copyPending(
+	source: Pouch,
+	target: ReturnType<typeof remotePouch>,
+	orgDir: string,
+): Promise<{ read: number; written: number }> {
+	const org = await openPouch(orgDir);
+	let campaigns: string[];
+	try {
+		const res = await org.allDocs({ startkey: 'campaign:', endkey: 'campaign:\uffff' });
+		campaigns = res.rows.map((r) => r.id);
+	} finally {
+		await org.close().catch(() => undefined);
+	}
+	const out = { read: 0, written: 0 };
+	for (const campaignId of campaigns) {
+		const id = `_local/pending~${campaignId}`;
+		const here = (await source.get(id).catch(() => undefined)) as Record<string, unknown> | undefined;
+		if (!here) continue;
+		out.read++;
+		const there = (await target.get(id).catch(() => undefined)) as Record<string, unknown> | undefined;
+		const { _rev: _ignored, ...body } = here;
+		if (there && JSON.stringify(there.entries) === JSON.stringify(body.entries)) continue;
+		await target.put({ ...body, _id: id, ...(there?._rev ? { _rev: there._rev } : {}) } as never);
+		out.written++;
+	}
+	return out;
 }
 
 /** Copy the photo files of an embedded store into CouchDB; undefined when it holds none. */

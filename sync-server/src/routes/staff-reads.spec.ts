@@ -42,7 +42,9 @@ beforeEach(() => {
 afterEach(() => {
 	vi.restoreAllMocks();
 });
-function resetReads(): void {
+/** Waits for the report job, which reads the unit's feed after every write, so only the request's reads count. */
+async function resetReads(): Promise<void> {
+	await h.app.reports.idle();
 	reads.changeCalls = reads.changeRows = reads.docs = 0;
 }
 
@@ -78,11 +80,11 @@ describe('what staff requests read', () => {
 				expect((await bulk('chef', answers)).every((r) => r.ok)).toBe(true);
 			}
 			// The answer after the writes reads their ids, and no document: none is a round.
-			resetReads();
+			await resetReads();
 			expect(await listed()).toEqual([open._id]);
 			expect(reads).toMatchObject({ changeRows: more, docs: 0 });
 			// Nothing new: nothing read, whatever the unit holds.
-			resetReads();
+			await resetReads();
 			expect(await listed()).toEqual([open._id]);
 			docsPerQuietCall.push(reads.changeRows + reads.docs);
 		}
@@ -102,7 +104,7 @@ describe('what staff requests read', () => {
 	it('refuses a signature sent by staff without reading the round’s documents', async () => {
 		const round = roundDoc('a1', { status: 'in_progress' });
 		expect(await bulk('chef', [round])).toMatchObject([{ ok: true }]);
-		resetReads();
+		await resetReads();
 		const [refused] = await bulk('medarbetare', [
 			signatureDoc('unit-a1', round._id, { signedBy: 'medarbetare', signerName: 'Mats Medarbetare' }),
 		]);

@@ -21,6 +21,7 @@ import type { QuotaOverrides } from './quotas.ts';
 import { QuotaKeeper, quotaLimits } from './quotas.ts';
 import { AnonRoad } from './anon/road.ts';
 import type { RandomSource } from './anon/responses.ts';
+import { SurveyResults } from './reports/survey-results.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { anonRoutes } from './routes/anon.ts';
 import { apiRoutes } from './routes/api.ts';
@@ -72,6 +73,8 @@ declare module 'fastify' {
 		dataVersion: DataVersionRecord;
 		/** What this start's migrations did; none when the store was at the data version already. */
 		migrated: MigrationRun | undefined;
+		/** Survey results of closed campaigns (decision 0034); `idle()` awaits quiescence. */
+		surveyResults: SurveyResults;
 	}
 }
 
@@ -83,6 +86,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	const users = new UserStore(storage.accounts);
 	let ctx: ServerContext;
 	let road: AnonRoad;
+	let surveyResults: SurveyResults;
 	let seeded = false;
 	let migration: { record: DataVersionRecord; run?: MigrationRun };
 	try {
@@ -112,6 +116,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		});
 		// The last batch of every campaign that ended while the server was down (decision 0030).
 		await road.flushEnded();
+		surveyResults = new SurveyResults({ store, local: ctx.local, road, units: () => context.units(), now });
 	} catch (err) {
 		await closeStores();
 		throw err;
@@ -127,6 +132,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	app.decorate('seeded', seeded);
 	app.decorate('dataVersion', migration.record);
 	app.decorate('migrated', migration.run);
+	app.decorate('surveyResults', surveyResults);
+	surveyResults.start();
 
 	// First, so that every answer carries the headers, refusals by the hooks below included.
 	await securityHeaders(app, opts.staticDir ? await builtHashes(opts.staticDir) : { scripts: [], styleAttributes: [] });
@@ -192,6 +199,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
 	app.addHook('preClose', async () => {
 		ctx.closing.abort(); // answer waiting longpolls now, so close() does not wait 60 s
+		surveyResults.stop();
+		await surveyResults.idle();
 	});
 	app.addHook('onClose', async () => {
 		await closeStores();

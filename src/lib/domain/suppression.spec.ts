@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { starterSurveys } from './starter-surveys.ts';
+import { HME_INDEX, starterSurveys } from './starter-surveys.ts';
 import type { GroupNode } from './suppression.ts';
 import { shownNodes, surveyFigures } from './suppression.ts';
+import type { NodeFigures } from './reports.ts';
 import type { SurveyAnswers, SurveyDoc } from './surveys.ts';
 
 const AT = '2026-01-01T00:00:00.000Z';
@@ -100,19 +101,15 @@ describe('surveyFigures', () => {
 	});
 
 	it('computes the HME index as the mean of the nine item scores, and null when an item is hidden', () => {
-		const all = Object.fromEntries(
-			['meaningful', 'learning', 'looking-forward'].map((id) => [id, 5] as const).concat(
-				['appreciation', 'trust', 'responsibility'].map((id) => [id, 3] as const),
-				['goals-known', 'goals-followed', 'expectations'].map((id) => [id, 1] as const),
-			),
+		const step: Record<string, number> = { motivation: 5, leadership: 3, governance: 1 };
+		const all: SurveyAnswers = Object.fromEntries(
+			Object.entries(HME_INDEX).map(([id, part]) => [id, step[part] as number]),
 		);
 		const groups = [{ id: 'forv', parent: null, eligible: 10 }];
 		const result = surveyFigures(hme, many('forv', 5, all), groups, 5).get('forv');
 		expect(result?.group.hme).toEqual({ index: 50, motivation: 100, leadership: 50, governance: 0 });
-		const partly = [...many('forv', 4, all), ...many('forv', 1, { ...all, trust: undefined } as never)].map((r) => ({
-			...r,
-			answers: Object.fromEntries(Object.entries(r.answers).filter(([, v]) => v !== undefined)) as SurveyAnswers,
-		}));
+		const { trust: _skipped, ...withoutTrust } = all;
+		const partly = [...many('forv', 4, all), ...many('forv', 1, withoutTrust)];
 		const hidden = surveyFigures(hme, partly, groups, 5).get('forv');
 		expect(hidden?.group.questions.trust).toBeNull();
 		expect(hidden?.group.hme).toBeNull();
@@ -223,17 +220,17 @@ describe('suppression against every subtraction', () => {
 					})),
 				);
 				const results = surveyFigures(other, responses, groups, k);
-				const figure = (key: string, pick: (f: import('./reports.ts').NodeFigures) => number | null | undefined) => {
+				const figure = (key: string, pick: (f: NodeFigures) => number | null | undefined) => {
 					const g = key.slice(2);
 					const r = results.get(g);
 					if (!r) throw new Error(`no result for ${g}`);
 					return pick(key.startsWith('g:') ? r.group : r.subtree);
 				};
 				for (const [pick, nOf] of [
-					[(f: import('./reports.ts').NodeFigures) => f.responses, (i: number) => n[i] ?? 0],
-					[(f: import('./reports.ts').NodeFigures) => f.questions.scale?.n ?? null, (i: number) => n[i] ?? 0],
+					[(f: NodeFigures) => f.responses, (i: number) => n[i] ?? 0],
+					[(f: NodeFigures) => f.questions.scale?.n ?? null, (i: number) => n[i] ?? 0],
 					[
-						(f: import('./reports.ts').NodeFigures) => f.questions.yn?.n ?? null,
+						(f: NodeFigures) => f.questions.yn?.n ?? null,
 						(i: number) => Math.min(m[i] ?? 0, n[i] ?? 0),
 					],
 				] as const) {

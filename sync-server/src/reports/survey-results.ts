@@ -166,7 +166,10 @@ export class SurveyResults {
 		const doc = await this.#o.local.get(ANON_DB.responses, CHECKPOINT);
 		this.#checkpointRev = doc?._rev;
 		this.#checkpoint = doc
-			? { ...(typeof doc.since === 'string' ? { since: doc.since } : {}), tallies: doc.tallies as Checkpoint['tallies'] }
+			? {
+					...(typeof doc.since === 'string' ? { since: doc.since } : {}),
+					tallies: doc.tallies as Checkpoint['tallies'],
+				}
 			: { tallies: {} };
 		for (const [campaign, groups] of Object.entries(this.#checkpoint.tallies)) {
 			this.#held.set(

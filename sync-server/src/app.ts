@@ -36,6 +36,7 @@ import { MISSING_FILE_REASON, sendAppShell, staticRoutes, wantsAppShell, wantsFi
 import type { DataVersionRecord, MigrationRun } from './migrations/run.ts';
 import { addMissingStarterTemplates, migrateStore } from './migrations/run.ts';
 import { seedIfEmpty } from './seed/demo.ts';
+import { seedSurveyHistory } from './seed/demo-surveys.ts';
 import type { DocStore } from './store/doc-store.ts';
 import type { StorageConfig } from './store/storage.ts';
 import { openStorage } from './store/storage.ts';
@@ -51,6 +52,8 @@ export type AppOptions = {
 	now?: () => Date;
 	/** Seed the demo organisation when the store is empty. */
 	seedDemo?: boolean;
+	/** Also seed closed demo survey campaigns with responses sent through the anonymous road (main.ts). */
+	seedSurveyHistory?: boolean;
 	/** Which store; by default the embedded one in `dataDir`. */
 	storage?: StorageConfig;
 	/** Proxies allowed to name the client address (`TRUST_PROXY`); off by default. */
@@ -116,6 +119,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		});
 		// The last batch of every campaign that ended while the server was down (decision 0030).
 		await road.flushEnded();
+		if (opts.seedSurveyHistory) {
+			const units = () => context.units();
+			await seedSurveyHistory({ store, local: ctx.local, lock: ctx.writeLock, users, units, now: now() });
+		}
 		surveyResults = new SurveyResults({ store, local: ctx.local, road, units: () => context.units(), now });
 	} catch (err) {
 		await closeStores();

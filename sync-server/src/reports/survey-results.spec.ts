@@ -8,11 +8,11 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SurveyAnswers, SurveyResultDoc, SurveyTextDoc } from '../../../src/lib/domain/index.ts';
 import { surveyResultDocSchema, surveyTextDocSchema } from '../../../src/lib/domain/index.ts';
-import { ANON_DB } from '../anon/databases.ts';
 import type { Token } from '../anon/test-phone.ts';
 import { campaignDoc, hmeAnswers, sendResponse, takeToken, writeCampaign } from '../anon/test-phone.ts';
 import { DEMO_PASSWORD } from '../seed/demo.ts';
 import { PouchStore } from '../store/pouch-store.ts';
+import { RESULTS_DB } from './survey-results.ts';
 import type { Harness } from '../test-harness.ts';
 import { TEST_SERVER_TIME, startServer, tempDir } from '../test-harness.ts';
 
@@ -168,8 +168,8 @@ describe('survey results', () => {
 		const before = (await read('reports', 'hr')).docs.map((d) => `${d._id}@${d._rev}`).sort();
 		await h.app.close();
 		const store = new PouchStore({ dataDir: dir });
-		const cp = await store.getLocal(ANON_DB.responses, 'survey-results');
-		await store.putLocal(ANON_DB.responses, 'survey-results', { ...cp, since: '12-g1AAAAfromCouchDB' });
+		const cp = await store.getLocal(RESULTS_DB, 'survey-results');
+		await store.putLocal(RESULTS_DB, 'survey-results', { ...cp, since: '12-g1AAAAfromCouchDB' });
 		await store.close();
 		h = await startServer({ now: () => new Date(clock) }, dir);
 		await h.app.surveyResults.refresh();

@@ -2,7 +2,7 @@
  * Survey results of closed campaigns (issue 14, decision 0034): the only reader of
  * `anon-responses` besides the counts, and it reads in aggregate. It follows that database's
  * changes feed and adds each stored response to its campaign's per-group sums (kept in memory
- * and in one `_local` checkpoint with the feed's sequence, so a batch of 1,000 costs reading
+ * and in one `_local` checkpoint with the feed's sequence (in `anon-results`), so a batch of 1,000 costs reading
  * those 1,000 and a restart reads only what came since). Once a campaign has closed and its
  * last pending batch is written, it writes `surveyresult:<campaign>.<unit>` per node of the
  * campaign's group tree into `reports` and `reports-<unit>`, and `surveytext:<campaign>.<unit>`
@@ -36,6 +36,11 @@ import { ReportWriter } from './report-writer.ts';
 
 const PAGE = 1000;
 const CHECKPOINT = 'survey-results';
+/**
+ * Where the sums and the checkpoint live: a server-only database of their own (never a scope, so
+ * no route reaches it), apart from the responses whose every write the red-team test watches.
+ */
+export const RESULTS_DB = 'anon-results';
 /** How often the timer looks whether the Swedish day changed (a campaign's closing day passed). */
 const DAY_CHECK_MS = 5 * 60_000;
 
@@ -163,7 +168,7 @@ export class SurveyResults {
 
 	async #loadCheckpoint(): Promise<Checkpoint> {
 		if (this.#checkpoint) return this.#checkpoint;
-		const doc = await this.#o.local.get(ANON_DB.responses, CHECKPOINT);
+		const doc = await this.#o.local.get(RESULTS_DB, CHECKPOINT);
 		this.#checkpointRev = doc?._rev;
 		this.#checkpoint = doc
 			? {
@@ -203,7 +208,7 @@ export class SurveyResults {
 			if (page.results.length < PAGE) break;
 		}
 		if (!moved) return;
-		const { rev } = await this.#o.local.put(ANON_DB.responses, CHECKPOINT, {
+		const { rev } = await this.#o.local.put(RESULTS_DB, CHECKPOINT, {
 			since: cp.since,
 			tallies: cp.tallies,
 			...(this.#checkpointRev ? { _rev: this.#checkpointRev } : {}),

@@ -68,6 +68,7 @@ export class SurveyResults {
 	readonly #published = new Map<string, string>();
 	#last: Promise<void> = Promise.resolve();
 	#day: string | undefined;
+	#campaignCache: { seq: string; campaigns: CampaignDoc[] } | undefined;
 	readonly #stop = new AbortController();
 	#timer: ReturnType<typeof setInterval> | undefined;
 	/** Stored responses read from the feed by this process (for tests and benches). */
@@ -82,7 +83,7 @@ export class SurveyResults {
 	/** Catch up and publish now, then whenever responses are stored and when the Swedish day changes. */
 	start(): void {
 		this.#day = swedishDay(this.#o.now());
-		void this.refresh();
+		void this.refresh().catch(() => undefined);
 		void this.#watch();
 		this.#timer = setInterval(() => this.#dayCheck(), DAY_CHECK_MS);
 		this.#timer.unref();
@@ -114,7 +115,7 @@ export class SurveyResults {
 		const today = swedishDay(this.#o.now());
 		if (today === this.#day) return;
 		this.#day = today;
-		void this.refresh();
+		void this.refresh().catch(() => undefined);
 	}
 
 	async #watch(): Promise<void> {
@@ -145,6 +146,9 @@ export class SurveyResults {
 	}
 
 	async #campaigns(): Promise<CampaignDoc[]> {
+		// Every accepted response wakes this up: read `org` again only when it changed.
+		const seq = (await this.#o.store.info('org')).update_seq;
+		if (this.#campaignCache?.seq === seq) return this.#campaignCache.campaigns;
 		const { results } = await this.#o.store.changes('org', { includeDocs: true });
 		const out: CampaignDoc[] = [];
 		for (const row of results) {
@@ -152,6 +156,7 @@ export class SurveyResults {
 			const parsed = campaignDocSchema.safeParse(row.doc);
 			if (parsed.success) out.push(parsed.data);
 		}
+		this.#campaignCache = { seq, campaigns: out };
 		return out;
 	}
 

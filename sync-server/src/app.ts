@@ -21,6 +21,7 @@ import type { QuotaOverrides } from './quotas.ts';
 import { QuotaKeeper, quotaLimits } from './quotas.ts';
 import { AnonRoad } from './anon/road.ts';
 import type { RandomSource } from './anon/responses.ts';
+import { SurveyResults } from './reports/survey-results.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { anonRoutes } from './routes/anon.ts';
 import { apiRoutes } from './routes/api.ts';
@@ -36,6 +37,7 @@ import type { DataVersionRecord, MigrationRun } from './migrations/run.ts';
 import { addMissingStarterTemplates, migrateStore } from './migrations/run.ts';
 import { notifyWrites, UnitStats } from './reports/unit-stats.ts';
 import { seedIfEmpty } from './seed/demo.ts';
+import { seedSurveyHistory } from './seed/demo-surveys.ts';
 import type { DocStore } from './store/doc-store.ts';
 import type { StorageConfig } from './store/storage.ts';
 import { openStorage } from './store/storage.ts';
@@ -51,6 +53,8 @@ export type AppOptions = {
 	now?: () => Date;
 	/** Seed the demo organisation when the store is empty. */
 	seedDemo?: boolean;
+	/** Also seed closed demo survey campaigns with responses sent through the anonymous road (main.ts). */
+	seedSurveyHistory?: boolean;
 	/** Which store; by default the embedded one in `dataDir`. */
 	storage?: StorageConfig;
 	/** Proxies allowed to name the client address (`TRUST_PROXY`); off by default. */
@@ -77,6 +81,8 @@ declare module 'fastify' {
 		migrated: MigrationRun | undefined;
 		/** The job that keeps the `stats:<unitId>` report documents current (`idle()` for tests and benches). */
 		reports: UnitStats;
+		/** Survey results of closed campaigns (decision 0034); `idle()` awaits quiescence. */
+		surveyResults: SurveyResults;
 	}
 }
 
@@ -98,6 +104,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	const users = new UserStore(storage.accounts);
 	let ctx: ServerContext;
 	let road: AnonRoad;
+	let surveyResults: SurveyResults;
 	let seeded = false;
 	let migration: { record: DataVersionRecord; run?: MigrationRun };
 	try {
@@ -127,6 +134,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		});
 		// The last batch of every campaign that ended while the server was down (decision 0030).
 		await road.flushEnded();
+		if (opts.seedSurveyHistory) {
+			const units = () => context.units();
+			await seedSurveyHistory({ store, local: ctx.local, lock: ctx.writeLock, users, units, now: now() });
+		}
+		surveyResults = new SurveyResults({ store, local: ctx.local, road, units: () => context.units(), now });
 	} catch (err) {
 		await closeStores();
 		throw err;
@@ -144,6 +156,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	app.decorate('migrated', migration.run);
 	app.decorate('reports', reports);
 	reports.start();
+	app.decorate('surveyResults', surveyResults);
+	surveyResults.start();
 
 	// First, so that every answer carries the headers, refusals by the hooks below included.
 	await securityHeaders(app, opts.staticDir ? await builtHashes(opts.staticDir) : { scripts: [], styleAttributes: [] });
@@ -209,6 +223,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
 	app.addHook('preClose', async () => {
 		ctx.closing.abort(); // answer waiting longpolls now, so close() does not wait 60 s
+		surveyResults.stop();
+		await surveyResults.idle();
 	});
 	app.addHook('onClose', async () => {
 		await closeStores();

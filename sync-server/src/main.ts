@@ -77,6 +77,7 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 			secureCookies: process.env.SECURE_COOKIES === 'true',
 			log: { level: logLevel },
 			seedDemo: true,
+			seedSurveyHistory: true,
 			trustProxy,
 		});
 	} catch (err) {

@@ -57,7 +57,11 @@ describe('migrate:couchdb', () => {
 	it('replicates every database with revisions and tombstones, and a re-run writes nothing', async () => {
 		const lines: string[] = [];
 		const rows = await migrateToCouch({ from: join(dir, 'data'), to: url, log: (l) => lines.push(l) });
-		expect(rows.map((r) => r.source)).toEqual(['auth', 'anon-responses', 'org', 'unit-a1']);
+		// Which unit and report databases the server's report jobs opened before it closed varies; these are certain.
+		expect(rows.map((r) => r.source)).toEqual(expect.arrayContaining(['auth', 'anon-responses', 'org', 'unit-a1']));
+		expect(
+			rows.map((r) => r.source).filter((s) => !/^(auth|org|(unit|reports|anon)-[a-z0-9-]+|reports)$/.test(s)),
+		).toEqual([]);
 		// The stored response and the pending one (replication alone leaves `_local` behind).
 		expect(rows.find((r) => r.source === 'anon-responses')).toMatchObject({ read: 2, written: 2, failed: 0 });
 		expect(rows.find((r) => r.source === 'auth')?.written).toBe(DEMO_ACCOUNTS.length);
@@ -121,7 +125,7 @@ describe('migrate:couchdb', () => {
 		});
 		expect(code).toBe(0);
 		expect(out).toContain(`into CouchDB at ${ref.url}`);
-		expect(out).toMatch(/4 databases: \d+ documents read, 0 written, 0 failed\./);
+		expect(out).toMatch(/\d+ databases: \d+ documents read, 0 written, 0 failed\./);
 		expect(out).not.toContain('pw-secret');
 	});
 });

@@ -12,9 +12,11 @@ export const reportsEn: Record<ReportKey, string> = {
 	'reports.intro': 'The server computes these figures and they are stored on this device, so they can be read offline.',
 	'reports.asOf': 'Figures as of {date}.',
 	'reports.loading': 'Reading the figures on this device …',
-	'reports.none': 'There are no report figures on this device yet. They arrive when the device has synchronised with the server.',
+	'reports.none':
+		'There are no report figures on this device yet. They arrive when the device has synchronised with the server.',
 	'reports.noAccess': 'You do not have access to the reports. They are for HR and managers.',
-	'reports.unitMissing': 'There are no figures for that unit here. Either you do not have access to it or its figures have not been synchronised yet.',
+	'reports.unitMissing':
+		'There are no figures for that unit here. Either you do not have access to it or its figures have not been synchronised yet.',
 	'reports.backToTop': 'To the top of the organisation',
 	'reports.breadcrumb': 'Place in the organisation',
 	'reports.mode.legend': 'Which figures',
@@ -50,7 +52,8 @@ export const reportsEn: Record<ReportKey, string> = {
 	'reports.col.workstopsOverdue': '6:7 work stops overdue',
 	'reports.col.followUpsSigned': 'Annual follow-ups signed {year}',
 	'reports.heatmap.title': 'Heatmap',
-	'reports.heatmap.intro': 'Each unit with everything below it. The darker the cell, the larger the value compared with other units at the same level; the number is always in the cell.',
+	'reports.heatmap.intro':
+		'Each unit with everything below it. The darker the cell, the larger the value compared with other units at the same level; the number is always in the cell.',
 	'reports.heatmap.caption': 'Units and indicators where a higher number is worse',
 	'reports.heatmap.legend': 'Colour scale',
 	'reports.heatmap.tone0': 'none',

@@ -16,7 +16,8 @@ export const reportsSv = {
 	'reports.loading': 'Läser siffrorna på enheten …',
 	'reports.none': 'Det finns inga rapportsiffror på enheten ännu. De kommer när enheten har synkroniserat med servern.',
 	'reports.noAccess': 'Du har inte behörighet till rapporterna. De är till för HR och chefer.',
-	'reports.unitMissing': 'Det finns inga siffror för den enheten här. Antingen har du inte behörighet till den eller så har siffrorna inte synkroniserats ännu.',
+	'reports.unitMissing':
+		'Det finns inga siffror för den enheten här. Antingen har du inte behörighet till den eller så har siffrorna inte synkroniserats ännu.',
 	'reports.backToTop': 'Till början av organisationen',
 	'reports.breadcrumb': 'Plats i organisationen',
 	'reports.mode.legend': 'Vilka siffror',
@@ -52,7 +53,8 @@ export const reportsSv = {
 	'reports.col.workstopsOverdue': 'Arbetsstopp 6:7 försenade',
 	'reports.col.followUpsSigned': 'Årliga uppföljningar signerade {year}',
 	'reports.heatmap.title': 'Värmekarta',
-	'reports.heatmap.intro': 'Varje enhet med allt under den. Ju mörkare cell, desto större värde jämfört med andra enheter på samma nivå; talet står alltid i cellen.',
+	'reports.heatmap.intro':
+		'Varje enhet med allt under den. Ju mörkare cell, desto större värde jämfört med andra enheter på samma nivå; talet står alltid i cellen.',
 	'reports.heatmap.caption': 'Enheter och indikatorer där ett högre tal är sämre',
 	'reports.heatmap.legend': 'Färgskala',
 	'reports.heatmap.tone0': 'inget',

@@ -242,7 +242,12 @@ describe('report views', () => {
 		const stop = v.watch();
 		await expect.poll(() => v.loaded).toBe(true);
 		await db.docs.put({
-			...stats('a2', 'avd-a', 'Enhet A2', figures((f) => (f.now.actions.overdue = 7))),
+			...stats(
+				'a2',
+				'avd-a',
+				'Enhet A2',
+				figures((f) => (f.now.actions.overdue = 7)),
+			),
 		} as unknown as StoredDoc);
 		await expect.poll(() => v.drillDown('a2', 'own')?.rows[0]?.actionsOverdue).toBe(7);
 		stop();

@@ -14,7 +14,7 @@ const TABLET = { width: 800, height: 1280 };
 /** The page scrolls only downwards: a wide table scrolls inside its own region. */
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-	expect(overflow).toBeLessThanOrEqual(0);
+	expect(overflow, `sideways scroll on ${page.url()}`).toBeLessThanOrEqual(0);
 }
 
 /** The drill-down's table, once the server's stats documents have synced to this device. */
@@ -23,6 +23,7 @@ function table(page: Page) {
 }
 
 test('HR sees the organisation roll-up, drills to a unit, and every view reads in both languages', async ({ page }) => {
+	test.setTimeout(150_000);
 	await page.setViewportSize(TABLET);
 	await signIn(page, 'hr');
 	await expectMenuEntry(page, 'Rapporter');
@@ -70,7 +71,7 @@ test('HR sees the organisation roll-up, drills to a unit, and every view reads i
 	await expectAccessible(page, 'heatmap (sv)');
 	await views.getByRole('link', { name: 'Trender' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Trender');
-	await page.getByLabel('Enhet').selectOption('avd-a');
+	await page.getByLabel('Enhet', { exact: true }).selectOption('avd-a');
 	await expect(page).toHaveURL(/trends\?unit=avd-a/);
 	await expect(table(page).getByRole('table')).toHaveAccessibleName('Avdelning A med allt under, per år');
 	await expect(table(page).getByRole('rowheader')).toHaveText([String(year - 2), String(year - 1), String(year)]);
@@ -84,7 +85,7 @@ test('HR sees the organisation roll-up, drills to a unit, and every view reads i
 	// English: the same views in the other language.
 	await page.getByRole('button', { name: 'In English' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Serious open risks');
-	await views.getByRole('link', { name: 'Organisation' }).click();
+	await page.getByRole('navigation', { name: 'Report views' }).getByRole('link', { name: 'Organisation' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('The organisation');
 	await expect(rows.first()).toContainText('Demo kommun (itself)');
 	await expect(table(page).getByRole('columnheader', { name: `Rounds signed ${year}` })).toBeVisible();
@@ -99,6 +100,7 @@ test('HR sees the organisation roll-up, drills to a unit, and every view reads i
 });
 
 test('a manager sees only their subtree, also offline after a sync, on a phone', async ({ page, context }) => {
+	test.setTimeout(120_000);
 	await page.setViewportSize(PHONE);
 	await signIn(page, 'chef');
 	await waitForServiceWorker(page);

@@ -53,6 +53,8 @@ export const STATS_PAGE = 1000;
 export const STATS_CHECKPOINT = 'index.unit-stats';
 /** The pause after a write before its scope is caught up: a burst of writes makes one pass. */
 export const STATS_DEBOUNCE_MS = 200;
+/** The pause after the start before the first catch-up: a server closed at once (a test, a failed start) reads nothing. */
+export const STATS_START_DELAY_MS = 1000;
 /** How often the Swedish day is checked. */
 export const DAY_CHECK_MS = 60_000;
 /** Unit scopes caught up at once. */
@@ -190,10 +192,10 @@ export class UnitStats {
 	}
 
 	/** Catch up every unit scope of the org tree (in the background), and start the day timer. */
-	start(dayCheckMs = DAY_CHECK_MS): void {
+	start(dayCheckMs = DAY_CHECK_MS, delayMs = STATS_START_DELAY_MS): void {
 		this.#started = true;
 		this.#orgPending = true;
-		this.#schedule(0);
+		this.#schedule(delayMs);
 		this.#dayTimer = setInterval(() => this.#kick(), dayCheckMs);
 		this.#dayTimer.unref();
 	}
@@ -541,7 +543,10 @@ export class UnitStats {
 			bodies.push(doc as ReportBody);
 		}
 		await this.#writer.write('reports', bodies);
-		for (const body of bodies) await this.#writer.write(reportsScope(String(body.unitId)), [body]);
+		for (const body of bodies) {
+			if (this.#closed) return; // the units stay dirty: the next start writes them
+			await this.#writer.write(reportsScope(String(body.unitId)), [body]);
+		}
 		for (const id of dirty) this.#dirty.delete(id);
 	}
 

@@ -22,7 +22,10 @@ export type ExportWords = {
 export function reportCsv(table: ReportTable, w: ExportWords): string {
 	const cell = (v: ReportCell | undefined): string =>
 		v === null ? w.suppressed : v === undefined ? '' : typeof v === 'number' ? w.number(v) : v;
-	return csvText([table.columns.map((c) => c.label), ...table.rows.map((r) => table.columns.map((c) => cell(r[c.key])))]);
+	return csvText([
+		table.columns.map((c) => c.label),
+		...table.rows.map((r) => table.columns.map((c) => cell(r[c.key]))),
+	]);
 }
 
 /** A file name safe on every system: letters lose their marks, anything else becomes `-`. */

@@ -19,6 +19,8 @@ import {
 	newId,
 	planRows,
 	responsibleNames,
+	localizedText,
+	surveyQuestions,
 	type ActionDoc,
 	type ActionLogDoc,
 	type ActionStatus,
@@ -30,6 +32,7 @@ import {
 	type PlanSortKey,
 	type RiskAssessment,
 	type RiskBands,
+	type SurveyQuestion,
 	type UnitMember,
 	unitMembersSchema,
 } from '../domain/index.ts';
@@ -45,7 +48,7 @@ import {
 	type ActionFile,
 	type UnitPlan,
 } from '../db/actions-repo.ts';
-import type { StoredDoc } from '../db/app-db.ts';
+import type { StoredDoc, TryggDb } from '../db/app-db.ts';
 import { requestJson } from '../sync/http.ts';
 import { app } from './app-state.svelte.ts';
 import { clock, localToday, nowIso, recordNow } from './clock.ts';
@@ -228,20 +231,23 @@ export async function assessResidual(
 export async function draftAction(
 	unitId: string | undefined,
 	findingId: string | undefined,
+	survey?: SurveyOrigin,
 ): Promise<ActionDoc | undefined> {
 	const finding = findingId && app.db ? await getFinding(app.db, findingId) : undefined;
 	if (findingId && !finding) return undefined;
 	const unit = finding ? finding.scope.slice('unit-'.length) : unitId;
 	if (!unit) return undefined;
+	const question = !finding && survey && app.db ? await surveyQuestion(app.db, survey) : undefined;
 	const now = nowIso();
 	return {
 		_id: newId('action'),
 		type: 'action',
 		scope: `unit-${unit}`,
 		unitId: unit,
-		source: finding ? 'finding' : 'meeting',
+		source: finding ? 'finding' : survey ? 'survey' : 'meeting',
 		...(finding ? { findingId: finding._id } : {}),
-		area: finding?.title ?? '',
+		...(!finding && survey ? { campaignId: survey.campaignId, questionId: survey.questionId } : {}),
+		area: finding?.title ?? (question ? localizedText(question.text, survey?.locale ?? 'sv').slice(0, 200) : ''),
 		plannedAction: '',
 		desiredResult: '',
 		responsible: '',
@@ -256,6 +262,18 @@ export async function draftAction(
 		createdAt: now,
 		updatedAt: now,
 	};
+}
+
+/** An action from a survey result (issue 14): the campaign and question it answers, in the page's language. */
+export type SurveyOrigin = { campaignId: string; questionId: string; locale: 'sv' | 'en' };
+
+/** The question of a survey result, read from the campaign's survey version on the device. */
+async function surveyQuestion(db: TryggDb, origin: SurveyOrigin): Promise<SurveyQuestion | undefined> {
+	const campaign = await db.docs.get(origin.campaignId);
+	if (campaign?.type !== 'campaign') return undefined;
+	const survey = await db.docs.get(campaign.surveyId);
+	if (survey?.type !== 'survey') return undefined;
+	return surveyQuestions(survey).find((q) => q.id === origin.questionId);
 }
 
 /** "My actions": the signed-in person's actions across their units, by urgency; and the badge count. */

@@ -6,7 +6,7 @@
  * imported only when XLSX is asked for, so no page carries it in its first load.
  */
 import { csvText, downloadCsv } from './csv.ts';
-import type { ReportCell, ReportTable } from './report-table.ts';
+import type { ReportRow, ReportTable } from './report-table.ts';
 
 /** What an export needs of the i18n layer: the suppressed text and how numbers read. */
 export type ExportWords = {
@@ -20,7 +20,7 @@ export type ExportWords = {
  * @example reportCsv({ name: 'x', title: 'X', columns: [{ key: 'n', label: 'Svar' }], rows: [{ n: null }] }, words) // '\uFEFFSvar\r\nför få svar'
  */
 export function reportCsv(table: ReportTable, w: ExportWords): string {
-	const cell = (v: ReportCell | undefined): string =>
+	const cell = (v: ReportRow[string] | undefined): string =>
 		v === null ? w.suppressed : v === undefined ? '' : typeof v === 'number' ? w.number(v) : v;
 	return csvText([
 		table.columns.map((c) => c.label),

@@ -1,16 +1,21 @@
 /**
- * A table of a report page (issue 14): what the screen shows as a table (and as the text
- * alternative of a chart), and what CSV and XLSX export, so an export can never show more than
- * the screen. `null` in a cell is a suppressed figure ("för få svar"), never a number.
+ * The one shape every report view builds (issue 14): the screen renders it with `ReportTable`,
+ * and the CSV/XLSX exports and the printed pack read the same value, so an export never shows
+ * more than the screen. Numbers stay numbers (formatted when shown); `null` is "no figure".
  */
 export type ReportColumn = { key: string; label: string; numeric?: boolean };
+export type ReportRow = Record<string, string | number | null>;
+export type ReportTable = { name: string; title: string; columns: ReportColumn[]; rows: ReportRow[] };
 
-export type ReportCell = string | number | null;
-
-export type ReportTable = {
-	/** A short name for file names (`hme-a1`). */
-	name: string;
-	title: string;
-	columns: ReportColumn[];
-	rows: Record<string, ReportCell>[];
-};
+/**
+ * A cell as text: numbers in the reader's locale, `null` as the given placeholder.
+ * @example cellText(1234, { number: (n) => n.toLocaleString('sv-SE') }, '–') // '1 234'
+ */
+export function cellText(
+	value: string | number | null | undefined,
+	format: { number: (n: number) => string },
+	none: string,
+): string {
+	if (value === null || value === undefined || value === '') return none;
+	return typeof value === 'number' ? format.number(value) : value;
+}

@@ -18,7 +18,7 @@ import {
 	type SurveyTextDoc,
 } from '../domain/index.ts';
 import type { TryggDb } from '../db/app-db.ts';
-import type { ReportCell, ReportTable } from './report-table.ts';
+import type { ReportRow, ReportTable } from './report-table.ts';
 
 type Locale = keyof Localized;
 
@@ -264,7 +264,7 @@ export function questionTable(
 			rowsOf(n, l).map(({ label, f, prev }) => {
 				const qf = f.questions[q.id] ?? null;
 				const pf = prev?.questions[q.id] ?? null;
-				const row: Record<string, ReportCell> = { node: label, n: qf?.n ?? null };
+				const row: Record<string, ReportRow[string]> = { node: label, n: qf?.n ?? null };
 				for (const o of options) row[`o:${o.key}`] = qf ? (qf.counts[o.key] ?? 0) : null;
 				if (scale) row.mean = qf?.mean === undefined ? null : one(qf.mean);
 				if (trend) {

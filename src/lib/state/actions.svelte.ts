@@ -19,8 +19,6 @@ import {
 	newId,
 	planRows,
 	responsibleNames,
-	localizedText,
-	surveyQuestions,
 	type ActionDoc,
 	type ActionLogDoc,
 	type ActionStatus,
@@ -32,7 +30,6 @@ import {
 	type PlanSortKey,
 	type RiskAssessment,
 	type RiskBands,
-	type SurveyQuestion,
 	type UnitMember,
 	unitMembersSchema,
 } from '../domain/index.ts';
@@ -48,7 +45,7 @@ import {
 	type ActionFile,
 	type UnitPlan,
 } from '../db/actions-repo.ts';
-import type { StoredDoc, TryggDb } from '../db/app-db.ts';
+import type { StoredDoc } from '../db/app-db.ts';
 import { requestJson } from '../sync/http.ts';
 import { app } from './app-state.svelte.ts';
 import { clock, localToday, nowIso, recordNow } from './clock.ts';
@@ -237,7 +234,6 @@ export async function draftAction(
 	if (findingId && !finding) return undefined;
 	const unit = finding ? finding.scope.slice('unit-'.length) : unitId;
 	if (!unit) return undefined;
-	const question = !finding && survey && app.db ? await surveyQuestion(app.db, survey) : undefined;
 	const now = nowIso();
 	return {
 		_id: newId('action'),
@@ -247,7 +243,7 @@ export async function draftAction(
 		source: finding ? 'finding' : survey ? 'survey' : 'meeting',
 		...(finding ? { findingId: finding._id } : {}),
 		...(!finding && survey ? { campaignId: survey.campaignId, questionId: survey.questionId } : {}),
-		area: finding?.title ?? (question ? localizedText(question.text, survey?.locale ?? 'sv').slice(0, 200) : ''),
+		area: finding?.title ?? survey?.area ?? '',
 		plannedAction: '',
 		desiredResult: '',
 		responsible: '',
@@ -264,17 +260,12 @@ export async function draftAction(
 	};
 }
 
-/** An action from a survey result (issue 14): the campaign and question it answers, in the page's language. */
-export type SurveyOrigin = { campaignId: string; questionId: string; locale: 'sv' | 'en' };
-
-/** The question of a survey result, read from the campaign's survey version on the device. */
-async function surveyQuestion(db: TryggDb, origin: SurveyOrigin): Promise<SurveyQuestion | undefined> {
-	const campaign = await db.docs.get(origin.campaignId);
-	if (campaign?.type !== 'campaign') return undefined;
-	const survey = await db.docs.get(campaign.surveyId);
-	if (survey?.type !== 'survey') return undefined;
-	return surveyQuestions(survey).find((q) => q.id === origin.questionId);
-}
+/**
+ * An action from a survey result (issue 14): the campaign and question it answers, and the area
+ * (the question's text, `surveyActionOrigin`). Kept apart so this module, which the shell loads,
+ * does not carry the survey schemas.
+ */
+export type SurveyOrigin = { campaignId: string; questionId: string; area: string };
 
 /** "My actions": the signed-in person's actions across their units, by urgency; and the badge count. */
 export class MyActionsState {

@@ -228,6 +228,7 @@ export async function assessResidual(
 export async function draftAction(
 	unitId: string | undefined,
 	findingId: string | undefined,
+	survey?: SurveyOrigin,
 ): Promise<ActionDoc | undefined> {
 	const finding = findingId && app.db ? await getFinding(app.db, findingId) : undefined;
 	if (findingId && !finding) return undefined;
@@ -239,9 +240,10 @@ export async function draftAction(
 		type: 'action',
 		scope: `unit-${unit}`,
 		unitId: unit,
-		source: finding ? 'finding' : 'meeting',
+		source: finding ? 'finding' : survey ? 'survey' : 'meeting',
 		...(finding ? { findingId: finding._id } : {}),
-		area: finding?.title ?? '',
+		...(!finding && survey ? { campaignId: survey.campaignId, questionId: survey.questionId } : {}),
+		area: finding?.title ?? survey?.area ?? '',
 		plannedAction: '',
 		desiredResult: '',
 		responsible: '',
@@ -257,6 +259,13 @@ export async function draftAction(
 		updatedAt: now,
 	};
 }
+
+/**
+ * An action from a survey result (issue 14): the campaign and question it answers, and the area
+ * (the question's text, `surveyActionOrigin`). Kept apart so this module, which the shell loads,
+ * does not carry the survey schemas.
+ */
+export type SurveyOrigin = { campaignId: string; questionId: string; area: string };
 
 /** "My actions": the signed-in person's actions across their units, by urgency; and the badge count. */
 export class MyActionsState {

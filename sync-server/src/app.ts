@@ -35,6 +35,7 @@ import { MISSING_FILE_REASON, sendAppShell, staticRoutes, wantsAppShell, wantsFi
 import type { DataVersionRecord, MigrationRun } from './migrations/run.ts';
 import { addMissingStarterTemplates, migrateStore } from './migrations/run.ts';
 import { seedIfEmpty } from './seed/demo.ts';
+import { addDemoHistory } from './seed/demo-history.ts';
 import type { DocStore } from './store/doc-store.ts';
 import type { StorageConfig } from './store/storage.ts';
 import { openStorage } from './store/storage.ts';
@@ -50,6 +51,8 @@ export type AppOptions = {
 	now?: () => Date;
 	/** Seed the demo organisation when the store is empty. */
 	seedDemo?: boolean;
+	/** Add a year of history to the demo organisation once (issue 14); only `npm start` asks for it. */
+	seedHistory?: boolean;
 	/** Which store; by default the embedded one in `dataDir`. */
 	storage?: StorageConfig;
 	/** Proxies allowed to name the client address (`TRUST_PROXY`); off by default. */
@@ -99,6 +102,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		// version never wrote (decision 0026).
 		migration = await migrateStore(store, now());
 		if (opts.seedDemo) seeded = await seedIfEmpty(store, users, now());
+		if (opts.seedDemo && opts.seedHistory) await addDemoHistory(store, now());
 		await addMissingStarterTemplates(store, now());
 		const context = ctx;
 		road = new AnonRoad({

@@ -108,11 +108,13 @@ export async function startTrygg(
 		signIn?: { name: string; password: string } | null;
 		/** Keep the data folder when stopped (a benchmark that restarts on it). */
 		keepDir?: boolean;
+		/** A fixed port (a free one by default). */
+		port?: number;
 	} = {},
 ): Promise<Target> {
 	// A given data folder may hold accounts written before the start (bench/anon-load.ts).
 	const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), 'trygg-bench-')));
-	const port = await freePort();
+	const port = opts.port ?? (await freePort());
 	const proc = spawn(process.execPath, [path.join(root, 'sync-server/src/main.ts')], {
 		env: {
 			...process.env,

@@ -61,6 +61,7 @@ const SIGNS = arg('signs', 5);
 const OPENS = arg('opens', 5);
 const LATE = arg('late', 1000);
 const WAIT_MS = arg('wait', 900) * 1000;
+const PORT = arg('port', 8320);
 const SECRET = randomBytes(32).toString('base64url');
 const pad = (n: number): string => String(n).padStart(2, '0');
 const cookieFor = (name: string): string => `AuthSession=${encodeSession(SECRET, newSession(name, 0, new Date()))}`;
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
 	try {
 		// ——— (a) initial aggregation ———
 		let t0 = Date.now();
-		server = await startTrygg({ dir: work, staticDir: BUILD_DIR, env, signIn: null, keepDir: true });
+		server = await startTrygg({ dir: work, staticDir: BUILD_DIR, env, signIn: null, keepDir: true, port: PORT });
 		const up = Date.now() - t0;
 		const s = server;
 		await waitFor(
@@ -316,7 +317,7 @@ async function main(): Promise<void> {
 				await storage.close();
 			}
 			t0 = Date.now();
-			server = await startTrygg({ dir: work, staticDir: BUILD_DIR, env, signIn: null, keepDir: true });
+			server = await startTrygg({ dir: work, staticDir: BUILD_DIR, env, signIn: null, keepDir: true, port: PORT });
 			const restart = Date.now() - t0;
 			const s2 = server;
 			t0 = Date.now();

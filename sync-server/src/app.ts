@@ -21,6 +21,7 @@ import type { QuotaOverrides } from './quotas.ts';
 import { QuotaKeeper, quotaLimits } from './quotas.ts';
 import { AnonRoad } from './anon/road.ts';
 import type { RandomSource } from './anon/responses.ts';
+import { SurveyResults } from './reports/survey-results.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { anonRoutes } from './routes/anon.ts';
 import { apiRoutes } from './routes/api.ts';
@@ -34,6 +35,7 @@ import { signRoutes } from './routes/sign.ts';
 import { MISSING_FILE_REASON, sendAppShell, staticRoutes, wantsAppShell, wantsFile } from './routes/static.ts';
 import type { DataVersionRecord, MigrationRun } from './migrations/run.ts';
 import { addMissingStarterTemplates, migrateStore } from './migrations/run.ts';
+import { notifyWrites, UnitStats } from './reports/unit-stats.ts';
 import { seedIfEmpty } from './seed/demo.ts';
 import { addDemoHistory } from './seed/demo-history.ts';
 import type { DocStore } from './store/doc-store.ts';
@@ -63,6 +65,8 @@ export type AppOptions = {
 	anonRandom?: RandomSource;
 	/** Wraps the document store, for tests that watch every write reaching it (the red-team test). */
 	observeStore?: (store: DocStore) => DocStore;
+	/** The pause after a write before the report job reads it (ms); tests may shorten it. */
+	reportsDebounceMs?: number;
 };
 
 export const BODY_LIMIT = 8 * 1024 * 1024;
@@ -75,17 +79,32 @@ declare module 'fastify' {
 		dataVersion: DataVersionRecord;
 		/** What this start's migrations did; none when the store was at the data version already. */
 		migrated: MigrationRun | undefined;
+		/** The job that keeps the `stats:<unitId>` report documents current (`idle()` for tests and benches). */
+		reports: UnitStats;
+		/** Survey results of closed campaigns (decision 0034); `idle()` awaits quiescence. */
+		surveyResults: SurveyResults;
 	}
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	const storage = await openStorage(opts.storage ?? { kind: 'embedded', dataDir: opts.dataDir });
-	const store = opts.observeStore ? opts.observeStore(storage.docs) : storage.docs;
-	const closeStores = (): Promise<void> => storage.close();
+	const observed = opts.observeStore ? opts.observeStore(storage.docs) : storage.docs;
 	const now = opts.now ?? (() => new Date());
+	// Every accepted write to a unit scope or `org` (any route) reaches the report job after it is stored.
+	const reports = new UnitStats({
+		store: observed,
+		now,
+		...(opts.reportsDebounceMs !== undefined ? { debounceMs: opts.reportsDebounceMs } : {}),
+	});
+	const store = notifyWrites(observed, (scope) => reports.touched(scope));
+	const closeStores = async (): Promise<void> => {
+		await reports.close();
+		await storage.close();
+	};
 	const users = new UserStore(storage.accounts);
 	let ctx: ServerContext;
 	let road: AnonRoad;
+	let surveyResults: SurveyResults;
 	let seeded = false;
 	let migration: { record: DataVersionRecord; run?: MigrationRun };
 	try {
@@ -116,6 +135,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		});
 		// The last batch of every campaign that ended while the server was down (decision 0030).
 		await road.flushEnded();
+		surveyResults = new SurveyResults({ store, local: ctx.local, road, units: () => context.units(), now });
 	} catch (err) {
 		await closeStores();
 		throw err;
@@ -131,6 +151,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	app.decorate('seeded', seeded);
 	app.decorate('dataVersion', migration.record);
 	app.decorate('migrated', migration.run);
+	app.decorate('reports', reports);
+	reports.start();
+	app.decorate('surveyResults', surveyResults);
+	surveyResults.start();
 
 	// First, so that every answer carries the headers, refusals by the hooks below included.
 	await securityHeaders(app, opts.staticDir ? await builtHashes(opts.staticDir) : { scripts: [], styleAttributes: [] });
@@ -196,6 +220,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
 	app.addHook('preClose', async () => {
 		ctx.closing.abort(); // answer waiting longpolls now, so close() does not wait 60 s
+		surveyResults.stop();
+		await surveyResults.idle();
 	});
 	app.addHook('onClose', async () => {
 		await closeStores();

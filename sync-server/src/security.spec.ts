@@ -207,13 +207,11 @@ const ROUTES: Record<string, Probe> = {
 	'GET /api/me': {
 		request: () => ({ url: '/api/me' }),
 		status: (actor) => (actor === 'anon' ? 401 : 200),
-		// Every scope the actor may read, except report scopes: readable, but not handed out to sync
-		// until something writes them (decision 0018).
+		// Every scope the actor may read, report scopes included (the report job writes them, decision 0034).
 		check: (actor, _scope, body) => {
 			const scopes = (body as { scopes: { scope: string; write: boolean }[] }).scopes;
 			const listed = Object.fromEntries(scopes.map((s) => [s.scope, s.write ? 'w' : 'r']));
-			const synced = Object.entries(ACCESS[actor as Exclude<Actor, 'anon'>]).filter(([s]) => !s.startsWith('reports'));
-			expect(listed, `${actor}'s /api/me`).toEqual(Object.fromEntries(synced));
+			expect(listed, `${actor}'s /api/me`).toEqual(ACCESS[actor as Exclude<Actor, 'anon'>]);
 		},
 	},
 	'GET /api/prereport-rounds': {

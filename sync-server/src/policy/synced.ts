@@ -1,19 +1,18 @@
 /**
  * Which of a person's grants are handed to their devices to sync (`/api/me`, decision 0018). Every
- * scope a device syncs costs a place in its changes feed and a read on the server at every sync.
- * Report scopes are granted (decision 0003; readable through `_changes` and the feed) but nothing
- * writes them yet, so they are not handed out. When the aggregation job writes them (issue 14),
- * take their kinds out of `UNWRITTEN_KINDS` and devices sync them again with no other change.
+ * scope a device syncs costs a place in its changes feed and a read on the server at every sync,
+ * so a kind of scope that nothing writes is not handed out. Report scopes are written by the
+ * report job (reports/unit-stats.ts, decision 0034), so every kind is synced today.
  */
 import type { ScopeGrant } from '../../../src/lib/domain/index.ts';
 import { scopeKind, type ScopeKind } from './access.ts';
 
-/** Kinds of scope that nothing writes yet. */
-export const UNWRITTEN_KINDS: readonly ScopeKind[] = ['reports', 'unitReports'];
+/** Kinds of scope that nothing writes yet: none since the report job writes the report scopes. */
+export const UNWRITTEN_KINDS: readonly ScopeKind[] = [];
 
 /**
  * The grants a device should sync: all but the scopes nothing writes.
- * @example syncedGrants(grantsFor(chef, units)) // org, user-chef, unit-a1 (not reports-a1)
+ * @example syncedGrants(grantsFor(chef, units)) // org, user-chef, unit-a1, reports-a1
  */
 export function syncedGrants(grants: readonly ScopeGrant[]): ScopeGrant[] {
 	return grants.filter((g) => !UNWRITTEN_KINDS.includes(scopeKind(g.scope)));

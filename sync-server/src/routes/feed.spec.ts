@@ -148,21 +148,35 @@ describe('the feed through the whole server', () => {
 		expect(res.body.results.org?.results?.length).toBeGreaterThan(0);
 	});
 
-	it('hands devices only scopes something writes: no report scope in /api/me, yet each stays readable', async () => {
+	it('hands devices the report scopes they may read to sync, with the stats the server wrote', async () => {
 		const me = await h.call({ method: 'GET', url: '/api/me', cookie: await h.signIn('avdchef') });
 		const listed = (me.json() as { scopes: { scope: string }[] }).scopes.map((s) => s.scope).sort();
-		expect(listed).toEqual(['org', 'unit-a1', 'unit-a2', 'unit-a3', 'unit-avd-a', 'user-avdchef']);
+		expect(listed).toEqual([
+			'org',
+			'reports-a1',
+			'reports-a2',
+			'reports-a3',
+			'reports-avd-a',
+			'unit-a1',
+			'unit-a2',
+			'unit-a3',
+			'unit-avd-a',
+			'user-avdchef',
+		]);
+		await h.app.reports.idle();
 		const reports = await feed('avdchef', { scopes: { 'reports-a1': '0', 'reports-avd-a': '0' } });
-		expect(reports.body.results).toEqual({
-			'reports-a1': { results: [], last_seq: '0' },
-			'reports-avd-a': { results: [], last_seq: '0' },
-		});
+		const ids = (scope: string) =>
+			(reports.body.results[scope] as { results: { id: string }[] }).results.map((r) => r.id);
+		expect(ids('reports-a1')).toEqual(['stats:a1']);
+		expect(ids('reports-avd-a')).toEqual(['stats:avd-a']);
 		const hr = await h.call({ method: 'GET', url: '/api/me', cookie: await h.signIn('hr') });
 		expect((hr.json() as { scopes: { scope: string }[] }).scopes.map((s) => s.scope).sort()).toEqual([
 			'org',
+			'reports',
 			'user-hr',
 		]);
 	});
+
 
 	it('asks for a session first', async () => {
 		const res = await feed(undefined, { scopes: { org: '0' } });

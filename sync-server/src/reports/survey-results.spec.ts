@@ -1,0 +1,164 @@
+/**
+ * Survey results end to end on the demo organisation: responses sent through the anonymous road,
+ * nothing published while the campaigns are open, results with "för få svar" (null) after the
+ * close, read through the ordinary `/db` routes with the ordinary grants, free text only in
+ * `reports`, and a restart that reads no stored response again.
+ */
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SurveyAnswers, SurveyResultDoc, SurveyTextDoc } from '../../../src/lib/domain/index.ts';
+import { surveyResultDocSchema, surveyTextDocSchema } from '../../../src/lib/domain/index.ts';
+import type { Token } from '../anon/test-phone.ts';
+import { campaignDoc, hmeAnswers, sendResponse, takeToken, writeCampaign } from '../anon/test-phone.ts';
+import { DEMO_PASSWORD } from '../seed/demo.ts';
+import type { Harness } from '../test-harness.ts';
+import { TEST_SERVER_TIME, startServer, tempDir } from '../test-harness.ts';
+
+const A1 = ['medarbetare', ...Array.from({ length: 9 }, (_, i) => `medarbetare${i + 2}`)];
+const A2 = ['a2-medarbetare1', 'a2-medarbetare2', 'a2-medarbetare3', 'a2-medarbetare4'];
+
+let clock = TEST_SERVER_TIME;
+let dir: string;
+let h: Harness;
+let hmeKey = '';
+let threatKey = '';
+let reportsBeforeClose: unknown[] = [];
+
+function threatAnswers(i: number): SurveyAnswers {
+	return {
+		threatened: 'no',
+		violence: 'no',
+		harassed: 'no',
+		influence: 'no',
+		routines: 'yes',
+		safe: (i % 5) + 1,
+		safer: `Förslag ${i}: fler i tjänst på kvällen`,
+	};
+}
+
+type Row = { id: string; doc?: Record<string, unknown> };
+
+/** A session of its own (the clock jumps days, past the harness's cached sessions). */
+async function signInNow(name: string): Promise<string> {
+	const res = await h.call({ method: 'POST', url: '/db/_session', payload: { name, password: DEMO_PASSWORD } });
+	return `AuthSession=${res.cookies.find((c) => c.name === 'AuthSession')?.value ?? ''}`;
+}
+
+async function read(scope: string, who: string): Promise<{ status: number; docs: Record<string, unknown>[] }> {
+	const res = await h.call({
+		method: 'GET',
+		url: `/db/${scope}/_changes?include_docs=true`,
+		cookie: await signInNow(who),
+	});
+	if (res.statusCode !== 200) return { status: res.statusCode, docs: [] };
+	const rows = res.json<{ results: Row[] }>().results;
+	return { status: 200, docs: rows.flatMap((r) => (r.doc ? [r.doc] : [])) };
+}
+
+const resultOf = (docs: Record<string, unknown>[], id: string): SurveyResultDoc =>
+	surveyResultDocSchema.parse(docs.find((d) => d._id === id));
+
+beforeAll(async () => {
+	dir = await tempDir();
+	h = await startServer({ now: () => new Date(clock) }, dir);
+	const open = { opensOn: '2026-11-24', closesOn: '2026-11-25' };
+	const hme = await writeCampaign(h, campaignDoc({ ...open, surveyId: 'survey:hme.v1', k: 5 }));
+	const threat = await writeCampaign(h, campaignDoc({ ...open, surveyId: 'survey:threat-violence.v1', k: 8 }));
+	hmeKey = hme._id.slice('campaign:'.length);
+	threatKey = threat._id.slice('campaign:'.length);
+	// HME: ten of Enhet A1 and the four of Enhet A2 (pooled into Förvaltningen's group with others).
+	for (const [i, name] of [...A1, ...A2].entries()) {
+		const token: Token = await takeToken(h, await h.signIn(name), hmeKey);
+		const res = await sendResponse(h, hmeKey, token, hmeAnswers(i));
+		if (res.statusCode !== 200) throw new Error(`hme response refused: ${res.body}`);
+	}
+	// Threats and violence: only the ten of A1 answer, each with free text.
+	for (const [i, name] of A1.entries()) {
+		const token = await takeToken(h, await h.signIn(name), threatKey);
+		const res = await sendResponse(h, threatKey, token, threatAnswers(i));
+		if (res.statusCode !== 200) throw new Error(`threat response refused: ${res.body}`);
+	}
+	await h.app.surveyResults.refresh();
+	await h.app.surveyResults.idle();
+	reportsBeforeClose = (await read('reports', 'hr')).docs;
+	// The campaigns close; the server notices on its next look (the timer calls refresh).
+	clock = Date.parse('2026-11-27T08:00:00Z');
+	await h.app.surveyResults.refresh();
+	await h.app.surveyResults.idle();
+}, 240_000);
+
+afterAll(async () => {
+	await h.close();
+	await rm(dir, { recursive: true, force: true });
+});
+
+describe('survey results', () => {
+	it('publishes nothing while the campaigns are open', () => {
+		expect(reportsBeforeClose.filter((d) => /^survey(result|text):/.test(String((d as { _id: string })._id)))).toEqual(
+			[],
+		);
+	});
+
+	it('shows HR every node after the close, with null where a group had fewer than k', async () => {
+		const { docs, status } = await read('reports', 'hr');
+		expect(status).toBe(200);
+		const forv = resultOf(docs, `surveyresult:${hmeKey}.forv`);
+		const a1 = resultOf(docs, `surveyresult:${hmeKey}.a1`);
+		expect(forv.parentUnitId).toBeNull();
+		expect(a1.parentUnitId).toBe('forv');
+		// Förvaltningen's own group had the 4 of A2: "för få svar", no count.
+		expect(forv.group.responses).toBeNull();
+		expect(forv.group.questions.meaningful).toBeNull();
+		expect(forv.group.hme).toBeNull();
+		// The whole target (14) shows; A1's 10 would give the 4 by subtraction, so it is hidden too.
+		expect(forv.subtree.responses).toBe(14);
+		expect(a1.group.responses).toBeNull();
+		expect(forv.subtree.questions.meaningful?.n).toBe(14);
+		expect(forv.subtree.hme).toBeNull(); // three of the nine items were not answered by anyone
+		expect(forv.asOf).toBe('2026-11-27');
+		// Threats: A1's ten show; the target's own group had none.
+		const t1 = resultOf(docs, `surveyresult:${threatKey}.a1`);
+		expect(t1.group.responses).toBe(10);
+		expect(t1.group.questions.safe?.n).toBe(10);
+		expect(resultOf(docs, `surveyresult:${threatKey}.forv`).group.responses).toBeNull();
+	});
+
+	it('gives HR the free text of a group at or above k, shuffled, and never to a unit scope', async () => {
+		const { docs } = await read('reports', 'hr');
+		const text: SurveyTextDoc = surveyTextDocSchema.parse(docs.find((d) => d._id === `surveytext:${threatKey}.a1`));
+		expect([...(text.texts.safer ?? [])].sort()).toEqual(A1.map((_, i) => threatAnswers(i).safer).sort());
+		expect(docs.some((d) => d._id === `surveytext:${threatKey}.forv`)).toBe(false);
+		expect(docs.some((d) => String(d._id).startsWith(`surveytext:${hmeKey}`))).toBe(false);
+		// The manager of Avdelning A reads the unit report scopes of A1 (results there) and of avd-a.
+		for (const scope of ['reports-a1', 'reports-avd-a']) {
+			const { status, docs: unitDocs } = await read(scope, 'avdchef');
+			expect(status, scope).toBe(200);
+			if (scope === 'reports-a1') expect(unitDocs.length).toBe(2);
+			expect(unitDocs.some((d) => d.type === 'surveytext')).toBe(false);
+			expect(JSON.stringify(unitDocs)).not.toContain('Förslag');
+		}
+	});
+
+	it('lets the manager of A1 read reports-a1 only', async () => {
+		const own = await read('reports-a1', 'chef');
+		expect(own.status).toBe(200);
+		expect(own.docs.map((d) => d._id).sort()).toEqual(
+			[`surveyresult:${hmeKey}.a1`, `surveyresult:${threatKey}.a1`].sort(),
+		);
+		expect((await read('reports', 'chef')).status).toBe(403);
+		expect((await read('reports-forv', 'chef')).status).toBe(403);
+	});
+
+	it('reads no stored response again after a restart, and writes nothing unchanged', async () => {
+		expect(h.app.surveyResults.responsesRead).toBe(24);
+		const before = (await read('reports', 'hr')).docs.map((d) => `${d._id}@${d._rev}`).sort();
+		await h.app.close();
+		clock = Date.parse('2026-11-28T08:00:00Z');
+		h = await startServer({ now: () => new Date(clock) }, dir);
+		await h.app.surveyResults.refresh();
+		await h.app.surveyResults.idle();
+		expect(h.app.surveyResults.responsesRead).toBe(0);
+		const after = (await read('reports', 'hr')).docs.map((d) => `${d._id}@${d._rev}`).sort();
+		expect(after).toEqual(before);
+	});
+});

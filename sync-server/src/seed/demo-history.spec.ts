@@ -9,7 +9,7 @@ import { ACTION_STATUSES, checkDoc, signOffState, unitScope } from '../../../src
 import { UserStore } from '../auth/users.ts';
 import type { Storage } from '../store/storage.ts';
 import { openStorage } from '../store/storage.ts';
-import { tempDir } from '../test-harness.ts';
+import { startServer, tempDir } from '../test-harness.ts';
 import { seedIfEmpty } from './demo.ts';
 import { addDemoHistory, demoHistoryDocs } from './demo-history.ts';
 
@@ -137,5 +137,23 @@ describe('addDemoHistory', () => {
 		]);
 		expect(await addDemoHistory(s.docs, NOW)).toBe(0);
 		expect((await s.docs.info(unitScope('a1'))).doc_count).toBe(0);
+	});
+});
+
+describe('on start', () => {
+	it('a server asked for the history (npm start) has it in Enhet A1; one seeding only the demo has none', async () => {
+		const servers = [await startServer({ seedHistory: true }), await startServer()];
+		try {
+			const counts = await Promise.all(
+				servers.map(async (h) => {
+					const cookie = await h.signIn('chef');
+					const res = await h.call({ method: 'GET', url: `/db/${unitScope('a1')}`, cookie });
+					return (res.json() as { doc_count: number }).doc_count;
+				}),
+			);
+			expect(counts).toEqual([demoHistoryDocs(NOW).get(unitScope('a1'))?.length, 0]);
+		} finally {
+			for (const h of servers) await h.close();
+		}
 	});
 });

@@ -22,7 +22,16 @@ const kindOf = (id: string): TemplateKind | undefined => KINDS[id];
 const ASOF = '2026-11-24';
 
 function records(over: Partial<UnitRecords> = {}): UnitRecords {
-	return { rounds: [], findings: [], assessments: [], actions: [], requests: [], workstops: [], followUps: [], ...over };
+	return {
+		rounds: [],
+		findings: [],
+		assessments: [],
+		actions: [],
+		requests: [],
+		workstops: [],
+		followUps: [],
+		...over,
+	};
 }
 function finding(id: string, over: Partial<FindingRecord> = {}): FindingRecord {
 	return { id, category: 'physical', status: 'open', foundOn: '2026-10-01', title: 'Loose cable', ...over };
@@ -110,10 +119,7 @@ describe('unitFigures', () => {
 				assessments: [
 					{ id: 'assessment:1', findingId: 'finding:a', stamp: '1', probability: 3, consequence: 4, serious: true },
 				],
-				actions: [
-					action('action:1', { findingId: 'finding:a', text: long, due: '2026-12-01' }),
-					action('action:2'),
-				],
+				actions: [action('action:1', { findingId: 'finding:a', text: long, due: '2026-12-01' }), action('action:2')],
 			}),
 		);
 		expect(serious).toEqual([
@@ -126,7 +132,14 @@ describe('unitFigures', () => {
 				actions: [{ actionId: 'action:1', text: 'x'.repeat(200), status: 'planned', due: '2026-12-01' }],
 			},
 		]);
-		expect(Object.keys(serious[0] ?? {}).sort()).toEqual(['actions', 'category', 'findingId', 'foundOn', 'level', 'title']);
+		expect(Object.keys(serious[0] ?? {}).sort()).toEqual([
+			'actions',
+			'category',
+			'findingId',
+			'foundOn',
+			'level',
+			'title',
+		]);
 	});
 
 	it('lists at most MAX_SERIOUS_LISTED but counts them all', () => {
@@ -155,8 +168,18 @@ describe('unitFigures', () => {
 					action('action:2', { status: 'in_progress', due: '2026-11-24' }),
 					action('action:3', { status: 'postponed', due: '2026-01-01' }),
 					action('action:4', { status: 'done', done: '2026-10-04' }),
-					action('action:5', { status: 'effect_checked', done: '2026-10-11', effective: true, checkedOn: '2026-11-01' }),
-					action('action:6', { status: 'effect_checked', done: '2025-12-31', effective: false, createdOn: '2025-12-01' }),
+					action('action:5', {
+						status: 'effect_checked',
+						done: '2026-10-11',
+						effective: true,
+						checkedOn: '2026-11-01',
+					}),
+					action('action:6', {
+						status: 'effect_checked',
+						done: '2025-12-31',
+						effective: false,
+						createdOn: '2025-12-01',
+					}),
 				],
 			}),
 		);

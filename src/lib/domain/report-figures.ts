@@ -26,7 +26,13 @@ import { swedishDay } from './surveys.ts';
 /** A round as the figures need it. */
 export type RoundRecord = { id: string; templateId: string; date: string; status: string };
 /** A finding: `foundOn` is the Swedish day it was made; `title` is cut to 200 characters. */
-export type FindingRecord = { id: string; category: FindingCategory; status: FindingStatus; foundOn: string; title: string };
+export type FindingRecord = {
+	id: string;
+	category: FindingCategory;
+	status: FindingStatus;
+	foundOn: string;
+	title: string;
+};
 /** One risk assessment; a finding's risk is its latest by `stamp`. */
 export type AssessmentRecord = {
 	id: string;

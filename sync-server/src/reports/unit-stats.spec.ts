@@ -111,8 +111,20 @@ describe('UnitStats: stats documents in the report scopes', () => {
 	beforeAll(async () => {
 		dir = await tempDir('unit-stats-');
 		await start();
-		const chefWrote = await bulk('chef', 'unit-a1', [round1, round2, serious, minor, seriousRisk, minorRisk, fix, done]);
-		expect(chefWrote.results.every((r) => r.rev), JSON.stringify(chefWrote.results)).toBe(true);
+		const chefWrote = await bulk('chef', 'unit-a1', [
+			round1,
+			round2,
+			serious,
+			minor,
+			seriousRisk,
+			minorRisk,
+			fix,
+			done,
+		]);
+		expect(
+			chefWrote.results.every((r) => r.rev),
+			JSON.stringify(chefWrote.results),
+		).toBe(true);
 		const repWrote = await bulk('skyddsombud', 'unit-a1', [request]);
 		expect(repWrote.results[0]?.rev, JSON.stringify(repWrote.results)).toBeDefined();
 		await h.app.reports.idle();
@@ -255,5 +267,4 @@ describe('UnitStats: stats documents in the report scopes', () => {
 		// From memory: no unit scope read again.
 		expect([store.unitDocsRead, store.unitChangeRows]).toEqual([reads, rows]);
 	});
-
 });

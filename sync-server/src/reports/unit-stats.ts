@@ -80,7 +80,12 @@ export function toRecord(doc: StoredDoc): Record<string, unknown> | undefined {
 	const id = doc._id;
 	switch (idType(id)) {
 		case 'round':
-			return { id, templateId: doc.templateId, date: doc.date, status: doc.status } satisfies RoundRecord;
+			return {
+				id,
+				templateId: String(doc.templateId),
+				date: String(doc.date),
+				status: String(doc.status),
+			} satisfies RoundRecord;
 		case 'finding':
 			return {
 				id,
@@ -293,25 +298,35 @@ export class UnitStats {
 		const before = new Map(org.units);
 		const kindsBefore = JSON.stringify([...org.kinds].sort());
 		const bandsBefore = JSON.stringify(org.bands);
-		const read = await this.#follow('org', org, ORG_TYPES, (id, doc) => {
-			const type = idType(id);
-			if (type === 'unit') {
-				if (doc) {
-					const parent = doc.parentId;
-					org.units.set(idKey(id), { name: String(doc.name), parentId: typeof parent === 'string' ? idKey(parent) : null });
-				} else org.units.delete(idKey(id));
-			} else if (type === 'template') {
-				if (doc && (TEMPLATE_KINDS as readonly unknown[]).includes(doc.kind)) org.kinds.set(id, doc.kind as TemplateKind);
-				else org.kinds.delete(id);
-			} else if (id === RISK_SETTINGS_ID) {
-				const bands = riskBandsSchema.safeParse(doc?.bands);
-				org.bands = bands.success ? bands.data : undefined;
-			}
-		}, () => {
-			org.units.clear();
-			org.kinds.clear();
-			org.bands = undefined;
-		});
+		const read = await this.#follow(
+			'org',
+			org,
+			ORG_TYPES,
+			(id, doc) => {
+				const type = idType(id);
+				if (type === 'unit') {
+					if (doc) {
+						const parent = doc.parentId;
+						org.units.set(idKey(id), {
+							name: String(doc.name),
+							parentId: typeof parent === 'string' ? idKey(parent) : null,
+						});
+					} else org.units.delete(idKey(id));
+				} else if (type === 'template') {
+					if (doc && (TEMPLATE_KINDS as readonly unknown[]).includes(doc.kind))
+						org.kinds.set(id, doc.kind as TemplateKind);
+					else org.kinds.delete(id);
+				} else if (id === RISK_SETTINGS_ID) {
+					const bands = riskBandsSchema.safeParse(doc?.bands);
+					org.bands = bands.success ? bands.data : undefined;
+				}
+			},
+			() => {
+				org.units.clear();
+				org.kinds.clear();
+				org.bands = undefined;
+			},
+		);
 		if (read === 0) return;
 		if (JSON.stringify([...org.kinds].sort()) !== kindsBefore || JSON.stringify(org.bands) !== bandsBefore) {
 			for (const id of org.units.keys()) this.#dirty.add(id);
@@ -490,7 +505,7 @@ export class UnitStats {
 		// The dirty units and every ancestor (once, even on a cycle).
 		const affected = new Set<string>();
 		for (const id of dirty) {
-			for (let at: string | null | undefined = id; at && units.has(at) && !affected.has(at); ) {
+			for (let at: string | null | undefined = id; at && units.has(at) && !affected.has(at);) {
 				affected.add(at);
 				at = units.get(at)?.parentId;
 			}
@@ -531,12 +546,7 @@ export class UnitStats {
 	}
 
 	/** A unit's own figures: computed this pass, or kept from an earlier one (computed when missing). */
-	#ownOf(
-		id: string,
-		asOf: string,
-		kindOf: (t: string) => TemplateKind | undefined,
-		workplace: boolean,
-	): UnitFigures {
+	#ownOf(id: string, asOf: string, kindOf: (t: string) => TemplateKind | undefined, workplace: boolean): UnitFigures {
 		const known = this.#own.get(id);
 		if (known) return known;
 		// A unit never computed (no scope read yet): its figures from no records.

@@ -177,7 +177,6 @@ describe('the feed through the whole server', () => {
 		]);
 	});
 
-
 	it('asks for a session first', async () => {
 		const res = await feed(undefined, { scopes: { org: '0' } });
 		expect(res.status).toBe(401);

@@ -38,6 +38,7 @@ import { addMissingStarterTemplates, migrateStore } from './migrations/run.ts';
 import { notifyWrites, UnitStats } from './reports/unit-stats.ts';
 import { seedIfEmpty } from './seed/demo.ts';
 import { addDemoHistory } from './seed/demo-history.ts';
+import { seedSurveyHistory } from './seed/demo-surveys.ts';
 import type { DocStore } from './store/doc-store.ts';
 import type { StorageConfig } from './store/storage.ts';
 import { openStorage } from './store/storage.ts';
@@ -55,6 +56,8 @@ export type AppOptions = {
 	seedDemo?: boolean;
 	/** Add a year of history to the demo organisation once (issue 14); only `npm start` asks for it. */
 	seedHistory?: boolean;
+	/** Also seed closed demo survey campaigns with responses sent through the anonymous road (main.ts). */
+	seedSurveyHistory?: boolean;
 	/** Which store; by default the embedded one in `dataDir`. */
 	storage?: StorageConfig;
 	/** Proxies allowed to name the client address (`TRUST_PROXY`); off by default. */
@@ -135,6 +138,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		});
 		// The last batch of every campaign that ended while the server was down (decision 0030).
 		await road.flushEnded();
+		if (opts.seedSurveyHistory) {
+			const units = () => context.units();
+			await seedSurveyHistory({ store, local: ctx.local, lock: ctx.writeLock, users, units, now: now() });
+		}
 		surveyResults = new SurveyResults({ store, local: ctx.local, road, units: () => context.units(), now });
 	} catch (err) {
 		await closeStores();

@@ -79,6 +79,7 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 			seedDemo: true,
 			// The demo's year of history; the e2e server turns it off, its specs expect empty units.
 			seedHistory: process.env.TRYGG_DEMO_HISTORY !== 'off',
+			seedSurveyHistory: true,
 			trustProxy,
 		});
 	} catch (err) {

@@ -116,7 +116,11 @@ describe('surveyFigures', () => {
 	});
 
 	it('hides a unit of 4 respondents everywhere its figure could be recovered', () => {
-		const responses = [...many('a1', 10, { scale: 4 }), ...many('a2', 4, { scale: 1 }), ...many('avd-b', 7, { scale: 3 })];
+		const responses = [
+			...many('a1', 10, { scale: 4 }),
+			...many('a2', 4, { scale: 1 }),
+			...many('avd-b', 7, { scale: 3 }),
+		];
 		const results = surveyFigures(other, responses, TREE, 5);
 		expect(results.get('a2')?.group.responses).toBeNull();
 		expect(results.get('a2')?.group.questions.scale).toBeNull();
@@ -229,10 +233,7 @@ describe('suppression against every subtraction', () => {
 				for (const [pick, nOf] of [
 					[(f: NodeFigures) => f.responses, (i: number) => n[i] ?? 0],
 					[(f: NodeFigures) => f.questions.scale?.n ?? null, (i: number) => n[i] ?? 0],
-					[
-						(f: NodeFigures) => f.questions.yn?.n ?? null,
-						(i: number) => Math.min(m[i] ?? 0, n[i] ?? 0),
-					],
+					[(f: NodeFigures) => f.questions.yn?.n ?? null, (i: number) => Math.min(m[i] ?? 0, n[i] ?? 0)],
 				] as const) {
 					const counts = Object.fromEntries(groups.map((g, i) => [g.id, nOf(i)]));
 					const all = sets(groups, counts);

@@ -42,7 +42,10 @@ function setTree(groups: readonly GroupNode[]): SetNode {
 		const kids = below.get(g) ?? [];
 		// A group with nothing below: its subtree is its group, one set.
 		if (kids.length === 0) return { key: groupKey(g), children: [] };
-		return { key: subtreeKey(g), children: [{ key: groupKey(g), children: [] }, ...kids.map((c) => build(c, depth + 1))] };
+		return {
+			key: subtreeKey(g),
+			children: [{ key: groupKey(g), children: [] }, ...kids.map((c) => build(c, depth + 1))],
+		};
 	};
 	return build(root, 0);
 }
@@ -64,8 +67,7 @@ export function shownNodes(
 	const residual = new Map<string, number>();
 	const nodes = new Map<string, SetNode>();
 	/** The maximal shown nodes strictly inside `node`. */
-	const topShown = (node: SetNode): SetNode[] =>
-		node.children.flatMap((c) => (shown.get(c.key) ? [c] : topShown(c)));
+	const topShown = (node: SetNode): SetNode[] => node.children.flatMap((c) => (shown.get(c.key) ? [c] : topShown(c)));
 	const visit = (node: SetNode): number => {
 		nodes.set(node.key, node);
 		const total =
@@ -167,7 +169,12 @@ function hmeOf(questions: Record<string, QuestionFigures | null>): HmeFigures | 
 	}
 	const mean = (ids: string[]): number => ids.reduce((s, id) => s + (score.get(id) ?? 0), 0) / ids.length;
 	const part = (p: string): number => mean(items.filter((id) => HME_INDEX[id] === p));
-	return { index: mean(items), motivation: part('motivation'), leadership: part('leadership'), governance: part('governance') };
+	return {
+		index: mean(items),
+		motivation: part('motivation'),
+		leadership: part('leadership'),
+		governance: part('governance'),
+	};
 }
 
 export type NodeResult = { group: NodeFigures; subtree: NodeFigures };
@@ -205,10 +212,24 @@ export function figuresFromTallies(
 
 	const nOf = (pick: (t: GroupTally) => number): Record<string, number> =>
 		Object.fromEntries(groups.map((g) => [g.id, pick(tallies[g.id] ?? emptyTally())]));
-	const responsesShown = shownNodes(groups, nOf((t) => t.responses), k);
+	const responsesShown = shownNodes(
+		groups,
+		nOf((t) => t.responses),
+		k,
+	);
 	const questions = surveyQuestions(survey);
 	const questionShown = new Map(
-		questions.map((q) => [q.id, shownNodes(groups, nOf((t) => t.questions[q.id]?.n ?? 0), k)] as const),
+		questions.map(
+			(q) =>
+				[
+					q.id,
+					shownNodes(
+						groups,
+						nOf((t) => t.questions[q.id]?.n ?? 0),
+						k,
+					),
+				] as const,
+		),
 	);
 
 	const node = (g: string, part: 'group' | 'subtree'): NodeFigures => {

@@ -8,9 +8,11 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SurveyAnswers, SurveyResultDoc, SurveyTextDoc } from '../../../src/lib/domain/index.ts';
 import { surveyResultDocSchema, surveyTextDocSchema } from '../../../src/lib/domain/index.ts';
+import { ANON_DB } from '../anon/databases.ts';
 import type { Token } from '../anon/test-phone.ts';
 import { campaignDoc, hmeAnswers, sendResponse, takeToken, writeCampaign } from '../anon/test-phone.ts';
 import { DEMO_PASSWORD } from '../seed/demo.ts';
+import { PouchStore } from '../store/pouch-store.ts';
 import type { Harness } from '../test-harness.ts';
 import { TEST_SERVER_TIME, startServer, tempDir } from '../test-harness.ts';
 
@@ -158,6 +160,21 @@ describe('survey results', () => {
 		await h.app.surveyResults.refresh();
 		await h.app.surveyResults.idle();
 		expect(h.app.surveyResults.responsesRead).toBe(0);
+		const after = (await read('reports', 'hr')).docs.map((d) => `${d._id}@${d._rev}`).sort();
+		expect(after).toEqual(before);
+	});
+
+	it('starts the sums over when the checkpoint names a sequence this store did not make (a migrated store)', async () => {
+		const before = (await read('reports', 'hr')).docs.map((d) => `${d._id}@${d._rev}`).sort();
+		await h.app.close();
+		const store = new PouchStore({ dataDir: dir });
+		const cp = await store.getLocal(ANON_DB.responses, 'survey-results');
+		await store.putLocal(ANON_DB.responses, 'survey-results', { ...cp, since: '12-g1AAAAfromCouchDB' });
+		await store.close();
+		h = await startServer({ now: () => new Date(clock) }, dir);
+		await h.app.surveyResults.refresh();
+		await h.app.surveyResults.idle();
+		expect(h.app.surveyResults.responsesRead).toBe(24);
 		const after = (await read('reports', 'hr')).docs.map((d) => `${d._id}@${d._rev}`).sort();
 		expect(after).toEqual(before);
 	});

@@ -166,7 +166,10 @@ export class SurveyResults {
 		const doc = await this.#o.local.get(ANON_DB.responses, CHECKPOINT);
 		this.#checkpointRev = doc?._rev;
 		this.#checkpoint = doc
-			? { ...(typeof doc.since === 'string' ? { since: doc.since } : {}), tallies: doc.tallies as Checkpoint['tallies'] }
+			? {
+					...(typeof doc.since === 'string' ? { since: doc.since } : {}),
+					tallies: doc.tallies as Checkpoint['tallies'],
+				}
 			: { tallies: {} };
 		for (const [campaign, groups] of Object.entries(this.#checkpoint.tallies)) {
 			this.#held.set(
@@ -183,11 +186,7 @@ export class SurveyResults {
 		const surveyOf = new Map(campaigns.map((c) => [c._id, surveys.get(c.surveyId)]));
 		let moved = false;
 		for (;;) {
-			const page = await this.#o.store.changes(ANON_DB.responses, {
-				...(cp.since ? { since: cp.since } : {}),
-				limit: PAGE,
-				includeDocs: true,
-			});
+			const page = await this.#page(cp);
 			for (const row of page.results) {
 				if (row.deleted || !row.doc || row.id.startsWith('_')) continue;
 				this.responsesRead++;
@@ -210,6 +209,28 @@ export class SurveyResults {
 			...(this.#checkpointRev ? { _rev: this.#checkpointRev } : {}),
 		});
 		this.#checkpointRev = rev;
+	}
+
+	/**
+	 * One page of the feed after the checkpoint. A sequence this store did not make (the store was
+	 * migrated, decision 0021: sequences are opaque) starts the sums over from the beginning.
+	 */
+	async #page(cp: Checkpoint): Promise<Awaited<ReturnType<DocStore['changes']>>> {
+		const read = () =>
+			this.#o.store.changes(ANON_DB.responses, {
+				...(cp.since ? { since: cp.since } : {}),
+				limit: PAGE,
+				includeDocs: true,
+			});
+		try {
+			return await read();
+		} catch (err) {
+			if (cp.since === undefined) throw err;
+			delete cp.since;
+			cp.tallies = {};
+			this.#held.clear();
+			return read();
+		}
 	}
 
 	/** The campaign's groups as a tree: each group under the group of the unit above its root. */

@@ -63,6 +63,11 @@ const OPENS = arg('opens', 5);
 const LATE = arg('late', 1000);
 const WAIT_MS = arg('wait', 900) * 1000;
 const PORT = arg('port', 8320);
+/** `--only b,c` runs some of the measures (all by default); without (a) the start waits for the figures to settle. */
+const ONLY = process.argv.includes('--only')
+	? (process.argv[process.argv.indexOf('--only') + 1] ?? '').split(',')
+	: undefined;
+const want = (m: string): boolean => !ONLY || ONLY.includes(m);
 const SECRET = randomBytes(32).toString('base64url');
 const pad = (n: number): string => String(n).padStart(2, '0');
 const cookieFor = (name: string): string => `AuthSession=${encodeSession(SECRET, newSession(name, 0, new Date()))}`;
@@ -183,7 +188,7 @@ async function main(): Promise<void> {
 	const withBrowser = !process.argv.includes('--no-browser');
 	if (withBrowser) buildIfStale();
 	const served = withBrowser ? { staticDir: BUILD_DIR } : {};
-	const counted = await rescan(work);
+	const counted = want('a') ? await rescan(work) : { rounds: -1, docs: 0, ms: 0 };
 	const expectedRounds = counted.rounds;
 	let server: Target | undefined;
 	try {
@@ -192,11 +197,16 @@ async function main(): Promise<void> {
 		server = await startTrygg({ dir: work, ...served, env, signIn: null, keepDir: true, port: PORT });
 		const up = Date.now() - t0;
 		const s = server;
+		let settled: { rev: string | undefined; since: number } = { rev: undefined, since: 0 };
 		await waitFor(
 			'stats:forv counting every round',
 			async () => {
 				const stats = await doc<StatsDoc>(s, hr, 'reports', statsId('forv'));
-				return sumRounds(stats, 'planned') === expectedRounds ? stats : undefined;
+				if (expectedRounds >= 0) return sumRounds(stats, 'planned') === expectedRounds ? stats : undefined;
+				// Not counted beforehand: the figures have settled when forv's document stays the same for 20 s.
+				if (!stats) return undefined;
+				if (stats._rev !== settled.rev) settled = { rev: stats._rev, since: Date.now() };
+				return Date.now() - settled.since > 20_000 ? stats : undefined;
 			},
 			250,
 		);
@@ -207,189 +217,199 @@ async function main(): Promise<void> {
 			250,
 		).catch((err: Error) => (process.stdout.write(`${err.message}\n`), undefined));
 		const surveyReady = survey ? Date.now() - t0 : undefined;
-		// Reference: every unit scope read once over HTTP, as its department's manager.
-		t0 = Date.now();
-		const units = await json<{ results: { id: string; doc?: { parentId: string | null } }[] }>(
-			`${s.base}/db/org/_changes?include_docs=true`,
-			{ cookie: hr },
-		);
-		const parentOf = new Map(
-			units.results
-				.filter((r) => r.id.startsWith('unit:'))
-				.map((r) => [r.id.slice(5), r.doc?.parentId?.slice(5) ?? null]),
-		);
-		const deptOf = (u: string): string => {
-			let at: string | null = u;
-			while (at && !/^d\d+$/.test(at)) at = parentOf.get(at) ?? null;
-			return at ?? 'forv';
-		};
 		let unitDocs = 0;
 		let unitBytes = 0;
-		const workplaces = [...parentOf.keys()].filter((u) => /-w\d+$/.test(u));
-		// One scope at a time, as one device syncs; a 5xx is retried and counted (seen under load).
-		let retried = 0;
-		for (const u of workplaces) {
-			for (let attempt = 1; ; attempt++) {
-				try {
-					const r = await readScope(s, cookieFor(`chef-${deptOf(u)}`), unitScope(u));
-					unitDocs += r.docs;
-					unitBytes += r.bytes;
-					break;
-				} catch (err) {
-					if (attempt >= 3) throw err;
-					retried += 1;
+		if (want('a')) {
+			// Reference: every unit scope read once over HTTP, as its department's manager.
+			t0 = Date.now();
+			const units = await json<{ results: { id: string; doc?: { parentId: string | null } }[] }>(
+				`${s.base}/db/org/_changes?include_docs=true`,
+				{ cookie: hr },
+			);
+			const parentOf = new Map(
+				units.results
+					.filter((r) => r.id.startsWith('unit:'))
+					.map((r) => [r.id.slice(5), r.doc?.parentId?.slice(5) ?? null]),
+			);
+			const deptOf = (u: string): string => {
+				let at: string | null = u;
+				while (at && !/^d\d+$/.test(at)) at = parentOf.get(at) ?? null;
+				return at ?? 'forv';
+			};
+			const workplaces = [...parentOf.keys()].filter((u) => /-w\d+$/.test(u));
+			// One scope at a time, as one device syncs; a 5xx is retried and counted (seen under load).
+			let retried = 0;
+			for (const u of workplaces) {
+				for (let attempt = 1; ; attempt++) {
+					try {
+						const r = await readScope(s, cookieFor(`chef-${deptOf(u)}`), unitScope(u));
+						unitDocs += r.docs;
+						unitBytes += r.bytes;
+						break;
+					} catch (err) {
+						if (attempt >= 3) throw err;
+						retried += 1;
+					}
 				}
 			}
-		}
-		const rescan = Date.now() - t0;
-		rows.push({
-			measure: '(a) initial aggregation: stats of all units',
-			trygg: fmt(statsReady),
-			reference: fmt(rescan),
-			ratio: (statsReady / rescan).toFixed(2),
-			note: `from spawn (server up after ${fmt(up)}); reference: ${unitDocs} unit docs read over HTTP once${retried ? ` (${retried} retried after a 5xx)` : ''} (in-process, server stopped: ${fmt(counted.ms)})`,
-		});
-		if (surveyReady !== undefined) {
+			const rescan = Date.now() - t0;
 			rows.push({
-				measure: '(a) initial aggregation: survey results',
-				trygg: fmt(surveyReady),
+				measure: '(a) initial aggregation: stats of all units',
+				trygg: fmt(statsReady),
 				reference: fmt(rescan),
-				ratio: (surveyReady / rescan).toFixed(2),
-				note: `${params.responses} responses; forv shows ${survey?.subtree.responses ?? 'null'}`,
+				ratio: (statsReady / rescan).toFixed(2),
+				note: `from spawn (server up after ${fmt(up)}); reference: ${unitDocs} unit docs read over HTTP once${retried ? ` (${retried} retried after a 5xx)` : ''} (in-process, server stopped: ${fmt(counted.ms)})`,
+			});
+			if (surveyReady !== undefined) {
+				rows.push({
+					measure: '(a) initial aggregation: survey results',
+					trygg: fmt(surveyReady),
+					reference: fmt(rescan),
+					ratio: (surveyReady / rescan).toFixed(2),
+					note: `${params.responses} responses; forv shows ${survey?.subtree.responses ?? 'null'}`,
+				});
+			}
+		}
+
+		if (want('e')) {
+			// ——— (e) HR's synced summaries ———
+			const me = await json<{ scopes: { scope: string }[] }>(`${s.base}/api/me`, { cookie: hr });
+			const scopeNames = me.scopes.map((g) => g.scope);
+			let hrBytes = 0;
+			let hrDocs = 0;
+			for (const scope of scopeNames.filter((n) => n === 'org' || n.startsWith('reports'))) {
+				const r = await readScope(s, hr, scope);
+				hrBytes += r.bytes;
+				hrDocs += r.docs;
+			}
+			rows.push({
+				measure: '(e) HR synced summaries + org',
+				trygg: `${(hrBytes / 1e6).toFixed(1)} MB`,
+				reference: `${(unitBytes / 1e6).toFixed(1)} MB`,
+				ratio: (hrBytes / unitBytes).toFixed(3),
+				note: `${hrDocs} docs in ${scopeNames.filter((n) => n === 'org' || n.startsWith('reports')).join(', ')}; budget 20 MB (${((hrBytes / 20e6) * 100).toFixed(0)} %); reference: the unit docs summarised`,
 			});
 		}
 
-		// ——— (e) HR's synced summaries ———
-		const me = await json<{ scopes: { scope: string }[] }>(`${s.base}/api/me`, { cookie: hr });
-		const scopeNames = me.scopes.map((g) => g.scope);
-		let hrBytes = 0;
-		let hrDocs = 0;
-		for (const scope of scopeNames.filter((n) => n === 'org' || n.startsWith('reports'))) {
-			const r = await readScope(s, hr, scope);
-			hrBytes += r.bytes;
-			hrDocs += r.docs;
-		}
-		rows.push({
-			measure: '(e) HR synced summaries + org',
-			trygg: `${(hrBytes / 1e6).toFixed(1)} MB`,
-			reference: `${(unitBytes / 1e6).toFixed(1)} MB`,
-			ratio: (hrBytes / unitBytes).toFixed(3),
-			note: `${hrDocs} docs in ${scopeNames.filter((n) => n === 'org' || n.startsWith('reports')).join(', ')}; budget 20 MB (${((hrBytes / 20e6) * 100).toFixed(0)} %); reference: the unit docs summarised`,
-		});
-
-		// ——— (d) a signed round reflected in its department's figures ———
-		const reflect: number[] = [];
-		const acks: number[] = [];
-		for (let d = 1; d <= Math.min(SIGNS, params.departments); d++) {
-			const dept = `d${pad(d)}`;
-			const unit = `${dept}-s01-w01`;
-			const scope = unitScope(unit);
-			const manager = cookieFor(`chef-${unit}`);
-			const rep = cookieFor(`so-${unit}`);
-			const before = sumRounds(await doc<StatsDoc>(s, hr, 'reports', statsId(dept)), 'signed');
-			const roundId = `round:bench-ready-${dept}`;
-			for (const [cookie, role, name] of [
-				[rep, 'safety_rep', `so-${unit}`],
-				[manager, 'manager', `chef-${unit}`],
-			] as const) {
-				const who = await json<{ displayName: string }>(`${s.base}/api/me`, { cookie });
-				const at = new Date().toISOString();
+		if (want('d')) {
+			// ——— (d) a signed round reflected in its department's figures ———
+			const reflect: number[] = [];
+			const acks: number[] = [];
+			for (let d = 1; d <= Math.min(SIGNS, params.departments); d++) {
+				const dept = `d${pad(d)}`;
+				const unit = `${dept}-s01-w01`;
+				const scope = unitScope(unit);
+				const manager = cookieFor(`chef-${unit}`);
+				const rep = cookieFor(`so-${unit}`);
+				const before = sumRounds(await doc<StatsDoc>(s, hr, 'reports', statsId(dept)), 'signed');
+				const roundId = `round:bench-ready-${dept}`;
+				for (const [cookie, role, name] of [
+					[rep, 'safety_rep', `so-${unit}`],
+					[manager, 'manager', `chef-${unit}`],
+				] as const) {
+					const who = await json<{ displayName: string }>(`${s.base}/api/me`, { cookie });
+					const at = new Date().toISOString();
+					const res = await request(`${s.base}/db/${scope}/_bulk_docs`, {
+						method: 'POST',
+						cookie,
+						body: JSON.stringify({
+							docs: [
+								{
+									_id: `signature:bench-sign-${dept}-${role}-${Date.now()}`,
+									type: 'signature',
+									scope,
+									roundId,
+									signedBy: name,
+									signerName: who.displayName,
+									role,
+									signedAt: at,
+									createdAt: at,
+									updatedAt: at,
+								},
+							],
+						}),
+					});
+					if (res.status >= 400 || res.body.includes('"error"')) throw new Error(`signature refused: ${res.body}`);
+				}
+				const round = await doc<RoundDoc>(s, manager, scope, roundId);
+				if (!round) throw new Error(`${roundId} missing`);
+				const signed = { ...round, status: 'signed', bands: DEFAULT_RISK_BANDS, updatedAt: new Date().toISOString() };
+				const t = Date.now();
 				const res = await request(`${s.base}/db/${scope}/_bulk_docs`, {
 					method: 'POST',
-					cookie,
-					body: JSON.stringify({
-						docs: [
-							{
-								_id: `signature:bench-sign-${dept}-${role}-${Date.now()}`,
-								type: 'signature',
-								scope,
-								roundId,
-								signedBy: name,
-								signerName: who.displayName,
-								role,
-								signedAt: at,
-								createdAt: at,
-								updatedAt: at,
-							},
-						],
-					}),
+					cookie: manager,
+					body: JSON.stringify({ docs: [signed] }),
 				});
-				if (res.status >= 400 || res.body.includes('"error"')) throw new Error(`signature refused: ${res.body}`);
+				acks.push(Date.now() - t);
+				if (res.status >= 400 || res.body.includes('"error"')) throw new Error(`signing refused: ${res.body}`);
+				await waitFor(
+					`stats:${dept} counting the signed round`,
+					async () =>
+						sumRounds(await doc<StatsDoc>(s, hr, 'reports', statsId(dept)), 'signed') > before ? true : undefined,
+					20,
+				);
+				reflect.push(Date.now() - t);
 			}
-			const round = await doc<RoundDoc>(s, manager, scope, roundId);
-			if (!round) throw new Error(`${roundId} missing`);
-			const signed = { ...round, status: 'signed', bands: DEFAULT_RISK_BANDS, updatedAt: new Date().toISOString() };
-			const t = Date.now();
-			const res = await request(`${s.base}/db/${scope}/_bulk_docs`, {
-				method: 'POST',
-				cookie: manager,
-				body: JSON.stringify({ docs: [signed] }),
+			rows.push({
+				measure: '(d) signed round → department stats',
+				trygg: fmt(median(reflect)),
+				reference: fmt(median(acks)),
+				ratio: (median(reflect) / median(acks)).toFixed(1),
+				note: `median of ${reflect.length} (max ${fmt(Math.max(...reflect))}); budget 2 s; reference: the write's round trip`,
 			});
-			acks.push(Date.now() - t);
-			if (res.status >= 400 || res.body.includes('"error"')) throw new Error(`signing refused: ${res.body}`);
-			await waitFor(
-				`stats:${dept} counting the signed round`,
-				async () =>
-					sumRounds(await doc<StatsDoc>(s, hr, 'reports', statsId(dept)), 'signed') > before ? true : undefined,
-				20,
-			);
-			reflect.push(Date.now() - t);
 		}
-		rows.push({
-			measure: '(d) signed round → department stats',
-			trygg: fmt(median(reflect)),
-			reference: fmt(median(acks)),
-			ratio: (median(reflect) / median(acks)).toFixed(1),
-			note: `median of ${reflect.length} (max ${fmt(Math.max(...reflect))}); budget 2 s; reference: the write's round trip`,
-		});
 
 		// ——— (b) HR's whole-organisation view, warm ———
-		if (withBrowser) await browserView(s);
+		if (withBrowser && want('b')) await browserView(s);
 
-		// ——— (c) 1,000 late responses ———
-		const result = await doc<SurveyResultDoc>(s, hr, 'reports', surveyResultId(CAMPAIGN_ID, 'forv'));
-		const n0 = result?.subtree.responses;
-		await s.stop();
-		server = undefined;
-		if (typeof n0 === 'number') {
-			const storage = await openStorage({ kind: 'embedded', dataDir: work });
-			try {
-				const [groupsRow] = await storage.docs.allDocs(ANON_DB.keys, [`groups~${CAMPAIGN_ID}`], { includeDocs: true });
-				const sizes = groupsRow && 'doc' in groupsRow ? (groupsRow.doc?.sizes as Record<string, number>) : {};
-				const late = lateResponses(LATE, Object.keys(sizes), isoWeek(params.today), Date.now());
-				await storage.docs.bulkDocs(ANON_DB.responses, late as unknown as StoredDoc[]);
-			} finally {
-				await storage.close();
+		if (want('c')) {
+			// ——— (c) 1,000 late responses ———
+			const result = await doc<SurveyResultDoc>(s, hr, 'reports', surveyResultId(CAMPAIGN_ID, 'forv'));
+			const n0 = result?.subtree.responses;
+			await s.stop();
+			server = undefined;
+			if (typeof n0 === 'number') {
+				const storage = await openStorage({ kind: 'embedded', dataDir: work });
+				try {
+					const [groupsRow] = await storage.docs.allDocs(ANON_DB.keys, [`groups~${CAMPAIGN_ID}`], {
+						includeDocs: true,
+					});
+					const sizes = groupsRow && 'doc' in groupsRow ? (groupsRow.doc?.sizes as Record<string, number>) : {};
+					const late = lateResponses(LATE, Object.keys(sizes), isoWeek(params.today), Date.now());
+					await storage.docs.bulkDocs(ANON_DB.responses, late as unknown as StoredDoc[]);
+				} finally {
+					await storage.close();
+				}
+				t0 = Date.now();
+				server = await startTrygg({ dir: work, ...served, env, signIn: null, keepDir: true, port: PORT });
+				const restart = Date.now() - t0;
+				const s2 = server;
+				t0 = Date.now();
+				await waitFor(
+					'the late batch in the result',
+					async () => {
+						const r = await doc<SurveyResultDoc>(s2, hr, 'reports', surveyResultId(CAMPAIGN_ID, 'forv'));
+						return r?.subtree.responses === n0 + LATE ? true : undefined;
+					},
+					50,
+				);
+				const seen = Date.now() - t0;
+				rows.push({
+					measure: `(c) ${LATE} late responses → results`,
+					trygg: fmt(seen),
+					reference: fmt(restart),
+					ratio: (seen / restart).toFixed(2),
+					note: 'from the restarted server being up; budget 5 s; reference: the restart itself',
+				});
+			} else {
+				rows.push({
+					measure: '(c) late responses',
+					trygg: '–',
+					reference: '–',
+					ratio: '–',
+					note: 'no survey result to compare',
+				});
 			}
-			t0 = Date.now();
-			server = await startTrygg({ dir: work, ...served, env, signIn: null, keepDir: true, port: PORT });
-			const restart = Date.now() - t0;
-			const s2 = server;
-			t0 = Date.now();
-			await waitFor(
-				'the late batch in the result',
-				async () => {
-					const r = await doc<SurveyResultDoc>(s2, hr, 'reports', surveyResultId(CAMPAIGN_ID, 'forv'));
-					return r?.subtree.responses === n0 + LATE ? true : undefined;
-				},
-				50,
-			);
-			const seen = Date.now() - t0;
-			rows.push({
-				measure: `(c) ${LATE} late responses → results`,
-				trygg: fmt(seen),
-				reference: fmt(restart),
-				ratio: (seen / restart).toFixed(2),
-				note: 'from the restarted server being up; budget 5 s; reference: the restart itself',
-			});
-		} else {
-			rows.push({
-				measure: '(c) late responses',
-				trygg: '–',
-				reference: '–',
-				ratio: '–',
-				note: 'no survey result to compare',
-			});
 		}
 	} finally {
 		await server?.stop();
@@ -439,18 +459,25 @@ async function browserView(s: Target): Promise<void> {
 			.evaluate((t) => t.outerHTML);
 		const times: number[] = [];
 		for (let i = 0; i < OPENS; i++) times.push(await open());
-		// Reference: the same table as a plain page of the same origin, same browser.
-		await context.route('**/bench-reference.html', (route) =>
+		// Reference: the same table as a plain page of the same origin, same browser. Its own context
+		// without service workers: the app's worker would answer the navigation with the app shell.
+		const plain = await browser.newContext({
+			baseURL: s.base,
+			viewport: { width: 1280, height: 900 },
+			serviceWorkers: 'block',
+		});
+		await plain.route('**/bench-reference.html', (route) =>
 			route.fulfill({
 				contentType: 'text/html',
-				body: `<!doctype html><html lang="sv"><body><main>${tableHtml}</main></body></html>`,
+				body: `<!doctype html><html lang="sv"><head><title>ref</title></head><body><main>${tableHtml}</main></body></html>`,
 			}),
 		);
+		const refPage = await plain.newPage();
 		const refs: number[] = [];
 		for (let i = 0; i < OPENS; i++) {
 			const t = Date.now();
-			await page.goto('/bench-reference.html');
-			await firstRow.waitFor();
+			await refPage.goto('/bench-reference.html');
+			await refPage.locator('main table tr').first().waitFor();
 			refs.push(Date.now() - t);
 		}
 		rows.push({

@@ -87,7 +87,11 @@ function stopper(proc: ChildProcess, dir: string | undefined): () => Promise<voi
 			const exited = new Promise((r) => proc.once('exit', r));
 			proc.kill('SIGTERM');
 			await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-			if (proc.exitCode === null) proc.kill('SIGKILL');
+			if (proc.exitCode === null && proc.signalCode === null) {
+				proc.kill('SIGKILL');
+				// Wait for it: a folder reopened at once would find LevelDB's lock still held.
+				await exited;
+			}
 		}
 		if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 	};

@@ -437,7 +437,7 @@ async function browserView(s: Target): Promise<void> {
 		const open = async (): Promise<number> => {
 			const t = Date.now();
 			await page.goto('/reports');
-			await firstRow.waitFor({ timeout: 60_000 });
+			await firstRow.waitFor({ timeout: 180_000 });
 			return Date.now() - t;
 		};
 		try {

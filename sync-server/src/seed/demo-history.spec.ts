@@ -84,7 +84,7 @@ describe('demoHistoryDocs', () => {
 		for (const [from, to] of [
 			[0, 365],
 			[365, 730],
-		]) {
+		] as const) {
 			for (const templateId of ['template:physical.v1', 'template:osa.v1', 'template:threat-violence.v1']) {
 				const signed = rounds.filter(
 					(r) =>

@@ -27,7 +27,7 @@ export default defineConfig({
 		},
 	},
 	webServer: {
-		command: `rm -rf test-results/e2e-data && PORT=${PORT} TRYGG_DATA_DIR=test-results/e2e-data node scripts/start.ts`,
+		command: `rm -rf test-results/e2e-data && PORT=${PORT} TRYGG_DEMO_HISTORY=off TRYGG_DATA_DIR=test-results/e2e-data node scripts/start.ts`,
 		url: `http://localhost:${PORT}/api/health`,
 		reuseExistingServer: false,
 		timeout: 120_000,

@@ -81,15 +81,19 @@ async function waitUp(url: string, proc: ChildProcess): Promise<void> {
 	throw new Error(`${url} did not come up`);
 }
 
-function stopper(proc: ChildProcess, dir: string): () => Promise<void> {
+function stopper(proc: ChildProcess, dir: string | undefined): () => Promise<void> {
 	return async () => {
 		if (proc.exitCode === null) {
 			const exited = new Promise((r) => proc.once('exit', r));
 			proc.kill('SIGTERM');
 			await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-			if (proc.exitCode === null) proc.kill('SIGKILL');
+			if (proc.exitCode === null && proc.signalCode === null) {
+				proc.kill('SIGKILL');
+				// Wait for it: a folder reopened at once would find LevelDB's lock still held.
+				await exited;
+			}
 		}
-		await rm(dir, { recursive: true, force: true });
+		if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 	};
 }
 
@@ -100,11 +104,21 @@ const root = path.resolve(import.meta.dirname, '..');
  * with `staticDir` it also serves the built PWA from there (as `npm start` does).
  */
 export async function startTrygg(
-	opts: { staticDir?: string; env?: Record<string, string>; dir?: string } = {},
+	opts: {
+		staticDir?: string;
+		env?: Record<string, string>;
+		dir?: string;
+		/** Who signs in (`chef` of the demo by default); null: nobody (a folder without the demo accounts). */
+		signIn?: { name: string; password: string } | null;
+		/** Keep the data folder when stopped (a benchmark that restarts on it). */
+		keepDir?: boolean;
+		/** A fixed port (a free one by default). */
+		port?: number;
+	} = {},
 ): Promise<Target> {
 	// A given data folder may hold accounts written before the start (bench/anon-load.ts).
 	const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), 'trygg-bench-')));
-	const port = await freePort();
+	const port = opts.port ?? (await freePort());
 	const proc = spawn(process.execPath, [path.join(root, 'sync-server/src/main.ts')], {
 		env: {
 			...process.env,
@@ -119,6 +133,9 @@ export async function startTrygg(
 	});
 	const base = `http://127.0.0.1:${port}`;
 	await waitUp(`${base}/api/health`, proc);
+	const stop = stopper(proc, opts.keepDir ? undefined : dir);
+	const account = opts.signIn === undefined ? { name: 'chef', password: 'trygg-demo' } : opts.signIn;
+	if (account === null) return { name: 'trygg', base, db: '/db/org', cookie: '', proc, stop };
 	const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
 		const req = http.request(
 			`${base}/db/_session`,
@@ -126,12 +143,12 @@ export async function startTrygg(
 			resolve,
 		);
 		req.on('error', reject);
-		req.end(JSON.stringify({ name: 'chef', password: 'trygg-demo' }));
+		req.end(JSON.stringify(account));
 	});
 	res.resume();
 	const cookie = (res.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
 	if (!cookie) throw new Error('could not sign in to Trygg');
-	return { name: 'trygg', base, db: '/db/unit-a1', cookie, proc, stop: stopper(proc, dir) };
+	return { name: 'trygg', base, db: '/db/unit-a1', cookie, proc, stop };
 }
 
 /** The reference: express-pouchdb over PouchDB 9/LevelDB (tests/support/reference-couch.ts). */

@@ -37,6 +37,7 @@ import type { DataVersionRecord, MigrationRun } from './migrations/run.ts';
 import { addMissingStarterTemplates, migrateStore } from './migrations/run.ts';
 import { notifyWrites, UnitStats } from './reports/unit-stats.ts';
 import { seedIfEmpty } from './seed/demo.ts';
+import { addDemoHistory } from './seed/demo-history.ts';
 import { seedSurveyHistory } from './seed/demo-surveys.ts';
 import type { DocStore } from './store/doc-store.ts';
 import type { StorageConfig } from './store/storage.ts';
@@ -53,6 +54,8 @@ export type AppOptions = {
 	now?: () => Date;
 	/** Seed the demo organisation when the store is empty. */
 	seedDemo?: boolean;
+	/** Add a year of history to the demo organisation once (issue 14); only `npm start` asks for it. */
+	seedHistory?: boolean;
 	/** Also seed closed demo survey campaigns with responses sent through the anonymous road (main.ts). */
 	seedSurveyHistory?: boolean;
 	/** Which store; by default the embedded one in `dataDir`. */
@@ -121,6 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		// version never wrote (decision 0026).
 		migration = await migrateStore(store, now());
 		if (opts.seedDemo) seeded = await seedIfEmpty(store, users, now());
+		if (opts.seedDemo && opts.seedHistory) await addDemoHistory(store, now());
 		await addMissingStarterTemplates(store, now());
 		const context = ctx;
 		road = new AnonRoad({

@@ -77,6 +77,8 @@ export async function main(opts: MainOptions = {}): Promise<FastifyInstance> {
 			secureCookies: process.env.SECURE_COOKIES === 'true',
 			log: { level: logLevel },
 			seedDemo: true,
+			// The demo's year of history; the e2e server turns it off, its specs expect empty units.
+			seedHistory: process.env.TRYGG_DEMO_HISTORY !== 'off',
 			seedSurveyHistory: true,
 			trustProxy,
 		});

@@ -23,6 +23,7 @@ export default defineConfig({
 	test: {
 		include: ['src/**/*.spec.ts', 'sync-server/src/**/*.spec.ts', 'tests/conformance/**/*.spec.ts'],
 		environment: 'node',
+		setupFiles: ['src/lib/i18n/test-setup.ts'],
 		testTimeout: 20000,
 	},
 });

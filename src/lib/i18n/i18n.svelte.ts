@@ -10,15 +10,17 @@ import { sv, type MessageKey } from './sv.ts';
 export type { MessageKey };
 export const LOCALES = ['sv', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
-type Catalog = Record<MessageKey, string>;
+type Catalog = Partial<Record<MessageKey, string>>;
 
-// Swedish is in the first script; English (about 50 kB) is fetched only by those who choose it,
-// so the default first load does not parse it.
+// Swedish for the sign-in page and the app's frame is in the first script; the rest of Swedish
+// (`loadMore`, before any other page) and English (about 50 kB, for those who choose it) are
+// fetched when needed, so the first visit does not parse them.
 const catalogs: Partial<Record<Locale, Catalog>> = { sv };
 async function loadCatalog(locale: Locale): Promise<void> {
 	if (catalogs[locale]) return;
 	catalogs[locale] = (await import('./en.ts')).en;
 }
+let more: Promise<void> | undefined;
 const STORAGE_KEY = 'trygg.locale';
 const TAGS: Record<Locale, string> = { sv: 'sv-SE', en: 'en-GB' };
 
@@ -76,8 +78,19 @@ class I18n {
 		if (typeof document !== 'undefined') document.documentElement.lang = locale;
 	}
 
+	/** The Swedish texts of every page but the sign-in page (the root layout awaits it first). */
+	loadMore = (): Promise<void> =>
+		(more ??= import('./sv-more.ts').then(
+			({ svMore }) => void (catalogs.sv = { ...sv, ...svMore }),
+			(err: unknown) => {
+				more = undefined; // offline before the app was cached: try again at the next page
+				throw err;
+			},
+		));
+
+	// A key whose text is not loaded shows as the key, never as "undefined".
 	t = (key: MessageKey, params?: Record<string, string | number>): string =>
-		interpolate((catalogs[this.locale] ?? sv)[key], params);
+		interpolate((catalogs[this.locale] ?? (sv as Catalog))[key] ?? key, params);
 
 	date = (value: string | Date): string => {
 		const d =

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { en } from './en.ts';
-import { sv } from './sv.ts';
+import { svAll as sv } from './sv-all.ts';
 
 /** Labels of the matrix: consequence levels, risk levels and the band settings that name them. */
 const matrixKeys = (catalog: Record<string, string>): string[] =>

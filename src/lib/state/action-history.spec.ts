@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interpolate, type MessageKey } from '../i18n/i18n.svelte.ts';
-import { sv } from '../i18n/sv.ts';
+import { svAll as sv } from '../i18n/sv-all.ts';
 import { historyValue, type HistoryNames } from './action-history.ts';
 
 const words = {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActionDoc, PlanRow } from '../domain/index.ts';
 import { en } from '../i18n/en.ts';
 import { interpolate, type MessageKey } from '../i18n/i18n.svelte.ts';
-import { sv } from '../i18n/sv.ts';
+import { svAll as sv } from '../i18n/sv-all.ts';
 import { planCsv, planCsvRows, planFileName } from './plan-csv.ts';
 import type { ReportWords } from './report-csv.ts';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestDoc, WorkstopDoc } from '../domain/index.ts';
 import { en } from '../i18n/en.ts';
 import { interpolate, type MessageKey } from '../i18n/i18n.svelte.ts';
-import { sv } from '../i18n/sv.ts';
+import { svAll as sv } from '../i18n/sv-all.ts';
 import type { ReportWords } from './report-csv.ts';
 import { registerCsv, registerFileName, registerRows, requestStatusParts, workstopStatus } from './register-csv.ts';
 

@@ -11,7 +11,7 @@ import {
 import { findingIdForItem } from '../domain/round-state.ts';
 import { en } from '../i18n/en.ts';
 import { interpolate, type MessageKey } from '../i18n/i18n.svelte.ts';
-import { sv } from '../i18n/sv.ts';
+import { svAll as sv } from '../i18n/sv-all.ts';
 import { reportCsv, reportFileName, reportRows, type ReportWords } from './report-csv.ts';
 import { csvWords } from './csv.ts';
 

@@ -18,7 +18,7 @@ import {
 import { liveDocsOfType } from '../db/docs-repo.ts';
 import type { TryggDb } from '../db/app-db.ts';
 import { t, i18n, type MessageKey } from '../i18n/i18n.svelte.ts';
-import { sv } from '../i18n/sv.ts';
+import { svAll as sv } from '../i18n/sv-all.ts';
 import { en } from '../i18n/en.ts';
 import { app } from './app-state.svelte.ts';
 import { Autosave, type PageEvents } from './autosave.svelte.ts';

@@ -2,10 +2,10 @@
  * Survey results, exports and the printed pack (issue 14 items 3–4) on the device of a
  * department manager (avdchef: Avdelning A with Enhet A1 and the 4-person Enhet A2).
  *
- * The report documents are put on the device as the sync would leave them (`surveyresult`,
- * `stats` in `reports-<unit>`): the server that writes them is built on other branches; once
- * merged, `onDevice` gives way to a campaign answered through the anonymous path. What is
- * tested here is the device's side: "för få svar" for the 4-respondent group on screen, in the
+ * The first test puts report documents on the device as the sync would leave them (`surveyresult`,
+ * `stats` in `reports-<unit>`), to reach shapes the demo does not have (a 4-person unit of its own,
+ * an action from a department's node). The second goes through the real server: the demo's earlier
+ * campaign, answered through the anonymous road at the first start, suppressed by the server. Tested: "för få svar" for the 4-respondent group on screen, in the
  * CSV and XLSX downloads and in the pack; the pack's figures equal the screen's; the pack
  * prints on A4; the results open offline after sync; an action is created from a result.
  */
@@ -293,5 +293,75 @@ test('för få svar everywhere for a 4-respondent group; pack equals screen; off
 		questionId: 'trivs',
 		area: 'Jag trivs på jobbet',
 	});
+	await context.close();
+});
+
+/** The demo's earlier HME campaign, closed about a year before the server's first start. */
+const EARLIER = 'campaign:demo-hme-earlier';
+
+test('the demo through the real server: 4 respondents in Enhet A1 show för få svar everywhere, not recoverable', async ({
+	browser,
+}) => {
+	// The demo's earlier HME campaign was answered through the anonymous road at the server's first start:
+	// 4 of Enhet A1's 14 and 7 others of Förvaltningen (k = 5). The server computed and suppressed the figures.
+	const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, acceptDownloads: true });
+	const page = await context.newPage();
+	await signIn(page, 'hr');
+	await synced(page);
+	await page.goto(`/reports/surveys/${encodeURIComponent(EARLIER)}`);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('HME – Hållbart medarbetarengagemang', {
+		timeout: 20_000,
+	});
+	const table = 'deltagande-demo-hme-earlier';
+	await expect(row(page, table, 'Enhet A1').locator('td')).toHaveText(['14', 'för få svar', 'för få svar']);
+	// Complementary suppression: Förvaltningen's own group is hidden too, so the total (shown) minus
+	// what is shown below it leaves nothing smaller than k to compute.
+	await expect(row(page, table, 'Förvaltningen (endast gruppen)').locator('td')).toHaveText([
+		'8',
+		'för få svar',
+		'för få svar',
+	]);
+	await expect(row(page, table, 'Förvaltningen med enheter under').locator('td')).toHaveText(['22', '11', '50']);
+	const shownResponses = await page
+		.locator(`table[data-name="${table}"] td[data-key="responses"]`)
+		.evaluateAll((cells) => cells.map((c) => c.textContent?.trim()).filter((t) => t && /^\d+$/.test(t)));
+	expect(shownResponses).toEqual(['11']);
+	// Every question and the index hide A1 as well.
+	await expect(row(page, 'hme-demo-hme-earlier', 'Enhet A1').locator('td')).toHaveText(Array(4).fill('för få svar'));
+	await expect(
+		page.locator('table[data-name^="demo-hme-earlier-"] tr').filter({ hasText: 'Enhet A1' }).first(),
+	).toContainText('för få svar');
+	await expectAccessible(page, 'real survey results with a suppressed unit');
+
+	// The downloads say the same, never a count for A1.
+	const participation = page.getByRole('region', { name: 'Deltagande' });
+	const [csv] = await Promise.all([
+		page.waitForEvent('download'),
+		participation.getByRole('button', { name: /Ladda ner CSV/ }).click(),
+	]);
+	const csvText = await readFile((await csv.path()) as string, 'utf8');
+	expect(csvText).toContain('Enhet A1;14;för få svar;för få svar');
+	const [xlsx] = await Promise.all([
+		page.waitForEvent('download'),
+		participation.getByRole('button', { name: /Ladda ner Excel/ }).click(),
+	]);
+	const book = new ExcelJS.Workbook();
+	await book.xlsx.readFile((await xlsx.path()) as string);
+	const sheetRows = (book.worksheets[0]?.getSheetValues() ?? []).map((r) => (Array.isArray(r) ? r.slice(1) : []));
+	expect(sheetRows).toContainEqual(['Enhet A1', 14, 'för få svar', 'för få svar']);
+
+	// The server hands A1's manager the same: nothing about Förvaltningen, A1 suppressed; offline after the sync too.
+	const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+	const chef = await phone.newPage();
+	await signIn(chef, 'chef');
+	await synced(chef);
+	await waitForServiceWorker(chef);
+	await phone.setOffline(true);
+	await chef.goto(`/reports/surveys/${encodeURIComponent(EARLIER)}`);
+	await expect(row(chef, table, 'Enhet A1').locator('td')).toHaveText(['14', 'för få svar', 'för få svar'], {
+		timeout: 20_000,
+	});
+	await expect(chef.locator(`table[data-name="${table}"]`)).not.toContainText('Förvaltningen');
+	await phone.close();
 	await context.close();
 });

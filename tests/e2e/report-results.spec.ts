@@ -250,6 +250,14 @@ test('för få svar everywhere for a 4-respondent group; pack equals screen; off
 	await expect(row(page, 'nyckeltal-avd-a', 'Åtgärder öppna').locator('td')).toHaveText('4');
 	await expect(row(page, 'nyckeltal-avd-a', 'Mediantid till klar (dagar)').locator('td')).toHaveText('7');
 	await expect(pack.getByTestId('pack-serious')).toContainText('Trasig nödutgång');
+	// The bars picture the table's own rows: the same number for each label.
+	const bars = await pack
+		.locator('svg.bars text')
+		.evaluateAll((texts) => texts.map((t) => t.textContent?.trim() ?? ''));
+	for (let i = 0; i < bars.length; i += 2) {
+		await expect(row(page, 'nyckeltal-avd-a', bars[i] ?? '').locator('td')).toHaveText(bars[i + 1] ?? '');
+	}
+	expect(bars).toHaveLength(8);
 	await expectAccessible(page, 'printed pack');
 	await page.emulateMedia({ media: 'print' });
 	await expect(page.getByRole('button', { name: 'Skriv ut' })).toBeHidden();
@@ -349,6 +357,17 @@ test('the demo through the real server: 4 respondents in Enhet A1 show för få 
 	await book.xlsx.readFile((await xlsx.path()) as string);
 	const sheetRows = (book.worksheets[0]?.getSheetValues() ?? []).map((r) => (Array.isArray(r) ? r.slice(1) : []));
 	expect(sheetRows).toContainEqual(['Enhet A1', 14, 'för få svar', 'för få svar']);
+
+	// HR's printed pack of Förvaltningen: its bars picture the key figures table's own numbers.
+	await page.goto('/reports/pack?unit=forv');
+	await expect(page.getByTestId('pack').getByRole('heading', { level: 1 })).toContainText('Förvaltningen');
+	const bars = await page
+		.locator('svg.bars text')
+		.evaluateAll((texts) => texts.map((t) => t.textContent?.trim() ?? ''));
+	expect(bars).toHaveLength(8);
+	for (let i = 0; i < bars.length; i += 2) {
+		await expect(row(page, 'nyckeltal-forv', bars[i] ?? '').locator('td')).toHaveText(bars[i + 1] ?? '');
+	}
 
 	// The server hands A1's manager the same: nothing about Förvaltningen, A1 suppressed; offline after the sync too.
 	const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });

@@ -3,7 +3,7 @@
  * 0034). The device never writes them; it reads whatever the person's report scopes synced.
  */
 import { liveQuery, type Observable } from 'dexie';
-import type { StatsDoc } from '../domain/index.ts';
+import { withSubtree, type StatsDoc } from '../domain/index.ts';
 import type { TryggDb } from './app-db.ts';
 
 /**
@@ -17,7 +17,7 @@ export async function readStats(db: TryggDb): Promise<StatsDoc[]> {
 		if (doc.type !== 'stats' || (doc as { _deleted?: boolean })._deleted) continue;
 		// One id, one row in IndexedDB; kept per unit anyway so a stray copy can never show twice.
 		const known = byUnit.get(doc.unitId);
-		if (!known || known.asOf < doc.asOf) byUnit.set(doc.unitId, doc);
+		if (!known || known.asOf < doc.asOf) byUnit.set(doc.unitId, withSubtree(doc));
 	}
 	return [...byUnit.values()];
 }

@@ -149,13 +149,17 @@ export const statsDocSchema = z.strictObject({
 	/** The Swedish day the `now` figures hold for. */
 	asOf: isoDate,
 	own: figuresSchema,
-	subtree: figuresSchema,
+	/** Absent for a unit with no units below: its subtree is itself (half the bytes of most documents). */
+	subtree: z.optional(figuresSchema),
 	/** This unit's own serious open findings (not its subtree's), oldest first. */
 	serious: z.array(seriousItemSchema).check(z.maxLength(MAX_SERIOUS_LISTED)),
 	/** Yearly round kinds this unit lacks (only for a workplace: a unit without child units). */
 	overdueKinds: z.array(z.enum(TEMPLATE_KINDS)),
 });
-export type StatsDoc = z.infer<typeof statsDocSchema>;
+/** A stats document as stored and synced (`subtree` may be absent). */
+export type StatsWire = z.infer<typeof statsDocSchema>;
+/** A stats document as the views read it: `subtree` always there (`withSubtree`). */
+export type StatsDoc = StatsWire & { subtree: Figures };
 
 /** One question's figures for one node: respondents who answered it, and counts per option. */
 export const questionFiguresSchema = z.strictObject({
@@ -203,14 +207,28 @@ export const surveyResultDocSchema = z.strictObject({
 	groupUnits: z.array(key),
 	/** The group rooted at `unitId` alone. */
 	group: nodeFiguresSchema,
-	/** That group and every group below it (equal to `group` when none is below). */
-	subtree: nodeFiguresSchema,
+	/** That group and every group below it; absent when none is below (then it is `group`). */
+	subtree: z.optional(nodeFiguresSchema),
 	/** The latest earlier closed campaign of the same survey family, for trends; null when none. */
 	previousCampaignId: z.nullable(z.string().check(z.maxLength(200))),
 	/** The Swedish day the figures were computed (after the campaign closed). */
 	asOf: isoDate,
 });
-export type SurveyResultDoc = z.infer<typeof surveyResultDocSchema>;
+/** A survey result as stored and synced (`subtree` may be absent). */
+export type SurveyResultWire = z.infer<typeof surveyResultDocSchema>;
+/** A survey result as the views read it: `subtree` always there (`withSubtree`). */
+export type SurveyResultDoc = SurveyResultWire & { subtree: NodeFigures };
+
+/**
+ * A report document as the views read it: a missing `subtree` is the unit's own figures (stats)
+ * or its group's (survey results), which the server leaves out to keep what HR syncs small.
+ */
+export function withSubtree(doc: StatsWire): StatsDoc;
+export function withSubtree(doc: SurveyResultWire): SurveyResultDoc;
+export function withSubtree(doc: StatsWire | SurveyResultWire): StatsDoc | SurveyResultDoc {
+	if (doc.subtree) return doc as StatsDoc | SurveyResultDoc;
+	return doc.type === 'stats' ? { ...doc, subtree: doc.own } : { ...doc, subtree: doc.group };
+}
 
 export const surveyTextDocSchema = z.strictObject({
 	...reportBase,

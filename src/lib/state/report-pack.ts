@@ -8,6 +8,7 @@
  */
 import {
 	medianDays,
+	withSubtree,
 	type SeriousItem,
 	type StatsDoc,
 	type SurveyResultDoc,
@@ -203,6 +204,7 @@ export async function readPackDocs(db: TryggDb): Promise<PackDocs> {
 	const [results, stats] = await Promise.all([readResultDocs(db), db.docs.where('type').equals('stats').toArray()]);
 	// HR may hold a unit's figures in `reports` and again in `reports-<unit>`: one per unit.
 	const byUnit = new Map<string, StatsDoc>();
-	for (const s of stats) if (s.type === 'stats' && !s._deleted && !byUnit.has(s.unitId)) byUnit.set(s.unitId, s);
+	for (const s of stats)
+		if (s.type === 'stats' && !s._deleted && !byUnit.has(s.unitId)) byUnit.set(s.unitId, withSubtree(s));
 	return { ...results, stats: [...byUnit.values()] };
 }

@@ -9,6 +9,7 @@
  */
 import {
 	localizedText,
+	withSubtree,
 	type CampaignDoc,
 	type Localized,
 	type NodeFigures,
@@ -47,7 +48,7 @@ export async function readResultDocs(db: TryggDb): Promise<ResultDocs> {
 		seen.add(d._id);
 		if (d.type === 'campaign') out.campaigns.push(d);
 		else if (d.type === 'survey') out.surveys.push(d);
-		else if (d.type === 'surveyresult') out.results.push(d);
+		else if (d.type === 'surveyresult') out.results.push(withSubtree(d));
 		else if (d.type === 'surveytext') out.texts.push(d);
 		else if (d.type === 'unit') out.units.push({ _id: d._id, name: d.name });
 	}

@@ -7,7 +7,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SurveyAnswers, SurveyResultDoc, SurveyTextDoc } from '../../../src/lib/domain/index.ts';
-import { surveyResultDocSchema, surveyTextDocSchema } from '../../../src/lib/domain/index.ts';
+import { surveyResultDocSchema, surveyTextDocSchema, withSubtree } from '../../../src/lib/domain/index.ts';
 import type { Token } from '../anon/test-phone.ts';
 import { campaignDoc, hmeAnswers, sendResponse, takeToken, writeCampaign } from '../anon/test-phone.ts';
 import { DEMO_PASSWORD } from '../seed/demo.ts';
@@ -59,7 +59,7 @@ async function read(scope: string, who: string): Promise<{ status: number; docs:
 }
 
 const resultOf = (docs: Record<string, unknown>[], id: string): SurveyResultDoc =>
-	surveyResultDocSchema.parse(docs.find((d) => d._id === id));
+	withSubtree(surveyResultDocSchema.parse(docs.find((d) => d._id === id)));
 
 beforeAll(async () => {
 	dir = await tempDir();

@@ -292,7 +292,8 @@ export class SurveyResults {
 				parentUnitId: g.parent,
 				groupUnits: unitsOfGroup(frozen, g.id),
 				group: result.group,
-				subtree: result.subtree,
+				// A group with none below: its subtree is itself, left out (what HR syncs stays small).
+				...(groups.some((o) => o.parent === g.id) ? { subtree: result.subtree } : {}),
 				previousCampaignId,
 			};
 			const id = surveyResultId(c._id, g.id);

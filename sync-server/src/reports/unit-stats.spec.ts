@@ -6,7 +6,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statsDocSchema, type StatsDoc } from '../../../src/lib/domain/reports.ts';
+import { statsDocSchema, withSubtree, type StatsDoc } from '../../../src/lib/domain/reports.ts';
 import { ObservedStore } from '../anon/test-phone.ts';
 import type { ChangesResult, DocStore, StoredDoc } from '../store/doc-store.ts';
 import {
@@ -69,7 +69,7 @@ describe('UnitStats: stats documents in the report scopes', () => {
 		});
 		expect(res.statusCode).toBe(200);
 		const rows = (res.json() as { results: { doc: StoredDoc }[] }).results;
-		return new Map(rows.map((r) => [r.doc._id, statsDocSchema.parse(r.doc)]));
+		return new Map(rows.map((r) => [r.doc._id, withSubtree(statsDocSchema.parse(r.doc))]));
 	};
 
 	const round1 = roundDoc('a1', { status: 'in_progress', date: '2026-11-20' });
@@ -187,6 +187,22 @@ describe('UnitStats: stats documents in the report scopes', () => {
 		expect(forv.parentId).toBe('demo');
 		expect(all.get('stats:demo')?.parentId).toBeNull();
 		expect(all.get('stats:demo')?.subtree.now.workplaces).toBe(workplaces);
+	});
+
+	it('leaves a workplace’s subtree out (it is its own figures) and keeps an inner unit’s', async () => {
+		const res = await h.call({
+			method: 'GET',
+			url: '/db/reports/_changes?include_docs=true',
+			cookie: await h.signIn('hr'),
+		});
+		const raw = new Map(
+			(res.json() as { results: { doc: StoredDoc }[] }).results.map((r) => [r.doc._id, r.doc] as const),
+		);
+		expect(raw.get('stats:a1')).not.toHaveProperty('subtree');
+		expect(raw.get('stats:avd-a')).toHaveProperty('subtree');
+		// As the views read it, the workplace's subtree is its own figures.
+		const a1 = withSubtree(statsDocSchema.parse(raw.get('stats:a1')));
+		expect(a1.subtree).toEqual(a1.own);
 	});
 
 	it('lets the unit’s manager read reports-a1 and nobody read or write more', async () => {

@@ -26,7 +26,7 @@ import {
 	type TemplateKind,
 } from '../../../src/lib/domain/index.ts';
 import { RISK_SETTINGS_ID, TEMPLATE_KINDS } from '../../../src/lib/domain/schemas.ts';
-import { statsId, type Figures, type StatsDoc } from '../../../src/lib/domain/reports.ts';
+import { statsId, type Figures, type StatsWire } from '../../../src/lib/domain/reports.ts';
 import {
 	addFigures,
 	cut,
@@ -528,7 +528,7 @@ export class UnitStats {
 		for (const id of affected) {
 			const unit = units.get(id) as OrgUnit;
 			const own = this.#ownOf(id, asOf, kindOf, !children.has(id));
-			const doc: Omit<StatsDoc, 'scope' | 'createdAt' | 'updatedAt' | '_rev'> = {
+			const doc: Omit<StatsWire, 'scope' | 'createdAt' | 'updatedAt' | '_rev'> = {
 				_id: statsId(id),
 				type: 'stats',
 				unitId: id,
@@ -536,7 +536,8 @@ export class UnitStats {
 				name: unit.name.slice(0, 200),
 				asOf,
 				own: own.own,
-				subtree: subtreeOf(id, new Set()),
+				// A unit with none below: its subtree is itself, left out (what HR syncs stays small).
+				...(children.has(id) ? { subtree: subtreeOf(id, new Set()) } : {}),
 				serious: own.serious,
 				overdueKinds: own.overdueKinds,
 			};

@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SurveyResultDoc } from '../../../src/lib/domain/index.ts';
-import { surveyResultDocSchema, surveyResultId } from '../../../src/lib/domain/index.ts';
+import { surveyResultDocSchema, surveyResultId, withSubtree } from '../../../src/lib/domain/index.ts';
 import { ANON_DB } from '../anon/databases.ts';
 import { PouchStore } from '../store/pouch-store.ts';
 import type { Harness } from '../test-harness.ts';
@@ -26,7 +26,9 @@ async function results(): Promise<Map<string, SurveyResultDoc>> {
 	});
 	const docs = res.json<{ results: { doc?: { _id: string; type?: string } }[] }>().results.flatMap((r) => r.doc ?? []);
 	return new Map(
-		docs.filter((d) => d.type === 'surveyresult').map((d) => [d._id, surveyResultDocSchema.parse(d)] as const),
+		docs
+			.filter((d) => d.type === 'surveyresult')
+			.map((d) => [d._id, withSubtree(surveyResultDocSchema.parse(d))] as const),
 	);
 }
 

@@ -93,10 +93,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	const storage = await openStorage(opts.storage ?? { kind: 'embedded', dataDir: opts.dataDir });
 	const observed = opts.observeStore ? opts.observeStore(storage.docs) : storage.docs;
 	const now = opts.now ?? (() => new Date());
+	// A report job's failed pass, for the log once the server has one: the job and the error's name, nothing else
+	// (no document, no person); the pass is tried again at the next change.
+	let reportFailed = (_job: string, _err: unknown): void => undefined;
 	// Every accepted write to a unit scope or `org` (any route) reaches the report job after it is stored.
 	const reports = new UnitStats({
 		store: observed,
 		now,
+		onError: (err) => reportFailed('unit-stats', err),
 		...(opts.reportsDebounceMs !== undefined ? { debounceMs: opts.reportsDebounceMs } : {}),
 	});
 	const store = notifyWrites(observed, (scope) => reports.touched(scope));
@@ -142,7 +146,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 			const units = () => context.units();
 			await seedSurveyHistory({ store, local: ctx.local, lock: ctx.writeLock, users, units, now: now() });
 		}
-		surveyResults = new SurveyResults({ store, local: ctx.local, road, units: () => context.units(), now });
+		surveyResults = new SurveyResults({
+			store,
+			local: ctx.local,
+			road,
+			units: () => context.units(),
+			now,
+			onError: (err) => reportFailed('survey-results', err),
+		});
 	} catch (err) {
 		await closeStores();
 		throw err;
@@ -155,6 +166,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		// One line per request, nothing personal in it (logging.ts); none at all unless asked for.
 		...(opts.log ? loggerOptions(opts.log) : { logger: false }),
 	});
+	reportFailed = (job, err) =>
+		app.log.warn(
+			{ job, error: err instanceof Error ? err.name : typeof err },
+			'report job pass failed; tried again at the next change',
+		);
 	app.decorate('seeded', seeded);
 	app.decorate('dataVersion', migration.record);
 	app.decorate('migrated', migration.run);

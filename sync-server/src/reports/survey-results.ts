@@ -54,6 +54,8 @@ export type SurveyResultsOptions = {
 	now: () => Date;
 	/** Order of free-text answers; crypto by default. */
 	random?: RandomSource;
+	/** A background pass failed (it is tried again at the next trigger); for the log. */
+	onError?: (err: unknown) => void;
 };
 
 export class SurveyResults {
@@ -97,7 +99,7 @@ export class SurveyResults {
 	/** Read new responses and publish every closed campaign whose figures changed. */
 	refresh(): Promise<void> {
 		const run = this.#catchUp.refresh();
-		this.#last = run.catch(() => undefined);
+		this.#last = run.catch((err: unknown) => this.#o.onError?.(err));
 		return run;
 	}
 

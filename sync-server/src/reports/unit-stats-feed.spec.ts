@@ -84,4 +84,32 @@ describe('UnitStats on a store', () => {
 		expect(inner.refuse).toBeUndefined();
 		expect(await planned(inner)).toBe(2);
 	});
+
+	it('tells the log of a failed background pass, and catches up at the next change', async () => {
+		const dir = await mkdtemp(path.join(tmpdir(), 'unit-stats-feed-'));
+		const inner = new RefusingStore({ dataDir: dir });
+		const failed: unknown[] = [];
+		const stats = new UnitStats({ store: inner, now: () => AT, debounceMs: 1, onError: (err) => failed.push(err) });
+		const store = notifyWrites(inner, (scope) => stats.touched(scope));
+		cleanup.push(async () => {
+			await stats.close();
+			await inner.close();
+			await rm(dir, { recursive: true, force: true });
+		});
+		await store.bulkDocs('org', [...demoUnits(AT.toISOString()), ...starterTemplates(AT.toISOString())]);
+		// The store fails every read of unit-a1's feed for a while (a disk error).
+		const real = inner.changes.bind(inner);
+		let broken = true;
+		inner.changes = async (scope, opts) => {
+			if (broken && scope === 'unit-a1') throw new Error('disk');
+			return real(scope, opts);
+		};
+		stats.start(60_000, 1);
+		await expect.poll(() => failed.length).toBeGreaterThan(0);
+		expect((failed[0] as Error).message).toBe('disk');
+		broken = false;
+		await store.bulkDocs('unit-a1', [roundDoc('a1')]);
+		await stats.idle();
+		expect(await planned(inner)).toBe(1);
+	});
 });

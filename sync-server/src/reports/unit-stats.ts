@@ -183,7 +183,11 @@ export class UnitStats {
 	#started = false;
 	#running: Promise<void> | undefined;
 
-	constructor(opts: { store: DocStore; now: () => Date; debounceMs?: number }) {
+	readonly #onError: ((err: unknown) => void) | undefined;
+
+	/** `onError`: a background pass failed (its work stays pending for the next trigger); for the log. */
+	constructor(opts: { store: DocStore; now: () => Date; debounceMs?: number; onError?: (err: unknown) => void }) {
+		this.#onError = opts.onError;
 		this.#store = opts.store;
 		this.#now = opts.now;
 		this.#writer = new ReportWriter(opts.store, opts.now);
@@ -242,7 +246,9 @@ export class UnitStats {
 	/** A pass in the background: a failure leaves its work pending for the next trigger. */
 	#kick(): void {
 		if (this.#closed) return;
-		this.#refresh().catch(() => undefined);
+		this.#refresh().catch((err: unknown) => {
+			if (!this.#closed) this.#onError?.(err);
+		});
 	}
 
 	#refresh(): Promise<void> {

@@ -24,6 +24,8 @@ export class OwnServer {
 				PORT: new URL(this.base).port,
 				TRYGG_DATA_DIR: dataDir,
 				TRYGG_STATIC_DIR: staticDir,
+				// As the suite's main server: specs count rounds and actions from an empty demo.
+				TRYGG_DEMO_HISTORY: 'off',
 			},
 			stdio: ['ignore', 'ignore', 'inherit'],
 		});

@@ -8,7 +8,6 @@
  */
 import {
 	medianDays,
-	withSubtree,
 	type SeriousItem,
 	type StatsDoc,
 	type SurveyResultDoc,
@@ -16,6 +15,7 @@ import {
 } from '../domain/index.ts';
 import type { ReportRow, ReportTable } from './report-table.ts';
 import type { TryggDb } from '../db/app-db.ts';
+import { readStats } from '../db/reports-repo.ts';
 import { EMPTY_RESULTS, ratePercent, readResultDocs, type ResultDocs } from './survey-results.ts';
 
 /** The calendar years a period touches, oldest first. */
@@ -201,10 +201,7 @@ export const EMPTY_PACK: PackDocs = { ...EMPTY_RESULTS, stats: [] };
 
 /** Everything the pack reads, in one query. */
 export async function readPackDocs(db: TryggDb): Promise<PackDocs> {
-	const [results, stats] = await Promise.all([readResultDocs(db), db.docs.where('type').equals('stats').toArray()]);
-	// HR may hold a unit's figures in `reports` and again in `reports-<unit>`: one per unit.
-	const byUnit = new Map<string, StatsDoc>();
-	for (const s of stats)
-		if (s.type === 'stats' && !s._deleted && !byUnit.has(s.unitId)) byUnit.set(s.unitId, withSubtree(s));
-	return { ...results, stats: [...byUnit.values()] };
+	// The stats as the report views read them: one per unit, subtree filled in.
+	const [results, stats] = await Promise.all([readResultDocs(db), readStats(db)]);
+	return { ...results, stats };
 }

@@ -208,8 +208,10 @@ test('the browser closed during a push: pending changes resume on the next start
 		page = context.pages()[0] ?? (await context.newPage());
 		await page.goto('/');
 		// The session cookie lasts beyond the browser; if it did not, the app would ask to sign in.
+		await expect
+			.poll(async () => (await serverRounds(request)).map((r) => r.date).sort(), { timeout: 45_000 })
+			.toEqual(dates(3));
 		await expectAllSynced(page);
-		expect((await serverRounds(request)).map((r) => r.date).sort()).toEqual(dates(3));
 		await context.close();
 	} finally {
 		rmSync(userDataDir, { recursive: true, force: true });

@@ -85,6 +85,8 @@ export class AppState {
 	readonly #outboxIds = $derived(
 		this.db && this.#device ? new Live<OutboxIds>(this.#device.liveOutboxIds(this.db)) : null,
 	);
+	/** False until the outbox has been read once: before that, "all synced" would be a guess. */
+	readonly outboxKnown = $derived(this.#outboxIds?.current !== undefined);
 	readonly pendingCount = $derived(this.#outboxIds?.current?.pending.length ?? 0);
 	readonly refusedCount = $derived(this.#outboxIds?.current?.refused.length ?? 0);
 	readonly revokedCount = $derived(this.#outboxIds?.current?.revoked.length ?? 0);

@@ -251,6 +251,19 @@ describe('red team: the server cannot tell who answered what', () => {
 		}
 	});
 
+	it('tags a pending entry with a hash no spent record, stored response or issue record holds', () => {
+		const pendings = (held.get(`${ANON_DB.responses}/_local`) ?? []) as { entries?: { tag?: string }[] }[];
+		const tags = pendings.flatMap((p) => (p?.entries ?? []).flatMap((e) => (e.tag ? [e.tag] : [])));
+		expect(tags.length).toBeGreaterThan(0);
+		const elsewhere = JSON.stringify([
+			held.get(ANON_DB.spent),
+			held.get(ANON_DB.responses),
+			held.get(ANON_DB.issued),
+			held.get(ANON_DB.keys),
+		]);
+		for (const tag of tags) expect(elsewhere.includes(tag), tag).toBe(false);
+	});
+
 	it('stores responses with id, campaign, group, ISO week and answers only: no time finer than the week', () => {
 		for (const doc of (held.get(ANON_DB.responses) ?? []) as StoredDoc[]) {
 			expect(Object.keys(doc).sort()).toEqual(['_id', '_rev', 'answers', 'campaignId', 'group', 'week']);

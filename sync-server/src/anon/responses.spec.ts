@@ -45,13 +45,13 @@ async function token(): Promise<AnonResponse['token']> {
 	return { msg: toB64url(prepared), sig: toB64url(sig) };
 }
 
-function responses(over: ObservedStore, campaign: CampaignDoc) {
+function responses(over: ObservedStore, campaign: CampaignDoc, seed = 3) {
 	const anon = new AnonResponses({
 		store: over,
 		local: new LocalDocs(over),
 		lock: new ScopeWriteLock(),
 		now: () => new Date(TEST_SERVER_TIME),
-		random: seededRandom(3),
+		random: seededRandom(seed),
 	});
 	const ctx = { campaign, survey: hme, frozen: { ...frozen, campaignId: campaign._id }, keyOf: async () => key };
 	return {
@@ -88,6 +88,40 @@ describe('AnonResponses', () => {
 		expect(stored).toHaveLength(3);
 		expect(new Set(stored.map((r) => r.id))).toEqual(new Set(firstBatch[0]?.docs.map((d) => d._id)));
 		expect(await store.getLocal(ANON_DB.responses, `pending~${campaign._id}`)).toMatchObject({ entries: [] });
+	});
+
+	it('a crash after the list is stored and before the token is spent: the retry lists nothing twice', async () => {
+		const campaign = campaignDoc({ k: 3 });
+		const observed = new ObservedStore(store);
+		// Seeds of their own: the ids must not repeat those the other tests stored.
+		const { take } = responses(observed, campaign, 10);
+		const t = await token();
+		const realBulk = observed.bulkDocs.bind(observed);
+		let crashed = false;
+		observed.bulkDocs = async (db, docs, opts) => {
+			if (db === ANON_DB.spent && !crashed) {
+				crashed = true;
+				throw new Error('crash');
+			}
+			return realBulk(db, docs, opts);
+		};
+		await expect(take(t, 1)).rejects.toThrow('crash');
+		// The phone never heard back and sends the same answer again to the restarted server.
+		const restarted = responses(observed, campaign, 11);
+		await expect(restarted.take(t, 1)).resolves.toEqual({ fresh: false });
+		const pending = (await store.getLocal(ANON_DB.responses, `pending~${campaign._id}`)) as {
+			entries: { tag?: string }[];
+		};
+		expect(pending.entries).toHaveLength(1);
+		// The token is spent now: a second answer with it is refused, and a third person still counts.
+		await expect(restarted.take(t, 2)).rejects.toThrow();
+		await restarted.take(await token(), 3);
+		await restarted.take(await token(), 4);
+		const { results } = await store.changes(ANON_DB.responses, { includeDocs: true });
+		const stored = results.filter((r) => r.doc?.campaignId === campaign._id);
+		expect(stored).toHaveLength(3);
+		// The tag stays in the pending list: stored responses keep only their five fields.
+		for (const r of stored) expect(Object.keys(r.doc ?? {})).not.toContain('tag');
 	});
 
 	it('stores nothing for answers that do not fit, and the token stays unspent', async () => {

@@ -35,12 +35,17 @@ export type RandomSource = {
 
 export const cryptoRandom: RandomSource = { uuid: () => randomUUID(), int: (below) => randomInt(below) };
 
-/** One pending response: its id is fixed on arrival. No time, no token, no sender. */
-export type PendingEntry = { id: string; group: string; answers: SurveyAnswers };
+/**
+ * One pending response: its id is fixed on arrival. No time, no sender; `tag` tells a retry after
+ * a crash between the list's write and the spent record's (decision 0031). It goes with the entry
+ * at the flush, and unlike the spent record's id it cannot be computed without the token.
+ */
+export type PendingEntry = { id: string; group: string; answers: SurveyAnswers; tag?: string };
 type PendingDoc = { _rev?: string; entries: PendingEntry[] };
 type Waiting = {
 	spent: string;
 	check: string;
+	tag: string;
 	group: string;
 	answers: SurveyAnswers;
 	resolve: (r: { fresh: boolean }) => void;
@@ -58,6 +63,9 @@ export const spentId = (msg: string): string => `spent~${sha256(msg)}`;
  * the holder of the token (never a reader of `anon-spent` alone) can match it to a response.
  */
 const answersCheck = (msg: string, answers: SurveyAnswers): string => sha256(`${msg}\u0000${canonicalJson(answers)}`);
+
+/** A pending entry's tag: another hash of the token message than the spent id, so the two never match. */
+const pendingTag = (msg: string): string => sha256(`pending\u0000${msg}`);
 
 /** Fisher–Yates with the injected source. */
 export function shuffled<T>(items: readonly T[], random: RandomSource): T[] {
@@ -140,6 +148,7 @@ export class AnonResponses {
 			waiting.push({
 				spent: spentId(token.msg),
 				check: answersCheck(token.msg, answers),
+				tag: pendingTag(token.msg),
 				group,
 				answers,
 				resolve,
@@ -180,15 +189,21 @@ export class AnonResponses {
 			if (fresh.length === 0) return;
 			const pending = await this.#pending(campaign._id);
 			const entries = [...pending.entries];
-			for (const w of fresh) {
+			// An unspent token whose entry is already listed: the process stopped between the two
+			// writes below, and this is the phone's retry. Spend the token; list nothing twice.
+			const listed = new Set(entries.flatMap((e) => (e.tag ? [e.tag] : [])));
+			const recovered = fresh.filter((w) => listed.has(w.tag));
+			const added = fresh.filter((w) => !listed.has(w.tag));
+			for (const w of added) {
 				entries.splice(this.#random.int(entries.length + 1), 0, {
 					id: this.#random.uuid(),
 					group: w.group,
 					answers: w.answers,
+					tag: w.tag,
 				});
 			}
 			// Durable before the answer: the list first, then the spent tokens.
-			const rev = await this.#putPending(campaign._id, pending._rev, entries);
+			const rev = added.length > 0 ? await this.#putPending(campaign._id, pending._rev, entries) : pending._rev;
 			const written = await this.#store.bulkDocs(
 				ANON_DB.spent,
 				fresh.map((w) => ({ _id: w.spent, check: w.check })),
@@ -197,7 +212,8 @@ export class AnonResponses {
 				throw new AppError('server', 'the token could not be spent');
 			}
 			if (entries.length >= campaign.k) await this.#flush(campaign._id, { _rev: rev, entries });
-			for (const w of fresh) w.resolve({ fresh: true });
+			for (const w of added) w.resolve({ fresh: true });
+			for (const w of recovered) w.resolve({ fresh: false });
 		} catch (err) {
 			// Those already answered (spent, retried) keep their answer; a settled promise ignores this.
 			for (const w of batch) w.reject(err);

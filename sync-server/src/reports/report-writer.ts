@@ -72,4 +72,22 @@ export class ReportWriter {
 		if (pending.length > 0) throw new Error(`reports still conflicted in ${scope}: ${pending.length}`);
 		return written;
 	}
+
+	/** Delete the report documents `ids` from `scope` where they exist (a unit left the org). */
+	async remove(scope: string, ids: readonly string[]): Promise<number> {
+		let removed = 0;
+		for (let attempt = 0; attempt < 3 && ids.length > 0; attempt++) {
+			const rows = await this.#store.allDocs(scope, [...ids]);
+			const docs: StoredDoc[] = rows.flatMap((row) =>
+				'value' in row && row.value.deleted !== true
+					? [{ _id: row.id, _rev: row.value.rev, _deleted: true } as StoredDoc]
+					: [],
+			);
+			if (docs.length === 0) return removed;
+			const results = await this.#store.bulkDocs(scope, docs);
+			removed += results.filter((r) => 'rev' in r).length;
+			if (!results.some((r) => 'error' in r && r.error === 'conflict')) return removed;
+		}
+		throw new Error(`reports still conflicted in ${scope}`);
+	}
 }

@@ -283,4 +283,36 @@ describe('UnitStats: stats documents in the report scopes', () => {
 		// From memory: no unit scope read again.
 		expect([store.unitDocsRead, store.unitChangeRows]).toEqual([reads, rows]);
 	});
+
+	it('deletes a unit’s stats when the unit leaves the org, also across a restart', async () => {
+		const statsIds = async (scope: string) =>
+			(await store.all(scope)).filter((d) => d.type === 'stats').map((d) => d._id);
+		expect(await statsIds('reports')).toContain('stats:a2');
+		expect(await statsIds('reports-a2')).toEqual(['stats:a2']);
+		const [row] = await store.allDocs('org', ['unit:a2'], { includeDocs: true });
+		const unit = row && 'doc' in row ? row.doc : undefined;
+		expect(unit).toBeDefined();
+		// The job stops before it deletes: the org checkpoint keeps the unit to remove.
+		const realRemove = store.bulkDocs.bind(store);
+		let refused = 0;
+		store.bulkDocs = async (scope, docs) => {
+			if (scope.startsWith('reports') && docs.some((d) => d._deleted)) {
+				refused++;
+				throw new Error('stopped');
+			}
+			return realRemove(scope, docs);
+		};
+		const res = await bulk('admin', 'org', [
+			{ _id: 'unit:a2', _rev: unit?._rev, type: 'unit', scope: 'org', _deleted: true },
+		]);
+		expect(res.results[0]?.rev, JSON.stringify(res.results)).toBeDefined();
+		await h.app.reports.idle().catch(() => undefined);
+		expect(refused).toBeGreaterThan(0);
+		await h.close();
+		await start();
+		await h.app.reports.idle();
+		expect(await statsIds('reports')).not.toContain('stats:a2');
+		expect(await statsIds('reports-a2')).toEqual([]);
+		expect(await statsIds('reports')).toContain('stats:avd-a');
+	});
 });

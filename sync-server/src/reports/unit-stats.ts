@@ -171,6 +171,8 @@ export class UnitStats {
 	/** Unit scopes (by unit id) and `org` with writes not yet read. */
 	readonly #pending = new Set<string>();
 	#orgPending = false;
+	/** Units gone from the org whose stats are still to be deleted. */
+	readonly #removed = new Set<string>();
 	/** Units whose own figures must be recomputed and whose documents written. */
 	readonly #dirty = new Set<string>();
 	readonly #own = new Map<string, UnitFigures>();
@@ -285,6 +287,20 @@ export class UnitStats {
 			throw err;
 		}
 		if (this.#dirty.size > 0 && !this.#closed) await this.#recompute(asOf);
+		if (this.#removed.size > 0 && !this.#closed) await this.#removeGone();
+	}
+
+	/**
+	 * A unit left the org: its stats go from `reports` and its own report scope, so no view shows a
+	 * unit that is not there. The list is in the org checkpoint, so a restart finishes the job.
+	 */
+	async #removeGone(): Promise<void> {
+		for (const id of [...this.#removed]) {
+			if (this.#closed) return;
+			await this.#writer.remove('reports', [statsId(id)]);
+			await this.#writer.remove(reportsScope(id), [statsId(id)]);
+			this.#removed.delete(id);
+		}
 	}
 
 	async #catchUpOrg(): Promise<void> {
@@ -296,6 +312,7 @@ export class UnitStats {
 				org.since = saved.since;
 				for (const [id, u] of Object.entries((saved.units ?? {}) as Record<string, OrgUnit>)) org.units.set(id, u);
 				for (const [id, k] of Object.entries((saved.kinds ?? {}) as Record<string, TemplateKind>)) org.kinds.set(id, k);
+				if (Array.isArray(saved.removed)) for (const id of saved.removed as string[]) this.#removed.add(id);
 				const bands = riskBandsSchema.safeParse(saved.bands);
 				if (bands.success) org.bands = bands.data;
 			}
@@ -351,12 +368,14 @@ export class UnitStats {
 			if (!b) {
 				this.#own.delete(id);
 				this.#subtree.delete(id);
-			}
+				this.#removed.add(id);
+			} else this.#removed.delete(id);
 		}
 		await this.#save('org', org, {
 			units: Object.fromEntries(org.units),
 			kinds: Object.fromEntries(org.kinds),
 			bands: org.bands ?? null,
+			removed: [...this.#removed],
 		});
 	}
 

@@ -15,5 +15,11 @@ export const UNWRITTEN_KINDS: readonly ScopeKind[] = [];
  * @example syncedGrants(grantsFor(chef, units)) // org, user-chef, unit-a1, reports-a1
  */
 export function syncedGrants(grants: readonly ScopeGrant[]): ScopeGrant[] {
-	return grants.filter((g) => !UNWRITTEN_KINDS.includes(scopeKind(g.scope)));
+	// `reports` holds every unit's report documents under the ids `reports-<unit>` uses, and a
+	// device keeps one document per id: whoever syncs `reports` (HR, also a manager) needs no other.
+	const whole = grants.some((g) => g.scope === 'reports');
+	return grants.filter((g) => {
+		const kind = scopeKind(g.scope);
+		return !UNWRITTEN_KINDS.includes(kind) && !(whole && kind === 'unitReports');
+	});
 }

@@ -89,6 +89,9 @@ declare module 'fastify' {
 	}
 }
 
+/** How often a server on CouchDB re-reads every unit scope for other servers' writes (decision 0035). */
+const REPORTS_SWEEP_MS = 5 * 60_000;
+
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	const storage = await openStorage(opts.storage ?? { kind: 'embedded', dataDir: opts.dataDir });
 	const observed = opts.observeStore ? opts.observeStore(storage.docs) : storage.docs;
@@ -102,6 +105,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		now,
 		onError: (err) => reportFailed('unit-stats', err),
 		...(opts.reportsDebounceMs !== undefined ? { debounceMs: opts.reportsDebounceMs } : {}),
+		// Servers behind one CouchDB hear only their own writes; the others' are read on a sweep.
+		...(opts.storage?.kind === 'couchdb' ? { sweepMs: REPORTS_SWEEP_MS } : {}),
 	});
 	const store = notifyWrites(observed, (scope) => reports.touched(scope));
 	const closeStores = async (): Promise<void> => {

@@ -262,6 +262,19 @@ describe('UnitStats: stats documents in the report scopes', () => {
 		expect((await stats('hr', 'reports')).get('stats:a1')?.own.now.findingsOpen).toBe(3);
 	});
 
+	it('reads a write it did not hear of (another server’s, on a shared CouchDB) at a sweep', async () => {
+		const findingsOpen = async () => (await stats('hr', 'reports')).get('stats:a1')?.own.now.findingsOpen;
+		const before = await findingsOpen();
+		// Straight into the store, past the notice every write through this server gives the job.
+		const elsewhere = findingDoc('unit-a1', { title: 'Lös kabel' });
+		await store.inner.bulkDocs('unit-a1', [elsewhere as unknown as StoredDoc]);
+		await h.app.reports.idle();
+		expect(await findingsOpen()).toBe(before);
+		h.app.reports.sweep();
+		await h.app.reports.idle();
+		expect(await findingsOpen()).toBe((before ?? 0) + 1);
+	});
+
 	it('refreshes the figures that depend on the day when the Swedish day changes', async () => {
 		// Sessions do not last a year: read the store itself.
 		const statsA1 = async () => (await store.all('reports')).find((d) => d._id === 'stats:a1') as StatsDoc;

@@ -181,15 +181,28 @@ export class UnitStats {
 	readonly #pass: CatchUp;
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#dayTimer: ReturnType<typeof setInterval> | undefined;
+	#sweepTimer: ReturnType<typeof setInterval> | undefined;
+	readonly #sweepMs: number | undefined;
 	#closed = false;
 	#started = false;
 	#running: Promise<void> | undefined;
 
 	readonly #onError: ((err: unknown) => void) | undefined;
 
-	/** `onError`: a background pass failed (its work stays pending for the next trigger); for the log. */
-	constructor(opts: { store: DocStore; now: () => Date; debounceMs?: number; onError?: (err: unknown) => void }) {
+	/**
+	 * `onError`: a background pass failed (its work stays pending for the next trigger); for the log.
+	 * `sweepMs`: also re-read every scope from its checkpoint this often, for servers that share one
+	 * CouchDB and so do not hear each other's writes (a scope with nothing new costs one `_changes`).
+	 */
+	constructor(opts: {
+		store: DocStore;
+		now: () => Date;
+		debounceMs?: number;
+		sweepMs?: number;
+		onError?: (err: unknown) => void;
+	}) {
 		this.#onError = opts.onError;
+		this.#sweepMs = opts.sweepMs;
 		this.#store = opts.store;
 		this.#now = opts.now;
 		this.#writer = new ReportWriter(opts.store, opts.now);
@@ -204,6 +217,18 @@ export class UnitStats {
 		this.#schedule(delayMs);
 		this.#dayTimer = setInterval(() => this.#kick(), dayCheckMs);
 		this.#dayTimer.unref();
+		if (this.#sweepMs) {
+			this.#sweepTimer = setInterval(() => this.sweep(), this.#sweepMs);
+			this.#sweepTimer.unref();
+		}
+	}
+
+	/** Catch up `org` and every unit scope from their checkpoints: writes this process did not hear of. */
+	sweep(): void {
+		if (this.#closed || !this.#started) return;
+		this.#orgPending = true;
+		for (const unitId of this.#org.units.keys()) this.#pending.add(unitId);
+		this.#schedule(0);
 	}
 
 	/** A write reached `scope`: catch it up soon (unit scopes and `org`; others are not followed). */
@@ -233,7 +258,8 @@ export class UnitStats {
 		this.#closed = true;
 		if (this.#timer) clearTimeout(this.#timer);
 		if (this.#dayTimer) clearInterval(this.#dayTimer);
-		this.#timer = this.#dayTimer = undefined;
+		if (this.#sweepTimer) clearInterval(this.#sweepTimer);
+		this.#timer = this.#dayTimer = this.#sweepTimer = undefined;
 		await this.#running?.catch(() => undefined);
 	}
 

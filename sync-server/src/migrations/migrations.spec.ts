@@ -67,7 +67,9 @@ async function readFolder(dir: string) {
 	}
 }
 
-describe.each(OLDER_SCHEMAS)('a data folder of the %s schema', (schema) => {
+// Each test starts one or two servers on a copied data folder: on a loaded shared machine that
+// can take longer than the suite's default 20 s.
+describe.each(OLDER_SCHEMAS)('a data folder of the %s schema', { timeout: 60_000 }, (schema) => {
 	it('is brought to today’s schema at start, recorded, and a second start changes nothing', async () => {
 		const { dir, ids } = await olderFolder(schema);
 
@@ -145,7 +147,7 @@ describe.each(OLDER_SCHEMAS)('a data folder of the %s schema', (schema) => {
 	});
 });
 
-describe('migrations', () => {
+describe('migrations', { timeout: 60_000 }, () => {
 	it('move a first-schema template to its version id and delete the old one, keeping the content', () => {
 		const [old] = foundationTemplates() as [StoredDoc];
 		const out = upgradeDoc({ ...old, _rev: '1-a' }, 'org');

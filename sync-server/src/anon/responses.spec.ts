@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnonResponse, CampaignDoc, SurveyDoc } from '../../../src/lib/domain/index.ts';
 import { ANSWERS_REASONS } from '../../../src/lib/domain/index.ts';
 import { starterSurveys } from '../../../src/lib/domain/starter-surveys.ts';
+import type { StoredDoc } from '../store/doc-store.ts';
 import { LocalDocs } from '../store/local-docs.ts';
 import { PouchStore } from '../store/pouch-store.ts';
 import { ScopeWriteLock } from '../store/write-lock.ts';
@@ -98,18 +99,18 @@ describe('AnonResponses', () => {
 		const t = await token();
 		const realBulk = observed.bulkDocs.bind(observed);
 		let crashed = false;
-		observed.bulkDocs = async (db, docs, opts) => {
+		observed.bulkDocs = async (db: string, docs: StoredDoc[]) => {
 			if (db === ANON_DB.spent && !crashed) {
 				crashed = true;
 				throw new Error('crash');
 			}
-			return realBulk(db, docs, opts);
+			return realBulk(db, docs);
 		};
 		await expect(take(t, 1)).rejects.toThrow('crash');
 		// The phone never heard back and sends the same answer again to the restarted server.
 		const restarted = responses(observed, campaign, 11);
 		await expect(restarted.take(t, 1)).resolves.toEqual({ fresh: false });
-		const pending = (await store.getLocal(ANON_DB.responses, `pending~${campaign._id}`)) as {
+		const pending = (await store.getLocal(ANON_DB.responses, `pending~${campaign._id}`)) as unknown as {
 			entries: { tag?: string }[];
 		};
 		expect(pending.entries).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Membership, Role } from '../../../src/lib/domain/index.ts';
-import type { PolicyUnit } from './access.ts';
+import type { Role } from '../../../src/lib/domain/index.ts';
+import type { Membership, PolicyUnit } from './access.ts';
 import { grantsFor } from './access.ts';
 import { syncedGrants } from './synced.ts';
 

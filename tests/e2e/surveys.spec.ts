@@ -110,6 +110,8 @@ test('two staff phones answer; one offline from loading the survey, delivered on
 	await expect(a.page.getByTestId('support-employer')).toContainText('Företagshälsovården Demo');
 	await expectAccessible(a.page, 'survey queued (sv)');
 	expect(sentFromA).toEqual([]);
+	// The header does not claim "all synced" while the response waits, nor says what waits.
+	await expect(a.page.getByTestId('sync-pending')).toHaveText('1 ändring väntar');
 
 	// Phone B answers online meanwhile and sees "Skickad".
 	await b.page.getByRole('link', { name: HME_LINK }).click();
@@ -132,6 +134,7 @@ test('two staff phones answer; one offline from loading the survey, delivered on
 	await a.context.setOffline(false);
 	await expect(a.page.getByTestId('survey-state')).toHaveText(/Svaren är skickade/, { timeout: 30_000 });
 	expect(sentFromA).toEqual([200]);
+	await expect(a.page.getByTestId('sync-pending')).toHaveText('Allt synkat');
 	const left = await a.page.evaluate(
 		() =>
 			new Promise<Record<string, number>>((resolve, reject) => {

@@ -91,6 +91,11 @@ export function liveSurveyStatus(db: TryggDb): Observable<SurveyStatus> {
 	return liveQuery(() => readSurveyStatus(db));
 }
 
+/** How many finished responses wait to be sent (not the refused ones), live: the shell's indicator. */
+export function liveAnonWaiting(db: TryggDb): Observable<number> {
+	return liveQuery(() => db.anonOutbox.where('state').equals('pending').count());
+}
+
 /** The answers kept for a campaign, live. */
 export function liveProgress(db: TryggDb, campaignId: string): Observable<SurveyAnswers> {
 	return liveQuery(() => readProgress(db, campaignId));

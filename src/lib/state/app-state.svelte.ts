@@ -85,8 +85,13 @@ export class AppState {
 	readonly #outboxIds = $derived(
 		this.db && this.#device ? new Live<OutboxIds>(this.#device.liveOutboxIds(this.db)) : null,
 	);
-	/** False until the outbox has been read once: before that, "all synced" would be a guess. */
-	readonly outboxKnown = $derived(this.#outboxIds?.current !== undefined);
+	/** Survey responses waiting for the anonymous road: not in the outbox, but not synced either. */
+	readonly #anonWaiting = $derived(
+		this.db && this.#device ? new Live<number>(this.#device.liveAnonWaiting(this.db)) : null,
+	);
+	readonly anonWaiting = $derived(this.#anonWaiting?.current ?? 0);
+	/** False until both queues have been read once: before that, "all synced" would be a guess. */
+	readonly outboxKnown = $derived(this.#outboxIds?.current !== undefined && this.#anonWaiting?.current !== undefined);
 	readonly pendingCount = $derived(this.#outboxIds?.current?.pending.length ?? 0);
 	readonly refusedCount = $derived(this.#outboxIds?.current?.refused.length ?? 0);
 	readonly revokedCount = $derived(this.#outboxIds?.current?.revoked.length ?? 0);

@@ -16,6 +16,7 @@ export {
 	saveDocs,
 } from '../db/docs-repo.ts';
 export { forgetPersonIfSent, unsentCount } from '../db/sign-out.ts';
+export { liveAnonWaiting } from '../db/surveys-repo.ts';
 export { BlobSync } from '../sync/blob-sync.ts';
 export { AnonSender } from '../sync/anon-sender.ts';
 export { Replicator } from '../sync/replicator.ts';

@@ -1142,6 +1142,7 @@ export const en: Record<MessageKey, string> = {
 		'You do not see the unit’s people. Type the name or the role, for example the unit’s manager; the manager can change it later.',
 	'actions.sendTo': 'The action is sent to the action plan of {unit}.',
 	'actions.fromSurvey': 'Show the question in the survey result',
+	'actions.surveyMissing': 'The survey and its question are not on this device yet. Sync and open the result again.',
 	'actions.sendHint':
 		'You do not read the unit’s action plan. The action is sent when you are online and then shows to the unit’s manager, who follows it up.',
 	'sync.queue.roleSubmit':

@@ -930,6 +930,7 @@ export const svMore = {
 		'Du ser inte enhetens personer. Skriv namnet eller rollen, till exempel enhetens chef; chefen kan ändra det sedan.',
 	'actions.sendTo': 'Åtgärden skickas till handlingsplanen för {unit}.',
 	'actions.fromSurvey': 'Visa frågan i enkätresultatet',
+	'actions.surveyMissing': 'Enkäten och frågan finns inte på den här enheten än. Synka och öppna resultatet igen.',
 	'actions.sendHint':
 		'Du läser inte enhetens handlingsplan. Åtgärden skickas när du är uppkopplad och visas sedan för enhetens chef, som följer upp den.',
 	'sync.queue.roleSubmit':

@@ -25,6 +25,7 @@ import {
 	FOLLOW_UP_QUESTIONS,
 	NOT_INVITED_REASON,
 	REVOKED_REASON,
+	ROLE_SUBMIT_REASON,
 	followUpContentHash,
 	followUpId,
 	roundItems,
@@ -46,12 +47,14 @@ import {
 	SCOPE_PHOTOS_QUOTA_REASON,
 } from '../../src/lib/domain/quotas.ts';
 import { starterTemplates } from '../../src/lib/domain/starter-templates.ts';
-import { DEMO_PASSWORD } from './seed/demo.ts';
+import { DEMO_CAMPAIGN_ID, DEMO_PASSWORD } from './seed/demo.ts';
 import { HSTS } from './security-headers.ts';
 import type { Harness } from './test-harness.ts';
 import {
+	actionDoc,
 	answerDoc,
 	assessmentDoc,
+	displayNameOf,
 	findingDoc,
 	prereportDoc,
 	roundDoc,
@@ -135,8 +138,14 @@ const CAMPAIGN_PEOPLE: readonly Actor[] = [
 	'arbetstagarrep',
 ];
 
-/** Scopes an actor may only send into (staff pre-reports) and never read. */
-const SUBMIT_ONLY: Partial<Record<Actor, string[]>> = { medarbetare: ['unit-a1'] };
+/**
+ * Scopes an actor may only send into and never read: staff pre-reports, and HR's survey actions
+ * into every unit (decision 0040).
+ */
+const SUBMIT_ONLY: Partial<Record<Actor, string[]>> = {
+	medarbetare: ['unit-a1'],
+	hr: ['unit-a1', 'unit-b1', 'unit-avd-a'],
+};
 const submits = (actor: Actor, scope: string): boolean => SUBMIT_ONLY[actor]?.includes(scope) ?? false;
 
 const access = (actor: Actor, scope: string): 'r' | 'w' | undefined =>
@@ -1510,5 +1519,129 @@ describe('who signs for a unit without a safety rep (decision 0028)', () => {
 		expect(await bulk('huvudskyddsombud', [request('huvudskyddsombud', 'Tove Huvudskyddsombud')])).toMatchObject([
 			{ ok: true },
 		]);
+	});
+});
+
+/**
+ * HR adds a survey result's action to a unit's plan without reading the unit (decision 0040):
+ * over HTTP, the new action and its created entry are taken; an edit, another source, another
+ * type are refused per document with the CouchDB shape; HR still reads nothing of the unit, and a
+ * manager of another subtree stays out.
+ */
+describe('HR adds a survey action to a unit it does not read', () => {
+	type Result = { id: string; ok?: boolean; rev?: string; error?: string; reason?: string };
+	let s: Harness;
+	const at = new Date(TEST_SERVER_TIME).toISOString();
+	beforeAll(async () => {
+		s = await startServer();
+	});
+	afterAll(async () => {
+		await s.close();
+	});
+	const post = async (name: string, docs: object[], scope = 'unit-a1') =>
+		s.call({ method: 'POST', url: `/db/${scope}/_bulk_docs`, cookie: await s.signIn(name), payload: { docs } });
+	const bulk = async (name: string, docs: object[], scope = 'unit-a1'): Promise<Result[]> => {
+		const res = await post(name, docs, scope);
+		expect(res.statusCode).toBe(200);
+		return res.json() as Result[];
+	};
+	const surveyAction = (overrides: object = {}) =>
+		actionDoc('unit-a1', {
+			source: 'survey',
+			campaignId: DEMO_CAMPAIGN_ID,
+			questionId: 'q-1',
+			createdAt: at,
+			updatedAt: at,
+			...overrides,
+		});
+	const createdLog = (actionId: string, by = 'hr', byName = 'Hanna HR'): ActionLogDoc => ({
+		_id: testId('actionlog'),
+		type: 'actionlog',
+		scope: 'unit-a1',
+		actionId,
+		event: 'created',
+		changes: [
+			{ field: 'status', from: null, to: 'planned' },
+			{ field: 'source', from: null, to: 'survey' },
+		],
+		at,
+		by,
+		byName,
+		createdAt: at,
+		updatedAt: at,
+	});
+
+	it('takes HR’s new survey action with its created entry; the manager reads both, HR reads nothing', async () => {
+		const action = surveyAction();
+		const log = createdLog(action._id);
+		const results = await bulk('hr', [action, log]);
+		expect(results).toEqual([
+			{ id: action._id, ok: true, rev: expect.stringMatching(/^1-/) },
+			{ id: log._id, ok: true, rev: expect.stringMatching(/^1-/) },
+		]);
+		const read = await s.call({
+			method: 'POST',
+			url: '/db/unit-a1/_all_docs?include_docs=true',
+			cookie: await s.signIn('chef'),
+			payload: { keys: [action._id, log._id] },
+		});
+		const rows = (read.json() as { rows: { doc?: Record<string, unknown> }[] }).rows;
+		expect(rows[0]?.doc).toMatchObject({ source: 'survey', campaignId: DEMO_CAMPAIGN_ID, questionId: 'q-1' });
+		expect(rows[1]?.doc).toMatchObject({ by: 'hr', event: 'created' });
+		// HR reads none of it, in any way.
+		const hr = await s.signIn('hr');
+		for (const req of [
+			{ method: 'POST' as const, url: '/db/unit-a1/_all_docs?include_docs=true', payload: { keys: [action._id] } },
+			{ method: 'GET' as const, url: '/db/unit-a1/_changes' },
+			{ method: 'GET' as const, url: '/db/unit-a1' },
+		]) {
+			const res = await s.call({ ...req, cookie: hr });
+			expect(res.statusCode, req.url).toBe(403);
+			expect(res.json()).toMatchObject({ error: 'forbidden' });
+		}
+		// The same request again (its answer was lost): taken as sent, nothing changes.
+		const again = await bulk('hr', [action, log]);
+		expect(
+			again.map((r) => r.ok),
+			JSON.stringify(again),
+		).toEqual([true, true]);
+	});
+
+	it('refuses HR’s edit of an existing action, one without the survey source, another type, per document', async () => {
+		const managers = actionDoc('unit-a1', { createdAt: at, updatedAt: at });
+		const [stored] = await bulk('chef', [managers]);
+		expect(stored?.ok).toBe(true);
+		const edit = { ...managers, _rev: stored?.rev, plannedAction: 'HR skriver om' };
+		const meeting = actionDoc('unit-a1', { source: 'meeting', createdAt: at, updatedAt: at });
+		const finding = findingDoc('unit-a1', { createdAt: at, updatedAt: at });
+		const results = await bulk('hr', [edit, meeting, finding]);
+		expect(results[0]).toEqual({ id: managers._id, error: 'forbidden', reason: ROLE_SUBMIT_REASON });
+		expect(results[1]).toEqual({ id: meeting._id, error: 'forbidden', reason: ROLE_SUBMIT_REASON });
+		expect(results[2]).toMatchObject({ id: finding._id, error: 'forbidden', reason: expect.any(String) });
+		// An HR survey action already stored is the unit's from then on: HR cannot change it either.
+		const mine = surveyAction();
+		const [first] = await bulk('hr', [mine]);
+		expect(first?.ok).toBe(true);
+		const [changed] = await bulk('hr', [{ ...mine, _rev: first?.rev, status: 'in_progress' }]);
+		expect(changed).toEqual({ id: mine._id, error: 'forbidden', reason: ROLE_SUBMIT_REASON });
+		// Nothing of these was stored.
+		const read = await s.call({
+			method: 'POST',
+			url: '/db/unit-a1/_all_docs?include_docs=true',
+			cookie: await s.signIn('chef'),
+			payload: { keys: [managers._id, meeting._id, finding._id, mine._id] },
+		});
+		const rows = (read.json() as { rows: { doc?: Record<string, unknown>; error?: string }[] }).rows;
+		expect(rows[0]?.doc).toMatchObject({ plannedAction: managers.plannedAction });
+		expect(rows[1]?.error).toBe('not_found');
+		expect(rows[2]?.error).toBe('not_found');
+		expect(rows[3]?.doc).toMatchObject({ status: 'planned' });
+	});
+
+	it('keeps a manager of another subtree out of A1, even with a survey action', async () => {
+		const action = surveyAction();
+		const res = await post('chef2', [action, createdLog(action._id, 'chef2', displayNameOf('chef2'))]);
+		expect(res.statusCode).toBe(403);
+		expect(res.json()).toMatchObject({ error: 'forbidden', reason: expect.any(String) });
 	});
 });

@@ -386,3 +386,64 @@ test('the demo through the real server: 4 respondents in Enhet A1 show för få 
 	await phone.close();
 	await context.close();
 });
+
+test('HR sends an action from a result to a unit it does not read, offline; its manager sees it after sync', async ({
+	browser,
+}) => {
+	// HR reads the demo's earlier campaign (server-computed results in `reports`) but no unit's plan:
+	// the action is sent submit-only to Enhet A1 (decision 0040) and leaves HR's outbox once taken.
+	const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+	const page = await context.newPage();
+	await signIn(page, 'hr');
+	await synced(page);
+	await waitForServiceWorker(page);
+	await page.goto(`/reports/surveys/${encodeURIComponent(EARLIER)}`);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('HME – Hållbart medarbetarengagemang', {
+		timeout: 20_000,
+	});
+	await context.setOffline(true);
+	const send = page.getByRole('link', { name: /^Skicka åtgärd till Enhet A1: / }).first();
+	const label = (await send.getAttribute('aria-label')) ?? '';
+	const question = label.slice('Skicka åtgärd till Enhet A1: '.length);
+	expect(question.length).toBeGreaterThan(0);
+	await send.click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ny åtgärd');
+	await expect(page.getByText('Åtgärden skickas till handlingsplanen för Enhet A1.')).toBeVisible();
+	await expect(page.getByLabel('Identifierat område eller risk')).toHaveValue(question);
+	// HR does not see the unit's people: the responsible person is typed, nothing to choose.
+	await expect(page.getByLabel('Ansvarig person')).toHaveCount(0);
+	await page.getByLabel('Planerad åtgärd (obligatoriskt)', { exact: true }).fill('Workshop om målen med enhetens chef');
+	await page.getByLabel('Namn på ansvarig (obligatoriskt)', { exact: true }).fill('Enhetens chef');
+	await expectAccessible(page, 'HR sends an action from a survey result');
+	await page.getByRole('button', { name: 'Skapa åtgärden' }).click();
+	await expect(page.getByRole('status').filter({ hasText: 'Åtgärden för Enhet A1 är sparad' })).toBeVisible();
+	await expect(page.getByTestId('sync-pending')).toHaveText('2 ändringar väntar');
+	await expectAccessible(page, 'survey result after sending an action');
+
+	// Online again: the server takes both (the action and its history entry); HR's outbox empties.
+	await context.setOffline(false);
+	await synced(page);
+	const hrApi = await apiAs(page.request, 'hr');
+	expect((await hrApi.get('/db/unit-a1/_changes')).status()).toBe(403);
+
+	// A1's manager, on another device, finds it in the unit's plan with its survey origin.
+	const other = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+	const chef = await other.newPage();
+	await signIn(chef, 'chef');
+	await synced(chef);
+	await chef.goto('/actions/plan?unit=a1');
+	await chef
+		.locator('tr')
+		.filter({ hasText: 'Workshop om målen med enhetens chef' })
+		.getByRole('link', { name: question })
+		.click();
+	await expect(chef.getByTestId('action')).toContainText('Workshop om målen med enhetens chef');
+	await expect(chef.getByTestId('action')).toContainText('Ursprung: Enkätresultat');
+	await expect(chef.getByTestId('action-survey')).toHaveAttribute(
+		'href',
+		new RegExp(`^/reports/surveys/${encodeURIComponent(EARLIER)}#q-`),
+	);
+	await expectAccessible(chef, 'the manager’s view of HR’s action');
+	await other.close();
+	await context.close();
+});

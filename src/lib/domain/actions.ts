@@ -42,6 +42,12 @@ export function actionMoveRefusal(from: ActionStatus | undefined, to: ActionStat
 	return `an action cannot move from ${from} to ${to}`;
 }
 
+/**
+ * Why the server refuses an action or history entry sent by a global role alone (HR, into a unit
+ * it does not read, decision 0040): that road only adds a new action from a survey result.
+ */
+export const ROLE_SUBMIT_REASON = 'without access to the unit you may only add a new action from a survey result';
+
 /** The fields of an action its history records, in the order the plan shows them. */
 export const LOGGED_FIELDS = [
 	'status',

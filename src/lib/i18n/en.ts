@@ -1138,6 +1138,15 @@ export const en: Record<MessageKey, string> = {
 	'actions.responsible.hint':
 		'Managers and safety representatives of the unit see the action under My actions. Someone outside the unit is entered by name.',
 	'actions.responsible.choose': 'Choose …',
+	'actions.responsible.typedHint':
+		'You do not see the unit’s people. Type the name or the role, for example the unit’s manager; the manager can change it later.',
+	'actions.sendTo': 'The action is sent to the action plan of {unit}.',
+	'actions.fromSurvey': 'Show the question in the survey result',
+	'actions.surveyMissing': 'The survey and its question are not on this device yet. Sync and open the result again.',
+	'actions.sendHint':
+		'You do not read the unit’s action plan. The action is sent when you are online and then shows to the unit’s manager, who follows it up.',
+	'sync.queue.roleSubmit':
+		'The server did not take the change: without access to the unit you can only add a new action from a survey result. Changes are made by the unit’s manager.',
 	'actions.role.manager': 'manager',
 	'actions.role.safety_rep': 'safety representative',
 	'actions.memberOption': '{name} ({role})',

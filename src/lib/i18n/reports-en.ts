@@ -176,4 +176,9 @@ export const reportsEn: Record<ReportKey, string> = {
 	'pack.noSurvey': 'No closed survey with results for this part.',
 	'pack.latestSurvey': 'Latest survey: {title} ({closes})',
 	'pack.years': 'Years in the period: {years}',
+	// -- HR's actions from a survey result (rep-hr-action)
+	'results.sent':
+		'The action for {unit} is saved and sent to the unit’s action plan. The unit’s manager sees it after sync.',
+	'results.sendAction': 'Send action',
+	'results.sendActionFor': 'Send action to {unit}: {question}',
 };

@@ -177,6 +177,11 @@ export const reportsSv = {
 	'pack.noSurvey': 'Ingen avslutad enkät med resultat för den här delen.',
 	'pack.latestSurvey': 'Senaste enkäten: {title} ({closes})',
 	'pack.years': 'År i perioden: {years}',
+	// -- HR's actions from a survey result (rep-hr-action)
+	'results.sent':
+		'Åtgärden för {unit} är sparad och skickas till enhetens handlingsplan. Enhetens chef ser den efter synk.',
+	'results.sendAction': 'Skicka åtgärd',
+	'results.sendActionFor': 'Skicka åtgärd till {unit}: {question}',
 } as const;
 
 export type ReportKey = keyof typeof reportsSv;

@@ -926,6 +926,15 @@ export const svMore = {
 	'actions.responsible.hint':
 		'Chefer och skyddsombud i enheten ser åtgärden under Mina åtgärder. Någon utanför enheten skrivs med namn.',
 	'actions.responsible.choose': 'Välj …',
+	'actions.responsible.typedHint':
+		'Du ser inte enhetens personer. Skriv namnet eller rollen, till exempel enhetens chef; chefen kan ändra det sedan.',
+	'actions.sendTo': 'Åtgärden skickas till handlingsplanen för {unit}.',
+	'actions.fromSurvey': 'Visa frågan i enkätresultatet',
+	'actions.surveyMissing': 'Enkäten och frågan finns inte på den här enheten än. Synka och öppna resultatet igen.',
+	'actions.sendHint':
+		'Du läser inte enhetens handlingsplan. Åtgärden skickas när du är uppkopplad och visas sedan för enhetens chef, som följer upp den.',
+	'sync.queue.roleSubmit':
+		'Servern tog inte emot ändringen: utan tillgång till enheten kan du bara lägga till en ny åtgärd från ett enkätresultat. Ändringar gör enhetens chef.',
 	'actions.role.manager': 'chef',
 	'actions.role.safety_rep': 'skyddsombud',
 	'actions.memberOption': '{name} ({role})',

@@ -11,6 +11,7 @@ import {
 	AppError,
 	OLDER_APP_REASON,
 	PUBLISHED_TEMPLATE_REASON,
+	ROLE_SUBMIT_REASON,
 	STORE_REFUSED_REASON,
 	SURVEY_RULE_REASONS,
 } from '../domain/index.ts';
@@ -206,6 +207,20 @@ describe('survey and campaign refusals (decision 0030)', () => {
 			expect(en[0]).toMatch(/published survey version does not change/);
 			expect(new Set(en).size).toBe(new Set(reasons).size);
 			expect(en).not.toEqual(sv);
+		} finally {
+			await i18n.set('sv');
+		}
+	});
+});
+
+describe('HR’s survey action refused (decision 0040)', () => {
+	it('says what the road allows and who changes the action, in both languages', async () => {
+		const refusal = { code: 'forbidden', reason: ROLE_SUBMIT_REASON };
+		expect(messageForRefused(refusal)).toMatch(/bara lägga till en ny åtgärd från ett enkätresultat/);
+		expect(messageForRefused(refusal)).not.toBe(messageForStored(refusal));
+		try {
+			await i18n.set('en');
+			expect(messageForRefused(refusal)).toMatch(/only add a new action from a survey result/);
 		} finally {
 			await i18n.set('sv');
 		}

@@ -11,6 +11,7 @@ import {
 	isOlderAppReason,
 	NOT_INVITED_REASON,
 	PUBLISHED_TEMPLATE_REASON,
+	ROLE_SUBMIT_REASON,
 	STORE_REFUSED_REASON,
 	SURVEY_RULE_REASONS,
 	NEW_PASSWORD_MIN,
@@ -59,6 +60,8 @@ const REASON_TEXT: Readonly<Record<string, MessageKey>> = {
 	[CO_SIGNER_NOT_MEMBER_REASON]: 'sync.queue.coSignerNotMember',
 	[CO_SIGNER_BY_MANAGER_REASON]: 'sync.queue.coSignerByManager',
 	[NOT_INVITED_REASON]: 'sync.queue.notInvited',
+	// HR's survey actions into a unit it does not read (decision 0040).
+	[ROLE_SUBMIT_REASON]: 'sync.queue.roleSubmit',
 	// Quotas (decision 0017): which limit, and what the person can do.
 	[SCOPE_DOCS_QUOTA_REASON]: 'sync.queue.quotaScope',
 	[PERSON_DOCS_QUOTA_REASON]: 'sync.queue.quotaPerson',

@@ -3,7 +3,7 @@
  * the area it is about (the question's text), read from the campaign's survey version on the
  * device. Only the new-action page imports it, so the shell's first load does not grow.
  */
-import { localizedText, surveyQuestions, type Localized } from '../domain/index.ts';
+import { localizedText, surveyQuestions, unitScope, type Localized, type Me } from '../domain/index.ts';
 import type { TryggDb } from '../db/app-db.ts';
 import type { SurveyOrigin } from './actions.svelte.ts';
 
@@ -22,4 +22,28 @@ export async function surveyActionOrigin(
 	const question = surveyQuestions(survey).find((q) => q.id === questionId);
 	if (!question) return undefined;
 	return { campaignId, questionId, area: localizedText(question.text, locale).slice(0, 200) };
+}
+
+/**
+ * How the signed-in person may add an action from a survey result to `unitId`'s plan:
+ * `unit` as its manager (the plan is on the device, the action opens after saving), `submit` as
+ * HR, who does not read the unit and sends the action for its manager (decision 0040), or
+ * undefined when they may not. A manager of the unit who is also HR works as the manager.
+ * @example surveyActionRoad(hr, 'a1') // 'submit'
+ */
+export function surveyActionRoad(
+	me: Pick<Me, 'roles' | 'scopes'> | null,
+	unitId: string,
+): 'unit' | 'submit' | undefined {
+	if (!me || unitId === '') return undefined;
+	const grant = me.scopes.find((s) => s.scope === unitScope(unitId) && s.write);
+	if (grant?.role === 'manager') return 'unit';
+	if (grant) return undefined;
+	return me.roles.includes('hr') ? 'submit' : undefined;
+}
+
+/** The name of an org unit as the device holds it (HR reads `org`, not the unit), or the id. */
+export async function orgUnitName(db: TryggDb | null, unitId: string): Promise<string> {
+	const unit = db ? await db.docs.get(`unit:${unitId}`) : undefined;
+	return unit?.type === 'unit' ? unit.name : unitId;
 }

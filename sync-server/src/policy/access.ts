@@ -37,6 +37,7 @@ import {
 	reopenBlocker,
 	reportsScope,
 	requestChangeRefusal,
+	ROLE_SUBMIT_REASON,
 	SIGN_ROLES,
 	signerRefusal,
 	signOffState,
@@ -140,6 +141,16 @@ const SUBMIT_ONLY: Partial<Record<MembershipRole, readonly DocType[]>> = {
 	staff: ['prereport'],
 };
 
+/**
+ * ROLE_SUBMIT. Global roles that may send documents of these types into any unit scope of the
+ * org tree without a grant on it, never reading it: HR turns a survey result into a line of the
+ * unit's action plan, with its "created" history entry (issue 14, decision 0040). What such a
+ * write may be is narrowed further by `ROLE_SUBMIT_RULES`: a new survey action, nothing else.
+ */
+const ROLE_SUBMIT: Partial<Record<Role, readonly DocType[]>> = {
+	hr: ['action', 'actionlog'],
+};
+
 /** A document after schema validation: live or a tombstone. */
 export type IncomingDoc = { _id: string; type: string; scope: string; _deleted?: boolean; [key: string]: unknown };
 /** A stored live document (undefined when new or deleted). */
@@ -183,6 +194,10 @@ type Change = {
 	units: readonly PolicyUnit[];
 	/** Eligible people per unit of a campaign's target subtree, when `campaignTargetNeeded` says so. */
 	targetPeople: Readonly<Record<string, number>> | undefined;
+	/** The writer sends by a global role only (ROLE_SUBMIT), with no grant on the scope. */
+	roleSubmit: boolean;
+	/** Campaigns (org scope) named by `campaignsNeeded`. */
+	campaign: (id: string) => StoredVersion | undefined;
 };
 
 /** A rule returns why it refuses the change, or undefined to let it pass. */
@@ -483,8 +498,61 @@ const followUpRules: Rule = (c) => followUpChangeRefusal(c.stored, c.doc, c.user
  */
 const recordsTheWriter: Rule = (c) => recordRefusal(c.doc.type, c.stored, c.doc, c.user, c.now);
 
+/** Sent once, or the very same document again (its answer was lost; the sender cannot read back). */
+const sentOnce = (c: Change): boolean => !c.doc._deleted && (!c.stored || sameContent(c.stored, c.doc));
+
+/**
+ * A role-submitted action (HR, decision 0040): new, from a survey result (a campaign held in
+ * `org` whose target subtree holds this unit, and a question), planned, naming no account (the
+ * sender cannot see the unit's people), following no other action. Everything after is the unit's.
+ */
+const newSurveyAction: Rule = (c) => {
+	if (!sentOnce(c)) return ROLE_SUBMIT_REASON;
+	if (c.stored) return undefined; // the same document again: judged when it was first taken
+	const d = c.doc;
+	if (d.source !== 'survey' || typeof d.campaignId !== 'string' || typeof d.questionId !== 'string') {
+		return ROLE_SUBMIT_REASON;
+	}
+	if (d.status !== 'planned' || d.responsibleUser !== undefined || d.follows !== undefined) return ROLE_SUBMIT_REASON;
+	if (d.findingId !== undefined) return ROLE_SUBMIT_REASON;
+	const campaign = c.campaign(d.campaignId);
+	if (campaign?.type !== 'campaign' || typeof campaign.targetUnitId !== 'string') return ROLE_SUBMIT_REASON;
+	const unitId = c.scope.slice('unit-'.length);
+	const target = campaign.targetUnitId;
+	return unitId === target || descendantsOf(target, [...c.units]).includes(unitId) ? undefined : ROLE_SUBMIT_REASON;
+};
+
+/**
+ * A role-submitted history entry: the "created" entry of a new survey action. When that action
+ * is already stored (sent in an earlier request), the entry must be its creation: the same time,
+ * a survey action. One sent with its action in the same request is judged with it.
+ */
+const createdEntryOfSurveyAction: Rule = (c) => {
+	if (!sentOnce(c) || c.doc.event !== 'created') return ROLE_SUBMIT_REASON;
+	const changes = Array.isArray(c.doc.changes) ? (c.doc.changes as { field?: unknown; to?: unknown }[]) : [];
+	if (!changes.some((ch) => ch.field === 'source' && ch.to === 'survey')) return ROLE_SUBMIT_REASON;
+	const action = typeof c.doc.actionId === 'string' ? c.lookup(c.doc.actionId) : undefined;
+	if (action && (action.type !== 'action' || action.source !== 'survey' || action.createdAt !== c.doc.at)) {
+		return ROLE_SUBMIT_REASON;
+	}
+	return undefined;
+};
+
+/** What a role-submitted document may be, per type (ROLE_SUBMIT); a type without a rule is refused. */
+const ROLE_SUBMIT_RULES: Partial<Record<DocType, Rule>> = {
+	action: newSurveyAction,
+	actionlog: createdEntryOfSurveyAction,
+};
+const roleSubmitted: Rule = (c) => {
+	if (!c.roleSubmit) return undefined;
+	const rule = ROLE_SUBMIT_RULES[c.doc.type as DocType];
+	return rule ? rule(c) : ROLE_SUBMIT_REASON;
+};
+
 /** Rules of every type, after the type's own TRANSITIONS (so their more specific reasons come first). */
 const EVERY_TYPE: readonly Rule[] = [recordsTheWriter];
+/** Rules before the type's own: a sender by role alone is held to what that road allows. */
+const FIRST: readonly Rule[] = [roleSubmitted];
 
 /** TRANSITIONS. Per-type rules on the change from the stored version to the incoming one. */
 const TRANSITIONS: Partial<Record<DocType, readonly Rule[]>> = {
@@ -603,10 +671,26 @@ export function submitTypes(user: Grantee, scope: string, units: PolicyUnit[]): 
 	if (scopeKind(scope) !== 'unit') return [];
 	const unitId = scope.slice('unit-'.length);
 	if (!units.some((u) => idKey(u._id) === unitId)) return [];
-	const types = new Set<DocType>();
+	const types = new Set<DocType>(roleSubmitTypes(user, scope, units));
 	for (const m of user.memberships) {
 		if (m.unitId !== unitId || !Object.hasOwn(SUBMIT_ONLY, m.role)) continue;
 		for (const t of SUBMIT_ONLY[m.role] ?? []) types.add(t);
+	}
+	return [...types];
+}
+
+/**
+ * The document types `user` may send into a unit scope by a global role (ROLE_SUBMIT), whatever
+ * their memberships; empty outside unit scopes of the org tree.
+ * @example roleSubmitTypes(hr, 'unit-a1', units) // ['action', 'actionlog']
+ */
+export function roleSubmitTypes(user: Grantee, scope: string, units: PolicyUnit[]): DocType[] {
+	if (scopeKind(scope) !== 'unit') return [];
+	const unitId = scope.slice('unit-'.length);
+	if (!units.some((u) => idKey(u._id) === unitId)) return [];
+	const types = new Set<DocType>();
+	for (const r of user.roles) {
+		if (Object.hasOwn(ROLE_SUBMIT, r)) for (const t of ROLE_SUBMIT[r] ?? []) types.add(t);
 	}
 	return [...types];
 }
@@ -639,7 +723,18 @@ export function referencedIds(doc: IncomingDoc, stored: StoredVersion | undefine
 	if (doc.type === 'campaign') return !doc._deleted && typeof doc.surveyId === 'string' ? [doc.surveyId] : [];
 	// An assessment's finding: its round decides whether the assessment may name no round.
 	const finding = doc.type === 'assessment' ? doc.findingId : undefined;
-	return [doc.roundId, stored?.roundId, finding].filter((id): id is string => typeof id === 'string');
+	// A history entry's action: a role-submitted "created" entry must match it (ROLE_SUBMIT_RULES).
+	const action = doc.type === 'actionlog' && !stored && doc.event === 'created' ? doc.actionId : undefined;
+	return [doc.roundId, stored?.roundId, finding, action].filter((id): id is string => typeof id === 'string');
+}
+
+/**
+ * Campaigns (in the org scope) the rules need: the one a new survey action names, so a
+ * role-submitted one is checked against the campaign's target (ROLE_SUBMIT_RULES).
+ */
+export function campaignsNeeded(doc: IncomingDoc, stored: StoredVersion | undefined): string[] {
+	if (doc.type !== 'action' || doc._deleted || stored || typeof doc.campaignId !== 'string') return [];
+	return [doc.campaignId];
 }
 
 /**
@@ -751,6 +846,8 @@ type WriteOpts = WriterOpts & {
 	members?: readonly UnitPerson[];
 	/** Eligible people per unit of the target, when `campaignTargetNeeded`. */
 	targetPeople?: Readonly<Record<string, number>>;
+	/** Campaigns (org scope) named by `campaignsNeeded`. */
+	campaign?: (id: string) => StoredVersion | undefined;
 };
 
 /**
@@ -759,10 +856,11 @@ type WriteOpts = WriterOpts & {
  * unit). The route uses it alone for an edit it will not write (a stale revision answered
  * `conflict`), so the answer never says more than a refusal would. Returns the unit roles.
  */
-export function checkWriter(opts: WriterOpts): WriteCheck & { unitRoles?: MembershipRole[] } {
+export function checkWriter(opts: WriterOpts): WriteCheck & { unitRoles?: MembershipRole[]; roleSubmit?: boolean } {
 	const { user, grants, scope, doc, stored } = opts;
 	const refuse = (reason: string): WriteCheck => ({ ok: false, reason });
-	const mayCreate = mayWrite(grants, scope) || submitTypes(user, scope, opts.units ?? []).includes(doc.type as DocType);
+	const granted = mayWrite(grants, scope);
+	const mayCreate = granted || submitTypes(user, scope, opts.units ?? []).includes(doc.type as DocType);
 	if (!mayCreate) return refuse(`no write access to ${scope}`);
 	if (doc.scope !== scope) return refuse(`document scope ${doc.scope} does not match ${scope}`);
 	if (stored && stored.scope !== scope) return refuse('stored document belongs to another scope');
@@ -774,12 +872,14 @@ export function checkWriter(opts: WriterOpts): WriteCheck & { unitRoles?: Member
 	const kind = scopeKind(scope);
 	const unitId = kind === 'unit' ? scope.slice('unit-'.length) : null;
 	const unitRoles = unitId === null ? [] : unitRolesOf(user, unitId, opts.units ?? []);
-	const notWriter = writerOf(user, scope, type, unitRoles);
+	// A sender by global role alone (ROLE_SUBMIT) writes as no role of the unit; ROLE_SUBMIT_RULES judge it.
+	const roleSubmit = !granted && roleSubmitTypes(user, scope, opts.units ?? []).includes(type);
+	const notWriter = roleSubmit ? undefined : writerOf(user, scope, type, unitRoles);
 	if (notWriter) return refuse(notWriter);
 	if (unitId !== null && !doc._deleted && 'unitId' in doc && doc.unitId !== unitId) {
 		return refuse(`unitId does not match ${scope}`);
 	}
-	return { ok: true, unitRoles };
+	return { ok: true, unitRoles, roleSubmit };
 }
 
 /**
@@ -806,8 +906,10 @@ export function checkWrite(opts: WriteOpts): WriteCheck {
 		members: opts.members,
 		units: opts.units ?? [],
 		targetPeople: opts.targetPeople,
+		roleSubmit: writer.roleSubmit === true,
+		campaign: opts.campaign ?? (() => undefined),
 	};
-	for (const rule of [...(TRANSITIONS[doc.type as DocType] ?? []), ...EVERY_TYPE]) {
+	for (const rule of [...FIRST, ...(TRANSITIONS[doc.type as DocType] ?? []), ...EVERY_TYPE]) {
 		const reason = rule(change);
 		if (reason) return { ok: false, reason };
 	}

@@ -24,6 +24,7 @@ import {
 	coSignerNeeded,
 	referencedIds,
 	roundFilesNeeded,
+	campaignsNeeded,
 	submitTypes,
 	templatesNeeded,
 } from '../policy/access.ts';
@@ -399,6 +400,16 @@ async function judgeRequest(
 			if ('doc' in row && row.doc) templates.set(row.id, row.doc);
 		}
 	}
+	// The campaigns new survey actions name (org scope): one sent by role alone must fit its target.
+	const campaignIds = scope.startsWith('unit-')
+		? [...new Set(writable.flatMap((v) => campaignsNeeded(v.doc, stored.get(v.doc._id))))]
+		: [];
+	const campaigns = new Map<string, StoredDoc>();
+	if (campaignIds.length > 0 && writable.some((v) => writer(v.doc).roleSubmit)) {
+		for (const row of await ctx.store.allDocs('org', campaignIds, { includeDocs: true })) {
+			if ('doc' in row && row.doc) campaigns.set(row.id, row.doc);
+		}
+	}
 
 	// Quotas (decision 0017): new documents past the scope's or the sender's room are refused before
 	// the rules judge anything, so a refused signature never counts for its round's lock.
@@ -435,6 +446,7 @@ async function judgeRequest(
 			lookup: (id) => stored.get(id),
 			roundFile: (id) => files.get(id),
 			template: (id) => templates.get(id),
+			campaign: (id) => campaigns.get(id),
 			now: serverNow,
 			...(members ? { members } : {}),
 			...(units ? { units } : {}),

@@ -15,6 +15,11 @@ function content(doc: StoredDoc | ReportBody): string {
 	return stable(rest);
 }
 
+/** Does the stored document hold exactly these figures (what storage and timing add aside)? */
+export function sameReport(stored: StoredDoc | undefined, body: ReportBody): boolean {
+	return stored !== undefined && content(stored) === content(body);
+}
+
 function stable(value: unknown): string {
 	return JSON.stringify(value, (_k, v: unknown) =>
 		v && typeof v === 'object' && !Array.isArray(v)

@@ -11,6 +11,8 @@ import { surveyResultDocSchema, surveyTextDocSchema, withSubtree } from '../../.
 import type { Token } from '../anon/test-phone.ts';
 import { campaignDoc, hmeAnswers, sendResponse, takeToken, writeCampaign } from '../anon/test-phone.ts';
 import { DEMO_PASSWORD } from '../seed/demo.ts';
+import { ANON_DB } from '../anon/databases.ts';
+import type { DocStore, StoredDoc } from '../store/doc-store.ts';
 import { PouchStore } from '../store/pouch-store.ts';
 import { RESULTS_DB } from './survey-results.ts';
 import type { Harness } from '../test-harness.ts';
@@ -57,6 +59,42 @@ async function read(scope: string, who: string): Promise<{ status: number; docs:
 	// The same scopes hold the unit stats of the other report job (unit-stats.spec.ts); only survey documents here.
 	return { status: 200, docs: rows.flatMap((r) => (r.doc && r.doc.type !== 'stats' ? [r.doc] : [])) };
 }
+
+/**
+ * The store as the server uses it, recording the unit report scopes (`reports-…`) each call reads
+ * or writes; `failOnce` makes the next write into that scope fail (a full disk, a crash).
+ */
+function watchUnitScopes(store: DocStore, seen: Set<string>, failOnce: Set<string>): DocStore {
+	return new Proxy(store, {
+		get(target, prop, receiver) {
+			const value: unknown = Reflect.get(target, prop, receiver);
+			if (typeof value !== 'function') return value;
+			return (scope: string, ...rest: unknown[]) => {
+				if (typeof scope === 'string' && scope.startsWith('reports-')) {
+					seen.add(scope);
+					if (prop === 'bulkDocs' && failOnce.delete(scope)) return Promise.reject(new Error('disk full'));
+				}
+				return (value as (...a: unknown[]) => unknown).call(target, scope, ...rest);
+			};
+		},
+	});
+}
+
+/** Responses as the anonymous road's flush stores them (responses.ts), straight into the store. */
+async function lateResponses(store: DocStore, campaignKey: string, group: string, n: number): Promise<void> {
+	const docs = Array.from({ length: n }, (_, i) => ({
+		_id: `late-${group}-${Date.now()}-${i}`,
+		campaignId: `campaign:${campaignKey}`,
+		group,
+		week: '2026-W48',
+		answers: hmeAnswers(i + 3),
+	}));
+	const written = await store.bulkDocs(ANON_DB.responses, docs as unknown as StoredDoc[]);
+	if (written.some((r) => !('rev' in r))) throw new Error('late responses refused');
+}
+
+const revs = (docs: Record<string, unknown>[]): Map<string, unknown> =>
+	new Map(docs.map((d) => [String(d._id), d._rev]));
 
 const resultOf = (docs: Record<string, unknown>[], id: string): SurveyResultDoc =>
 	withSubtree(surveyResultDocSchema.parse(docs.find((d) => d._id === id)));
@@ -178,5 +216,67 @@ describe('survey results', () => {
 		expect(h.app.surveyResults.responsesRead).toBe(24);
 		const after = (await read('reports', 'hr')).docs.map((d) => `${d._id}@${d._rev}`).sort();
 		expect(after).toEqual(before);
+	});
+
+	it('after a batch, reads and writes only the unit scopes whose result changed', async () => {
+		await h.app.close();
+		const seen = new Set<string>();
+		let raw: DocStore | undefined;
+		h = await startServer(
+			{ now: () => new Date(clock), observeStore: (store) => watchUnitScopes((raw = store), seen, new Set()) },
+			dir,
+		);
+		// A new process checks every copy once; the stats job's catch-up writes unit report scopes too.
+		await h.app.surveyResults.refresh();
+		await h.app.surveyResults.idle();
+		await h.app.reports.idle();
+		const before = revs((await read('reports', 'hr')).docs);
+		seen.clear();
+		// Five more in A1's group: Förvaltningen's total moves; A1's stays hidden (its 15 would still
+		// give the 4 of Förvaltningen's own group by subtraction), so its document stays as it was.
+		await lateResponses(raw as DocStore, hmeKey, 'a1', 5);
+		await h.app.surveyResults.refresh();
+		await h.app.surveyResults.idle();
+		const docs = (await read('reports', 'hr')).docs;
+		const changed = docs.filter((d) => before.get(String(d._id)) !== d._rev);
+		expect(resultOf(docs, `surveyresult:${hmeKey}.forv`).subtree.responses).toBe(19);
+		expect(resultOf(docs, `surveyresult:${hmeKey}.a1`).group.responses).toBeNull();
+		const scopes = changed.map((d) => `reports-${String(d.unitId)}`).sort();
+		expect(scopes).toEqual(['reports-forv']);
+		expect([...seen].sort()).toEqual(scopes);
+		// Each copy in its unit scope is the body in `reports`.
+		for (const d of changed) {
+			const [row] = await (raw as DocStore).allDocs(`reports-${String(d.unitId)}`, [String(d._id)], {
+				includeDocs: true,
+			});
+			const { _rev: _r, scope: _s, createdAt: _c, updatedAt: _u, ...body } = d;
+			expect(row && 'doc' in row ? row.doc : undefined, String(d._id)).toMatchObject(body);
+		}
+	});
+
+	it('writes a unit scope that missed its copy on the next pass', async () => {
+		await h.app.close();
+		const seen = new Set<string>();
+		const failOnce = new Set(['reports-a1']);
+		let raw: DocStore | undefined;
+		h = await startServer(
+			{ now: () => new Date(clock), observeStore: (store) => watchUnitScopes((raw = store), seen, failOnce) },
+			dir,
+		);
+		await h.app.surveyResults.refresh();
+		await h.app.surveyResults.idle();
+		// Five more in Förvaltningen's own group: 9, at k, so it shows, and so does A1 (15).
+		await lateResponses(raw as DocStore, hmeKey, 'forv', 5);
+		// The pass this batch wakes (or this one) fails on A1's copy after `reports` was written.
+		await h.app.surveyResults.refresh().catch(() => undefined);
+		await h.app.surveyResults.idle();
+		expect(failOnce.size).toBe(0);
+		// The next pass (nothing new to read, `reports` already current) writes the missed copy.
+		await h.app.surveyResults.refresh();
+		await h.app.surveyResults.idle();
+		const id = `surveyresult:${hmeKey}.a1`;
+		const copy = (await read('reports-a1', 'chef')).docs.find((d) => d._id === id);
+		expect(copy?.group).toEqual(resultOf((await read('reports', 'hr')).docs, id).group);
+		expect((copy?.group as { responses: number }).responses).toBe(15);
 	});
 });

@@ -32,9 +32,11 @@ import type { PolicyUnit } from '../policy/access.ts';
 import type { DocStore, StoredDoc } from '../store/doc-store.ts';
 import type { LocalDocs } from '../store/local-docs.ts';
 import type { ReportBody } from './report-writer.ts';
-import { ReportWriter } from './report-writer.ts';
+import { ReportWriter, sameReport } from './report-writer.ts';
 
 const PAGE = 1000;
+/** Unit scopes written at once: each write waits on its own disk sync, so a few overlap. */
+const SCOPE_WRITES = 8;
 const CHECKPOINT = 'survey-results';
 /**
  * Where the sums and the checkpoint live: a server-only database of their own (never a scope, so
@@ -68,6 +70,8 @@ export class SurveyResults {
 	/** Per campaign, how many responses its sums hold; what was last published, to skip a repeat. */
 	readonly #held = new Map<string, number>();
 	readonly #published = new Map<string, string>();
+	/** Campaigns whose unit-scope copies a completed pass of this process wrote. */
+	readonly #scopesCurrent = new Set<string>();
 	#last: Promise<void> = Promise.resolve();
 	#day: string | undefined;
 	#campaignCache: { seq: string; campaigns: CampaignDoc[] } | undefined;
@@ -319,8 +323,16 @@ export class SurveyResults {
 			}
 			texts.push({ _id: textId, type: 'surveytext', campaignId: c._id, unitId: g.id, texts: byQuestion });
 		}
+		// A unit scope holds a copy of its node's body in `reports`. Once a pass of this process has
+		// written every copy, a later pass writes only the nodes whose body in `reports` changes: a
+		// batch touches the scopes of its groups and their ancestors, not thousands of unchanged ones
+		// (each a database to open and read). Until a pass completes, the next one writes them all.
+		const every = !this.#scopesCurrent.has(c._id);
+		this.#scopesCurrent.delete(c._id);
+		const copies = every ? bodies : bodies.filter((b) => !sameReport(stored.get(b._id), b));
 		await this.#writer.write('reports', [...bodies, ...texts]);
-		for (const body of bodies) await this.#writer.write(reportsScope(String(body.unitId)), [body]);
+		await inParallel(copies, SCOPE_WRITES, (body) => this.#writer.write(reportsScope(String(body.unitId)), [body]));
+		this.#scopesCurrent.add(c._id);
 		this.#published.set(c._id, stamp);
 	}
 
@@ -332,6 +344,26 @@ export class SurveyResults {
 		for (const row of rows) if ('doc' in row && row.doc && !row.value.deleted) out.set(row.doc._id, row.doc);
 		return out;
 	}
+}
+
+/**
+ * `work` over every item, at most `limit` at a time. After a failure no item is started; once
+ * those under way have ended, the first failure is thrown (nothing of this pass outlives it).
+ */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+	let next = 0;
+	let failure: { err: unknown } | undefined;
+	const worker = async (): Promise<void> => {
+		while (!failure && next < items.length) {
+			try {
+				await work(items[next++] as T);
+			} catch (err) {
+				failure ??= { err };
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+	if (failure) throw failure.err;
 }
 
 function sameFigures(stored: StoredDoc, figures: Record<string, unknown>): boolean {

@@ -88,3 +88,15 @@ export function unitsOfGroup(frozen: FrozenGroups, group: string): string[] {
 		.map(([unit]) => unit)
 		.sort();
 }
+
+/** `unitsOfGroup` of every group at once, in one pass over the units (a publication needs them all). */
+export function unitsByGroup(frozen: FrozenGroups): Map<string, string[]> {
+	const out = new Map<string, string[]>();
+	for (const [unit, group] of Object.entries(frozen.groupOf)) {
+		const units = out.get(group);
+		if (units) units.push(unit);
+		else out.set(group, [unit]);
+	}
+	for (const units of out.values()) units.sort();
+	return out;
+}

@@ -10,7 +10,7 @@ import type { CampaignDoc, TreeUnit } from '../../../src/lib/domain/index.ts';
 import { ANON_REASONS } from '../../../src/lib/domain/index.ts';
 import { PouchStore } from '../store/pouch-store.ts';
 import { ANON_DB } from './databases.ts';
-import { CampaignGroups, unitsOfGroup } from './groups.ts';
+import { CampaignGroups, unitsByGroup, unitsOfGroup } from './groups.ts';
 import { GroupKeys, SUITE, blindSign } from './keys.ts';
 import { campaignDoc } from './test-phone.ts';
 
@@ -64,6 +64,12 @@ describe('frozen groups', () => {
 		// A2's four are too few: they pool under forv, which takes in the smallest group (A3's five).
 		expect(frozen.sizes).toEqual({ a1: 6, forv: 4 + 5 });
 		expect(unitsOfGroup(frozen, 'forv')).toEqual(['a2', 'a3', 'forv']);
+		expect(unitsByGroup(frozen)).toEqual(
+			new Map([
+				['a1', ['a1']],
+				['forv', ['a2', 'a3', 'forv']],
+			]),
+		);
 		byUnit = { a1: ['p1'], a2: ['q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'p2', 'p3'] };
 		expect((await new CampaignGroups(store).freeze(campaign, roster, units)).sizes).toEqual(frozen.sizes);
 	});

@@ -23,7 +23,7 @@ import type { GroupNode, GroupTally, NodeResult } from '../../../src/lib/domain/
 import { addToTally, emptyTally, figuresFromTallies, shownTextQuestions } from '../../../src/lib/domain/suppression.ts';
 import { ANON_DB } from '../anon/databases.ts';
 import type { FrozenGroups } from '../anon/groups.ts';
-import { unitsOfGroup } from '../anon/groups.ts';
+import { unitsByGroup } from '../anon/groups.ts';
 import type { AnonRoad } from '../anon/road.ts';
 import type { RandomSource } from '../anon/responses.ts';
 import { cryptoRandom, shuffled } from '../anon/responses.ts';
@@ -286,6 +286,9 @@ export class SurveyResults {
 		const tallies = this.#checkpoint?.tallies[c._id] ?? {};
 		const results = figuresFromTallies(survey, tallies, groups, frozen.k);
 		const stored = await this.#stored(c, groups);
+		const unitsOf = unitsByGroup(frozen);
+		const parents = new Set(groups.map((g) => g.parent));
+		const today = swedishDay(this.#o.now());
 		const bodies: ReportBody[] = [];
 		const texts: ReportBody[] = [];
 		for (const g of groups) {
@@ -296,19 +299,16 @@ export class SurveyResults {
 				surveyId: c.surveyId,
 				unitId: g.id,
 				parentUnitId: g.parent,
-				groupUnits: unitsOfGroup(frozen, g.id),
+				groupUnits: unitsOf.get(g.id) ?? [],
 				group: result.group,
 				// A group with none below: its subtree is itself, left out (what HR syncs stays small).
-				...(groups.some((o) => o.parent === g.id) ? { subtree: result.subtree } : {}),
+				...(parents.has(g.id) ? { subtree: result.subtree } : {}),
 				previousCampaignId,
 			};
 			const id = surveyResultId(c._id, g.id);
 			const before = stored.get(id);
 			// The day the figures were computed stays while they stay the same (one publication).
-			const asOf =
-				before && sameFigures(before, figures) && typeof before.asOf === 'string'
-					? before.asOf
-					: swedishDay(this.#o.now());
+			const asOf = before && sameFigures(before, figures) && typeof before.asOf === 'string' ? before.asOf : today;
 			bodies.push({ _id: id, ...figures, asOf });
 			const textIds = shownTextQuestions(result, survey);
 			if (textIds.length === 0) continue;

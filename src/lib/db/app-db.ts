@@ -128,6 +128,9 @@ export class TryggDb extends Dexie {
 			anonOutbox: 'campaignId, state',
 			surveysSent: 'campaignId',
 		});
+		// Version 5: report documents by parent unit, so HR's drill-down reads a level of 5,000 units'
+		// stats (issue 14, item 5) without the rest. An added index only: no data migration.
+		this.version(5).stores({ docs: '_id, scope, type, [scope+type], roundId, [type+parentId]' });
 	}
 }
 

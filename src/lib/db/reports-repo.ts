@@ -2,8 +2,8 @@
  * Reads of the report documents the server writes into the report scopes (issue 14, decision
  * 0034). The device never writes them; it reads whatever the person's report scopes synced.
  */
-import { liveQuery, type Observable } from 'dexie';
-import { withSubtree, type StatsDoc } from '../domain/index.ts';
+import { Dexie, liveQuery, type Observable } from 'dexie';
+import { statsId, withSubtree, type StatsDoc } from '../domain/index.ts';
 import type { TryggDb } from './app-db.ts';
 
 /**
@@ -25,4 +25,49 @@ export async function readStats(db: TryggDb): Promise<StatsDoc[]> {
 /** `readStats`, again whenever a stats document changes on the device (a sync brought new figures). */
 export function liveStats(db: TryggDb): Observable<StatsDoc[]> {
 	return liveQuery(() => readStats(db));
+}
+
+/**
+ * The stats one level of the drill-down needs, read without the rest: the unit `unitId` (or,
+ * when null, the one top unit on the device), the units above it up to the top, and its children;
+ * when the device holds several top units and none is asked for, just those. The tree's shape
+ * comes from index keys alone (no document is read for it), so HR's device with 5,000 units reads
+ * a few dozen documents instead of all (issue 14, item 5: the whole-organisation view under 1 s).
+ */
+export async function readStatsAround(db: TryggDb, unitId: string | null): Promise<StatsDoc[]> {
+	return db.transaction('r', db.docs, async () => {
+		const byParent = db.docs.where('[type+parentId]').between(['stats', Dexie.minKey], ['stats', Dexie.maxKey]);
+		const [all, parentKeys, withParent] = await Promise.all([
+			db.docs.where('type').equals('stats').primaryKeys(),
+			byParent.keys(),
+			byParent.primaryKeys(),
+		]);
+		const unitOf = (id: string): string => id.slice('stats:'.length);
+		const parentOf = new Map<string, string>();
+		withParent.forEach((id, i) => parentOf.set(unitOf(String(id)), String((parentKeys[i] as unknown[])[1])));
+		const present = new Set(all.map((id) => unitOf(String(id))));
+		const children = (id: string): string[] => [...parentOf].filter(([, p]) => p === id).map(([c]) => c);
+		const read = async (units: Iterable<string>): Promise<StatsDoc[]> =>
+			(await db.docs.bulkGet([...new Set(units)].map(statsId))).flatMap((doc) =>
+				doc?.type === 'stats' && !doc._deleted ? [withSubtree(doc)] : [],
+			);
+		let target = unitId;
+		if (target === null) {
+			// The top units: no parent, or a parent not on this device (a manager's subtree).
+			const tops = await read([...present].filter((u) => !present.has(parentOf.get(u) ?? '')));
+			if (tops.length !== 1) return tops;
+			target = (tops[0] as StatsDoc).unitId;
+		}
+		if (!present.has(target)) return [];
+		const path: string[] = [];
+		for (let at: string | undefined = target; at && present.has(at) && !path.includes(at); at = parentOf.get(at)) {
+			path.push(at);
+		}
+		return read([...path, ...children(target)]);
+	});
+}
+
+/** `readStatsAround`, again whenever a stats document changes on the device. */
+export function liveStatsAround(db: TryggDb, unitId: string | null): Observable<StatsDoc[]> {
+	return liveQuery(() => readStatsAround(db, unitId));
 }

@@ -253,6 +253,56 @@ describe('report views', () => {
 		stop();
 	});
 
+	it('reads only the level the drill-down shows, and shows the same as from every document', async () => {
+		// A wider organisation: a second department whose units must not be read at avd-a.
+		const more = [
+			stats('avd-b', 'forv', 'Avdelning B'),
+			stats('b1', 'avd-b', 'Enhet B1'),
+			stats('b2', 'avd-b', 'Enhet B2'),
+		];
+		const db = await device([...ORG, ...more]);
+		const full = new ReportViews({ db, person: () => HR, clock });
+		await full.load();
+		const read: string[] = [];
+		db.docs.hook('reading', (doc: StoredDoc) => {
+			read.push(doc._id);
+			return doc;
+		});
+		const around = async (unitId: string | null) => {
+			const v = new ReportViews({ db, person: () => HR, clock });
+			read.length = 0;
+			const stop = v.watchAround(unitId);
+			await expect.poll(() => v.loaded).toBe(true);
+			stop();
+			return v;
+		};
+		let v = await around('avd-a');
+		expect([...new Set(read)].sort()).toEqual(['stats:a1', 'stats:a2', 'stats:avd-a', 'stats:forv']);
+		expect(v.drillDown('avd-a', 'subtree')).toEqual(full.drillDown('avd-a', 'subtree'));
+		expect(v.path('avd-a').map((n) => n.doc.unitId)).toEqual(['forv', 'avd-a']);
+		// No unit asked: the one top unit and its children.
+		v = await around(null);
+		expect(v.defaultUnit).toBe('forv');
+		expect([...new Set(read)].sort()).toEqual(['stats:avd-a', 'stats:avd-b', 'stats:forv']);
+		expect(v.drillDown('forv', 'subtree')).toEqual(full.drillDown('forv', 'subtree'));
+		// A unit not on the device: nothing, as from every document.
+		v = await around('elsewhere');
+		expect(v.drillDown('elsewhere', 'subtree')).toBeNull();
+	});
+
+	it('without a unit asked, a manager of two separate units gets both as top units', async () => {
+		const db = await device([
+			{ ...(ORG[3] as StatsDoc), scope: 'reports-a1' },
+			{ ...stats('b1', 'avd-b', 'Enhet B1'), scope: 'reports-b1' },
+		]);
+		const v = new ReportViews({ db, person: () => MANAGER_A1, clock });
+		const stop = v.watchAround(null);
+		await expect.poll(() => v.loaded).toBe(true);
+		stop();
+		expect(v.defaultUnit).toBeNull();
+		expect(v.drillDown(null, 'subtree')?.rows.map((r) => r.unitId)).toEqual(['a1', 'b1']);
+	});
+
 	it('takes "this year" from the clock only when no figures are on the device', async () => {
 		const v = await views([]);
 		expect(v.year).toBe(2031);

@@ -7,7 +7,7 @@
  * `ReportTable`, the shape the exports and the printed pack read too.
  */
 import type { TryggDb } from '../db/app-db.ts';
-import { liveStats, readStats } from '../db/reports-repo.ts';
+import { liveStats, liveStatsAround, readStats } from '../db/reports-repo.ts';
 import { REPORT_YEARS, type Me, type StatsDoc } from '../domain/index.ts';
 import { i18n, t } from '../i18n/i18n.svelte.ts';
 import { rt, type ReportKey } from '../i18n/reports.svelte.ts';
@@ -53,6 +53,20 @@ export class ReportViews {
 		const db = this.#deps.db;
 		if (!db) return () => {};
 		const sub = liveStats(db).subscribe({ next: (docs) => (this.#docs = docs) });
+		return () => sub.unsubscribe();
+	}
+
+	/**
+	 * Follow only what the drill-down at `unitId` shows (the unit, the units above it, its
+	 * children; or the top units): on HR's device a level is a few dozen documents, not 5,000.
+	 */
+	watchAround(unitId: string | null): () => void {
+		const db = this.#deps.db;
+		if (!db) {
+			this.#docs = [];
+			return () => {};
+		}
+		const sub = liveStatsAround(db, unitId).subscribe({ next: (docs) => (this.#docs = docs) });
 		return () => sub.unsubscribe();
 	}
 

@@ -30,7 +30,7 @@ export function liveStats(db: TryggDb): Observable<StatsDoc[]> {
 /**
  * The stats one level of the drill-down needs, read without the rest: the unit `unitId` (or,
  * when null, the one top unit on the device), the units above it up to the top, and its children;
- * when the device holds several top units and none is asked for, just those. The tree's shape
+ * when the device holds several top units and none is asked for (or one not on the device), just those. The tree's shape
  * comes from index keys alone (no document is read for it), so HR's device with 5,000 units reads
  * a few dozen documents instead of all (issue 14, item 5: the whole-organisation view under 1 s).
  */
@@ -51,14 +51,14 @@ export async function readStatsAround(db: TryggDb, unitId: string | null): Promi
 			(await db.docs.bulkGet([...new Set(units)].map(statsId))).flatMap((doc) =>
 				doc?.type === 'stats' && !doc._deleted ? [withSubtree(doc)] : [],
 			);
-		let target = unitId;
+		// A unit not here (not synced, or not this person's): the top units, so the page can say so.
+		let target = unitId !== null && present.has(unitId) ? unitId : null;
 		if (target === null) {
 			// The top units: no parent, or a parent not on this device (a manager's subtree).
 			const tops = await read([...present].filter((u) => !present.has(parentOf.get(u) ?? '')));
 			if (tops.length !== 1) return tops;
 			target = (tops[0] as StatsDoc).unitId;
 		}
-		if (!present.has(target)) return [];
 		const path: string[] = [];
 		for (let at: string | undefined = target; at && present.has(at) && !path.includes(at); at = parentOf.get(at)) {
 			path.push(at);

@@ -285,9 +285,10 @@ describe('report views', () => {
 		expect(v.defaultUnit).toBe('forv');
 		expect([...new Set(read)].sort()).toEqual(['stats:avd-a', 'stats:avd-b', 'stats:forv']);
 		expect(v.drillDown('forv', 'subtree')).toEqual(full.drillDown('forv', 'subtree'));
-		// A unit not on the device: nothing, as from every document.
+		// A unit not on the device: no table, as from every document, but what is here is known.
 		v = await around('elsewhere');
 		expect(v.drillDown('elsewhere', 'subtree')).toBeNull();
+		expect(v.nodes.map((n) => n.doc.unitId)).toEqual(['forv', 'avd-a', 'avd-b']);
 	});
 
 	it('without a unit asked, a manager of two separate units gets both as top units', async () => {

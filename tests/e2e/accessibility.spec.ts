@@ -153,6 +153,41 @@ test('at 320 px nothing scrolls sideways; the risk matrix stacks and its arrows 
 		consequence: 4,
 	});
 	const walk = await plannedRound(baseURL);
+	// A line in the plan, so its table (sort buttons with hidden texts) is there to measure.
+	const setup = await playwrightRequest.newContext({ baseURL });
+	expect((await setup.post('/db/_session', { data: { name: 'chef', password: PASSWORD } })).status()).toBe(200);
+	// Recorded now: the server takes no other time (decision 0016).
+	const at = new Date().toISOString();
+	const line = await setup.post('/db/unit-a1/_bulk_docs', {
+		data: {
+			docs: [
+				{
+					_id: `action:${crypto.randomUUID()}`,
+					type: 'action',
+					scope: 'unit-a1',
+					unitId: 'a1',
+					source: 'meeting',
+					area: 'Arbetsbelastning vid sjukfrånvaro',
+					plannedAction: 'Inför ett veckovis prioriteringsmöte',
+					desiredResult: 'Färre sena kvällar',
+					responsible: 'Anna Chef',
+					start: '2026-01-20',
+					due: '2026-03-01',
+					// Done: it counts as overdue in no other spec's figures.
+					done: '2026-02-20',
+					followUp: null,
+					result: '',
+					comment: '',
+					estimatedCost: null,
+					status: 'done',
+					createdAt: at,
+					updatedAt: at,
+				},
+			],
+		},
+	});
+	expect(((await line.json()) as { ok?: boolean }[]).every((r) => r.ok)).toBe(true);
+	await setup.dispose();
 	await page.setViewportSize({ width: 320, height: 700 });
 	await page.goto('/sign-in');
 	await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
@@ -177,6 +212,7 @@ test('at 320 px nothing scrolls sideways; the risk matrix stacks and its arrows 
 	]) {
 		await page.goto(path);
 		await expect(page.getByRole('heading', { level: 1 })).toBeVisible({ timeout: 15_000 });
+		if (path === '/actions/plan') await expect(page.getByTestId('plan')).toBeVisible({ timeout: 15_000 });
 		await noSidewaysScroll(page, path);
 	}
 	await expectAccessible(page, 'the report at 320 px (sv)');

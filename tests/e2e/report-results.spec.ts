@@ -412,6 +412,9 @@ test('HR sends an action from a result to a unit it does not read, offline; its 
 	await expect(page.getByLabel('Identifierat område eller risk')).toHaveValue(question);
 	// HR does not see the unit's people: the responsible person is typed, nothing to choose.
 	await expect(page.getByLabel('Ansvarig person')).toHaveCount(0);
+	// A proposal for the unit: doing and following it up are the unit's, so those fields are not here.
+	await expect(page.getByLabel('Genomfört datum')).toHaveCount(0);
+	await expect(page.getByLabel('Resultat', { exact: true })).toHaveCount(0);
 	await page.getByLabel('Planerad åtgärd (obligatoriskt)', { exact: true }).fill('Workshop om målen med enhetens chef');
 	await page.getByLabel('Namn på ansvarig (obligatoriskt)', { exact: true }).fill('Enhetens chef');
 	await expectAccessible(page, 'HR sends an action from a survey result');

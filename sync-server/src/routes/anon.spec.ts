@@ -139,7 +139,9 @@ describe('refusals', () => {
 		});
 		const pendings = observed.localWrites.filter((w) => w.db === ANON_DB.responses);
 		expect(pendings).toHaveLength(1);
-		expect(pendings[0]?.doc.entries).toEqual([{ id: expect.any(String), group: 'a1', answers: hmeAnswers(2) }]);
+		expect(pendings[0]?.doc.entries).toEqual([
+			{ id: expect.any(String), group: 'a1', answers: hmeAnswers(2), tag: expect.any(String) },
+		]);
 	});
 });
 

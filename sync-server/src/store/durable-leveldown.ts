@@ -8,6 +8,7 @@
  * fdatasync covers them all.
  */
 import { createRequire } from 'node:module';
+import { cacheReads, ReadCache } from './read-cache-leveldown.ts';
 
 type Callback = (err?: Error | null) => void;
 type Options = Record<string, unknown>;
@@ -52,6 +53,13 @@ export function syncWrites(db: LevelDown): LevelDown {
  */
 export function durableLeveldown(lower: LevelDownFactory = pouchLeveldown): LevelDownFactory {
 	return function durableLeveldown(location: string): LevelDown {
-		return syncWrites(lower(location));
+		const synced = syncWrites(lower(location));
+		return readCacheBytes > 0 ? cacheReads(synced, readCache) : synced;
 	};
 }
+
+/** `TRYGG_READ_CACHE_MB` (default 32; 0 turns the cache off, for comparison). */
+const readCacheBytes = Math.max(0, Number(process.env.TRYGG_READ_CACHE_MB ?? 32) || 0) * 1024 * 1024;
+
+/** Reads of every embedded database, answered from memory where it knows them (decision 0042). */
+export const readCache = new ReadCache(readCacheBytes);

@@ -185,7 +185,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 	surveyResults.start();
 
 	// First, so that every answer carries the headers, refusals by the hooks below included.
-	await securityHeaders(app, opts.staticDir ? await builtHashes(opts.staticDir) : { scripts: [], styleAttributes: [] });
+	securityHeaders(app, opts.staticDir ? await builtHashes(opts.staticDir) : { scripts: [], styleAttributes: [] });
 	await app.register(fastifyCookie);
 	jsonBodyParser(app);
 	app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ScopeGrant } from '../../src/lib/domain/index.ts';
 import { AppError, REVOKED_REASON } from '../../src/lib/domain/index.ts';
 import type { Session } from './auth/session.ts';
-import { SECURE_SESSION_COOKIE, SESSION_COOKIE, decodeSession, renewal } from './auth/session.ts';
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE, SessionDecoder, renewal } from './auth/session.ts';
 import { SignInGuard } from './auth/sign-in.ts';
 import type { UserRecord, UserStore } from './auth/users.ts';
 import { noteErrorName } from './logging.ts';
@@ -35,6 +35,7 @@ export class ServerContext {
 	/** Aborted when the server begins to close, so longpolls answer at once. */
 	readonly closing = new AbortController();
 	#units: Promise<PolicyUnit[]> | undefined;
+	readonly #decoder: SessionDecoder;
 	/** Sessions read per request (and the renewed cookie to send, if any). */
 	readonly #sessions = new WeakMap<FastifyRequest, { session: Session; renewed?: Session }>();
 
@@ -51,6 +52,7 @@ export class ServerContext {
 		this.local = new LocalDocs(opts.store);
 		this.users = opts.users;
 		this.secret = opts.secret;
+		this.#decoder = new SessionDecoder(opts.secret);
 		this.secureCookies = opts.secureCookies;
 		this.now = opts.now;
 		this.uuid = opts.uuid;
@@ -95,7 +97,7 @@ export class ServerContext {
 	 */
 	async currentUser(request: FastifyRequest): Promise<UserRecord | undefined> {
 		const now = this.now();
-		const session = decodeSession(this.secret, request.cookies[this.cookieName(request)], now);
+		const session = this.#decoder.decode(request.cookies[this.cookieName(request)], now);
 		if (!session) return undefined;
 		const user = await this.users.get(session.name);
 		if (!user || session.epoch !== (user.sessionEpoch ?? 0)) return undefined;

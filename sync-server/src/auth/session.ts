@@ -62,6 +62,45 @@ export function encodeSession(secret: string, s: Session): string {
 
 /** The session in a validly signed, unexpired token, else undefined. */
 export function decodeSession(secret: string, token: string | undefined, now: Date): Session | undefined {
+	const session = verifiedSession(secret, token);
+	return session && unexpired(session, now) ? session : undefined;
+}
+
+function unexpired(s: Session, now: Date): boolean {
+	const t = now.getTime();
+	return s.expires > t && s.maxExpires > t;
+}
+
+/**
+ * `decodeSession` that remembers the tokens whose signature it checked (least recently used
+ * first out), so a device's every request does not pay for an HMAC. Expiry is checked each time;
+ * whether the session still holds is the account's to say (`ServerContext.currentUser`).
+ */
+export class SessionDecoder {
+	readonly #secret: string;
+	readonly #max: number;
+	readonly #verified = new Map<string, Session>();
+
+	constructor(secret: string, max = 10_000) {
+		this.#secret = secret;
+		this.#max = max;
+	}
+
+	decode(token: string | undefined, now: Date): Session | undefined {
+		if (!token) return undefined;
+		let session = this.#verified.get(token);
+		if (session) this.#verified.delete(token);
+		else session = verifiedSession(this.#secret, token);
+		if (session) Object.freeze(session);
+		if (!session || !unexpired(session, now)) return undefined;
+		this.#verified.set(token, session);
+		if (this.#verified.size > this.#max) this.#verified.delete(this.#verified.keys().next().value as string);
+		return session;
+	}
+}
+
+/** The session in a validly signed token (expired or not), else undefined. */
+function verifiedSession(secret: string, token: string | undefined): Session | undefined {
 	if (!token) return undefined;
 	const dot = token.indexOf('.');
 	if (dot < 1) return undefined;
@@ -74,8 +113,6 @@ export function decodeSession(secret: string, token: string | undefined, now: Da
 		const d = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
 		if (typeof d.n !== 'string' || typeof d.s !== 'string' || typeof d.g !== 'number') return undefined;
 		if (typeof d.e !== 'number' || typeof d.m !== 'number') return undefined;
-		const t = now.getTime();
-		if (d.e <= t || d.m <= t) return undefined;
 		return { name: d.n, id: d.s, epoch: d.g, expires: d.e, maxExpires: d.m };
 	} catch {
 		return undefined;

@@ -108,7 +108,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 		// Servers behind one CouchDB hear only their own writes; the others' are read on a sweep.
 		...(opts.storage?.kind === 'couchdb' ? { sweepMs: REPORTS_SWEEP_MS } : {}),
 	});
-	const store = notifyWrites(observed, (scope) => reports.touched(scope));
+	// What the server keeps of `org` goes with any write there, by any route or job.
+	let orgWritten = (): void => undefined;
+	const store = notifyWrites(observed, (scope) => {
+		reports.touched(scope);
+		if (scope === 'org') orgWritten();
+	});
 	const closeStores = async (): Promise<void> => {
 		await reports.close();
 		await storage.close();
@@ -128,7 +133,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 			now,
 			uuid: storage.uuid,
 			quotas: new QuotaKeeper({ store, blobs: storage.blobs, now, limits: quotaLimits(opts.quotas) }),
+			onlyWriter: opts.storage?.kind !== 'couchdb',
 		});
+		orgWritten = () => ctx.orgChanged();
 		// Before serving: every document in today's shape, then the starter templates an older
 		// version never wrote (decision 0026).
 		migration = await migrateStore(store, now());

@@ -293,6 +293,7 @@ async function writeGroup(
 	}
 	// Its failure is not the group's: what was answered is stored, only in an older revision's shape.
 	if (upgraded.length > 0) await ctx.store.bulkDocs(scope, upgraded).catch(() => undefined);
+	// Also heard through the store (app.ts); a context made without it (tests) hears it here.
 	if (scope === 'org' && written.some((r) => 'rev' in r)) ctx.orgChanged();
 	for (const { q } of judged) q.done(q.req.results as BulkResult[]);
 }
@@ -394,22 +395,15 @@ async function judgeRequest(
 		const tree = treeUnits(units ?? (await ctx.units()));
 		targetPeople.set(target, (await eligiblePeople(ctx.users, tree, target)).counts);
 	}
-	const templates = new Map<string, StoredDoc>();
-	if (templateIds.length > 0) {
-		for (const row of await ctx.store.allDocs('org', templateIds, { includeDocs: true })) {
-			if ('doc' in row && row.doc) templates.set(row.id, row.doc);
-		}
-	}
+	const templates = templateIds.length > 0 ? await ctx.orgDocs(templateIds) : new Map<string, StoredDoc>();
 	// The campaigns new survey actions name (org scope): one sent by role alone must fit its target.
 	const campaignIds = scope.startsWith('unit-')
 		? [...new Set(writable.flatMap((v) => campaignsNeeded(v.doc, stored.get(v.doc._id))))]
 		: [];
-	const campaigns = new Map<string, StoredDoc>();
-	if (campaignIds.length > 0 && writable.some((v) => writer(v.doc).roleSubmit)) {
-		for (const row of await ctx.store.allDocs('org', campaignIds, { includeDocs: true })) {
-			if ('doc' in row && row.doc) campaigns.set(row.id, row.doc);
-		}
-	}
+	const campaigns =
+		campaignIds.length > 0 && writable.some((v) => writer(v.doc).roleSubmit)
+			? await ctx.orgDocs(campaignIds)
+			: new Map<string, StoredDoc>();
 
 	// Quotas (decision 0017): new documents past the scope's or the sender's room are refused before
 	// the rules judge anything, so a refused signature never counts for its round's lock.

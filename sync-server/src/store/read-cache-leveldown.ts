@@ -23,14 +23,18 @@ type Op = { type: 'put' | 'del'; key: unknown; value?: unknown };
 /** Values larger than this are never cached (a stats checkpoint holding every record of a unit). */
 const MAX_VALUE_BYTES = 64 * 1024;
 
-type Entry = { value: Value | null; bytes: number; used: boolean };
+/** One database's entries, by key. */
+export type CachePart = Map<string, Entry>;
+type Entry = { value: Value | null; bytes: number; used: boolean; part: CachePart; key: string };
 
 /**
- * One cache for every open database, bounded in bytes. Eviction is "second chance" over insertion
- * order: an entry read since it was last passed over goes round once more. A hit costs one lookup.
+ * One cache for every open database (each its own part), bounded in bytes. Eviction is "second
+ * chance" over insertion order: an entry read since it was last passed over goes round once more.
+ * A hit costs one lookup.
  */
 export class ReadCache {
-	readonly #entries = new Map<string, Entry>();
+	/** Every entry, oldest first. */
+	readonly #order = new Set<Entry>();
 	readonly #maxBytes: number;
 	#bytes = 0;
 
@@ -38,59 +42,72 @@ export class ReadCache {
 		this.#maxBytes = maxBytes;
 	}
 
-	get(key: string): Entry | undefined {
-		const entry = this.#entries.get(key);
+	/** A new, empty part for one database. */
+	part(): CachePart {
+		return new Map();
+	}
+
+	get(part: CachePart, key: string): Entry | undefined {
+		const entry = part.get(key);
 		if (entry) entry.used = true;
 		return entry;
 	}
 
-	set(key: string, value: Value | null): void {
-		this.delete(key);
+	set(part: CachePart, key: string, value: Value | null): void {
+		this.delete(part, key);
 		const bytes = key.length + (value === null ? 0 : typeof value === 'string' ? value.length * 2 : value.length) + 64;
 		if (bytes > MAX_VALUE_BYTES) return;
-		this.#entries.set(key, { value, bytes, used: false });
+		const entry: Entry = { value, bytes, used: false, part, key };
+		part.set(key, entry);
+		this.#order.add(entry);
 		this.#bytes += bytes;
 		while (this.#bytes > this.#maxBytes) {
-			const [k, e] = this.#entries.entries().next().value as [string, Entry];
-			this.#entries.delete(k);
-			if (e.used) {
-				e.used = false;
-				this.#entries.set(k, e);
-			} else this.#bytes -= e.bytes;
+			const oldest = this.#order.values().next().value as Entry;
+			this.#order.delete(oldest);
+			if (oldest.used) {
+				oldest.used = false;
+				this.#order.add(oldest);
+			} else {
+				oldest.part.delete(oldest.key);
+				this.#bytes -= oldest.bytes;
+			}
 		}
 	}
 
-	delete(key: string): void {
-		const entry = this.#entries.get(key);
+	delete(part: CachePart, key: string): void {
+		const entry = part.get(key);
 		if (!entry) return;
-		this.#entries.delete(key);
+		part.delete(key);
+		this.#order.delete(entry);
 		this.#bytes -= entry.bytes;
 	}
 
-	/** Drop every key that starts with `prefix` (one database's part). */
-	deletePrefix(prefix: string): void {
-		for (const [k, e] of this.#entries) {
-			if (!k.startsWith(prefix)) continue;
-			this.#entries.delete(k);
-			this.#bytes -= e.bytes;
+	/** Drop a database's part. */
+	clear(part: CachePart): void {
+		for (const entry of part.values()) {
+			this.#order.delete(entry);
+			this.#bytes -= entry.bytes;
 		}
+		part.clear();
+	}
+
+	/** Drop everything (tests). */
+	clearAll(): void {
+		for (const entry of this.#order) entry.part.delete(entry.key);
+		this.#order.clear();
+		this.#bytes = 0;
 	}
 
 	get bytes(): number {
 		return this.#bytes;
 	}
-
-	get size(): number {
-		return this.#entries.size;
-	}
 }
-
-let nextDb = 0;
 
 type CachedLevelDown = LevelDown & {
 	_get(key: unknown, options: Options, callback: Callback): void;
 	_getMany?(keys: string[], options: Options, callback: (err: Error | null, values?: unknown[]) => void): void;
 	_clear?(options: Options, callback: Callback): void;
+	_close?(callback: Callback): void;
 	_serializeValue?(value: unknown): unknown;
 };
 
@@ -100,7 +117,7 @@ const MAX_RECENT_KEYS = 10_000;
 /** `db` with reads answered from `cache` where it knows the key. */
 export function cacheReads(db: LevelDown, cache: ReadCache): LevelDown {
 	const d = db as CachedLevelDown;
-	const prefix = `${(nextDb++).toString(36)}\0`;
+	const part = cache.part();
 	const { _get: get, _getMany: getMany, _put: put, _del: del, _batch: batch, _chainedBatch: chained } = d;
 	const clear = d._clear;
 	/** Writes issued so far, numbered. */
@@ -114,7 +131,7 @@ export function cacheReads(db: LevelDown, cache: ReadCache): LevelDown {
 	let reading = 0;
 
 	const forgetAll = (): void => {
-		cache.deletePrefix(prefix);
+		cache.clear(part);
 		barrier = ++issued;
 		recent.clear();
 	};
@@ -127,7 +144,7 @@ export function cacheReads(db: LevelDown, cache: ReadCache): LevelDown {
 		const n = ++issued;
 		for (const op of ops) {
 			const key = op.key as string;
-			cache.delete(prefix + key);
+			cache.delete(part, key);
 			const f = inFlight.get(key);
 			if (f) {
 				f.count++;
@@ -149,8 +166,8 @@ export function cacheReads(db: LevelDown, cache: ReadCache): LevelDown {
 			if (!f || --f.count > 0) continue;
 			inFlight.delete(key);
 			if (!ok || f.overlapped) continue;
-			if (op.type === 'del') cache.set(prefix + key, null);
-			else if (typeof op.value === 'string' || Buffer.isBuffer(op.value)) cache.set(prefix + key, op.value);
+			if (op.type === 'del') cache.set(part, key, null);
+			else if (typeof op.value === 'string' || Buffer.isBuffer(op.value)) cache.set(part, key, op.value);
 		}
 	};
 	const write = (ops: readonly Op[], run: (cb: Callback) => void, callback: Callback): void => {
@@ -164,7 +181,7 @@ export function cacheReads(db: LevelDown, cache: ReadCache): LevelDown {
 	d._get = (key, options, callback) => {
 		if (typeof key !== 'string') return get.call(d, key, options, callback);
 		const asBuffer = options.asBuffer !== false;
-		const hit = cache.get(prefix + key);
+		const hit = cache.get(part, key);
 		if (hit) {
 			const v = hit.value;
 			return process.nextTick(() => {
@@ -179,9 +196,9 @@ export function cacheReads(db: LevelDown, cache: ReadCache): LevelDown {
 			reading--;
 			const last = recent.get(key);
 			if (since >= barrier && !inFlight.has(key) && (last === undefined || last <= since)) {
-				if (err && /notfound/i.test(err.message)) cache.set(prefix + key, null);
+				if (err && /notfound/i.test(err.message)) cache.set(part, key, null);
 				else if (!err && (typeof value === 'string' || Buffer.isBuffer(value))) {
-					cache.set(prefix + key, Buffer.isBuffer(value) ? Buffer.from(value) : value);
+					cache.set(part, key, Buffer.isBuffer(value) ? Buffer.from(value) : value);
 				}
 			}
 			if (reading === 0) recent.clear();
@@ -262,6 +279,16 @@ export function cacheReads(db: LevelDown, cache: ReadCache): LevelDown {
 		b._write = (options, callback) => write([...ops], (cb) => bwrite.call(b, options, cb), callback);
 		return b;
 	};
+	// A closed database's entries are of no more use (it is opened again with a new part).
+	const close = d._close;
+	if (close) {
+		d._close = (callback) => {
+			close.call(d, (err) => {
+				cache.clear(part);
+				callback(err);
+			});
+		};
+	}
 	if (clear) {
 		d._clear = (options, callback) => {
 			forgetAll();

@@ -113,7 +113,10 @@ describe('read cache over leveldown', () => {
 		expect(await t.get('a')).toBe('one');
 		await call((cb) => t.db.del('a', cb));
 		await expect(t.get('a')).rejects.toThrow(/notfound/i);
+		// Closed, the database's entries go.
+		expect(t.cache.bytes).toBeGreaterThan(0);
 		await t.close();
+		expect(t.cache.bytes).toBe(0);
 	});
 
 	it('never shows a write before LevelDB has answered it', async () => {
@@ -138,7 +141,7 @@ describe('read cache over leveldown', () => {
 	it('does not keep what a read brought back if a write to its key was issued meanwhile', async () => {
 		const t = await opened();
 		await call((cb) => t.db.put('k', 'v1', cb));
-		t.cache.deletePrefix(''); // the next read goes to LevelDB
+		t.cache.clearAll(); // the next read goes to LevelDB
 		t.state.holdReads = 1;
 		const late = t.get('k');
 		await new Promise((r) => setImmediate(r)); // LevelDB has been asked
@@ -181,7 +184,7 @@ describe('read cache over leveldown', () => {
 				cb,
 			),
 		);
-		t.cache.deletePrefix('');
+		t.cache.clearAll();
 		const answers = await Promise.all(['a', 'zz', 'b'].map((k) => t.get(k).catch((e: Error) => e.message)));
 		expect(answers).toEqual(['A', 'NotFound: ', 'B']);
 		// And what they brought back is kept.
@@ -202,17 +205,25 @@ describe('read cache over leveldown', () => {
 
 	it('stays within its byte bound and keeps what is read', () => {
 		const cache = new ReadCache(10_000);
-		cache.set('hot', 'x'.repeat(100));
+		const [a, b] = [cache.part(), cache.part()];
+		cache.set(a, 'hot', 'x'.repeat(100));
 		for (let i = 0; i < 500; i++) {
-			cache.get('hot');
-			cache.set(`k${i}`, 'y'.repeat(100));
+			cache.get(a, 'hot');
+			cache.set(i % 2 ? a : b, `k${i}`, 'y'.repeat(100));
 			expect(cache.bytes).toBeLessThanOrEqual(10_000);
 		}
-		expect(cache.get('hot')?.value).toBe('x'.repeat(100));
-		expect(cache.get('k0')).toBeUndefined();
+		expect(cache.get(a, 'hot')?.value).toBe('x'.repeat(100));
+		expect(cache.get(b, 'k0')).toBeUndefined();
+		expect(cache.get(a, 'k499')?.value).toBe('y'.repeat(100));
 		// Too large to keep at all.
-		cache.set('big', 'z'.repeat(100_000));
-		expect(cache.get('big')).toBeUndefined();
+		cache.set(a, 'big', 'z'.repeat(100_000));
+		expect(cache.get(a, 'big')).toBeUndefined();
+		// A part cleared gives its bytes back.
+		const before = cache.bytes;
+		const inA = [...a.values()].reduce((n, e) => n + e.bytes, 0);
+		cache.clear(a);
+		expect(cache.bytes).toBe(before - inA);
+		expect(cache.get(a, 'hot')).toBeUndefined();
 	});
 });
 

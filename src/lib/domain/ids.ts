@@ -45,10 +45,12 @@ export function newId(type: DocType): string {
 	return `${type}:${uuidv7()}`;
 }
 
+const DOC_TYPE_SET: ReadonlySet<string> = new Set(DOC_TYPES);
+
 /** The type an id claims, or undefined when it has no known prefix. */
 export function idType(id: string): DocType | undefined {
 	const prefix = id.slice(0, id.indexOf(':'));
-	return (DOC_TYPES as readonly string[]).includes(prefix) ? (prefix as DocType) : undefined;
+	return DOC_TYPE_SET.has(prefix) ? (prefix as DocType) : undefined;
 }
 
 /** The part of an id after its type prefix. */

@@ -31,12 +31,37 @@ export const pouchLeveldown: LevelDownFactory = createRequire(createRequire(impo
 
 const synced = (options: Options | undefined): Options => ({ ...options, sync: true });
 
-/** `db` with every write made `sync: true`. */
+/**
+ * The server's own bookkeeping in `_local` documents: quota counters (`quota.…`) and the report and
+ * index jobs' checkpoints (`index.…`), no person's work. Their writes are not synced on their own
+ * (decision 0042): a quota counter is written just before the documents it counts, in the same
+ * database, and LevelDB appends both to its log in that order, so the documents' sync carries the
+ * counter to disk too; a checkpoint that a power cut takes back means the job reads more at the
+ * next start. Each of them cost an fdatasync ahead of the documents in the scope's write queue.
+ */
+const BOOKKEEPING_KEY = /^\u00fflocal-store\u00ff_local\/(?:quota|index)\./;
+
+/** The write's options: synced unless every key it writes is bookkeeping. */
+function durableFor(keys: readonly unknown[], options: Options | undefined): Options {
+	const bookkeeping = keys.length > 0 && keys.every((k) => typeof k === 'string' && BOOKKEEPING_KEY.test(k));
+	return bookkeeping ? { ...options } : synced(options);
+}
+
+/** `db` with every write made `sync: true`, bookkeeping aside (above). */
 export function syncWrites(db: LevelDown): LevelDown {
 	const { _put: put, _del: del, _batch: batch, _chainedBatch: chained } = db;
-	db._put = (key, value, options, callback) => put.call(db, key, value, synced(options), callback);
-	db._del = (key, options, callback) => del.call(db, key, synced(options), callback);
-	db._batch = (operations, options, callback) => batch.call(db, operations, synced(options), callback);
+	db._put = (key, value, options, callback) => put.call(db, key, value, durableFor([key], options), callback);
+	db._del = (key, options, callback) => del.call(db, key, durableFor([key], options), callback);
+	db._batch = (operations, options, callback) =>
+		batch.call(
+			db,
+			operations,
+			durableFor(
+				(operations as { key?: unknown }[]).map((op) => op.key),
+				options,
+			),
+			callback,
+		);
 	db._chainedBatch = () => {
 		const b = chained.call(db);
 		const write = b._write;

@@ -128,6 +128,11 @@ describe('embedded store durability', () => {
 		expect(disk.writes.filter((w) => !w.sync)).toEqual([]);
 		await store.putLocal('unit-d', 'cp', { since: '1' });
 		expect(disk.writes.filter((w) => !w.sync)).toEqual([]);
+		// The server's bookkeeping (a job's checkpoint, a quota counter) is not synced on its own (decision 0042).
+		const at = disk.writes.length;
+		await store.putLocal('unit-d', 'index.some-job', { since: '1' });
+		await store.putLocal('unit-d', 'quota.person.x', { created: 1 });
+		expect(disk.writes.slice(at).map((w) => w.sync)).toEqual([false, false]);
 	});
 
 	it('writes concurrent requests to one scope as one write, each with its own answers', async () => {
@@ -194,8 +199,9 @@ describe('route writes to one scope (group commit, decision 0024)', () => {
 			);
 			expect(await taken).toEqual([{ id: 'round:first', error: 'conflict', reason: 'Document update conflict.' }]);
 			const group = disk.writes.slice(before).filter((w) => !w.values.includes('round:first'));
-			// Twenty saves, two synced writes: the person's quota counter once, then all twenty documents.
-			expect(group.map((w) => w.sync)).toEqual([true, true]);
+			// Twenty saves, two writes and one sync: the person's quota counter once, then all twenty
+			// documents, whose sync carries the counter written before them (decision 0042).
+			expect(group.map((w) => w.sync)).toEqual([false, true]);
 			expect(group[0]?.values).toContain('"created":22');
 			for (const d of docs) expect(group[1]?.values).toContain(d._id);
 			expect((await store.info('unit-a1')).doc_count).toBe(22);

@@ -79,8 +79,46 @@ export function syncWrites(db: LevelDown): LevelDown {
 export function durableLeveldown(lower: LevelDownFactory = pouchLeveldown): LevelDownFactory {
 	return function durableLeveldown(location: string): LevelDown {
 		const synced = syncWrites(lower(location));
-		return readCacheBytes > 0 ? cacheReads(synced, readCache) : synced;
+		const db = (readCacheBytes > 0 ? cacheReads(synced, readCache) : synced) as Probed;
+		opened.set(location, db);
+		const close = db._close;
+		db._close = (callback) =>
+			close.call(db, (err) => {
+				if (opened.get(location) === db) opened.delete(location);
+				callback(err);
+			});
+		return db;
 	};
+}
+
+type Probed = LevelDown & {
+	_get(key: string, options: Options, callback: (err?: Error | null) => void): void;
+	_close(callback: (err?: Error | null) => void): void;
+};
+
+/** The open LevelDBs made here, by location (PouchDB's database name). */
+const opened = new Map<string, Probed>();
+
+/**
+ * Which of `keys` the LevelDB at `location` holds (through the read cache: one trip to LevelDB for
+ * all the misses), or undefined when no database is open there. Asking PouchDB instead costs its
+ * whole read path per key, an error object for every absent one included.
+ */
+export function heldKeys(location: string, keys: readonly string[]): Promise<boolean[]> | undefined {
+	const db = opened.get(location);
+	if (!db) return undefined;
+	return Promise.all(
+		keys.map(
+			(key) =>
+				new Promise<boolean>((resolve, reject) =>
+					db._get(key, { asBuffer: true, fillCache: true }, (err) => {
+						if (!err) resolve(true);
+						else if (/notfound/i.test(err.message)) resolve(false);
+						else reject(err);
+					}),
+				),
+		),
+	);
 }
 
 /** `TRYGG_READ_CACHE_MB` (default 32; 0 turns the cache off, for comparison). */

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PouchStore } from './pouch-store.ts';
+import { heldKeys } from './durable-leveldown.ts';
+import { DOC_STORE_PREFIX, PouchStore } from './pouch-store.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -95,5 +96,38 @@ describe('PouchStore pool', () => {
 		const store = new PouchStore({ dataDir: dir });
 		await expect(store.changes('org', { since: '12-g1AAAA' })).rejects.toMatchObject({ code: 'bad_request' });
 		await store.close();
+	});
+});
+
+describe('PouchStore reads by id', () => {
+	it('tells new ids missing from LevelDB’s keys, and reads stored and deleted documents as before', async () => {
+		const store = new PouchStore({ dataDir: dir });
+		try {
+			const [live, gone] = (await store.bulkDocs('unit-k', [
+				{ _id: 'round:live', type: 'round', n: 1 },
+				{ _id: 'round:gone', type: 'round', n: 2 },
+			])) as { id: string; rev: string }[];
+			await store.bulkDocs('unit-k', [{ _id: 'round:gone', _rev: gone?.rev, _deleted: true }]);
+			// The key a stored document's metadata has in PouchDB's LevelDB (the probe relies on it).
+			const location = join(dir, 'db', 'unit-k');
+			expect(await heldKeys(location, [`${DOC_STORE_PREFIX}round:live`, `${DOC_STORE_PREFIX}round:new`])).toEqual([
+				true,
+				false,
+			]);
+			const rows = await store.allDocs('unit-k', ['round:new', 'round:live', 'round:gone', '_local/x'], {
+				includeDocs: true,
+			});
+			expect(rows[0]).toEqual({ key: 'round:new', error: 'not_found' });
+			expect(rows[1]).toMatchObject({ id: 'round:live', value: { rev: live?.rev }, doc: { n: 1 } });
+			expect(rows[2]).toMatchObject({ id: 'round:gone', value: { deleted: true } });
+			expect(rows[3]).toEqual({ key: '_local/x', error: 'not_found' });
+			// Written after it was told missing, a document is found.
+			await store.bulkDocs('unit-k', [{ _id: 'round:new', type: 'round', n: 3 }]);
+			expect((await store.allDocs('unit-k', ['round:new'], { includeDocs: true }))[0]).toMatchObject({
+				doc: { n: 3 },
+			});
+		} finally {
+			await store.close();
+		}
 	});
 });

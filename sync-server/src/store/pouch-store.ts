@@ -13,7 +13,7 @@ import { AppError, isAnonDatabase, isScope } from '../../../src/lib/domain/index
 import type { AllDocsRow, ChangesResult, DocStore, ScopeInfo, StoredDoc, WriteResult } from './doc-store.ts';
 import { StoreOpenError } from './doc-store.ts';
 import { WaiterLists } from './waiters.ts';
-import { durableLeveldown, type LevelDownFactory } from './durable-leveldown.ts';
+import { durableLeveldown, heldKeys, type LevelDownFactory } from './durable-leveldown.ts';
 
 type Db = PouchDB.Database<Record<string, unknown>>;
 type Entry = { db: Db; users: number; lastUsed: number };
@@ -29,6 +29,12 @@ export type PouchStoreOptions = {
 	/** What LevelDB writes through, under the sync of every write (tests pass a layer over leveldown). */
 	leveldown?: LevelDownFactory;
 };
+
+/**
+ * Where PouchDB 9's LevelDB adapter keeps a document's metadata: this prefix and the id (its
+ * `document-store` sublevel). Checked by pouch-store.spec.ts against a stored document.
+ */
+export const DOC_STORE_PREFIX = '\u00ffdocument-store\u00ff';
 
 /** At most this many documents go to the store as one grouped write. */
 const MAX_GROUP_DOCS = 2000;
@@ -316,15 +322,22 @@ export class PouchStore implements DocStore {
 			if (opts.includeDocs !== true) return rowsOf(db, keys, false);
 			// PouchDB reads every key of `keys` with a LevelDB iterator of its own; `get` is one point read
 			// for a missing document and two for a live one. Every save reads its stored versions first, so
-			// this is on the write path. A deleted one (`get` gives no revision) is read by key.
+			// this is on the write path. A deleted one (`get` gives no revision) is read by key. Ids of
+			// new documents (most of a push) are told missing from LevelDB's own keys, without PouchDB.
+			const held = await heldKeys(
+				db.name,
+				keys.map((key) => `${DOC_STORE_PREFIX}${key}`),
+			);
 			const live = await Promise.all(
-				keys.map((key) =>
-					// `get` would read `_local` documents, which `_all_docs` never shows.
-					(key.startsWith('_') ? Promise.reject(new Error('by key')) : db.get(key)).then(
-						(doc): AllDocsRow => ({ id: key, key, value: { rev: doc._rev }, doc: doc as StoredDoc }),
-						(err: { status?: number; reason?: string }): AllDocsRow | undefined =>
-							err.status === 404 && err.reason === 'missing' ? { key, error: 'not_found' } : undefined,
-					),
+				keys.map((key, i) =>
+					held?.[i] === false && !key.startsWith('_')
+						? ({ key, error: 'not_found' } as AllDocsRow)
+						: // `get` would read `_local` documents, which `_all_docs` never shows.
+							(key.startsWith('_') ? Promise.reject(new Error('by key')) : db.get(key)).then(
+								(doc): AllDocsRow => ({ id: key, key, value: { rev: doc._rev }, doc: doc as StoredDoc }),
+								(err: { status?: number; reason?: string }): AllDocsRow | undefined =>
+									err.status === 404 && err.reason === 'missing' ? { key, error: 'not_found' } : undefined,
+							),
 				),
 			);
 			const rest = keys.filter((_, i) => live[i] === undefined);

@@ -12,6 +12,7 @@
  * (without --couchdb only the embedded store and the stand-in run).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { newId } from '../src/lib/domain/index.ts';
 import { agent, arg, json, median, percentile, request, startReference, startTrygg, type Target } from './lib.ts';
 
@@ -56,11 +57,24 @@ async function push(target: Target, docs: Record<string, unknown>[]): Promise<vo
 	if (failed) throw new Error(`${target.name} refused a document: ${JSON.stringify(failed)}`);
 }
 
-type Figures = { devices: number; p50: number; p95: number; bulk: number };
+type Figures = { devices: number; p50: number; p95: number; bulk: number; cpuPerSave: number | undefined };
+
+/** CPU time (user + system, ms) of a server started here, from /proc; undefined for one started elsewhere. */
+function cpuMs(target: Target): number | undefined {
+	const pid = target.proc.pid;
+	if (!pid || pid === process.pid) return undefined;
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+		return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+	} catch {
+		return undefined;
+	}
+}
 
 async function run(target: Target): Promise<Figures> {
 	const latencies: number[] = [];
 	let next = 0;
+	const cpu0 = cpuMs(target);
 	const t0 = performance.now();
 	await Promise.all(
 		Array.from({ length: DEVICES }, async () => {
@@ -72,6 +86,7 @@ async function run(target: Target): Promise<Figures> {
 		}),
 	);
 	const devices = performance.now() - t0;
+	const cpu1 = cpuMs(target);
 	const docs = Array.from({ length: DOCS }, (_, i) => round(i));
 	const t1 = performance.now();
 	for (let i = 0; i < docs.length; i += BATCH) await push(target, docs.slice(i, i + BATCH));
@@ -81,6 +96,7 @@ async function run(target: Target): Promise<Figures> {
 		p50: percentile(latencies, 50),
 		p95: percentile(latencies, 95),
 		bulk: (DOCS / bulk) * 1000,
+		cpuPerSave: cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / (DEVICES * SAVES) : undefined,
 	};
 }
 
@@ -155,6 +171,10 @@ console.table(
 				'save p50 ms': round0(median(r.map((x) => x.p50))),
 				'save p95 ms': round0(median(r.map((x) => x.p95))),
 				'bulk docs/s': round0(median(r.map((x) => x.bulk))),
+				// The server process's CPU while the devices save (its thread pool included); not known for CouchDB.
+				'server CPU ms/save': r.every((x) => x.cpuPerSave !== undefined)
+					? median(r.map((x) => x.cpuPerSave as number)).toFixed(2)
+					: '–',
 			},
 		]),
 	),

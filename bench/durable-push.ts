@@ -7,7 +7,8 @@
  * - bulk: one device pushing N documents in batches of 500.
  * Targets: Trygg on its embedded store, Trygg on CouchDB (`COUCHDB_URL` for the server), CouchDB
  * 3.5.0 itself (no access checks, no validation), and the npm stand-in (PouchDB, no fsync) as
- * the figure without durability. Median of REPS alternating runs.
+ * the figure without durability. Median of REPS alternating runs; also the server process's CPU
+ * per save (from /proc) for the servers this bench starts.
  * Run: `node bench/durable-push.ts --couchdb http://admin:pw@127.0.0.1:5990 [--devices 20 --saves 50 --docs 3000 --reps 3]`
  * (without --couchdb only the embedded store and the stand-in run).
  */

@@ -23,10 +23,7 @@ describe('org documents kept by the server', () => {
 	afterAll(async () => {
 		await h.close();
 	});
-	const bulk = async (name: string, scope: string, docs: object[]) =>
-		(
-			await h.call({ method: 'POST', url: `/db/${scope}/_bulk_docs`, cookie: await h.signIn(name), payload: { docs } })
-		).json() as Promise<{ ok?: boolean; error?: string; reason?: string }[]>;
+	const bulk = (name: string, scope: string, docs: object[]) => h.bulk(name, scope, docs);
 
 	it('judges a round by the template as it is now, after HR writes it', async () => {
 		// A template id nobody has written: a round naming it is not judged by any template.
@@ -101,7 +98,6 @@ describe('ServerContext.orgDocs', () => {
 			state.gate = new Promise((r) => (open = r));
 			ctx.orgChanged();
 			const late = ctx.orgDocs([id]);
-			await new Promise((r) => setTimeout(r, 10));
 			ctx.orgChanged();
 			open();
 			state.gate = undefined;

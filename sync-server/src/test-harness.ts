@@ -40,8 +40,13 @@ export type Harness = {
 	signIn(name: string): Promise<string>;
 	/** `inject` with JSON defaults and an optional session cookie. */
 	call(opts: InjectOptions & { cookie?: string | undefined }): Promise<LightMyRequestResponse>;
+	/** `POST /db/<scope>/_bulk_docs` as `name`: the per-document answers. */
+	bulk(name: string, scope: string, docs: object[]): Promise<BulkAnswer[]>;
 	close(): Promise<void>;
 };
+
+/** One document's answer of `_bulk_docs`. */
+export type BulkAnswer = { id?: string; ok?: boolean; rev?: string; error?: string; reason?: string };
 
 /**
  * The server's clock in tests, unless a spec passes its own `now`: a day after the documents'
@@ -68,10 +73,14 @@ export async function startServer(opts: Partial<AppOptions> = {}, dir?: string):
 	const cookies = new Map<string, string>();
 	const call: Harness['call'] = ({ cookie, headers, ...rest }) =>
 		app.inject({ ...rest, headers: { ...(cookie ? { cookie } : {}), ...(headers ?? {}) } });
-	return {
+	const harness: Harness = {
 		app,
 		dir: dataDir,
 		call,
+		async bulk(name, scope, docs) {
+			const cookie = await harness.signIn(name);
+			return (await call({ method: 'POST', url: `/db/${scope}/_bulk_docs`, cookie, payload: { docs } })).json();
+		},
 		async signIn(name) {
 			const known = cookies.get(name);
 			if (known) return known;
@@ -92,6 +101,7 @@ export async function startServer(opts: Partial<AppOptions> = {}, dir?: string):
 			if (!dir) await rm(dataDir, { recursive: true, force: true });
 		},
 	};
+	return harness;
 }
 
 /** A fresh temp folder (caller removes it). */

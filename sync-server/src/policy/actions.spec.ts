@@ -147,10 +147,7 @@ describe('actions over HTTP', () => {
 	afterAll(async () => {
 		await h.close();
 	});
-	const bulk = async (name: string, docs: object[]) =>
-		(
-			await h.call({ method: 'POST', url: `/db/${A1}/_bulk_docs`, cookie: await h.signIn(name), payload: { docs } })
-		).json() as { ok?: boolean; rev?: string; error?: string; reason?: string }[];
+	const bulk = (name: string, docs: object[]) => h.bulk(name, A1, docs);
 
 	it('stores an action with its history entry in one request, and refuses its delete', async () => {
 		const action = actionDoc(A1);

@@ -108,7 +108,6 @@ type CachedLevelDown = LevelDown & {
 	_getMany?(keys: string[], options: Options, callback: (err: Error | null, values?: unknown[]) => void): void;
 	_clear?(options: Options, callback: Callback): void;
 	_close?(callback: Callback): void;
-	_serializeValue?(value: unknown): unknown;
 };
 
 /** Writes whose keys are remembered for reads under way; past this the oldest reads just do not fill. */
